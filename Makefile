@@ -1,0 +1,39 @@
+# Two commands: `make portraits` (set up, then build the site from the bundled demo inputs)
+# and `make test` (set up, then run the tests). Both are fast once set up.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+STAMP := $(VENV)/.installed
+export PREFECT_HOME := $(CURDIR)/.prefect
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
+export UV_CACHE_DIR := $(CURDIR)/.cache/uv
+
+.PHONY: portraits test setup system-deps clean demo-data
+
+portraits: setup
+	$(VENV)/bin/portraits build $(ARGS)
+
+test: setup
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+setup: system-deps $(STAMP)
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+# The virtual environment, installed from the lock file (uv.lock): same versions on every machine.
+$(STAMP): pyproject.toml uv.lock
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --extra dev --quiet
+	touch $(STAMP)
+
+# Regenerate the bundled demo inputs (deterministic: a test checks they are up to date).
+demo-data: setup
+	$(VENV)/bin/portraits demo
+
+clean:
+	rm -rf output .prefect .cache

@@ -1,0 +1,132 @@
+"""Charts and maps: pure functions, data in, image bytes out (SVG for charts, PNG for maps).
+
+Output is deterministic (fixed SVG ids, no dates in metadata) so that identical inputs give
+identical pages. Only matplotlib's object API is used (no pyplot global state).
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from . import fmt
+
+matplotlib.rcParams.update({
+    "svg.fonttype": "none",          # text stays text, laid out in the page's font
+    "svg.hashsalt": "portraits",     # stable element ids
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+})
+
+TERRITORY = "#1f5fa8"
+REGION = "#8a8f98"
+ACCENT = "#e07b00"
+PALE = "#dfe7f2"
+STATUS_COLORS = {"Public": TERRITORY, "Privé": "#7fb0e6"}
+
+
+def _svg(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _png(fig: Figure, dpi: int = 200) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _fr_axis(ax, axis: str = "y", decimals: int = 0) -> None:
+    f = FuncFormatter(lambda x, _: fmt.number(x, decimals))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(f)
+
+
+def index_series(months, territory, region, territory_name: str, region_name: str) -> bytes:
+    """Two monthly series as index 100 at the first month (territory vs region)."""
+    fig = Figure(figsize=(6.4, 2.8))
+    ax = fig.subplots()
+    t0, r0 = territory[0], region[0]
+    ax.plot(months, [100 * v / t0 for v in territory], color=TERRITORY, lw=2, label=territory_name)
+    ax.plot(months, [100 * v / r0 for v in region], color=REGION, lw=1.5, ls="--", label=region_name)
+    ax.axhline(100, color="#cccccc", lw=0.8, zorder=0)
+    ticks = [m for m in months if m.month in (1, 7)]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([f"{fmt.MONTHS[m.month - 1][:4]}.\n{m.year}" if m.month != 1 else f"janv.\n{m.year}"
+                        for m in ticks])
+    _fr_axis(ax)
+    ax.set_ylabel(f"indice 100 = {fmt.month(months[0])}")
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8)
+    ax.grid(axis="y", color="#eeeeee")
+    return _svg(fig)
+
+
+def stacked_bars(categories: list[str], stacks: dict[str, list[float]]) -> bytes:
+    """Horizontal bars, one per category, stacked by the keys of ``stacks`` (e.g. status)."""
+    fig = Figure(figsize=(6.4, 0.5 + 0.45 * len(categories)))
+    ax = fig.subplots()
+    left = [0.0] * len(categories)
+    for key, vals in stacks.items():
+        ax.barh(categories, vals, left=left, color=STATUS_COLORS.get(key, ACCENT), label=key, height=0.6)
+        for i, v in enumerate(vals):
+            if v:
+                ax.text(left[i] + v / 2, i, fmt.number(v), ha="center", va="center", color="white", fontsize=8)
+        left = [a + b for a, b in zip(left, vals)]
+    ax.invert_yaxis()
+    _fr_axis(ax, "x")
+    ax.set_xlabel("nombre d'établissements")
+    ax.legend(frameon=False, ncols=len(stacks), loc="lower right", fontsize=8)
+    return _svg(fig)
+
+
+def rate_bars(labels: list[str], rates: list[float | None], benchmark: float | None,
+              benchmark_label: str) -> bytes:
+    """Horizontal bars of rates (%), missing rates written "nd", with a benchmark line."""
+    fig = Figure(figsize=(6.4, 0.6 + 0.32 * len(labels)))
+    ax = fig.subplots()
+    y = list(range(len(labels)))
+    vals = [r if r is not None else 0 for r in rates]
+    ax.barh(y, vals, color=TERRITORY, height=0.62)
+    for i, r in enumerate(rates):
+        ax.text((r or 0) + 1, i, fmt.percent(r, 0) if r is not None else "nd (non diffusable)",
+                va="center", fontsize=7.5, color="#333333")
+    if benchmark is not None:
+        ax.axvline(benchmark, color=ACCENT, lw=1.5, ls="--")
+        ax.text(benchmark, -0.9, f"{benchmark_label} : {fmt.percent(benchmark, 0)}", color=ACCENT,
+                fontsize=7.5, ha="center")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=7.5)
+    ax.set_xlim(0, 100)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.percent(x, 0)))
+    return _svg(fig)
+
+
+def territory_map(region_communes, territory_communes, territory_outline, points=None,
+                  labels=None) -> bytes:
+    """The territory's communes over the faded rest of the region, with optional points
+    (establishments) and labels of the main towns. Inputs are GeoDataFrames in a metric CRS."""
+    fig = Figure(figsize=(6.0, 5.2))
+    ax = fig.subplots()
+    ax.set_axis_off()
+    xmin, ymin, xmax, ymax = territory_outline.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.08
+    region_communes.plot(ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
+    territory_communes.plot(ax=ax, color=PALE, edgecolor="#ffffff", linewidth=0.5)
+    territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
+    if points is not None and len(points):
+        points.plot(ax=ax, color=ACCENT, markersize=9, edgecolor="white", linewidth=0.4, zorder=3)
+    for x, y, text in (labels or []):
+        ax.annotate(text, (x, y), fontsize=7.5, color="#222222", ha="center", va="bottom",
+                    xytext=(0, 3), textcoords="offset points", zorder=4)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    return _png(fig, dpi=200)

@@ -1,0 +1,159 @@
+"""Command-line interface: ``portraits build | territories | fetch | demo``."""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from .pipeline import PROFILES, Settings
+
+log = logging.getLogger("portraits")
+
+
+def _prefect_environment(work: Path) -> None:
+    """Run Prefect offline, in ephemeral mode, with its state inside the project (not ~/.prefect)."""
+    home = Path(os.environ.get("PREFECT_HOME", Path.cwd() / ".prefect"))
+    os.environ.setdefault("PREFECT_HOME", str(home))
+    # A fresh Prefect database takes ~25 s to migrate on 2 cores; the default timeout is 20 s.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("MPLCONFIGDIR", str(Path(os.environ["PREFECT_HOME"]).parent / ".cache" / "matplotlib"))
+
+
+def _setup_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log.handlers[:] = [handler]
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
+    log.propagate = False
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _settings(args) -> Settings:
+    return Settings(territory_set=args.territories, profile=args.profile,
+                    raw_dir=Path(args.raw_dir) if args.raw_dir else None, output=Path(args.output),
+                    region=args.region)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--territories", metavar="SET", default="spro17",
+                   help="jeu de territoires (data/territories/sets.toml) ; défaut : spro17")
+    p.add_argument("--profile", choices=PROFILES, default="demo",
+                   help="demo : données de démonstration fournies ; official : fichiers officiels téléchargés "
+                        "par « portraits fetch » (défaut : demo)")
+    p.add_argument("--raw-dir", metavar="DIR", help="dossier de fichiers officiels déjà téléchargés "
+                                                    "(reconnus par leur nom officiel)")
+    p.add_argument("--output", metavar="DIR", default="output/site", help="dossier du site publié (défaut : output/site)")
+    p.add_argument("--region", metavar="CODE", help="code Insee de la région (défaut : celle du jeu de territoires)")
+    p.add_argument("-v", "--verbose", action="store_true", help="plus de détails")
+
+
+def cmd_build(args) -> int:
+    settings = _settings(args)
+    _prefect_environment(settings.work)
+    t0 = time.perf_counter()
+    log.info("démarrage de Prefect (serveur éphémère local)…")
+    from flows.refresh import refresh
+    log.info("Prefect prêt (%.1f s) ; jeu %s, profil %s, entrées %s", time.perf_counter() - t0,
+             settings.territory_set, settings.profile, settings.inputs_dir)
+    state = refresh(settings, return_state=True)
+    if state.is_failed():
+        try:
+            state.result()
+        except Exception as exc:  # the flow's own error, reported to the user
+            log.error("échec : %s", exc)
+        log.error("le site publié dans %s n'a pas été modifié", settings.output)
+        return 1
+    summary = state.result()
+    for w in summary["warnings"]:
+        log.warning("avertissement : %s", w)
+    for key in summary["missing"]:
+        log.warning("donnée absente : %s (section signalée indisponible)", key)
+    if not summary["published"]:
+        log.info("rien n'a changé : aucun portrait à refaire, site inchangé dans %s (%.1f s)",
+                 settings.output, time.perf_counter() - t0)
+    else:
+        log.info("site publié dans %s : %d portraits produits, %d repris inchangés (%.1f s)", settings.output,
+                 len(summary["rebuilt"]), len(summary["skipped"]), time.perf_counter() - t0)
+    return 0
+
+
+def cmd_territories(args) -> int:
+    from .geography import load_communes
+    from .territories import dissolve, load_membership
+    settings = _settings(args)
+    tset = settings.tset()
+    communes = load_communes(settings.region_code())
+    membership = load_membership(tset, communes)
+    stats = membership.merge(communes[["code", "population"]], left_on="commune_code", right_on="code") \
+        .groupby(["territory_code", "territory_name"]).agg(communes=("code", "count"), population=("population", "sum")) \
+        .reset_index()
+    print(f"{tset.title} ({tset.key}, {len(stats)} territoires{', périmètres indicatifs' if tset.indicative else ''})")
+    print(f"{'code':<6} {'territoire':<34} {'communes':>8} {'population (2017)':>18}")
+    for r in stats.itertuples():
+        print(f"{r.territory_code:<6} {r.territory_name:<34} {r.communes:>8} {r.population:>18,}".replace(",", " "))
+    print(f"{'':<6} {'total':<34} {stats.communes.sum():>8} {stats.population.sum():>18,}".replace(",", " "))
+    return 0
+
+
+def cmd_fetch(args) -> int:
+    from sources.download import fetch_all
+    settings = _settings(args)
+    dest = Path(args.raw_dir) if args.raw_dir else settings.work.parent / "raw"
+    results = fetch_all(dest)
+    failed = [r for r in results if r["error"]]
+    for r in results:
+        log.info("%s : %s", r["id"], r["error"] or f"{r['file']} ({r['bytes']} octets, sha256 {r['sha256'][:12]})")
+    return 1 if failed else 0
+
+
+def cmd_demo(args) -> int:
+    from .demo import DEFAULT_DIR, generate
+    dest = Path(args.dest) if args.dest else DEFAULT_DIR
+    for p in generate(dest, region=args.region or "52"):
+        log.info("écrit : %s", p)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="portraits", description="Portraits socio-économiques des territoires "
+                                "d'orientation : emploi, formation, parcours.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="rafraîchir tout : lire les données, calculer, produire et publier le site")
+    _common(b)
+    b.set_defaults(func=cmd_build)
+    t = sub.add_parser("territories", help="lister le jeu de territoires : code, nom, communes, population")
+    _common(t)
+    t.set_defaults(func=cmd_territories)
+    f = sub.add_parser("fetch", help="télécharger les fichiers officiels (profil official)")
+    _common(f)
+    f.set_defaults(func=cmd_fetch)
+    d = sub.add_parser("demo", help="régénérer les données de démonstration (data/demo)")
+    d.add_argument("--dest", metavar="DIR", help="dossier de sortie (défaut : data/demo)")
+    d.add_argument("--region", metavar="CODE", help="code Insee de la région (défaut : 52)")
+    d.add_argument("-v", "--verbose", action="store_true")
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _setup_logging(getattr(args, "verbose", False))
+    from sources.base import SourceError
+    from .geography import GeographyError
+    from .territories import TerritorySetError
+    try:
+        return args.func(args)
+    except (SourceError, TerritorySetError, GeographyError) as exc:
+        log.error("erreur : %s", exc)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

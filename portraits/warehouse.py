@@ -1,0 +1,116 @@
+"""The DuckDB warehouse: one file, built from the normalised sources, with the spatial extension.
+
+Tables: ``communes`` and ``territories`` (with geometries), ``territory_communes`` (the set in
+use), ``geo_units`` (commune → territory, plus every commune → the region: indicators group by
+it, so the regional benchmark is computed by the same SQL as the territories), one table per
+dataset, ``establishment_territory`` (points placed by polygon containment, commune code as the
+fallback), and ``datasets`` (provenance of each loaded dataset).
+
+The file is written under a temporary name and renamed when complete, so a crash never leaves a
+half-built warehouse in place.
+"""
+from __future__ import annotations
+
+import json
+import os
+from importlib.resources import files
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+from sources.base import Loaded
+
+REGION_UNIT = "_REGION"
+
+
+def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A connection with the spatial extension loaded from its PyPI wheel (no download, nothing
+    written to ``~/.duckdb``)."""
+    ext = files("duckdb_extension_spatial") / "extensions" / f"v{duckdb.__version__}" / "spatial.duckdb_extension"
+    con = duckdb.connect(str(path), read_only=read_only,
+                         config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    con.execute(f"LOAD '{_sql_path(ext)}'")
+    return con
+
+
+def _sql_path(p) -> str:
+    # The extension path comes from the installed package, never from data; quote it anyway.
+    return str(p).replace("'", "''")
+
+
+def _register_geo(con, name: str, gdf: gpd.GeoDataFrame) -> None:
+    df = pd.DataFrame(gdf.drop(columns="geometry"))
+    df["wkb"] = gdf.geometry.to_wkb()
+    con.register(f"{name}_df", df)
+    cols = ", ".join(f'"{c}"' for c in df.columns if c != "wkb")
+    con.execute(f"CREATE TABLE {name} AS SELECT {cols}, ST_GeomFromWKB(wkb) AS geom FROM {name}_df")
+    con.unregister(f"{name}_df")
+
+
+def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
+          territories: gpd.GeoDataFrame, region_name: str, datasets: dict[str, Loaded]) -> Path:
+    """Write the whole warehouse to ``path`` (atomically)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    for p in (tmp, tmp.with_name(tmp.name + ".wal")):
+        p.unlink(missing_ok=True)
+    con = connect(tmp)
+    try:
+        _register_geo(con, "communes", communes[["code", "name", "dep", "population", "geometry"]])
+        _register_geo(con, "territories", territories[["territory_code", "territory_name", "population",
+                                                       "communes", "geometry"]])
+        con.register("membership_df", membership)
+        con.execute("CREATE TABLE territory_communes AS SELECT * FROM membership_df")
+        con.execute("""
+            CREATE TABLE geo_units AS
+            SELECT commune_code, territory_code AS unit, territory_name AS unit_name FROM territory_communes
+            UNION ALL
+            SELECT code, $region_unit, $region_name FROM communes
+        """, {"region_unit": REGION_UNIT, "region_name": region_name})
+        con.execute("""CREATE TABLE datasets (id VARCHAR, family VARCHAR, title VARCHAR, producer VARCHAR,
+                       licence VARCHAR, url VARCHAR, page VARCHAR, vintage VARCHAR, files VARCHAR,
+                       rows BIGINT, warnings VARCHAR)""")
+        for key, loaded in sorted(datasets.items()):
+            con.register("frame_df", loaded.frame)
+            con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM frame_df')
+            con.unregister("frame_df")
+            s = loaded.source
+            con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
+                         json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
+                         json.dumps(loaded.warnings, ensure_ascii=False)])
+        if "establishments" in datasets:
+            place_establishments(con)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+    return path
+
+
+def place_establishments(con: duckdb.DuckDBPyConnection) -> None:
+    """Each establishment in the territory whose polygon contains its point; establishments
+    without coordinates, or whose point falls outside every territory (simplified borders, wrong
+    coordinates), are placed by their commune code. ``placed_by`` says which."""
+    con.execute("""
+        CREATE TABLE establishment_territory AS
+        WITH pts AS (
+            SELECT uai, commune_code,
+                   CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN ST_Point(lon, lat) END AS pt
+            FROM establishments
+        ),
+        by_point AS (
+            SELECT p.uai, t.territory_code
+            FROM pts p JOIN territories t ON p.pt IS NOT NULL AND ST_Contains(t.geom, p.pt)
+            QUALIFY row_number() OVER (PARTITION BY p.uai ORDER BY t.territory_code) = 1
+        )
+        SELECT p.uai,
+               coalesce(b.territory_code, tc.territory_code) AS territory_code,
+               CASE WHEN b.territory_code IS NOT NULL THEN 'coordonnées' ELSE 'commune' END AS placed_by
+        FROM pts p
+        LEFT JOIN by_point b USING (uai)
+        LEFT JOIN territory_communes tc ON tc.commune_code = p.commune_code
+    """)

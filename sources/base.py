@@ -1,0 +1,224 @@
+"""What every source module declares, and the helpers they share to read official files.
+
+A source module owns one dataset in both directions: ``read(path)`` parses the official file
+exactly, ``write_demo(...)`` writes the same format for the demo profile. It declares, as data,
+what a reader of the portrait must know about the dataset (``SOURCE``).
+"""
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+
+class SourceError(ValueError):
+    """A bad input file: the message names the file, and the line or code when known."""
+
+    def __init__(self, path: Path | str, message: str, line: int | None = None):
+        self.path = Path(path)
+        self.line = line
+        where = f"{self.path.name}" + (f", ligne {line}" if line is not None else "")
+        super().__init__(f"{where} : {message}")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Declaration of a dataset: provenance shown under every figure built from it."""
+
+    id: str                      # warehouse table name, also the key of the registry
+    family: str                  # employment | training | trajectories
+    title: str                   # name as the producer publishes it
+    producer: str
+    licence: str
+    url: str                     # official download URL
+    page: str                    # official landing page
+    file_patterns: tuple[str, ...]  # official file names in a download folder (fnmatch)
+    demo_file: str               # file name the demo profile writes (matches a pattern)
+    download_name: str = ""      # file name `portraits fetch` saves the official download under
+    description: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading French official CSV files: BOM or not, UTF-8 or Windows-1252, ';' or ',' separators,
+# decimal comma or point, CRLF or LF. Sniffed, never assumed.
+
+def read_text(path: Path) -> str:
+    """Decode a file as UTF-8 (with or without BOM), falling back to Windows-1252."""
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise SourceError(path, "fichier vide")
+    head = raw[:2048].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252")
+
+
+def sniff_separator(header_line: str, candidates: str = ";,\t") -> str:
+    counts = {sep: header_line.count(sep) for sep in candidates}
+    sep = max(counts, key=counts.get)
+    return sep if counts[sep] else ";"
+
+
+def normalise_name(name: str) -> str:
+    """Header matching key: no accents, lower case, single spaces, stripped (handles trailing
+    spaces, BOM remnants and case differences between vintages)."""
+    name = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    name = name.replace("\u2019", "'")
+    return re.sub(r"\s+", " ", name).strip().lower()
+
+
+def read_official_csv(path: Path, columns: dict[str, str], skip_rows: int = 0,
+                      skip_footer: int = 0) -> pd.DataFrame:
+    """Read a delimited file whose header holds at least the official ``columns``.
+
+    ``columns`` maps the official header name to the normalised name used downstream; headers are
+    matched by name (accents, case and spaces ignored), never by position. Every cell is read as
+    a string; numbers are converted by :func:`to_number`.
+    """
+    text = read_text(path)
+    lines = text.splitlines()
+    if skip_footer:
+        lines = lines[: len(lines) - skip_footer]
+    lines = lines[skip_rows:]
+    if not lines:
+        raise SourceError(path, "aucune ligne d'en-tête")
+    sep = sniff_separator(lines[0])
+    reader = csv.reader(io.StringIO("\n".join(lines)), delimiter=sep)
+    header = next(reader)
+    wanted = {normalise_name(k): v for k, v in columns.items()}
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = normalise_name(h)
+        if key in wanted and wanted[key] not in index:
+            index[wanted[key]] = i
+    missing = [k for k, v in columns.items() if v not in index]
+    if missing:
+        raise SourceError(path, f"colonne(s) absente(s) : {', '.join(missing)} "
+                                f"(en-tête lu : {', '.join(h.strip() for h in header[:20])}; séparateur '{sep}')",
+                          line=skip_rows + 1)
+    rows = []
+    for lineno, row in enumerate(reader, start=skip_rows + 2):
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) < len(header):
+            raise SourceError(path, f"{len(row)} champs au lieu de {len(header)} (fichier tronqué ?)", line=lineno)
+        rows.append([lineno] + [row[i].strip() for i in index.values()])
+    df = pd.DataFrame(rows, columns=["_line", *index.keys()], dtype=object)
+    if df.empty:
+        raise SourceError(path, "aucune ligne de données")
+    return df
+
+
+_MISSING = {"", "nd", "n.d.", "s", "*", "na", "nan", "secret"}
+
+
+def to_number(path: Path, df: pd.DataFrame, column: str, *, integer: bool = False,
+              minimum: float | None = None, maximum: float | None = None) -> pd.Series:
+    """Convert a text column to numbers: decimal comma or point, spaces as thousands separators.
+
+    Empty, ``nd``, ``s`` and ``*`` are missing values (secret or not published), never zero.
+    Anything else that is not a number, or out of range, is an error naming the line.
+    """
+    raw = df[column].astype(str).str.replace("\u202f", "", regex=False).str.replace("\xa0", "", regex=False)
+    raw = raw.str.replace(" ", "", regex=False).str.replace(",", ".", regex=False)
+    missing = raw.str.lower().isin(_MISSING)
+    values = pd.to_numeric(raw.where(~missing), errors="coerce")
+    bad = values.isna() & ~missing
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"valeur non numérique {df.at[i, column]!r} dans la colonne {column}",
+                          line=int(df.at[i, "_line"]))
+    for limit, test, word in ((minimum, values < (minimum if minimum is not None else 0), "inférieure"),
+                              (maximum, values > (maximum if maximum is not None else 0), "supérieure")):
+        if limit is not None and test.any():
+            i = test.idxmax()
+            raise SourceError(path, f"valeur {df.at[i, column]!r} {word} à {limit:g} dans la colonne {column}",
+                              line=int(df.at[i, "_line"]))
+    if integer:
+        return values.round().astype("Int64")
+    return values.astype("Float64")
+
+
+def check_commune_codes(path: Path, df: pd.DataFrame, column: str,
+                        known: "set[str] | dict[str, str] | None") -> list[str]:
+    """Commune codes are 5 characters. With ``known`` given, each must be a current commune, or a
+    former commune (a commune déléguée or associée of a commune nouvelle) when ``known`` maps
+    codes to current codes: such codes are replaced in place by the current code and returned.
+    Any other code is an error naming it and its line."""
+    codes = df[column].astype(str)
+    bad = ~codes.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"code commune invalide {codes[i]!r}", line=int(df.at[i, "_line"]))
+    if known is None:
+        return []
+    unknown = ~codes.isin(known)
+    if unknown.any():
+        i = unknown.idxmax()
+        others = sorted(set(codes[unknown]))
+        raise SourceError(path, f"code commune inconnu {codes[i]!r} (codes inconnus : {', '.join(others[:10])}"
+                                f"{' …' if len(others) > 10 else ''})", line=int(df.at[i, "_line"]))
+    if not isinstance(known, dict):
+        return []
+    current = codes.map(known)
+    changed = sorted(set(codes[current != codes]))
+    df[column] = current
+    return changed
+
+
+UAI_KEYS = "ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def uai_key(digits: str) -> str:
+    """Check letter of a UAI (Éducation nationale establishment id): 7 characters + letter."""
+    return UAI_KEYS[int(digits) % 23]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list], *, sep: str = ";", bom: bool = False,
+              crlf: bool = False, encoding: str = "utf-8") -> None:
+    """Write a CSV in an official layout (used by the demo profile)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n" if crlf else "\n",
+                        quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(header)
+    writer.writerows(rows)
+    data = buf.getvalue().encode(encoding)
+    if bom:
+        data = b"\xef\xbb\xbf" + data
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(data)
+
+
+@dataclass
+class Loaded:
+    """A dataset read, validated and normalised: what the warehouse loads."""
+
+    source: Source
+    frame: pd.DataFrame
+    vintage: str                 # as shown to readers, e.g. "décembre 2024", "2022-2023"
+    files: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def files_matching(source: Source, folder: Path) -> list[Path]:
+    """All files of ``folder`` matching the source's official file-name patterns, sorted."""
+    if not Path(folder).is_dir():
+        return []
+    return sorted(p for p in Path(folder).iterdir()
+                  if p.is_file() and any(fnmatch.fnmatch(p.name, pat) for pat in source.file_patterns))

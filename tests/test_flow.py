@@ -1,0 +1,154 @@
+"""The refresh flow as a user runs it: a site of 17 portraits (HTML + PDF) from the demo inputs."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from conftest import ROOT, copy_demo_inputs
+from portraits import fmt
+
+pytestmark = pytest.mark.flow
+
+
+def pdf_text(path: Path) -> str:
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return re.sub(r"[\u202f\xa0 ]+", " ", text)
+
+
+def plain(s: str) -> str:
+    return re.sub(r"[\u202f\xa0 ]+", " ", s)
+
+
+def independent_jobseekers() -> pd.DataFrame:
+    """Last-month jobseekers per territory, computed here from the demo file and the set file,
+    without the project's loaders or SQL."""
+    j = pd.read_csv(ROOT / "data/demo/defm-communes-mensuel.csv", dtype={"codgeo": str})
+    last = j.YEAR.iloc[-1]  # rows are commune × month in month order: the last label is the last month
+    j = j[j.YEAR == last]
+    m = pd.read_csv(ROOT / "data/territories/spro17.csv", dtype=str)
+    return j.merge(m, left_on="codgeo", right_on="commune_code").groupby(["territory_code", "territory_name"]) \
+        .Demandeurs_Emploi.sum().reset_index()
+
+
+def test_site_has_17_pages_and_pdfs(demo_build):
+    settings, summary = demo_build
+    site = Path(settings.output)
+    assert summary["published"] and len(summary["rebuilt"]) == 17
+    pages = sorted(site.glob("t*/index.html"))
+    pdfs = sorted(site.glob("t*/portrait-*.pdf"))
+    assert len(pages) == 17 and len(pdfs) == 17
+    index = (site / "index.html").read_text(encoding="utf-8")
+    for p in pages:
+        assert f'href="{p.parent.name}/index.html"' in index   # listed and on the clickable map
+    assert index.count("<path ") == 17
+
+
+def test_pdf_shows_name_and_independent_key_figure(demo_build):
+    settings, _ = demo_build
+    site = Path(settings.output)
+    expected = independent_jobseekers()
+    for r in expected.itertuples():
+        folder = next(site.glob(f"{r.territory_code.lower()}-*"))
+        text = pdf_text(folder / f"portrait-{folder.name}.pdf")
+        assert r.territory_name in text
+        assert plain(fmt.number(r.Demandeurs_Emploi)) in text, (r.territory_code, r.Demandeurs_Emploi)
+        assert "Données de démonstration" in text
+        html = (folder / "index.html").read_text(encoding="utf-8")
+        assert fmt.number(r.Demandeurs_Emploi) in html
+        assert "Périmètre indicatif" in html and "Données de démonstration" in html
+
+
+def test_additive_indicator_sums_to_region(demo_build):
+    from portraits import indicators
+    from portraits.pipeline import warehouse_path
+    from portraits.warehouse import REGION_UNIT, connect
+    settings, _ = demo_build
+    con = connect(warehouse_path(settings), read_only=True)
+    values = indicators.compute(con)
+    con.close()
+    for ind in (i for i in indicators.catalogue().values() if i.additive):
+        v = values[values.indicator == ind.id]
+        region = v[v.unit == REGION_UNIT].value.iloc[0]
+        assert v[v.unit != REGION_UNIT].value.sum() == pytest.approx(region), ind.id
+    jobseekers = values[(values.indicator == "jobseekers") & (values.unit != REGION_UNIT)]
+    assert jobseekers.value.sum() == independent_jobseekers().Demandeurs_Emploi.sum()
+
+
+def test_second_run_renders_nothing_and_keeps_the_site(demo_build):
+    from flows.refresh import refresh
+    settings, _ = demo_build
+    site = Path(settings.output)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    summary = refresh(settings)
+    assert not summary["warehouse_rebuilt"]
+    assert summary["rebuilt"] == [] and not summary["published"]
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_changed_input_rerenders_only_touched_territories(demo_build, tmp_path):
+    """Renaming one lycée of T03 in the InserJeunes file changes only T03's page: only T03 is
+    rendered again (a change to a figure would also move the regional benchmark, shown on
+    every page, and rightly re-render them all)."""
+    from flows.refresh import refresh
+    from portraits.pipeline import Settings
+    raw = copy_demo_inputs(tmp_path / "raw")
+    settings = Settings(output=tmp_path / "site", raw_dir=raw, work_dir=tmp_path / "work")
+    first = refresh(settings)
+    assert len(first["rebuilt"]) == 17
+    annuaire = pd.read_csv(raw / "fr-en-annuaire-education.csv", sep=";", dtype=str)
+    m = pd.read_csv(ROOT / "data/territories/spro17.csv", dtype=str).set_index("commune_code").territory_code
+    t03 = set(annuaire.identifiant_de_l_etablissement[annuaire.code_commune.map(m) == "T03"])
+    f = raw / "depp-inserjeunes-etablissements-2022_2023-pro.csv"
+    lines = f.read_text(encoding="utf-8").split("\r\n")
+    uai = next(line.split(";")[0] for line in lines[1:] if line[:8] in t03)
+    old_name = next(line.split(";")[1] for line in lines[1:] if line.startswith(uai))
+    f.write_text(f.read_text(encoding="utf-8").replace(old_name, "Lycée professionnel renommé"), encoding="utf-8")
+    second = refresh(settings)
+    assert second["warehouse_rebuilt"]
+    assert second["rebuilt"] == ["T03"], second["rebuilt"]
+    page = next((tmp_path / "site").glob("t03-*/index.html")).read_text(encoding="utf-8")
+    assert "Lycée professionnel renommé" in page
+
+
+def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harness, tmp_path):
+    from flows.refresh import refresh
+    from portraits.pipeline import Settings
+    raw = copy_demo_inputs(tmp_path / "raw")
+    (raw / "depp-inserjeunes-etablissements-2022_2023-pro.csv").unlink()
+    settings = Settings(output=tmp_path / "site", raw_dir=raw)
+    summary = refresh(settings)
+    assert summary["missing"] == ["inserjeunes"]
+    page = next((tmp_path / "site").glob("t05-*/index.html")).read_text(encoding="utf-8")
+    assert "n'a pas été fourni pour cette édition" in page
+    assert "Données de démonstration" not in page   # a raw folder is not the demo profile
+
+
+def test_bad_input_fails_and_leaves_the_published_site(demo_build, tmp_path):
+    from flows.refresh import refresh
+    from portraits.pipeline import Settings
+    settings, _ = demo_build
+    raw = copy_demo_inputs(tmp_path / "raw")
+    site = tmp_path / "site"
+    shutil.copytree(settings.output, site)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    f = raw / "defm-communes-mensuel.csv"
+    f.write_text(f.read_text(encoding="utf-8").replace("44109,mars_2024,", "44109,mars_2024,abc", 1), encoding="utf-8")
+    state = refresh(Settings(output=site, raw_dir=raw, work_dir=tmp_path / "work"), return_state=True)
+    assert state.is_failed()
+    with pytest.raises(Exception, match=r"defm-communes-mensuel\.csv, ligne \d+ : valeur non numérique"):
+        state.result()
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_manifest_lists_every_territory(demo_build):
+    settings, _ = demo_build
+    manifest = json.loads((Path(settings.output) / "build-manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["territories"]) == [f"T{i:02d}" for i in range(1, 18)]

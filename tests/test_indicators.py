@@ -1,0 +1,34 @@
+"""Catalogue consistency and French formatting."""
+from __future__ import annotations
+
+import re
+
+from conftest import ROOT
+from portraits import fmt
+from portraits.indicators import SQL_DIR, catalogue
+from portraits.report import KEY_FIGURES
+from sources import REGISTRY
+
+
+def test_every_declared_indicator_is_computed_sourced_and_shown():
+    cat = catalogue()
+    sql = {p.name: p.read_text(encoding="utf-8") for p in SQL_DIR.glob("*.sql")}
+    template = (ROOT / "templates" / "portrait.html.j2").read_text(encoding="utf-8")
+    used_in_template = set(re.findall(r"\bf\.([a-z0-9_]+)\.", template)) | set(KEY_FIGURES)
+    for key, ind in cat.items():
+        assert f"'{key}'" in sql[ind.sql], f"{key} not computed by {ind.sql}"
+        assert ind.source in REGISTRY or ind.source == "geography", key
+        assert ind.definition and ind.label
+    assert used_in_template <= set(cat), used_in_template - set(cat)
+    assert set(cat) <= used_in_template, set(cat) - used_in_template
+
+
+def test_french_number_formats():
+    assert fmt.number(12345) == "12\u202f345"
+    assert fmt.number(1234567.89, 1) == "1\u202f234\u202f567,9"
+    assert fmt.percent(12.5) == "12,5\u00a0%"
+    assert fmt.signed_percent(3.21) == "+3,2\u00a0%"
+    assert fmt.signed_percent(-0.04) == "0,0\u00a0%"
+    assert fmt.number(-2.5, 1) == "−2,5"
+    assert fmt.number(None) == "–"
+    assert fmt.ordinal(1) == "1er" and fmt.ordinal(3) == "3e"

