@@ -25,10 +25,14 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 # The virtual environment, installed from the lock file (uv.lock): same versions on every machine.
-$(STAMP): pyproject.toml uv.lock
-	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --extra dev --quiet
+# uv itself (pinned) lives in its own small venv under .cache, so `uv sync` can manage .venv freely.
+UV := .cache/uv-tool/bin/uv
+$(UV):
+	$(PYTHON) -m venv .cache/uv-tool
+	.cache/uv-tool/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
 	touch $(STAMP)
 
 # Regenerate the bundled demo inputs (deterministic: a test checks they are up to date).

@@ -92,7 +92,8 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
 
 
 def place_establishments(con: duckdb.DuckDBPyConnection) -> None:
-    """Each establishment in the territory whose polygon contains its point; establishments
+    """Each establishment in the territory whose polygon contains its point (a test puts points on
+    known sides of a boundary); establishments
     without coordinates, or whose point falls outside every territory (simplified borders, wrong
     coordinates), are placed by their commune code. ``placed_by`` says which."""
     con.execute("""
@@ -102,10 +103,15 @@ def place_establishments(con: duckdb.DuckDBPyConnection) -> None:
                    CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN ST_Point(lon, lat) END AS pt
             FROM establishments
         ),
+        -- Simplified borders overlap a little: a point in two territories goes to the one of its
+        -- commune code when that is one of them.
         by_point AS (
             SELECT p.uai, t.territory_code
-            FROM pts p JOIN territories t ON p.pt IS NOT NULL AND ST_Contains(t.geom, p.pt)
-            QUALIFY row_number() OVER (PARTITION BY p.uai ORDER BY t.territory_code) = 1
+            FROM pts p
+            JOIN territories t ON p.pt IS NOT NULL AND ST_Contains(t.geom, p.pt)
+            LEFT JOIN territory_communes own ON own.commune_code = p.commune_code
+            QUALIFY row_number() OVER (PARTITION BY p.uai
+                                       ORDER BY (t.territory_code = own.territory_code) DESC, t.territory_code) = 1
         )
         SELECT p.uai,
                coalesce(b.territory_code, tc.territory_code) AS territory_code,

@@ -1,6 +1,7 @@
 """The refresh flow as a user runs it: a site of 17 portraits (HTML + PDF) from the demo inputs."""
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -93,9 +94,9 @@ def test_second_run_renders_nothing_and_keeps_the_site(demo_build):
 
 
 def test_changed_input_rerenders_only_touched_territories(demo_build, tmp_path):
-    """Renaming one lycée of T03 in the InserJeunes file changes only T03's page: only T03 is
-    rendered again (a change to a figure would also move the regional benchmark, shown on
-    every page, and rightly re-render them all)."""
+    """Renaming one lycée in the InserJeunes file changes only its territory's page: only that
+    territory is rendered again (a change to a figure would also move the regional benchmark,
+    shown on every page, and rightly re-render them all)."""
     from flows.refresh import refresh
     from portraits.pipeline import Settings
     raw = copy_demo_inputs(tmp_path / "raw")
@@ -104,17 +105,18 @@ def test_changed_input_rerenders_only_touched_territories(demo_build, tmp_path):
     assert len(first["rebuilt"]) == 17
     annuaire = pd.read_csv(raw / "fr-en-annuaire-education.csv", sep=";", dtype=str)
     m = pd.read_csv(ROOT / "data/territories/spro17.csv", dtype=str).set_index("commune_code").territory_code
-    t03 = set(annuaire.identifiant_de_l_etablissement[annuaire.code_commune.map(m) == "T03"])
+    territory_of = dict(zip(annuaire.identifiant_de_l_etablissement, annuaire.code_commune.map(m)))
     f = raw / "depp-inserjeunes-etablissements-2022_2023-pro.csv"
-    lines = f.read_text(encoding="utf-8").split("\r\n")
-    uai = next(line.split(";")[0] for line in lines[1:] if line[:8] in t03)
-    old_name = next(line.split(";")[1] for line in lines[1:] if line.startswith(uai))
-    f.write_text(f.read_text(encoding="utf-8").replace(old_name, "Lycée professionnel renommé"), encoding="utf-8")
+    uai, name = next(line.split(";")[:2] for line in f.read_text(encoding="utf-8").splitlines()[1:]
+                     if line[:8] in territory_of)
+    lines = f.read_bytes().decode("utf-8").split("\r\n")   # CRLF kept, as in the official file
+    lines = [line.replace(name, "Lycée professionnel renommé") if line.startswith(uai) else line for line in lines]
+    f.write_bytes("\r\n".join(lines).encode("utf-8"))
     second = refresh(settings)
     assert second["warehouse_rebuilt"]
-    assert second["rebuilt"] == ["T03"], second["rebuilt"]
-    page = next((tmp_path / "site").glob("t03-*/index.html")).read_text(encoding="utf-8")
-    assert "Lycée professionnel renommé" in page
+    assert second["rebuilt"] == [territory_of[uai]], (second["rebuilt"], territory_of[uai])
+    folder = next((tmp_path / "site").glob(f"{territory_of[uai].lower()}-*"))
+    assert "Lycée professionnel renommé" in (folder / "index.html").read_text(encoding="utf-8")
 
 
 def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harness, tmp_path):
@@ -125,7 +127,7 @@ def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harnes
     settings = Settings(output=tmp_path / "site", raw_dir=raw)
     summary = refresh(settings)
     assert summary["missing"] == ["inserjeunes"]
-    page = next((tmp_path / "site").glob("t05-*/index.html")).read_text(encoding="utf-8")
+    page = html.unescape(next((tmp_path / "site").glob("t05-*/index.html")).read_text(encoding="utf-8"))
     assert "n'a pas été fourni pour cette édition" in page
     assert "Données de démonstration" not in page   # a raw folder is not the demo profile
 
