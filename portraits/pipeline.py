@@ -175,6 +175,7 @@ def compute_site(settings: Settings) -> Site:
             SELECT tc.territory_code, c.name, c.population FROM communes c
             JOIN territory_communes tc ON tc.commune_code = c.code
             QUALIFY row_number() OVER (PARTITION BY tc.territory_code ORDER BY c.population DESC, c.code) <= 4
+            ORDER BY tc.territory_code, c.population DESC, c.code
         """).df()
         series = indicators.query(con, "employment_series.sql") if "jobseekers" in have else None
         by_type = indicators.query(con, "training_by_type.sql") if "establishments" in have else None

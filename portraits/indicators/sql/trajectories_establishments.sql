@@ -12,4 +12,4 @@ JOIN establishment_territory p USING (uai)
 JOIN establishments e USING (uai)
 WHERE i.route = 'pro' AND i.millesime = (SELECT m FROM latest)
 GROUP BY ALL
-ORDER BY unit, employment_6m DESC NULLS LAST, i.name;
+ORDER BY unit, employment_6m DESC NULLS LAST, i.name, i.uai;
