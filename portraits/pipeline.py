@@ -141,8 +141,6 @@ def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
     for key, paths in inputs.found.items():
         t0 = time.perf_counter()
         loaded = sources.REGISTRY[key].read([Path(p) for p in paths], communes=codes)
-        for w in loaded.warnings:
-            log.warning(w)
         log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
                  time.perf_counter() - t0)
         out[key] = loaded
