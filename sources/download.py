@@ -60,6 +60,10 @@ def fetch_all(dest: Path) -> list[dict]:
     for key, module in REGISTRY.items():
         s = module.SOURCE
         target = dest / s.download_name
+        if s.url == s.page:
+            results.append({"id": key, "error": f"pas de lien de téléchargement direct : à télécharger depuis {s.page} "
+                                                f"et à déposer sous le nom {s.download_name}"})
+            continue
         try:
             info = download(s.url, target)
             results.append({"id": key, "error": None, **info})

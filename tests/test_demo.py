@@ -17,8 +17,8 @@ def test_demo_inputs_are_reproducible(tmp_path):
 
 
 def test_demo_inputs_read_by_the_official_loaders():
-    from portraits.geography import load_communes
-    codes = set(load_communes("52").code)
+    from portraits.geography import commune_codes
+    codes = commune_codes("52")
     for key, module in REGISTRY.items():
         paths = files_matching(module.SOURCE, DEFAULT_DIR)
         assert paths, key

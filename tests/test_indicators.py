@@ -14,7 +14,9 @@ def test_every_declared_indicator_is_computed_sourced_and_shown():
     cat = catalogue()
     sql = {p.name: p.read_text(encoding="utf-8") for p in SQL_DIR.glob("*.sql")}
     template = (ROOT / "templates" / "portrait.html.j2").read_text(encoding="utf-8")
+    # f.<id>.… in expressions, and '<id>' in lists the template loops over (f[k])
     used_in_template = set(re.findall(r"\bf\.([a-z0-9_]+)\.", template)) | set(KEY_FIGURES)
+    used_in_template |= {k for k in re.findall(r"'([a-z0-9_]+)'", template) if k in cat}
     for key, ind in cat.items():
         assert f"'{key}'" in sql[ind.sql], f"{key} not computed by {ind.sql}"
         assert ind.source in REGISTRY or ind.source == "geography", key

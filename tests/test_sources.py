@@ -17,7 +17,9 @@ def write(tmp_path, name, text, encoding="utf-8"):
 
 
 def test_registry_declares_every_source():
-    assert set(REGISTRY) == {"jobseekers", "establishments", "inserjeunes"}
+    assert set(REGISTRY) == {"cog", "census", "populations", "jobseekers", "urssaf", "unemployment", "bmo",
+                             "bmo_bassins", "fap", "establishments", "inserjeunes"}
+    assert list(REGISTRY)[0] == "cog"   # read first: it extends the commune codes the others accept
     for key, module in REGISTRY.items():
         s = module.SOURCE
         assert s.id == key and s.url.startswith("https://") and s.page.startswith("https://")

@@ -15,7 +15,7 @@ import pandas as pd
 
 HERE = Path(__file__).parent
 SQL_DIR = HERE / "sql"
-UNITS = {"count", "percent", "percent_change", "per100", "per10k", "rate"}
+UNITS = {"count", "percent", "percent_change", "per100", "per1000", "per10k", "rate", "index"}
 POLARITIES = {"higher_is_better", "higher_is_worse", "neutral"}
 
 
@@ -29,6 +29,11 @@ class Indicator:
     additive: bool
     sql: str
     definition: str
+    requires: tuple[str, ...] = ()   # other datasets the SQL needs (e.g. the bassin table for BMO)
+
+    @property
+    def needs(self) -> set[str]:
+        return {self.source, *self.requires}
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +42,7 @@ def catalogue() -> dict[str, Indicator]:
         raw = tomllib.load(f)
     out = {}
     for key, v in raw.items():
-        ind = Indicator(id=key, **v)
+        ind = Indicator(id=key, **{**v, "requires": tuple(v.get("requires", ()))})
         if ind.unit not in UNITS or ind.polarity not in POLARITIES:
             raise ValueError(f"indicateur {key} : unité ou polarité inconnue ({ind.unit}, {ind.polarity})")
         if not (SQL_DIR / ind.sql).is_file():
@@ -58,8 +63,13 @@ def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Values of every indicator whose source is in the warehouse: columns unit, indicator, value.
     An indicator whose dataset is missing has no rows (the portrait says it is unavailable)."""
     have = available_sources(con)
-    files = sorted({i.sql for i in catalogue().values() if i.source in have})
-    frames = [con.execute(sql(f)).df() for f in files]
+    files = sorted({i.sql for i in catalogue().values() if i.needs <= have})
+    frames = []
+    for f in files:
+        df = con.execute(sql(f)).df()
+        if list(df.columns) != ["unit", "indicator", "value"]:
+            raise ValueError(f"{f} : colonnes {list(df.columns)} au lieu de unit, indicator, value")
+        frames.append(df)
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "indicator", "value"])
     undeclared = set(values.indicator) - set(catalogue())
     if undeclared:
@@ -80,3 +90,24 @@ def ranks(values: pd.DataFrame, region_unit: str = "_REGION") -> pd.DataFrame:
 def query(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """A named auxiliary query of ``sql/`` (series, tables) as a DataFrame."""
     return con.execute(sql(name)).df()
+
+
+# Auxiliary tables of the portraits (charts, lists): SQL file and the datasets it needs.
+TABLES = {
+    "jobseekers_series": ("employment_series.sql", {"jobseekers"}),
+    "training_by_type": ("training_by_type.sql", {"establishments"}),
+    "ij_establishments": ("trajectories_establishments.sql", {"inserjeunes", "establishments"}),
+    "ij_unplaced": ("trajectories_unplaced.sql", {"inserjeunes", "establishments"}),
+    "establishment_points": ("establishment_points.sql", {"establishments"}),
+    "census_tables": ("census_tables.sql", {"census"}),
+    "urssaf_sectors": ("urssaf_sectors.sql", {"urssaf"}),
+    "bmo_metiers": ("bmo_metiers.sql", {"bmo", "bmo_bassins"}),
+    "bassin_shares": ("bassin_shares.sql", {"bmo", "bmo_bassins"}),
+    "unemployment": ("unemployment.sql", {"unemployment"}),
+}
+
+
+def tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+    """Every auxiliary table whose datasets are in the warehouse (absent ones are left out)."""
+    have = available_sources(con)
+    return {name: query(con, f) for name, (f, needs) in TABLES.items() if needs <= have}

