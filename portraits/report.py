@@ -26,9 +26,11 @@ FAMILY_TITLES = {"employment": "Emploi et demande d'emploi", "training": "Format
 
 
 def _clean(x):
-    if x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA:
+    """A float or None. Rounded to 9 significant digits: sums of floats computed in parallel by
+    DuckDB may differ in their last bits from one run to the next, and pages must not."""
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
         return None
-    return float(x)
+    return float(f"{float(x):.9g}")
 
 
 def compare(ind: Indicator, value, region) -> str:
@@ -273,4 +275,13 @@ def context_json(ctx: dict) -> str:
         if isinstance(o, (dt.date, dt.datetime)):
             return o.isoformat()
         raise TypeError(type(o))
-    return json.dumps(ctx, sort_keys=True, ensure_ascii=False, default=default)
+
+    def canonical(o):
+        if isinstance(o, float):
+            return float(f"{o:.9g}")
+        if isinstance(o, dict):
+            return {k: canonical(v) for k, v in o.items()}
+        if isinstance(o, (list, tuple)):
+            return [canonical(v) for v in o]
+        return o
+    return json.dumps(canonical(ctx), sort_keys=True, ensure_ascii=False, default=default)
