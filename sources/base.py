@@ -41,6 +41,7 @@ class Source:
     file_patterns: tuple[str, ...]  # official file names in a download folder (fnmatch)
     demo_file: str               # file name the demo profile writes (matches a pattern)
     download_name: str = ""      # file name `portraits fetch` saves the official download under
+    exclude_patterns: tuple[str, ...] = ()   # companion files that match the patterns but are not data
     description: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -221,4 +222,5 @@ def files_matching(source: Source, folder: Path) -> list[Path]:
     if not Path(folder).is_dir():
         return []
     return sorted(p for p in Path(folder).iterdir()
-                  if p.is_file() and any(fnmatch.fnmatch(p.name, pat) for pat in source.file_patterns))
+                  if p.is_file() and any(fnmatch.fnmatch(p.name, pat) for pat in source.file_patterns)
+                  and not any(fnmatch.fnmatch(p.name, pat) for pat in source.exclude_patterns))

@@ -129,10 +129,14 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     else:
         known = df.file_code.isin(list(communes))
         if not known.all():
+            # This table is only a lookup from communes to bassins: a former code that no COG table
+            # links to a current commune carries no figure and cannot be used. Such rows are
+            # dropped and named; the communes left without a bassin are named below too. (Data
+            # files, where a value would be lost, keep the strict rule: an unknown code is an error.)
             unknown = sorted(set(df.file_code[~known]))
-            i = (~known).idxmax()
-            raise SourceError(path, f"{len(unknown)} code(s) commune inconnu(s), ni communes actuelles ni anciennes "
-                                    f"communes connues : {', '.join(unknown)}", line=int(df.at[i, "_line"]))
+            warnings.append(f"{path.name} : {len(unknown)} codes commune inconnus des tables du COG disponibles, "
+                            f"lignes ignorées : {', '.join(unknown)}")
+            df = df[known].reset_index(drop=True)
         df["commune_code"] = df.file_code.map(communes) if isinstance(communes, dict) else df.file_code
     former = df.commune_code != df.file_code
     if former.any():

@@ -87,10 +87,11 @@ SOURCE = Source(
     file_patterns=(
         "base-cc-emploi-pop-active-*.CSV", "base-cc-emploi-pop-active-*.csv", "base-cc-emploi-pop-active-*.zip",
         "base-cc-evol-struct-pop-*.CSV", "base-cc-evol-struct-pop-*.csv", "base-cc-evol-struct-pop-*.zip",
-        "base_cc_comparateur*.CSV", "base_cc_comparateur*.csv",
+        "*base_cc_comparateur*.CSV", "*base_cc_comparateur*.csv",
         "DS_RP_*_data.csv",
     ),
     demo_file="base-cc-emploi-pop-active-2020.CSV",
+    exclude_patterns=("meta_*", "*meta_base*"),   # the variable dictionaries shipped beside the data
     download_name="base-cc-emploi-pop-active-2020_v2.zip",
     description="Recensement de la population, exploitations principale et complémentaire : population "
                 "par tranche d'âge, population active de 15 à 64 ans, chômeurs (au sens du recensement), "

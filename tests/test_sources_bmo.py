@@ -276,14 +276,15 @@ def test_bassins_former_communes_in_different_bassins(tmp_path):
     assert got.set_index("commune_code").bassin_code["49126"] == "5229"  # 2 codes in 5229, 1 in 5205
 
 
-def test_bassins_unknown_codes_are_named(tmp_path):
+def test_bassins_unknown_codes_are_named_and_dropped(tmp_path):
     lines = [
         "52,44,44109,5220,NANTES",                  # known
         "52,44,44060,5203,CHATEAUBRIANT",           # unknown to the mapping
         "52,53,53020,5228,MAYENNE",                 # unknown too: both listed
     ]
-    with pytest.raises(SourceError, match=r"ligne 3 : 2 code\(s\) commune inconnu\(s\).*44060, 53020"):
-        bmo_bassins.read([bassins_file(tmp_path, lines)], communes=MAPPING)
+    loaded = bmo_bassins.read([bassins_file(tmp_path, lines)], communes=MAPPING)
+    assert loaded.frame.commune_code.tolist() == ["44109"]
+    assert any("2 codes commune inconnus" in w and "44060, 53020" in w for w in loaded.warnings)
 
 
 def test_bassins_one_code_in_two_bassins_and_padding(tmp_path):
