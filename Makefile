@@ -11,13 +11,18 @@ export DO_NOT_TRACK := 1
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 export UV_CACHE_DIR := $(CURDIR)/.cache/uv
 
-.PHONY: portraits test setup system-deps clean demo-data
+.PHONY: portraits test setup system-deps clean demo-data bench
 
 portraits: setup
 	$(VENV)/bin/portraits build $(ARGS)
 
 test: setup
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# Time a full refresh from a cold cache by stage, then a second run (benchmarks/run.py);
+# results in output/bench/. E.g. make bench ARGS="--limit 3 --no-prefect"
+bench: setup
+	$(VENV)/bin/python -m benchmarks.run $(ARGS)
 
 setup: system-deps $(STAMP)
 

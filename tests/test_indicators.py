@@ -34,3 +34,9 @@ def test_french_number_formats():
     assert fmt.number(-2.5, 1) == "−2,5"
     assert fmt.number(None) == "–"
     assert fmt.ordinal(1) == "1er" and fmt.ordinal(3) == "3e"
+
+
+def test_readme_lists_every_dataset():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for key, module in REGISTRY.items():
+        assert f"`{module.__name__.replace('.', '/')}.py`" in readme, key

@@ -1,0 +1,726 @@
+"""Benchmark of a full refresh from a cold cache, then of a second run with nothing changed.
+
+    python -m benchmarks.run [--territories SET] [--profile demo|official] [--limit N]
+                             [--output DIR] [--json PATH] [--no-prefect] [--keep] [-v]
+    make bench                                   # the 17 territories of spro17, through Prefect
+    make bench ARGS="--limit 3 --no-prefect"     # a quick one
+
+What it does, in one process:
+
+1. imports the pipeline (timed); unless ``--no-prefect``, imports Prefect and the ``refresh`` flow,
+   then runs a trivial flow, which starts Prefect's ephemeral server (each timed on its own line);
+2. runs a full refresh on fresh output and work folders (``DIR/site`` and ``DIR/work``; ``DIR`` is
+   ``--output``, a new temporary folder by default, removed at the end unless ``--keep``):
+   through the ``refresh`` flow, or with ``--no-prefect`` by calling the functions of
+   ``portraits.pipeline`` in the flow's order;
+3. runs it a second time with nothing changed (same folders, same process: in-process caches
+   and Prefect's server are warm, imports are not repeated) and checks that nothing was rendered.
+
+Stage timings come from timing wrappers installed at runtime, in this process only, on functions
+of ``portraits.pipeline``, ``portraits.charts`` and ``portraits.render`` (the package is not
+modified). Times are *exclusive*: a wrapped call made inside another one (``render.write_pdf``
+inside ``pipeline.render_territory``, the index page's ``render.render_html`` inside
+``pipeline.publish``) counts for its own stage only, so the stages add up to the wall time; what no
+wrapper covers (Prefect's task machinery, the flow's own code) is reported as ``unaccounted``.
+Totals are summed over threads: should territories be rendered in parallel one day, stage totals
+could exceed the render phase's wall time (reported as ``render_wall_s``).
+
+``--limit N`` builds only the first N territories: the list of contexts returned by
+``compute_site`` is cut, and the index map drawn by ``publish`` keeps only those territories.
+
+Peak memory: ``resource.getrusage`` (``ru_maxrss`` of this process and of its waited-for children),
+``VmHWM`` from ``/proc/self/status``, and a sampling thread (psutil when installed, otherwise
+``/proc``) that sums the RSS of this process and of its live descendants (Prefect's server runs
+as a child process); shared pages are counted once per process.
+
+Results: a table on stdout and a JSON file, by default ``output/bench/<timestamp>.json`` (``output/``
+is git-ignored), to compare runs. JSON format (``schema`` 1; seconds and MiB)::
+
+    schema, created (ISO time), command (argv)
+    settings:   territory_set, profile, limit, prefect (bool), output, territories_built
+    machine:    cpu_count, cpu_affinity, python, implementation, platform, machine, mem_total_mib,
+                load_avg_start, load_avg_end, git_commit, git_dirty, packages {name: version}
+    python_startup_s    interpreter start → benchmark start (from /proc, 10 ms resolution)
+    cold:       wall_s (benchmark start → end of the first refresh, imports and Prefect start included)
+                flow_wall_s (refresh call → return), render_wall_s (first render start → last end)
+                stages {name: {seconds, calls}} with names in STAGES (absent stages are 0)
+                portraits {count, rendered, mean_s, min_s, max_s, min_code, max_code,
+                           per_territory [{code, name, seconds, rendered, error}]}
+                overhead {seconds, share, work_seconds, flow_seconds, flow_share}
+                    seconds = wall_s − (charts + maps + html + pdf + ingest + warehouse + indicators),
+                    share = seconds / wall_s; flow_* = the same on flow_wall_s (no imports, no Prefect start)
+                ingest_by_dataset {dataset: seconds}
+                summary {published, rebuilt, skipped, warehouse_rebuilt, missing}
+                memory {peak_rss_mib, peak_rss_tree_mib}   sampled during this phase
+    second_run: wall_s, rendered_nothing (no page, PDF, chart or map drawn and the site not
+                republished), stages, portraits, summary, memory (same shapes as in cold)
+    memory:     ru_maxrss_self_mib, ru_maxrss_children_mib, vmhwm_mib, peak_rss_mib,
+                peak_rss_tree_mib, sampler ("psutil" or "proc"), interval_s
+    error       only when a run failed (the JSON is still written, the exit status is 1)
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import functools
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RESULTS = ROOT / "output" / "bench"
+SCHEMA = 1
+
+# (key, label) in the order of a refresh. "unaccounted" = wall time not covered by any wrapper.
+STAGES = [
+    ("imports", "Python imports (pipeline, pandas, duckdb…)"),
+    ("prefect_import", "Prefect import (prefect, flows.refresh)"),
+    ("prefect_start", "Prefect start (ephemeral server, trivial flow)"),
+    ("flow_start", "Flow call → first task starts"),
+    ("locate", "Locate inputs"),
+    ("ingest", "Ingest (read and validate sources)"),
+    ("warehouse", "Warehouse (DuckDB build)"),
+    ("indicators", "Indicators (compute_site)"),
+    ("staging", "Staging folder"),
+    ("charts", "Charts (matplotlib SVG)"),
+    ("maps", "Maps (map data + PNG)"),
+    ("html", "HTML (Jinja)"),
+    ("pdf", "PDF (WeasyPrint)"),
+    ("render_other", "Render: rest (render keys, files)"),
+    ("publish", "Publish (index, manifest, check, swap)"),
+    ("unaccounted", "Unaccounted (orchestration between steps)"),
+]
+STAGE_KEYS = [k for k, _ in STAGES]
+WORK_STAGES = ("charts", "maps", "html", "pdf", "ingest", "warehouse", "indicators")
+MIB = 1024 * 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# Timing
+
+class StageTimer:
+    """Thread-safe accumulator of exclusive time per stage, fed by wrappers around functions."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.totals: dict[str, float] = {}
+            self.calls: dict[str, int] = {}
+            self.details: dict[str, float] = {}
+            self.portraits: list[dict] = []
+            self.first_entry: float | None = None
+            self.render_span: list[float] = []     # [first render start, last render end]
+
+    def _add(self, stage: str, seconds: float) -> None:
+        with self._lock:
+            self.totals[stage] = self.totals.get(stage, 0.0) + seconds
+            self.calls[stage] = self.calls.get(stage, 0) + 1
+
+    def wrap(self, stage: str, fn, on_return=None):
+        """``fn`` timed under ``stage``; time spent in nested wrapped calls is not counted twice.
+        ``on_return(args, kwargs, result_or_exception, t0, t1)`` is called after each call."""
+        if getattr(fn, "__bench_wrapped__", False):
+            raise RuntimeError(f"{fn!r} is already wrapped")
+
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            stack = self._local.__dict__.setdefault("stack", [])
+            frame = [0.0]            # time spent in nested wrapped calls
+            stack.append(frame)
+            t0 = time.perf_counter()
+            if self.first_entry is None:
+                with self._lock:
+                    if self.first_entry is None:
+                        self.first_entry = t0
+            result = None
+            try:
+                result = fn(*args, **kwargs)
+                return result
+            except BaseException as exc:
+                result = exc
+                raise
+            finally:
+                t1 = time.perf_counter()
+                stack.pop()
+                if stack:
+                    stack[-1][0] += t1 - t0
+                self._add(stage, t1 - t0 - frame[0])
+                if on_return is not None:
+                    on_return(args, kwargs, result, t0, t1)
+
+        timed.__bench_wrapped__ = True
+        return timed
+
+    def wrap_detail(self, name: str, fn):
+        """Inclusive time of ``fn`` under ``details[name]``, outside the stage accounting."""
+        @functools.wraps(fn)
+        def timed(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                with self._lock:
+                    self.details[name] = self.details.get(name, 0.0) + time.perf_counter() - t0
+        return timed
+
+    def record_portrait(self, args, kwargs, result, t0, t1) -> None:
+        ctx = kwargs.get("ctx", args[1] if len(args) > 1 else {})
+        error = None if not isinstance(result, BaseException) else f"{type(result).__name__}: {result}"
+        rendered = bool(getattr(result, "rendered", False))
+        with self._lock:
+            self.portraits.append({"code": ctx.get("code"), "name": ctx.get("name"), "seconds": t1 - t0,
+                                   "rendered": rendered, "error": error or getattr(result, "error", None)})
+            self.render_span = [min(self.render_span[0], t0), max(self.render_span[1], t1)] \
+                if self.render_span else [t0, t1]
+
+
+class Patches:
+    """Attributes replaced at runtime, restored by ``restore()``."""
+
+    def __init__(self):
+        self._saved: list[tuple[object, str, object]] = []
+
+    def set(self, owner, name: str, value) -> None:
+        self._saved.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, value)
+
+    def restore(self) -> None:
+        while self._saved:
+            owner, name, value = self._saved.pop()
+            setattr(owner, name, value)
+
+
+def instrument(timer: StageTimer, limit: int | None) -> Patches:
+    """Install the timing wrappers (and the ``--limit`` cut) on the pipeline's modules."""
+    import sources
+    from portraits import charts, pipeline, render
+
+    p = Patches()
+    stages = {
+        pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate", "ingest": "ingest",
+                   "build_warehouse": "warehouse", "compute_site": "indicators", "prepare_staging": "staging",
+                   "map_data": "maps", "publish": "publish"},
+        charts: {"grouped_bars": "charts", "index_series": "charts", "stacked_bars": "charts",
+                 "rate_bars": "charts", "territory_map": "maps"},
+        render: {"territory_map": "maps", "render_html": "html", "write_pdf": "pdf", "index_map_svg": "publish"},
+    }
+    for module, names in stages.items():
+        for name, stage in names.items():
+            if not hasattr(module, name):
+                print(f"warning: {module.__name__}.{name} not found: its time goes to another stage",
+                      file=sys.stderr)
+                continue
+            fn = getattr(module, name)
+            if limit is not None and module is pipeline and name == "compute_site":
+                fn = _limited_site(fn, limit)
+            if limit is not None and module is render and name == "index_map_svg":
+                fn = _limited_index_map(fn)
+            p.set(module, name, timer.wrap(stage, fn))
+    p.set(pipeline, "render_territory",
+          timer.wrap("render_other", pipeline.render_territory, on_return=timer.record_portrait))
+    for key, module in getattr(sources, "REGISTRY", {}).items():
+        if hasattr(module, "read"):
+            p.set(module, "read", timer.wrap_detail(key, module.read))
+    return p
+
+
+def _limited_site(compute_site, n: int):
+    @functools.wraps(compute_site)
+    def limited(settings, *args, **kwargs):
+        site = compute_site(settings, *args, **kwargs)
+        contexts = site.contexts[:n]
+        keep = {c["code"] for c in contexts}
+        index = dict(site.index, territories=[t for t in site.index.get("territories", []) if t["code"] in keep])
+        return dataclasses.replace(site, contexts=contexts, index=index)
+    return limited
+
+
+def _limited_index_map(index_map_svg):
+    @functools.wraps(index_map_svg)
+    def limited(territories, links, *args, **kwargs):
+        return index_map_svg(territories[territories.territory_code.isin(list(links))], links, *args, **kwargs)
+    return limited
+
+
+# ---------------------------------------------------------------------------------------------
+# Memory
+
+def _status_kib(pid: str, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: str) -> list[str]:
+    out = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    out += f.read().split()
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return out
+
+
+def _descendants(pid: str) -> list[str]:
+    found, todo = [], _children(pid)
+    while todo:
+        c = todo.pop()
+        found.append(c)
+        todo += _children(c)
+    return found
+
+
+class MemorySampler(threading.Thread):
+    """Samples the RSS of this process and of the process tree; keeps the peaks of each phase."""
+
+    def __init__(self, interval: float = 0.1):
+        super().__init__(name="bench-memory-sampler", daemon=True)
+        self.interval = interval
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+        self.phase = "setup"
+        self.peaks: dict[str, list[int]] = {}     # phase -> [self bytes, tree bytes]
+        try:
+            import psutil
+            self._proc = psutil.Process()
+            self.kind = "psutil"
+        except ImportError:
+            self._proc = None
+            self.kind = "proc"
+
+    def sample(self) -> tuple[int, int]:
+        if self._proc is not None:
+            import psutil
+            own = self._proc.memory_info().rss
+            tree = own
+            for c in self._proc.children(recursive=True):
+                try:
+                    tree += c.memory_info().rss
+                except psutil.Error:
+                    pass
+            return own, tree
+        own = _status_kib("self", "VmRSS") * 1024
+        return own, own + sum(_status_kib(c, "VmRSS") * 1024 for c in _descendants(str(os.getpid())))
+
+    def set_phase(self, phase: str) -> None:
+        self._record()
+        with self._lock:
+            self.phase = phase
+
+    def _record(self) -> None:
+        own, tree = self.sample()
+        with self._lock:
+            peak = self.peaks.setdefault(self.phase, [0, 0])
+            peak[0], peak[1] = max(peak[0], own), max(peak[1], tree)
+
+    def run(self) -> None:
+        while not self._halt.wait(self.interval):
+            self._record()
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
+        self._record()
+
+    def peak(self, phase: str | None = None) -> dict:
+        with self._lock:
+            values = [self.peaks.get(phase, [0, 0])] if phase else list(self.peaks.values()) or [[0, 0]]
+        return {"peak_rss_mib": round(max(v[0] for v in values) / MIB, 1),
+                "peak_rss_tree_mib": round(max(v[1] for v in values) / MIB, 1)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Machine
+
+def _git(*args: str) -> str | None:
+    try:
+        r = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=10,
+                           env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})   # read-only: never write the index
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return r.stdout.strip() if r.returncode == 0 else None
+
+
+def machine_info() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+    packages = {}
+    for name in ("prefect", "weasyprint", "duckdb", "matplotlib", "pandas", "geopandas", "jinja2"):
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            packages[name] = None
+    mem_total = _meminfo_kib("MemTotal")
+    status = _git("status", "--porcelain", "--untracked-files=no")
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
+        "python": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "mem_total_mib": round(mem_total / 1024, 1) if mem_total else None,
+        "load_avg_start": _loadavg(),
+        "git_commit": _git("rev-parse", "HEAD"),
+        "git_dirty": None if status is None else bool(status),
+        "packages": packages,
+    }
+
+
+def _meminfo_kib(field: str) -> int | None:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _loadavg() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+def python_startup_seconds() -> float | None:
+    """Seconds since this process started (its interpreter start), from /proc."""
+    try:
+        with open("/proc/self/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        start_ticks = int(fields[19])          # field 22 (starttime), after pid and comm
+        with open("/proc/uptime") as f:
+            uptime = float(f.read().split()[0])
+        return round(uptime - start_ticks / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs
+
+def prefect_environment() -> None:
+    """Same settings as the Makefile and ``portraits build``: offline, ephemeral, quiet."""
+    os.environ.setdefault("PREFECT_HOME", str(ROOT / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("MPLCONFIGDIR", str(ROOT / ".cache" / "matplotlib"))
+
+
+def run_direct(settings) -> dict:
+    """The refresh flow's steps, without Prefect (looked up at call time: the wrappers apply)."""
+    from portraits import pipeline
+    inputs = pipeline.locate_inputs(settings)
+    rebuilt_warehouse = False
+    if not pipeline.warehouse_is_current(settings, inputs):
+        datasets = pipeline.ingest(settings, inputs)
+        pipeline.build_warehouse(settings, datasets, inputs)
+        rebuilt_warehouse = True
+    site = pipeline.compute_site(settings)
+    staging = pipeline.prepare_staging(settings)
+    outcomes = []
+    for ctx in site.contexts:
+        try:
+            outcomes.append(pipeline.render_territory(settings, ctx, staging))
+        except Exception as exc:  # isolated like in the flow: publish refuses and names it
+            outcomes.append(pipeline.RenderOutcome(ctx["code"], ctx["name"], rendered=False, seconds=0.0,
+                                                   error=f"{type(exc).__name__}: {exc}"))
+    summary = pipeline.publish(settings, staging, site, outcomes)
+    summary.update(warehouse_rebuilt=rebuilt_warehouse, missing=inputs.missing, warnings=site.warnings)
+    return summary
+
+
+def phase_result(timer: StageTimer, wall: float, flow_wall: float, extra: dict[str, float],
+                 flow_t0: float | None, summary: dict | None) -> dict:
+    stages = {k: {"seconds": 0.0, "calls": 0} for k in STAGE_KEYS}
+    for k, v in extra.items():
+        stages[k] = {"seconds": v, "calls": 1}
+    if flow_t0 is not None and timer.first_entry is not None and "flow_start" not in extra:
+        stages["flow_start"] = {"seconds": timer.first_entry - flow_t0, "calls": 1}
+    for k, v in timer.totals.items():
+        stages.setdefault(k, {"seconds": 0.0, "calls": 0})
+        stages[k] = {"seconds": v, "calls": timer.calls[k]}
+    accounted = sum(s["seconds"] for k, s in stages.items() if k != "unaccounted")
+    stages["unaccounted"] = {"seconds": max(0.0, wall - accounted), "calls": 0}
+    for s in stages.values():
+        s["seconds"] = round(s["seconds"], 3)
+
+    rendered = [p for p in timer.portraits if p["rendered"]]
+    timed = rendered or timer.portraits
+    portraits = {"count": len(timer.portraits), "rendered": len(rendered)}
+    if timed:
+        fastest = min(timed, key=lambda p: p["seconds"])
+        slowest = max(timed, key=lambda p: p["seconds"])
+        portraits.update(mean_s=round(sum(p["seconds"] for p in timed) / len(timed), 3),
+                         min_s=round(fastest["seconds"], 3), max_s=round(slowest["seconds"], 3),
+                         min_code=fastest["code"], max_code=slowest["code"])
+    portraits["per_territory"] = [dict(p, seconds=round(p["seconds"], 3)) for p in timer.portraits]
+
+    work = sum(stages[k]["seconds"] for k in WORK_STAGES)
+    result = {
+        "wall_s": round(wall, 3),
+        "flow_wall_s": round(flow_wall, 3),
+        "render_wall_s": round(timer.render_span[1] - timer.render_span[0], 3) if timer.render_span else 0.0,
+        "stages": stages,
+        "portraits": portraits,
+        "overhead": {"seconds": round(wall - work, 3), "share": round((wall - work) / wall, 4) if wall else None,
+                     "work_seconds": round(work, 3), "flow_seconds": round(flow_wall - work, 3),
+                     "flow_share": round((flow_wall - work) / flow_wall, 4) if flow_wall else None},
+        "ingest_by_dataset": {k: round(v, 3) for k, v in sorted(timer.details.items(), key=lambda kv: -kv[1])},
+    }
+    if summary is not None:
+        result["summary"] = {k: summary.get(k) for k in ("published", "rebuilt", "skipped", "warehouse_rebuilt",
+                                                         "missing")}
+    return result
+
+
+def benchmark(args) -> tuple[dict, int]:
+    bench_t0 = time.perf_counter()
+    startup = python_startup_seconds()
+    sampler = MemorySampler()
+    sampler.start()
+    result: dict = {
+        "schema": SCHEMA,
+        "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "command": sys.argv,
+        "settings": {"territory_set": args.territories, "profile": args.profile, "limit": args.limit,
+                     "prefect": not args.no_prefect, "output": str(args.output)},
+        "machine": machine_info(),
+        "python_startup_s": startup,
+    }
+    status = 0
+    extra: dict[str, float] = {}
+    patches = None
+    try:
+        sampler.set_phase("cold")
+        t = time.perf_counter()
+        from portraits import pipeline
+        extra["imports"] = time.perf_counter() - t
+        refresh = None
+        if not args.no_prefect:
+            t = time.perf_counter()
+            import prefect  # noqa: F401
+            from flows.refresh import refresh
+            extra["prefect_import"] = time.perf_counter() - t
+            t = time.perf_counter()
+            _trivial_flow()
+            extra["prefect_start"] = time.perf_counter() - t
+
+        timer = StageTimer()
+        patches = instrument(timer, args.limit)
+        settings = pipeline.Settings(territory_set=args.territories, profile=args.profile,
+                                     output=args.output / "site", work_dir=args.output / "work")
+
+        def once() -> tuple[dict, float, float]:
+            t0 = time.perf_counter()
+            summary = refresh(settings) if refresh is not None else run_direct(settings)
+            return summary, t0, time.perf_counter()
+
+        timer.reset()
+        summary, flow_t0, flow_t1 = once()
+        cold = phase_result(timer, flow_t1 - bench_t0, flow_t1 - flow_t0, extra,
+                            flow_t0 if refresh is not None else None, summary)
+        cold["memory"] = sampler.peak("cold")
+        result["settings"]["territories_built"] = cold["portraits"]["count"]
+        result["cold"] = cold
+        _check_instrumentation(cold)
+
+        sampler.set_phase("second")
+        timer.reset()
+        summary, flow_t0, flow_t1 = once()
+        second = phase_result(timer, flow_t1 - flow_t0, flow_t1 - flow_t0, {},
+                              flow_t0 if refresh is not None else None, summary)
+        drawn = sum(timer.calls.get(k, 0) for k in ("charts", "maps", "pdf"))
+        second["rendered_nothing"] = (second["portraits"]["rendered"] == 0 and drawn == 0
+                                      and not summary.get("rebuilt") and not summary.get("published"))
+        second["memory"] = sampler.peak("second")
+        result["second_run"] = second
+    except Exception as exc:
+        traceback.print_exc()
+        result["error"] = f"{type(exc).__name__}: {exc}"
+        status = 1
+    finally:
+        if patches is not None:
+            patches.restore()
+        sampler.stop()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss       # KiB on Linux
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["memory"] = {"ru_maxrss_self_mib": round(own / 1024, 1),
+                        "ru_maxrss_children_mib": round(children / 1024, 1),
+                        "vmhwm_mib": round(_status_kib("self", "VmHWM") / 1024, 1),
+                        **sampler.peak(), "sampler": sampler.kind, "interval_s": sampler.interval}
+    result["machine"]["load_avg_end"] = _loadavg()
+    return result, status
+
+
+def _trivial_flow() -> None:
+    from prefect import flow
+
+    @flow(name="bench-noop", log_prints=False)
+    def noop() -> int:
+        return 1
+
+    noop()
+
+
+def _check_instrumentation(cold: dict) -> None:
+    if cold["portraits"]["rendered"] and not all(cold["stages"][k]["calls"] for k in ("maps", "html", "pdf")):
+        print("warning: portraits were rendered but some of maps/html/pdf were never timed: the pipeline "
+              "may call them under other names; their time is counted in 'Render: rest'", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+def _s(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+def format_report(r: dict) -> str:
+    m, st = r["machine"], r["settings"]
+    mode = "Prefect (ephemeral server)" if st["prefect"] else "no Prefect (pipeline functions called directly)"
+    lines = [f"portraits benchmark — set {st['territory_set']}, profile {st['profile']}, "
+             f"{st.get('territories_built', '?')} territories, {mode}",
+             f"machine: {m['cpu_count']} CPUs ({m['cpu_affinity']} usable), {m['mem_total_mib']} MiB, "
+             f"Python {m['python']}, {m['platform']}; commit {(m['git_commit'] or '?')[:10]}"
+             f"{' (uncommitted changes)' if m['git_dirty'] else ''}; load average {m['load_avg_start']} → "
+             f"{m.get('load_avg_end')}"]
+    if "cold" not in r:
+        lines.append(f"FAILED: {r.get('error')}")
+        return "\n".join(lines)
+    c = r["cold"]
+    wall = c["wall_s"]
+    lines += ["", "Full refresh from a cold cache (fresh output and work folders)",
+              f"  {'stage':<48}{'seconds':>9}{'share':>8}{'calls':>7}{'per call':>10}"]
+    for key, label in STAGES:
+        s = c["stages"].get(key, {"seconds": 0.0, "calls": 0})
+        if not s["seconds"] and not s["calls"]:
+            continue
+        per = f"{s['seconds'] / s['calls']:.3f}" if s["calls"] > 1 else ""
+        lines.append(f"  {label:<48}{s['seconds']:>9.2f}{100 * s['seconds'] / wall:>7.1f}%"
+                     f"{s['calls'] or '':>7}{per:>10}")
+    lines.append(f"  {'total wall time':<48}{wall:>9.2f}{100.0:>7.1f}%")
+    lines.append(f"  (refresh call → return: {_s(c['flow_wall_s'])} s; render phase wall time: "
+                 f"{_s(c['render_wall_s'])} s; Python interpreter start before the benchmark: "
+                 f"{_s(r.get('python_startup_s'))} s, not included)")
+    if c["ingest_by_dataset"]:
+        lines.append("  ingest by dataset (s): " + ", ".join(f"{k} {v:.2f}" for k, v in c["ingest_by_dataset"].items()))
+    p = c["portraits"]
+    if p.get("mean_s") is not None:
+        lines.append(f"Time per portrait ({p['rendered']} rendered): mean {p['mean_s']:.2f} s, "
+                     f"min {p['min_s']:.2f} s ({p['min_code']}), max {p['max_s']:.2f} s ({p['max_code']})")
+    o = c["overhead"]
+    lines.append(f"Orchestration overhead = wall − (charts + maps + HTML + PDF + ingest + warehouse + indicators): "
+                 f"{o['seconds']:.2f} s = {100 * o['share']:.1f}% of the full refresh "
+                 f"(of the refresh call alone, without imports and Prefect start: {o['flow_seconds']:.2f} s = "
+                 f"{100 * o['flow_share']:.1f}%)")
+    mem = r["memory"]
+    lines.append(f"Peak memory: this process {mem['ru_maxrss_self_mib']:.0f} MiB (ru_maxrss; VmHWM "
+                 f"{mem['vmhwm_mib']:.0f} MiB); process tree sampled {mem['peak_rss_tree_mib']:.0f} MiB "
+                 f"(cold run {c['memory']['peak_rss_tree_mib']:.0f} MiB, second run "
+                 f"{r.get('second_run', {}).get('memory', {}).get('peak_rss_tree_mib', 0):.0f} MiB); "
+                 f"waited-for children {mem['ru_maxrss_children_mib']:.0f} MiB (ru_maxrss of short-lived "
+                 f"subprocesses — git, and ldconfig/gcc spawned by cffi when WeasyPrint loads its libraries — "
+                 f"counts the pages they shared with this process when forked)")
+    if "second_run" in r:
+        s2 = r["second_run"]
+        busy = sorted(((k, v["seconds"]) for k, v in s2["stages"].items() if v["seconds"] >= 0.05),
+                      key=lambda kv: -kv[1])
+        lines += ["", f"Second run, nothing changed (same output folder, same process): {s2['wall_s']:.2f} s — "
+                      f"rendered nothing: {'yes' if s2['rendered_nothing'] else 'NO'} "
+                      f"({s2['portraits']['rendered']} portraits rendered, site "
+                      f"{'republished' if s2.get('summary', {}).get('published') else 'not republished'})",
+                  "  " + ", ".join(f"{k} {v:.2f} s" for k, v in busy)]
+    if "error" in r:
+        lines.append(f"FAILED: {r['error']}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run",
+                                description="Time a full refresh from a cold cache, by stage, and a second "
+                                            "run with nothing changed; write the figures to a JSON file.")
+    p.add_argument("--territories", metavar="SET", default="spro17", help="territory set (default: spro17)")
+    p.add_argument("--profile", choices=("demo", "official"), default="demo", help="input profile (default: demo)")
+    p.add_argument("--limit", metavar="N", type=int, help="build only the first N territories")
+    p.add_argument("--output", metavar="DIR", type=Path,
+                   help="folder for the site (DIR/site) and the warehouse (DIR/work); must not hold them already "
+                        "(default: a new temporary folder, removed at the end unless --keep)")
+    p.add_argument("--json", metavar="PATH", type=Path,
+                   help=f"results file (default: {DEFAULT_RESULTS.relative_to(ROOT)}/<timestamp>.json)")
+    p.add_argument("--no-prefect", action="store_true", help="call the pipeline functions directly, without Prefect")
+    p.add_argument("--keep", action="store_true", help="keep the temporary output folder")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the pipeline's progress log")
+    return p
+
+
+def _setup_logging(verbose: bool) -> None:
+    import logging
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    log = logging.getLogger("portraits")
+    log.handlers[:] = [handler]
+    log.setLevel(logging.INFO if verbose else logging.WARNING)
+    log.propagate = False
+    for noisy in ("weasyprint", "fontTools"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.limit is not None and args.limit < 1:
+        parser().error("--limit must be at least 1")
+    temporary = args.output is None
+    args.output = Path(tempfile.mkdtemp(prefix="portraits-bench-")) if temporary else args.output.resolve()
+    taken = [n for n in ("site", "site.previous", ".site.staging", "work") if (args.output / n).exists()]
+    if taken:
+        print(f"error: {args.output} already holds {', '.join(taken)}: a cold run needs fresh folders "
+              f"(choose another --output or remove them)", file=sys.stderr)
+        return 2
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    json_path = args.json or DEFAULT_RESULTS / f"{stamp}{'-noprefect' if args.no_prefect else ''}.json"
+    prefect_environment()
+    _setup_logging(args.verbose)
+    sys.path.insert(0, str(ROOT))     # `flows` and `sources` are top-level packages of the project
+    try:
+        result, status = benchmark(args)
+    finally:
+        if temporary and not args.keep:
+            shutil.rmtree(args.output, ignore_errors=True)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    print(format_report(result))
+    print(f"\nresults: {json_path}" + (f"; output kept in {args.output}" if args.keep or not temporary else ""))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

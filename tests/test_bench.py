@@ -1,0 +1,50 @@
+"""Smoke test of the benchmark harness (not timed, no thresholds): a 2-territory run without
+Prefect writes a JSON file of the expected shape."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def test_bench_smoke(tmp_path):
+    env = dict(os.environ,
+               PREFECT_HOME=str(tmp_path / ".prefect"),
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               DO_NOT_TRACK="1",
+               MPLCONFIGDIR=str(ROOT / ".cache" / "matplotlib"),
+               UV_CACHE_DIR=str(ROOT / ".cache" / "uv"))
+    out = tmp_path / "bench"
+    result_file = tmp_path / "b.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--limit", "2", "--no-prefect",
+                           "--output", str(out), "--json", str(result_file)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Full refresh from a cold cache" in proc.stdout
+
+    r = json.loads(result_file.read_text(encoding="utf-8"))
+    assert {"schema", "created", "settings", "machine", "cold", "second_run", "memory"} <= set(r)
+    assert "error" not in r
+    assert {"cpu_count", "python", "platform", "git_commit"} <= set(r["machine"])
+    assert r["settings"]["prefect"] is False and r["settings"]["limit"] == 2
+
+    cold = r["cold"]
+    assert {"wall_s", "stages", "portraits", "overhead", "memory"} <= set(cold)
+    assert {"ingest", "warehouse", "indicators", "charts", "maps", "html", "pdf", "publish",
+            "unaccounted"} <= set(cold["stages"])
+    assert cold["portraits"]["count"] == 2 and cold["portraits"]["rendered"] == 2
+    assert {"mean_s", "min_s", "max_s"} <= set(cold["portraits"])
+    for stage in ("charts", "maps", "html", "pdf"):
+        assert cold["stages"][stage]["calls"] > 0, stage      # the wrappers saw the drawing calls
+    assert {"seconds", "share"} <= set(cold["overhead"])
+    assert {"ru_maxrss_self_mib", "peak_rss_mib", "peak_rss_tree_mib"} <= set(r["memory"])
+
+    assert r["second_run"]["rendered_nothing"] is True
+    assert r["second_run"]["portraits"]["rendered"] == 0
+
+    site = out / "site"
+    assert len(list(site.glob("t*/index.html"))) == 2 and len(list(site.glob("t*/portrait-*.pdf"))) == 2
