@@ -276,7 +276,8 @@ def portrait_files(ctx: dict) -> list[str]:
                "demandeurs.svg": ctx["employment"].get("available"),
                "etablissements.svg": ctx["training"].get("available"),
                "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"])}
-    return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png"] + [k for k, v in charts_.items() if v]
+    return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png", f"donnees-{ctx['slug']}.csv",
+            f"donnees-{ctx['slug']}.json"] + [k for k, v in charts_.items() if v]
 
 
 def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutcome:
@@ -299,9 +300,27 @@ def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutc
     (folder / "index.html").write_text(html_text, encoding="utf-8")
     render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
                      title=f"Portrait du territoire {ctx['name']}")
+    write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
     seconds = time.perf_counter() - t0
     log.info("%s %s : page et PDF produits (%.1f s)", ctx["code"], ctx["name"], seconds)
     return RenderOutcome(ctx["code"], ctx["name"], True, seconds)
+
+
+def _csv_number(x: float) -> str:
+    """``3760060.0`` → ``3760060``, ``12.345678`` → ``12,345678`` (no exponent, decimal comma)."""
+    return f"{x:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def write_open_data(rows: list[dict], stem: Path) -> None:
+    """``stem``.csv (UTF-8 with BOM, ';' and decimal comma: opens as is in a French spreadsheet)
+    and ``stem``.json (plain numbers)."""
+    import csv
+    with open(stem.with_suffix(".csv"), "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=report.OPEN_DATA_COLUMNS, delimiter=";")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (_csv_number(v) if isinstance(v, float) else v) for k, v in r.items()})
+    stem.with_suffix(".json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
@@ -359,6 +378,7 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
                                    **site.index)
     (staging / "index.html").write_text(html_text, encoding="utf-8")
+    write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / "donnees-territoires")
     manifest = {"territory_set": settings.territory_set, "profile": settings.profile,
                 "territories": {c["code"]: {"key": render_key(c), "slug": c["slug"], "files": portrait_files(c)}
                                 for c in site.contexts}}

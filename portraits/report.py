@@ -291,3 +291,23 @@ def context_json(ctx: dict) -> str:
             return [canonical(v) for v in o]
         return o
     return json.dumps(canonical(ctx), sort_keys=True, ensure_ascii=False, default=default)
+
+
+OPEN_DATA_COLUMNS = ["territory_code", "territory_name", "indicator", "label", "value", "unit", "region_value",
+                     "rank", "ranked", "source", "vintage", "definition"]
+
+
+def open_data_rows(ctx: dict) -> list[dict]:
+    """Every indicator value of a territory with its unit, regional value, rank, source and
+    vintage: the open-data files published beside each portrait."""
+    prov = {p["id"]: p for p in ctx["sources"]}
+    cat = catalogue()
+    rows = []
+    for key, f in ctx["figures"].items():
+        p = prov.get(cat[key].source)
+        rows.append({"territory_code": ctx["code"], "territory_name": ctx["name"], "indicator": key,
+                     "label": f["label"], "value": f["value"], "unit": f["unit"], "region_value": f["region"],
+                     "rank": f["rank"], "ranked": f["ranked"],
+                     "source": f"{p['producer']}, {p['title']}" if p else None,
+                     "vintage": p["vintage"] if p else None, "definition": f["definition"]})
+    return rows

@@ -74,9 +74,13 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                        licence VARCHAR, url VARCHAR, page VARCHAR, vintage VARCHAR, files VARCHAR,
                        rows BIGINT, warnings VARCHAR)""")
         for key, loaded in sorted(datasets.items()):
-            con.register("frame_df", loaded.frame)
-            con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM frame_df')
-            con.unregister("frame_df")
+            if isinstance(loaded.frame, (str, Path)):
+                # Large datasets (commuting flows) arrive as a Parquet file, never as a DataFrame.
+                con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM read_parquet(?)', [str(loaded.frame)])
+            else:
+                con.register("frame_df", loaded.frame)
+                con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM frame_df')
+                con.unregister("frame_df")
             s = loaded.source
             con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,

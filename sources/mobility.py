@@ -60,6 +60,7 @@ of each kind present).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import re
@@ -225,21 +226,21 @@ def _layout(csv_path: Path, name: str) -> _Layout:
         kind = KIND_STUDY if ("etude" in lname or "mobsco" in lname) else KIND_WORK
     dest_name = "DCLT" if kind == KIND_WORK else "DCETU"
     if detail:
-        wanted = {"COMMUNE": "commune", dest_name: None, "IPONDI": "ipondi"}
-        flow = names.index("ipondi") if "ipondi" in names else None
         origin = names.index("commune") if "commune" in names else None
-        flow_name = "IPONDI"
+        flow = names.index("ipondi") if "ipondi" in names else None
+        flow_name, origin_name = "IPONDI", "COMMUNE"
         m = _YEAR_IN_NAME.search(name)
         year = int(m.group(1)) if m else None
     else:
-        suffix = "ACTOCC15P" if kind == KIND_WORK else "SCOL02P"
-        wanted = {"CODGEO": "codgeo", dest_name: None, f"NBFLUX_C<aa>_{suffix}": None}
-        flow = next((i for i, n in enumerate(names) if _FLOW_COLUMN.fullmatch(n)), None)
         origin = names.index("codgeo") if "codgeo" in names else None
+        flow = next((i for i, n in enumerate(names) if _FLOW_COLUMN.fullmatch(n)), None)
         flow_name = header[flow].strip() if flow is not None else ""
+        origin_name = "CODGEO"
         year = 2000 + int(_FLOW_COLUMN.fullmatch(names[flow]).group(1)) if flow is not None else None
-    found = {"COMMUNE": origin, "CODGEO": origin, dest_name: dest, "IPONDI": flow}
-    missing = [k for k in wanted if (found.get(k) if not k.startswith("NBFLUX") else flow) is None]
+    missing = [official for official, index in (
+        (origin_name, origin), (dest_name, dest),
+        ("IPONDI" if detail else f"NBFLUX_C<aa>_{'ACTOCC15P' if kind == KIND_WORK else 'SCOL02P'}", flow),
+    ) if index is None]
     if missing:
         raise _Fail(f"colonne(s) absente(s) : {', '.join(missing)} (en-tête lu : "
                     f"{', '.join(h.strip() for h in header[:20])} ; séparateur '{sep}')", line=1)
@@ -250,9 +251,10 @@ def _layout(csv_path: Path, name: str) -> _Layout:
                    origin=origin, destination=dest, flow=flow, flow_name=flow_name)
 
 
-def _find_line(csv_path: Path, layout: _Layout, want: dict[int, str | None]) -> int | None:
+def _find_line(csv_path: Path, layout: _Layout, want: dict[int, str | None], flow_test=None) -> int | None:
     """Line number (1 = header) of the first data line whose fields ``want`` (index → stripped
-    value; None = empty) match. Only used to name the line of an error (scans the file)."""
+    value; None = empty) match, and whose flow passes ``flow_test`` when given. Only used to name
+    the line of an error (scans the file)."""
     encoding = "utf-8-sig" if layout.encoding == "utf-8" else "cp1252"
     with open(csv_path, encoding=encoding, errors="replace", newline="") as f:
         reader = csv.reader(f, delimiter=layout.sep)
@@ -260,7 +262,8 @@ def _find_line(csv_path: Path, layout: _Layout, want: dict[int, str | None]) -> 
         for row in reader:
             if len(row) < layout.width:
                 continue
-            if all(row[i].strip() == (v or "") for i, v in want.items()):
+            if all(row[i].strip() == (v or "") for i, v in want.items()) and (
+                    flow_test is None or flow_test(row[layout.flow].strip())):
                 return reader.line_num
     return None
 
@@ -372,7 +375,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout) -
     for encoding in dict.fromkeys((layout.encoding, "latin-1")):
         try:
             con.execute(_PAIRS_SQL, {**params, "encoding": encoding})
-            return layout if encoding == layout.encoding else _Layout(**{**layout.__dict__, "encoding": encoding})
+            return layout if encoding == layout.encoding else dataclasses.replace(layout, encoding=encoding)
         except duckdb.Error as exc:
             failure = _duckdb_failure(exc)
             if "encodage" in failure.message and encoding != "latin-1":
@@ -397,7 +400,8 @@ def _check_pairs(con, csv_path: Path, layout: _Layout, warnings: list[str], labe
                     where(bad[0], bad[1], {layout.flow: bad[2]}))
     neg = con.execute("SELECT o, d FROM pairs WHERE smallest < 0 ORDER BY o, d LIMIT 1").fetchone()
     if neg:
-        line = _find_line(csv_path, layout, {layout.origin: neg[0], layout.destination: neg[1]})
+        line = _find_line(csv_path, layout, {layout.origin: neg[0], layout.destination: neg[1]},
+                          flow_test=lambda v: v.replace(",", ".").replace(" ", "").startswith("-"))
         raise _Fail(f"valeur négative dans la colonne {layout.flow_name} ({neg[0]} → {neg[1]})", line)
     origin_name = "COMMUNE" if layout.detail else "CODGEO"
     dest_name = "DCLT" if layout.kind == KIND_WORK else "DCETU"
@@ -486,7 +490,7 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
             raise SourceError("mobility", "aucun fichier de flux")
         # One source per (kind, year): the base flux before the detail file, then the first read.
         chosen = con.execute("""
-            SELECT kind, year, arg_min(rank, (detail::INTEGER, rank)) AS keep, count(DISTINCT rank) AS files
+            SELECT kind, year, arg_min(rank, detail::INTEGER * 1000000 + rank) AS keep, count(DISTINCT rank) AS files
             FROM flows GROUP BY kind, year ORDER BY kind, year""").fetchall()
         for kind, year, _, files in chosen:
             if files > 1:
@@ -496,7 +500,7 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
             CREATE TEMP TABLE result AS
             SELECT f.kind, f.year, f.origin, f.destination, sum(f.flow) AS flow
             FROM flows f
-            JOIN (SELECT kind, year, arg_min(rank, (detail::INTEGER, rank)) AS keep FROM flows GROUP BY kind, year) k
+            JOIN (SELECT kind, year, arg_min(rank, detail::INTEGER * 1000000 + rank) AS keep FROM flows GROUP BY kind, year) k
               ON k.kind = f.kind AND k.year = f.year AND k.keep = f.rank
             GROUP BY ALL
             ORDER BY f.kind, f.year, f.origin, f.destination""")
@@ -683,9 +687,10 @@ def write_large_demo(path: Path, n_rows: int, rng: np.random.Generator, *, codes
     pool = np.array(sorted(set(pool)))
     n = len(pool)
     dep_of = np.array([c[:2] for c in pool])
-    weight = rng.pareto(1.2, n) + 0.2
-    for big, factor in (("75056", 4000.0), ("69123", 1000.0), ("13055", 1500.0)):
-        weight[np.searchsorted(pool, big)] = weight.max() * factor / 100.0
+    weight = rng.lognormal(0.0, 1.3, n)
+    total = weight.sum()
+    for big, share in (("75056", 0.030), ("69123", 0.008), ("13055", 0.013)):   # shares of all residents
+        weight[np.searchsorted(pool, big)] = total * share
     p = weight / weight.sum()
     # Cumulative weights within each département (pool is sorted, so départements are contiguous).
     cum = np.cumsum(weight)

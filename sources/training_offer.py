@@ -102,6 +102,8 @@ SOURCE = Source(
 COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "rncp", "certifinfo", "level",
            "apprenticeship", "organism_siret", "postcode", "town", "commune_code", "lat", "lon", "sessions",
            "first_start"]
+TEXT_COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "rncp", "certifinfo",
+                "organism_siret", "postcode", "town", "commune_code"]
 LHEO_NAMESPACE = "http://lheo.gouv.fr/2.3"
 # LHÉO dict-niveaux (exit level) → level of the national nomenclature of 2019 (décret 2019-14).
 LEVELS = {"4": 3, "5": 4, "6": 5, "7": 6, "8": 7}
@@ -425,6 +427,8 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     out = df[COLUMNS].reset_index(drop=True).astype({"level": "Int64", "sessions": "Int64", "lat": "Float64",
                                                      "lon": "Float64", "apprenticeship": bool})
     out["first_start"] = pd.to_datetime(out.first_start)
+    for col in TEXT_COLUMNS:      # typed text even when a column is all missing (DuckDB VARCHAR)
+        out[col] = out[col].astype("str")
     nocoord = out.lat.isna()
     if nocoord.any():
         warnings.append(f"{int(nocoord.sum())} actions sans coordonnées, placées par leur commune")

@@ -1,0 +1,243 @@
+"""DGEFP, Liste publique des organismes de formation (article L.6351-7-1 du code du travail).
+
+Format (FORMATS.md §2.3, names read by public code; no real copy checked): ``;``, UTF-8, one line
+per organism (numéro de déclaration d'activité, NDA), **each line ending with a ``;``** (an empty
+last column), booleans ``true``/``false``/empty, dates ``dd/mm/yyyy``. Current columns:
+``numeroDeclarationActivite;numerosDeclarationActivitePrecedent;denomination;siren;
+siretEtablissementDeclarant;adressePhysiqueOrganismeFormation.voie|.codePostal|.ville|.codeRegion;
+certifications.actionsDeFormation|.bilansDeCompetences|.VAE|.actionsDeFormationParApprentissage;
+organismeEtrangerRepresente.*;informationsDeclarees.dateDerniereDeclaration|.debutExercice|
+.finExercice|.specialitesDeFormation.codeSpecialite1..3|.libelleSpecialite1..3|.nbStagiaires|
+.nbStagiairesConfiesParUnAutreOF|.effectifFormateurs;``. Older files (``DGEFP-20210105_public_ofs.csv``)
+had leading spaces in the column names (names are stripped) and a ``cfa`` column ``Oui``/``Non``.
+
+Rules:
+- Rows of the region are kept: ``codeRegion`` = 52; when the region is empty, the postcode's
+  département (44, 49, 53, 72, 85). Other rows are counted in a warning.
+- ``qualiopi_*``: the Qualiopi certification by category (``certifications.*``), nullable
+  booleans (``true``/``oui``/``1`` → true, ``false``/``non``/``0`` → false, empty → missing; anything
+  else is an error naming the line). In the old layout, without ``certifications.*``, the
+  apprenticeship flag is read from ``cfa`` (declared CFA), reported in a warning; the others are
+  missing.
+- ``nsf_codes``: the declared specialities (NSF codes) 1 to 3, ``|``-joined.
+- ``trainees`` (``nbStagiaires``), ``trainers`` (``effectifFormateurs``): counts (``Int64``), empty
+  is missing; a non-numeric or negative value is an error naming the line.
+- A SIRET that is not 14 digits is left missing (counted in a warning); a missing SIREN is taken
+  from the SIRET. A NDA listed twice: the first line is kept (warning).
+- Vintage: the date in the file name (``DGEFP-20210105…``) if any, else the latest
+  ``dateDerniereDeclaration``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, sniff_separator, to_number
+
+SOURCE = Source(
+    id="organisms",
+    family="training",
+    title="Liste publique des organismes de formation (L.6351-7-1 du code du travail)",
+    producer="Ministère du Travail (DGEFP)",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    url="https://www.data.gouv.fr/fr/datasets/r/745a5413-d2b5-4d61-b743-8b0ace68083b",
+    page="https://www.data.gouv.fr/fr/datasets/liste-publique-des-organismes-de-formation-l-6351-7-1-du-code-du-travail/",
+    file_patterns=("liste-publique-des-organismes-de-formation*.csv", "*public_ofs*.csv",
+                   "745a5413-d2b5-4d61-b743-8b0ace68083b*"),
+    demo_file="liste-publique-des-organismes-de-formation.csv",
+    download_name="liste-publique-des-organismes-de-formation.csv",
+    description="Organismes de formation déclarés (NDA, SIRET, adresse), certification Qualiopi par catégorie "
+                "d'action, spécialités, nombre de stagiaires et de formateurs déclarés.",
+    notes=("Organismes de la région : code région 52, à défaut le département du code postal.",),
+)
+
+REGION = "52"
+REGION_DEPARTEMENTS = ("44", "49", "53", "72", "85")
+COLUMNS = ["nda", "name", "siren", "siret", "address", "postcode", "town", "qualiopi_training",
+           "qualiopi_skills_review", "qualiopi_vae", "qualiopi_apprenticeship", "nsf_codes", "trainees", "trainers"]
+REQUIRED = {
+    "numeroDeclarationActivite": "nda",
+    "denomination": "name",
+    "siretEtablissementDeclarant": "siret",
+    "adressePhysiqueOrganismeFormation.codePostal": "postcode",
+    "adressePhysiqueOrganismeFormation.ville": "town",
+}
+OPTIONAL = {
+    "siren": "siren",
+    "adressePhysiqueOrganismeFormation.voie": "address",
+    "adressePhysiqueOrganismeFormation.codeRegion": "region",
+    "certifications.actionsDeFormation": "qualiopi_training",
+    "certifications.bilansDeCompetences": "qualiopi_skills_review",
+    "certifications.VAE": "qualiopi_vae",
+    "certifications.actionsDeFormationParApprentissage": "qualiopi_apprenticeship",
+    "cfa": "cfa",
+    "informationsDeclarees.specialitesDeFormation.codeSpecialite1": "nsf1",
+    "informationsDeclarees.specialitesDeFormation.codeSpecialite2": "nsf2",
+    "informationsDeclarees.specialitesDeFormation.codeSpecialite3": "nsf3",
+    "informationsDeclarees.nbStagiaires": "trainees",
+    "informationsDeclarees.effectifFormateurs": "trainers",
+    "informationsDeclarees.dateDerniereDeclaration": "last_declaration",
+}
+BOOLEANS = ["qualiopi_training", "qualiopi_skills_review", "qualiopi_vae", "qualiopi_apprenticeship"]
+_TRUE = {"true", "oui", "1", "vrai"}
+_FALSE = {"false", "non", "0", "faux"}
+_FILE_DATE = re.compile(r"(20\d{2})(\d{2})(\d{2})")
+
+
+def _header(path: Path) -> set[str]:
+    first = read_text(path).splitlines()[0]
+    return {normalise_name(h.strip().strip('"')) for h in first.split(sniff_separator(first))}
+
+
+def _boolean(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
+    key = df[column].fillna("").astype(str).str.strip().str.lower()
+    bad = ~key.isin(_TRUE | _FALSE | {""})
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"valeur booléenne inattendue {df.at[i, column]!r} dans la colonne {column} "
+                                f"(attendu true/false)", line=int(df.at[i, "_line"]))
+    return pd.Series([True if k in _TRUE else False if k in _FALSE else pd.NA for k in key],
+                     index=df.index, dtype="boolean")
+
+
+def read(paths: list[Path], communes=None) -> Loaded:
+    """Read the latest list given (``communes`` is not used: the region is :data:`REGION`)."""
+    path = Path(sorted(paths, key=lambda p: Path(p).name)[-1])
+    warnings = []
+    if len(paths) > 1:
+        warnings.append(f"plusieurs listes DGEFP ; seule {path.name} est lue")
+    header = _header(path)
+    optional = {k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}
+    df = read_official_csv(path, {**REQUIRED, **optional})
+    for col in set(OPTIONAL.values()) - set(df.columns):
+        df[col] = ""
+    total = len(df)
+
+    postcode = df.postcode.str.replace(r"\s", "", regex=True)
+    df["postcode"] = postcode.where(~postcode.str.fullmatch(r"\d{4}"), "0" + postcode)
+    region = df.region.fillna("").str.strip().str.replace(r"\.0$", "", regex=True)
+    in_region = (region == REGION) | ((region == "") & df.postcode.str[:2].isin(REGION_DEPARTEMENTS))
+    df = df[in_region].copy()
+    if df.empty:
+        raise SourceError(path, f"aucun organisme de la région {REGION} ({total} lignes lues)")
+    if total > len(df):
+        warnings.append(f"{path.name} : {total - len(df)} organismes hors de la région {REGION} ignorés")
+
+    if "qualiopi_apprenticeship" not in optional and "cfa" in optional:
+        df["qualiopi_apprenticeship"] = df.cfa
+        warnings.append(f"{path.name} : ancienne structure sans certifications Qualiopi ; la colonne cfa (Oui/Non) "
+                        f"tient lieu d'indicateur apprentissage")
+    for col in BOOLEANS:
+        df[col] = _boolean(path, df, col)
+    for col in ("trainees", "trainers"):
+        df[col] = to_number(path, df, col, integer=True, minimum=0)
+    df["nsf_codes"] = ["|".join(c.strip() for c in codes if isinstance(c, str) and c.strip()) or None
+                       for codes in zip(df.nsf1, df.nsf2, df.nsf3)]
+    siret = df.siret.fillna("").str.replace(r"\s", "", regex=True)
+    bad = (siret != "") & ~siret.str.fullmatch(r"\d{14}")
+    if bad.any():
+        warnings.append(f"{path.name} : {int(bad.sum())} SIRET invalides laissés vides (ex. {df.siret[bad].iloc[0]!r}, "
+                        f"ligne {int(df._line[bad].iloc[0])})")
+    df["siret"] = siret.where(siret.str.fullmatch(r"\d{14}"), None)
+    siren = df.siren.fillna("").str.replace(r"\s", "", regex=True)
+    df["siren"] = siren.where(siren.str.fullmatch(r"\d{9}"), df.siret.str[:9])
+    dup = df.nda.duplicated()
+    if dup.any():
+        warnings.append(f"{path.name} : NDA présents plusieurs fois ({', '.join(sorted(set(df.nda[dup]))[:5])}) ; "
+                        f"la première ligne est retenue")
+        df = df[~dup]
+    out = df[COLUMNS].reset_index(drop=True)
+    for col in ("nda", "name", "siren", "siret", "address", "postcode", "town", "nsf_codes"):
+        out[col] = out[col].where(out[col].fillna("").astype(str).str.strip() != "", None).astype("str")
+    return Loaded(SOURCE, out, vintage=_vintage(path, df), files=[path.name], warnings=warnings)
+
+
+def _vintage(path: Path, df: pd.DataFrame) -> str:
+    m = _FILE_DATE.search(path.name)
+    if m:
+        try:
+            return f"liste du {dt.date(*map(int, m.groups())):%d/%m/%Y}"
+        except ValueError:
+            pass
+    dates = pd.to_datetime(df.last_declaration, format="%d/%m/%Y", errors="coerce")
+    if dates.notna().any():
+        return f"déclarations reçues jusqu'au {dates.max():%d/%m/%Y}"
+    return "extraction non datée"
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo profile: the organisms of the training-offer demo (same SIRET), current layout.
+
+HEADER = ["numeroDeclarationActivite", "numerosDeclarationActivitePrecedent", "denomination", "siren",
+          "siretEtablissementDeclarant", "adressePhysiqueOrganismeFormation.voie",
+          "adressePhysiqueOrganismeFormation.codePostal", "adressePhysiqueOrganismeFormation.ville",
+          "adressePhysiqueOrganismeFormation.codeRegion", "certifications.actionsDeFormation",
+          "certifications.bilansDeCompetences", "certifications.VAE",
+          "certifications.actionsDeFormationParApprentissage", "organismeEtrangerRepresente.denomination",
+          "organismeEtrangerRepresente.voie", "organismeEtrangerRepresente.codePostal",
+          "organismeEtrangerRepresente.ville", "organismeEtrangerRepresente.pays",
+          "informationsDeclarees.dateDerniereDeclaration", "informationsDeclarees.debutExercice",
+          "informationsDeclarees.finExercice"] + [
+          f"informationsDeclarees.specialitesDeFormation.{kind}Specialite{i}"
+          for i in (1, 2, 3) for kind in ("code", "libelle")] + [
+          "informationsDeclarees.nbStagiaires", "informationsDeclarees.nbStagiairesConfiesParUnAutreOF",
+          "informationsDeclarees.effectifFormateurs"]
+# Organisms of other regions in the demo file (the official file is national).
+_OTHER_REGIONS = [("53", "35000", "Rennes"), ("24", "37000", "Tours"), ("75", "86000", "Poitiers"),
+                  ("28", "14000", "Caen"), ("11", "75011", "Paris")]
+
+
+def _flag(value) -> str:
+    return "" if value is None else ("true" if value else "false")
+
+
+def demo_rows(communes, rng: np.random.Generator) -> list[list[str]]:
+    from .training_offer import DEMO_DOMAINS, demo_organisms
+    nsf = {d[0]: (d[3], d[4]) for d in DEMO_DOMAINS}
+    all_nsf = [(d[3], d[4]) for d in DEMO_DOMAINS]
+    orgs = demo_organisms(communes)
+    rows = []
+
+    def row(nda, name, siren, siret, address, postcode, town, region, flags, specialities, trainees, trainers):
+        declared = dt.date(2025, 1, 1) + dt.timedelta(days=int(rng.integers(0, 240)))
+        specs = [x for s in specialities for x in s] + [""] * (6 - 2 * len(specialities))
+        return ([nda, "", name, siren, siret, address, postcode, town, region] + [_flag(f) for f in flags]
+                + ["", "", "", "", "", f"{declared:%d/%m/%Y}", "01/01/2024", "31/12/2024"] + specs
+                + [trainees, str(int(rng.integers(0, 20))) if trainees else "", trainers])
+
+    for o in orgs.itertuples():
+        specialities = [nsf[o.domain]] + [all_nsf[int(k)] for k in rng.choice(len(all_nsf), size=int(rng.integers(0, 3)),
+                                                                               replace=False)]
+        specialities = list(dict.fromkeys(specialities))[:3]
+        vae = None if rng.random() < 0.05 else o.qualiopi_vae      # a few empty booleans, as in the real file
+        trainees = "" if rng.random() < 0.04 else str(o.trainees)  # not declared yet
+        rows.append(row(o.nda, o.name.upper(), o.siren, o.siret, o.address, o.postcode, o.town, "52",
+                        (o.qualiopi_training, o.qualiopi_skills_review, vae, o.cfa), specialities, trainees,
+                        str(o.trainers)))
+    for i in range(10):
+        region, postcode, town = _OTHER_REGIONS[i % len(_OTHER_REGIONS)]
+        siren = f"{int(rng.integers(100_000_000, 999_999_999))}"
+        rows.append(row(f"{region}{postcode[:2]}{int(rng.integers(0, 9_999_999)):07d}", f"ORGANISME HORS REGION {i + 1}",
+                        siren, f"{siren}00015", "1 rue de la Gare", postcode, town, region,
+                        (True, False, False, bool(rng.random() < 0.3)), [all_nsf[i % len(all_nsf)]],
+                        str(int(rng.integers(5, 500))), str(int(rng.integers(1, 30)))))
+    order = rng.permutation(len(rows))
+    return [rows[int(k)] for k in order]
+
+
+def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
+    """Write the demo list in the current layout (``;``, UTF-8, every line ending with ``;``):
+    the ~140 organisms of :func:`sources.training_offer.demo_organisms` (the SIRET named by the
+    training-offer demo) and 10 organisms of other regions. Same ``rng`` state, same bytes."""
+    import csv
+    import io
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\n")
+    writer.writerow(HEADER + [""])
+    writer.writerows(r + [""] for r in demo_rows(communes, rng))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(buf.getvalue().encode("utf-8"))
