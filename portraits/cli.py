@@ -113,6 +113,15 @@ def cmd_fetch(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_rollback(args) -> int:
+    from .pipeline import rollback
+    settings = _settings(args)
+    rollback(settings)
+    log.info("édition précédente remise en place dans %s (l'édition retirée est gardée dans %s.previous)",
+             settings.output, settings.output)
+    return 0
+
+
 def cmd_demo(args) -> int:
     from .demo import DEFAULT_DIR, generate
     dest = Path(args.dest) if args.dest else DEFAULT_DIR
@@ -134,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
     f = sub.add_parser("fetch", help="télécharger les fichiers officiels (profil official)")
     _common(f)
     f.set_defaults(func=cmd_fetch)
+    r = sub.add_parser("rollback", help="remettre en place l'édition précédente du site")
+    _common(r)
+    r.set_defaults(func=cmd_rollback)
     d = sub.add_parser("demo", help="régénérer les données de démonstration (data/demo)")
     d.add_argument("--dest", metavar="DIR", help="dossier de sortie (défaut : data/demo)")
     d.add_argument("--region", metavar="CODE", help="code Insee de la région (défaut : 52)")
@@ -147,10 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(getattr(args, "verbose", False))
     from sources.base import SourceError
     from .geography import GeographyError
+    from .pipeline import PublishError
     from .territories import TerritorySetError
     try:
         return args.func(args)
-    except (SourceError, TerritorySetError, GeographyError) as exc:
+    except (SourceError, TerritorySetError, GeographyError, PublishError) as exc:
         log.error("erreur : %s", exc)
         return 2
 

@@ -416,3 +416,18 @@ def _same_tree(a: Path, b: Path) -> bool:
     if fa != fb:
         return False
     return all((a / f).read_bytes() == (b / f).read_bytes() for f in fa)
+
+
+def rollback(settings: Settings) -> None:
+    """Put the previous edition back in place (the current one becomes the previous)."""
+    out = Path(settings.output)
+    previous = out.parent / f"{out.name}.previous"
+    if not previous.is_dir():
+        raise PublishError(f"aucune édition précédente dans {previous}")
+    swap = out.parent / f".{out.name}.rollback"
+    if swap.exists():
+        shutil.rmtree(swap)
+    os.replace(previous, swap)
+    if out.exists():
+        os.replace(out, previous)
+    os.replace(swap, out)

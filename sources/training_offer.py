@@ -625,12 +625,21 @@ _STREETS = ["rue de la Formation", "avenue des Métiers", "boulevard de l'Indust
             "impasse des Artisans", "rue de l'Avenir", "place de la Gare", "route de Nantes"]
 
 
+def _with_official_names(communes) -> pd.DataFrame:
+    """Communes sorted by code, with ``town``: the name as producers write it (with its article)."""
+    from .postcodes import official_names
+    com = communes.sort_values("code").reset_index(drop=True)
+    names = official_names()
+    com["town"] = [names.get(code, name) for code, name in zip(com.code, com["name"])]
+    return com
+
+
 def demo_organisms(communes) -> pd.DataFrame:
     """About 140 training organisms of the region, placed in real communes (more in populous
     ones). Drawn with their own fixed seed, so the training-offer and the organisms demo files
     name the same organisms (same SIRET) whatever the order they are written in."""
     rng = np.random.default_rng(DEMO_ORGANISMS_SEED)
-    com = communes.sort_values("code").reset_index(drop=True)
+    com = _with_official_names(communes)
     weights = com.population.to_numpy(dtype=float) ** 1.2
     picks = rng.choice(len(com), size=140, p=weights / weights.sum())
     rows, sirens = [], set()
@@ -649,7 +658,7 @@ def demo_organisms(communes) -> pd.DataFrame:
             "siret": siret, "siren": siren, "nda": f"52{c.dep}{int(rng.integers(0, 9_999_999)):07d}",
             "name": f"{kind} {_WORDS[int(rng.integers(len(_WORDS)))]} {domain[1].split(',')[0]}",
             "address": f"{int(rng.integers(1, 120))} {_STREETS[int(rng.integers(len(_STREETS)))]}",
-            "postcode": c.postcode, "town": c["name"], "commune_code": c.code, "domain": domain[0],
+            "postcode": c.postcode, "town": c.town, "commune_code": c.code, "domain": domain[0],
             "cfa": bool(cfa), "qualiopi_training": bool(rng.random() < 0.85),
             "qualiopi_skills_review": bool(rng.random() < 0.15), "qualiopi_vae": bool(rng.random() < 0.2),
             "trainees": int(rng.lognormal(5.0, 1.1)), "trainers": int(rng.integers(1, 60)),
@@ -666,7 +675,7 @@ def demo_xml(communes, rng: np.random.Generator, formations: int = 400) -> str:
     from .establishments import random_point
     orgs = demo_organisms(communes)
     certs = demo_certifications()
-    com = communes.sort_values("code").reset_index(drop=True)
+    com = _with_official_names(communes)
     weights = com.population.to_numpy(dtype=float)
     weights = weights / weights.sum()
     by_code = {c: i for i, c in enumerate(com.code)}
@@ -736,7 +745,7 @@ def _demo_action(aid, org, cert, certifying, com, weights, by_code, rng, random_
         public, alternance = str(rng.choice(["80006", "82044", "83056"])), "Sans objet"
     k = by_code[org.commune_code] if rng.random() < 0.7 else int(rng.choice(len(com), p=weights))
     c = com.iloc[k]
-    town = c["name"].upper() if rng.random() < 0.3 else c["name"]
+    town = c.town.upper() if rng.random() < 0.3 else c.town
     lines = [f'<action numero="{aid}" datemaj="20250815">',
              f"<rythme-formation>{'Temps plein' if rng.random() < 0.7 else 'Temps partiel'}</rythme-formation>",
              f'<code-public-vise ref="V13">{public}</code-public-vise>',

@@ -14,7 +14,7 @@ def run(*args):
                           text=True, timeout=120)
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["territories"], ["fetch"], ["demo"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["territories"], ["fetch"], ["demo"], ["rollback"]])
 def test_help_of_every_command(command):
     r = run(*command, "--help")
     assert r.returncode == 0, r.stderr
@@ -45,3 +45,17 @@ def test_unknown_set_is_a_clear_error():
     r = run("territories", "--territories", "nope")
     assert r.returncode == 2
     assert "jeu de territoires inconnu : 'nope'" in r.stderr and "spro17" in r.stderr
+
+
+def test_rollback_swaps_editions(tmp_path):
+    site, previous = tmp_path / "site", tmp_path / "site.previous"
+    site.mkdir()
+    (site / "index.html").write_text("nouvelle")
+    r = run("rollback", "--output", str(site))
+    assert r.returncode == 2 and "aucune édition précédente" in r.stderr
+    previous.mkdir()
+    (previous / "index.html").write_text("ancienne")
+    r = run("rollback", "--output", str(site))
+    assert r.returncode == 0, r.stderr
+    assert (site / "index.html").read_text() == "ancienne"
+    assert (previous / "index.html").read_text() == "nouvelle"

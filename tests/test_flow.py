@@ -150,6 +150,20 @@ def test_bad_input_fails_and_leaves_the_published_site(demo_build, tmp_path):
     assert before == after
 
 
+def test_open_data_files(demo_build):
+    from portraits.indicators import catalogue
+    settings, _ = demo_build
+    site = Path(settings.output)
+    whole = pd.read_csv(site / "donnees-territoires.csv", sep=";", decimal=",", encoding="utf-8-sig",
+                        dtype={"territory_code": str})
+    assert len(whole) == 17 * len(catalogue())
+    nantes = json.loads(next(site.glob("t01-*/donnees-t01-*.json")).read_text(encoding="utf-8"))
+    jobseekers = next(r for r in nantes if r["indicator"] == "jobseekers")
+    assert jobseekers["value"] == independent_jobseekers().set_index("territory_code").Demandeurs_Emploi["T01"]
+    assert jobseekers["vintage"] and jobseekers["source"].startswith("France Travail")
+    assert whole[(whole.territory_code == "T01") & (whole.indicator == "jobseekers")].value.iloc[0] == jobseekers["value"]
+
+
 def test_manifest_lists_every_territory(demo_build):
     settings, _ = demo_build
     manifest = json.loads((Path(settings.output) / "build-manifest.json").read_text(encoding="utf-8"))
