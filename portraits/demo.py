@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sources import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, populations,
-                     unemployment, urssaf)
+from sources import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, onisep, organisms,
+                     populations, training_offer, unemployment, urssaf)
 
 from .geography import commune_codes, load_communes, region_info
 from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -68,6 +68,14 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))
     path = dest / establishments.SOURCE.demo_file
     establishments.write_demo(path, estab)
+    written.append(path)
+
+    for module in (training_offer, organisms):
+        path = dest / module.SOURCE.demo_file
+        module.write_demo(path, communes, _rng(seed, module.SOURCE.id))
+        written.append(path)
+    path = dest / onisep.SOURCE.demo_file
+    onisep.write_demo(path, _rng(seed, "onisep"))
     written.append(path)
 
     lycees = estab[estab.voie_professionnelle == "1"].rename(

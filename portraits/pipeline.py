@@ -275,7 +275,8 @@ def portrait_files(ctx: dict) -> list[str]:
                "secteurs.svg": bool(ctx["economy"].get("sectors")),
                "demandeurs.svg": ctx["employment"].get("available"),
                "etablissements.svg": ctx["training"].get("available"),
-               "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"])}
+               "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"]),
+               "formation.png": ctx["offer"].get("available")}
     return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png", f"donnees-{ctx['slug']}.csv",
             f"donnees-{ctx['slug']}.json"] + [k for k, v in charts_.items() if v]
 
@@ -326,6 +327,9 @@ def write_open_data(rows: list[dict], stem: Path) -> None:
 def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     towns = [t["name"] for t in ctx["towns"]]
     (folder / "carte.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], ctx["map_points"], towns))
+    if ctx["offer"].get("available"):
+        (folder / "formation.png").write_bytes(render.territory_map(map_data(settings), ctx["code"],
+                                                                    ctx["offer_points"], towns))
     pop = ctx["population"]
     if pop.get("ages"):
         (folder / "ages.svg").write_bytes(charts.grouped_bars(

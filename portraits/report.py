@@ -115,6 +115,11 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
         ctx["employment"] = _employment(code, t.territory_name, region_name, tables, prov)
         ctx["recruitment"] = _recruitment(code, tables, prov)
         ctx["training"] = _training(code, tables.get("training_by_type"), prov)
+        ctx["offer"] = _training_offer(code, tables, prov)
+        tp = tables.get("training_points")
+        ctx["offer_points"] = ([[round(x, 5), round(y, 5)] for x, y in
+                                tp.loc[tp.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
+                               if tp is not None else [])
         ctx["trajectories"] = _trajectories(code, tables.get("ij_establishments"), figs, prov)
         out.append(ctx)
     return out
@@ -234,6 +239,48 @@ def _recruitment(code, tables, prov) -> dict:
     return {"available": True, "top": top, "hardest": hardest, "bassins": bassins,
             "min_projects": MIN_PROJECTS_FOR_DIFFICULTY,
             "source": source_line(prov["bmo"]) + (" Libellés des métiers : " + prov["fap"]["title"] if "fap" in prov else "")}
+
+
+LEVEL_LABELS = {"3": "CAP, BEP (niveau 3)", "4": "Bac (niveau 4)", "5": "Bac + 2 (niveau 5)",
+                "6": "Bac + 3, bac + 4 (niveau 6)", "7": "Bac + 5 (niveau 7)", "8": "Doctorat (niveau 8)",
+                "non précisé": "Niveau non précisé"}
+# Formacode: the two first digits of a code give its broad field. Labels of the fields used here.
+FORMACODE_FIELDS = {"21": "Agriculture, agroalimentaire", "22": "Bâtiment, travaux publics",
+                    "23": "Mécanique, maintenance", "24": "Électricité, électronique", "31": "Informatique",
+                    "32": "Gestion, comptabilité", "33": "Transport, logistique", "34": "Commerce, vente",
+                    "35": "Hôtellerie, restauration", "42": "Santé, action sociale"}
+
+
+def _training_offer(code, tables, prov) -> dict:
+    miss = _unavailable("training_offer", prov)
+    if miss:
+        return miss
+    t = tables["training_offer_tables"]
+    mine, region = t[t.unit == code], t[t.unit == REGION_UNIT]
+
+    def rows(breakdown, labels, top=None):
+        d = mine[mine.breakdown == breakdown]
+        r = region[region.breakdown == breakdown].set_index("category").n
+        total, rtotal = d.n.sum(), r.sum()
+        out = [{"label": labels.get(c, f"Formacode {c}xxx" if breakdown == "domain" else c),
+                "n_text": fmt.number(int(n)), "share_text": fmt.percent(100 * n / total) if total else "–",
+                "region_share_text": fmt.percent(100 * r.get(c, 0) / rtotal) if rtotal else "–"}
+               for c, n in zip(d.category, d.n)]
+        return out[:top] if top else out
+    orgs = tables["training_organisms"]
+    names = tables.get("organisms")
+    named = dict(zip(names.siret, names.name)) if names is not None else {}
+    qualiopi = dict(zip(names.siret, names.qualiopi)) if names is not None else {}
+    o = orgs[orgs.unit == code].head(15)
+    organisms = [{"name": named.get(r.organism_siret) or f"SIRET {r.organism_siret}", "town": r.town,
+                  "actions_text": fmt.number(int(r.actions)),
+                  "qualiopi": {True: "oui", False: "non"}.get(qualiopi.get(r.organism_siret), "–")}
+                 for r in o.itertuples()]
+    source = source_line(prov["training_offer"])
+    if "organisms" in prov:
+        source += " " + source_line(prov["organisms"])
+    return {"available": True, "levels": rows("level", LEVEL_LABELS), "domains": rows("domain", FORMACODE_FIELDS, 10),
+            "routes": rows("route", {}), "organisms": organisms, "source": source}
 
 
 def _training(code, by_type, prov) -> dict:

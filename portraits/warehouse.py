@@ -86,8 +86,9 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                         [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
                          json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
                          json.dumps(loaded.warnings, ensure_ascii=False)])
-        if "establishments" in datasets:
-            place_establishments(con)
+        for table in POINT_TABLES:
+            if table in datasets:
+                place_points(con, table)
         if "bmo_bassins" in datasets:
             allocate_bassins(con)
         con.execute("CHECKPOINT")
@@ -97,33 +98,47 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
     return path
 
 
+# Point datasets placed in territories: table → (its key columns, the placement table written).
+POINT_TABLES = {
+    "establishments": (("uai",), "establishment_territory"),
+    "training_offer": (("formation_id", "action_id"), "training_place_territory"),
+}
+
+
 def place_establishments(con: duckdb.DuckDBPyConnection) -> None:
-    """Each establishment in the territory whose polygon contains its point (a test puts points on
-    known sides of a boundary); establishments
-    without coordinates, or whose point falls outside every territory (simplified borders, wrong
-    coordinates), are placed by their commune code. ``placed_by`` says which."""
-    con.execute("""
-        CREATE TABLE establishment_territory AS
+    place_points(con, "establishments")
+
+
+def place_points(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Each point of ``table`` in the territory whose polygon contains it (a test puts points on
+    known sides of a boundary); points without coordinates, or outside every territory
+    (simplified borders, wrong coordinates), are placed by their commune code. ``placed_by``
+    says which. Simplified borders overlap a little: a point in two territories goes to the one
+    of its commune code when that is one of them. ``table`` is one of :data:`POINT_TABLES` (code
+    constants, never data)."""
+    keys, target = POINT_TABLES[table]
+    cols = ", ".join(keys)
+    con.execute(f"""
+        CREATE TABLE {target} AS
         WITH pts AS (
-            SELECT uai, commune_code,
+            SELECT {cols}, commune_code,
                    CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN ST_Point(lon, lat) END AS pt
-            FROM establishments
+            FROM {table}
         ),
-        -- Simplified borders overlap a little: a point in two territories goes to the one of its
-        -- commune code when that is one of them.
         by_point AS (
-            SELECT p.uai, t.territory_code
+            SELECT {", ".join("p." + k for k in keys)}, t.territory_code
             FROM pts p
             JOIN territories t ON p.pt IS NOT NULL AND ST_Contains(t.geom, p.pt)
             LEFT JOIN territory_communes own ON own.commune_code = p.commune_code
-            QUALIFY row_number() OVER (PARTITION BY p.uai
+            QUALIFY row_number() OVER (PARTITION BY {", ".join("p." + k for k in keys)}
                                        ORDER BY (t.territory_code = own.territory_code) DESC, t.territory_code) = 1
         )
-        SELECT p.uai,
+        SELECT {", ".join("p." + k for k in keys)},
                coalesce(b.territory_code, tc.territory_code) AS territory_code,
-               CASE WHEN b.territory_code IS NOT NULL THEN 'coordonnées' ELSE 'commune' END AS placed_by
+               CASE WHEN b.territory_code IS NOT NULL THEN 'coordonnées'
+                    WHEN tc.territory_code IS NOT NULL THEN 'commune' END AS placed_by
         FROM pts p
-        LEFT JOIN by_point b USING (uai)
+        LEFT JOIN by_point b USING ({cols})
         LEFT JOIN territory_communes tc ON tc.commune_code = p.commune_code
     """)
 

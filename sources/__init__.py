@@ -2,8 +2,8 @@
 
 ``cog`` comes first: the pipeline reads it before the others to bring older commune codes to the
 current communes."""
-from . import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, populations,
-               unemployment, urssaf)
+from . import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, onisep, organisms,
+               populations, training_offer, unemployment, urssaf)
 
 REGISTRY = {m.SOURCE.id: m for m in (cog, census, populations, jobseekers, urssaf, unemployment, bmo, bmo_bassins,
-                                     fap, establishments, inserjeunes)}
+                                     fap, establishments, training_offer, onisep, organisms, inserjeunes)}

@@ -270,28 +270,46 @@ def _find_line(csv_path: Path, layout: _Layout, want: dict[int, str | None], flo
 
 # ---------------------------------------------------------------------------------------------
 # Aggregation in DuckDB (SQL text is constant; paths and values are parameters).
+#
+# One pass over the file: every line is checked (flow numeric and not negative, codes of 5
+# characters), and the lines whose origin or destination is in a département of the region
+# (``$scope``; every line when ``$all``) are aggregated by pair of raw codes. The other lines
+# collapse into one group (codes NULL), so that a national file costs a scan, not millions of
+# groups. For each kind of error the smallest offending [origin, destination, flow] is kept, to
+# find its line.
 
 _PAIRS_SQL = r"""
 CREATE OR REPLACE TEMP TABLE pairs AS
 WITH src AS (
-    SELECT trim(origin) AS o, trim(destination) AS d, trim(flow) AS f
+    SELECT CASE WHEN origin LIKE ' %' OR origin LIKE '% ' THEN trim(origin) ELSE origin END AS o,
+           CASE WHEN destination LIKE ' %' OR destination LIKE '% ' THEN trim(destination) ELSE destination END AS d,
+           flow AS f
     FROM read_csv($path, delim = $delim, header = true, auto_detect = false, columns = $columns,
                   quote = '"', escape = '"', encoding = $encoding)
 ), typed AS (
     SELECT o, d, f,
-           f IS NULL OR list_contains($missing, lower(f)) AS missing,
-           TRY_CAST(replace(regexp_replace(f, '[\s\x{00A0}\x{202F}]', '', 'g'), ',', '.') AS DOUBLE) AS v
+           CASE WHEN TRY_CAST(f AS DOUBLE) IS NOT NULL THEN TRY_CAST(f AS DOUBLE)
+                ELSE TRY_CAST(replace(regexp_replace(f, '[\s\x{00A0}\x{202F}]', '', 'g'), ',', '.') AS DOUBLE)
+           END AS v
     FROM src
+), marked AS (
+    SELECT o, d, f, v,
+           v IS NULL AND (f IS NULL OR list_contains($missing, lower(trim(f)))) AS missing,
+           $all OR list_contains($scope, dep(o)) OR list_contains($scope, dep(d)) AS in_scope
+    FROM typed
 )
-SELECT o, d,
+SELECT CASE WHEN in_scope THEN o END AS o,
+       CASE WHEN in_scope THEN d END AS d,
+       coalesce(in_scope, false) AS in_scope,
        count(*) AS n,
        count(*) FILTER (WHERE missing) AS n_missing,
-       sum(v) FILTER (WHERE NOT missing AND isfinite(v)) AS total,
-       max(v) FILTER (WHERE NOT missing AND isfinite(v)) AS largest,
-       min(v) FILTER (WHERE NOT missing AND isfinite(v)) AS smallest,
-       min(f) FILTER (WHERE NOT missing AND (v IS NULL OR NOT isfinite(v))) AS bad_value
-FROM typed
-GROUP BY o, d
+       sum(v) FILTER (WHERE isfinite(v)) AS total,
+       max(v) FILTER (WHERE isfinite(v)) AS largest,
+       min(list_value(o, d, f)) FILTER (WHERE NOT missing AND (v IS NULL OR NOT isfinite(v))) AS bad_flow,
+       min(list_value(o, d, f)) FILTER (WHERE v < 0) AS negative,
+       min(list_value(o, d)) FILTER (WHERE o IS NULL OR d IS NULL OR length(o) <> 5 OR length(d) <> 5) AS bad_code
+FROM marked
+GROUP BY ALL
 """
 
 _MACROS = """
@@ -303,23 +321,25 @@ CREATE OR REPLACE TEMP MACRO plm(c) AS
 CREATE OR REPLACE TEMP MACRO dep(c) AS CASE WHEN c LIKE '97%' THEN left(c, 3) ELSE left(c, 2) END;
 """
 
-# Pairs brought to current communes (arrondissements re-aggregated, former communes mapped).
+# Pairs of the scope brought to current communes (arrondissements re-aggregated, former communes
+# mapped); oc / dc are NULL for codes outside the region.
 _JOINED_SQL = """
 CREATE OR REPLACE TEMP TABLE joined AS
 SELECT p.o AS raw_o, p.d AS raw_d, plm(p.o) AS o, plm(p.d) AS d,
        ao.current AS oc, ad.current AS dc,
-       CASE WHEN $detail THEN p.total ELSE p.largest END AS value, p.n_missing
+       CASE WHEN $detail THEN p.total ELSE p.largest END AS value
 FROM pairs p
 LEFT JOIN accepted ao ON ao.code = plm(p.o)
 LEFT JOIN accepted ad ON ad.code = plm(p.d)
+WHERE p.in_scope
 """
 
 _INSERT_SQL = """
 INSERT INTO flows
-SELECT $kind, $year, coalesce(oc, o), coalesce(dc, d), sum(value), $rank, $detail
+SELECT $kind, $year, coalesce(oc, o) AS origin, coalesce(dc, d) AS destination, sum(value), $rank, $detail
 FROM joined
 WHERE value IS NOT NULL AND ($all OR oc IS NOT NULL OR dc IS NOT NULL)
-GROUP BY ALL
+GROUP BY origin, destination
 """
 
 
@@ -334,8 +354,10 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _accepted(con: duckdb.DuckDBPyConnection, communes) -> list[str]:
-    """Register the accepted codes (code → current) and return the départements of the region."""
+def _accepted(con: duckdb.DuckDBPyConnection, communes) -> tuple[list[str], list[str]]:
+    """Register the accepted codes (code → current); returns the départements of the region and
+    those of every accepted code (the scope of the first pass: a former commune of the region may
+    lie in another département)."""
     if communes is None:
         mapping: dict[str, str] = {}
     elif isinstance(communes, Mapping):
@@ -347,7 +369,11 @@ def _accepted(con: duckdb.DuckDBPyConnection, communes) -> list[str]:
     con.execute("CREATE OR REPLACE TEMP TABLE accepted AS SELECT code::VARCHAR AS code, current::VARCHAR AS current "
                 "FROM accepted_df")
     con.unregister("accepted_df")
-    return sorted({c[:3] if c.startswith("97") else c[:2] for c in mapping.values()})
+
+    def dep(code: str) -> str:
+        return code[:3] if code.startswith("97") else code[:2]
+
+    return sorted({dep(c) for c in mapping.values()}), sorted({dep(c) for c in mapping})
 
 
 def _duckdb_failure(exc: duckdb.Error) -> _Fail:
@@ -364,14 +390,14 @@ def _duckdb_failure(exc: duckdb.Error) -> _Fail:
     return _Fail(f"lecture CSV impossible : {first}", line)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout) -> _Layout:
-    """Aggregate the file by raw pair of codes into the ``pairs`` table; returns the layout
-    actually used (the encoding falls back to latin-1 when a later line is not UTF-8)."""
-    columns = {f"c{i}": "VARCHAR" for i in range(layout.width)}
-    names = list(columns)
+def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout, scope: list[str],
+              everything: bool) -> _Layout:
+    """First pass (see above) into the ``pairs`` table; returns the layout actually used (the
+    encoding falls back to latin-1 when a line after the first megabyte is not UTF-8)."""
+    names = [f"c{i}" for i in range(layout.width)]
     names[layout.origin], names[layout.destination], names[layout.flow] = "origin", "destination", "flow"
-    columns = {n: "VARCHAR" for n in names}
-    params = {"path": str(csv_path), "delim": layout.sep, "columns": columns, "missing": _MISSING}
+    params = {"path": str(csv_path), "delim": layout.sep, "columns": {n: "VARCHAR" for n in names},
+              "missing": _MISSING, "scope": scope, "all": everything}
     for encoding in dict.fromkeys((layout.encoding, "latin-1")):
         try:
             con.execute(_PAIRS_SQL, {**params, "encoding": encoding})
@@ -385,41 +411,43 @@ def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout) -
 
 
 def _check_pairs(con, csv_path: Path, layout: _Layout, warnings: list[str], label: str) -> None:
-    """Errors of the file (non-numeric or negative flows, malformed codes, no data), each naming
+    """Errors of the file (no data, non-numeric or negative flows, malformed codes), each naming
     its line; duplicates of the base flux are reported (the largest copy is kept)."""
-    (total_rows,) = con.execute("SELECT coalesce(sum(n), 0) FROM pairs").fetchone()
+    total_rows, bad_flow, negative, bad_code, n_missing = con.execute(
+        "SELECT coalesce(sum(n), 0), min(bad_flow), min(negative), min(bad_code), coalesce(sum(n_missing), 0) "
+        "FROM pairs").fetchone()
     if not total_rows:
         raise _Fail("aucune ligne de données")
 
-    def where(o, d, extra: dict[int, str] | None = None) -> int | None:
-        return _find_line(csv_path, layout, {layout.origin: o, layout.destination: d, **(extra or {})})
+    def where(o, d, f=None) -> int | None:
+        want = {layout.origin: o, layout.destination: d}
+        if f is not None:
+            want[layout.flow] = f.strip()
+        return _find_line(csv_path, layout, want)
 
-    bad = con.execute("SELECT o, d, bad_value FROM pairs WHERE bad_value IS NOT NULL ORDER BY o, d LIMIT 1").fetchone()
-    if bad:
-        raise _Fail(f"valeur non numérique {bad[2]!r} dans la colonne {layout.flow_name}",
-                    where(bad[0], bad[1], {layout.flow: bad[2]}))
-    neg = con.execute("SELECT o, d FROM pairs WHERE smallest < 0 ORDER BY o, d LIMIT 1").fetchone()
-    if neg:
-        line = _find_line(csv_path, layout, {layout.origin: neg[0], layout.destination: neg[1]},
-                          flow_test=lambda v: v.replace(",", ".").replace(" ", "").startswith("-"))
-        raise _Fail(f"valeur négative dans la colonne {layout.flow_name} ({neg[0]} → {neg[1]})", line)
+    if bad_flow:
+        raise _Fail(f"valeur non numérique {bad_flow[2]!r} dans la colonne {layout.flow_name}", where(*bad_flow))
+    if negative:
+        raise _Fail(f"valeur négative {negative[2]!r} dans la colonne {layout.flow_name}", where(*negative))
     origin_name = "COMMUNE" if layout.detail else "CODGEO"
     dest_name = "DCLT" if layout.kind == KIND_WORK else "DCETU"
     bad_o = con.execute("""SELECT o, d FROM pairs
-                           WHERE o IS NULL OR NOT regexp_full_match(o, '[0-9][0-9AB][0-9]{3}')
+                           WHERE in_scope AND (o IS NULL OR NOT regexp_full_match(o, '[0-9][0-9AB][0-9]{3}'))
                            ORDER BY o NULLS FIRST, d LIMIT 1""").fetchone()
+    if bad_code and (bad_code[0] is None or len(bad_code[0]) != 5):
+        bad_o = bad_o or tuple(bad_code)
     if bad_o:
         raise _Fail(f"code commune invalide {bad_o[0] or ''!r} dans la colonne {origin_name}", where(*bad_o))
-    bad_d = con.execute("""SELECT o, d FROM pairs WHERE d IS NULL OR NOT regexp_full_match(d, '[0-9A-Z]{5}')
-                           ORDER BY o, d NULLS FIRST LIMIT 1""").fetchone()
+    bad_d = con.execute("""SELECT o, d FROM pairs WHERE in_scope AND (d IS NULL OR NOT regexp_full_match(d, '[0-9A-Z]{5}'))
+                           ORDER BY d NULLS FIRST, o LIMIT 1""").fetchone() or (tuple(bad_code) if bad_code else None)
     if bad_d:
         raise _Fail(f"code de destination invalide {bad_d[1] or ''!r} dans la colonne {dest_name}", where(*bad_d))
     if not layout.detail:
-        dup = con.execute("SELECT count(*), sum(n - 1), min(o || ' → ' || d) FROM pairs WHERE n > 1").fetchone()
+        dup = con.execute("SELECT count(*), sum(n - 1), min(o || ' → ' || d) FROM pairs WHERE in_scope AND n > 1"
+                          ).fetchone()
         if dup[0]:
             warnings.append(f"{label} : {int(dup[1])} lignes en double pour {dup[0]} couples de communes "
                             f"(ex. {dup[2]}) ; valeur la plus grande retenue")
-    (n_missing,) = con.execute("SELECT coalesce(sum(n_missing), 0) FROM pairs").fetchone()
     if n_missing:
         warnings.append(f"{label} : {int(n_missing)} valeurs de flux manquantes ou secrètes ignorées")
 
@@ -433,7 +461,7 @@ def _map_and_insert(con, csv_path: Path, layout: _Layout, regional: bool, deps: 
                 SELECT o AS code, raw_o AS raw, 0 AS side FROM joined WHERE oc IS NULL AND list_contains($deps, dep(o))
                 UNION ALL
                 SELECT d, raw_d, 1 FROM joined WHERE dc IS NULL AND list_contains($deps, dep(d))
-            ) ORDER BY code LIMIT 1""", {"deps": deps}).fetchone()
+            ) ORDER BY code, side LIMIT 1""", {"deps": deps}).fetchone()
         if unknown:
             codes = [r[0] for r in con.execute("""
                 SELECT DISTINCT code FROM (
@@ -451,7 +479,9 @@ def _map_and_insert(con, csv_path: Path, layout: _Layout, regional: bool, deps: 
         if former:
             warnings.append(f"{label} : anciens codes communes rapportés à leur commune nouvelle et additionnés : "
                             f"{', '.join(former[:20])}{' …' if len(former) > 20 else ''}")
-    (plm,) = con.execute("SELECT count(*) FROM joined WHERE raw_o <> o OR raw_d <> d").fetchone()
+    (plm,) = con.execute("""SELECT count(*) FROM joined
+                            WHERE (raw_o <> o OR raw_d <> d) AND ($all OR oc IS NOT NULL OR dc IS NOT NULL)""",
+                         {"all": not regional}).fetchone()
     if plm:
         warnings.append(f"{label} : arrondissements de Paris, Lyon et Marseille regroupés en une commune "
                         f"({plm} couples)")
@@ -463,63 +493,59 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
          workdir: Path | None = None) -> FlowsLoaded:
     """Read every flow file given (base flux and/or detail files, plain or zipped) and write the
     flows concerning the region to ``workdir/mobility.parquet``. See the module docstring."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise ValueError("aucun fichier de flux à lire")
     workdir = Path(workdir) if workdir is not None else Path(tempfile.mkdtemp(prefix="portraits-mobility-"))
     workdir.mkdir(parents=True, exist_ok=True)
     con = _connect(workdir)
     warnings: list[str] = []
-    names = []
     try:
-        deps = _accepted(con, communes)
+        deps, scope = _accepted(con, communes)
         regional = communes is not None
         rank = 0
-        for path in map(Path, paths):
-            names.append(path.name)
+        for path in paths:
             with _data_files(path, workdir) as files:
                 for csv_path, member in files:
                     label = f"{path.name} ({member})" if member else path.name
                     try:
                         layout = _layout(csv_path, member or path.name)
-                        layout = _read_csv(con, csv_path, layout)
+                        layout = _read_csv(con, csv_path, layout, scope, not regional)
                         _check_pairs(con, csv_path, layout, warnings, label)
                         _map_and_insert(con, csv_path, layout, regional, deps, rank, warnings, label)
                     except _Fail as fail:
                         raise SourceError(path, f"{member} : {fail.message}" if member else fail.message,
                                           line=fail.line) from None
                     rank += 1
-        if not names:
-            raise SourceError("mobility", "aucun fichier de flux")
         # One source per (kind, year): the base flux before the detail file, then the first read.
-        chosen = con.execute("""
-            SELECT kind, year, arg_min(rank, detail::INTEGER * 1000000 + rank) AS keep, count(DISTINCT rank) AS files
-            FROM flows GROUP BY kind, year ORDER BY kind, year""").fetchall()
-        for kind, year, _, files in chosen:
-            if files > 1:
-                warnings.append(f"flux {KIND_LABELS[kind]} {year} présents dans {files} fichiers : "
-                                "la base flux (ou le premier fichier lu) est retenue")
+        con.execute("""CREATE TEMP TABLE chosen AS
+                       SELECT kind, year, arg_min(rank, detail::INTEGER * 1000000 + rank) AS keep,
+                              count(DISTINCT rank) AS files
+                       FROM flows GROUP BY kind, year""")
+        for kind, year, files in con.execute("SELECT kind, year, files FROM chosen WHERE files > 1 ORDER BY kind, year"
+                                             ).fetchall():
+            warnings.append(f"flux {KIND_LABELS[kind]} {year} présents dans {files} fichiers : "
+                            "la base flux (ou le premier fichier lu) est retenue")
         con.execute("""
             CREATE TEMP TABLE result AS
             SELECT f.kind, f.year, f.origin, f.destination, sum(f.flow) AS flow
-            FROM flows f
-            JOIN (SELECT kind, year, arg_min(rank, detail::INTEGER * 1000000 + rank) AS keep FROM flows GROUP BY kind, year) k
-              ON k.kind = f.kind AND k.year = f.year AND k.keep = f.rank
-            GROUP BY ALL
-            ORDER BY f.kind, f.year, f.origin, f.destination""")
+            FROM flows f JOIN chosen c ON c.kind = f.kind AND c.year = f.year AND c.keep = f.rank
+            GROUP BY f.kind, f.year, f.origin, f.destination""")
         (count,) = con.execute("SELECT count(*) FROM result").fetchone()
         if not count:
-            what = "concernant la région" if regional else ""
-            raise SourceError(Path(paths[-1]), f"aucun flux {what}".strip())
+            raise SourceError(paths[-1], "aucun flux concernant la région" if regional else "aucun flux")
         out = workdir / OUTPUT_FILE
         tmp = workdir / (OUTPUT_FILE + ".tmp")
         tmp.unlink(missing_ok=True)
         con.sql("SELECT kind, year, origin, destination, flow FROM result ORDER BY kind, year, origin, destination"
                 ).write_parquet(str(tmp))
         os.replace(tmp, out)
-        years = {kind: year for kind, year in con.execute(
-            "SELECT kind, max(year) FROM result GROUP BY kind ORDER BY kind").fetchall()}
+        years = dict(con.execute("SELECT kind, max(year) FROM result GROUP BY kind").fetchall())
     finally:
         con.close()
         shutil.rmtree(workdir / ".duckdb-tmp", ignore_errors=True)
-    return FlowsLoaded(SOURCE, out, vintage=vintage(years), files=names, warnings=warnings, row_count=int(count))
+    return FlowsLoaded(SOURCE, out, vintage=vintage(years), files=[p.name for p in paths], warnings=warnings,
+                       row_count=int(count))
 
 
 def vintage(years: Mapping[str, int]) -> str:
@@ -556,10 +582,10 @@ PARIS_ARRONDISSEMENTS = (("75101", "Paris 1er Arrondissement"), ("75108", "Paris
 # log10 of the population), attraction exponent of the population, share to Paris, inflow share
 # of each outside commune's residents.
 _DEMO_MODEL = {
-    KIND_WORK: dict(rate=0.43, own=(0.10, 0.16, 0.10, 0.80), attraction=1.0, paris=0.004,
-                    inflow={"35238": 0.010, "37261": 0.003, "79191": 0.012, "61001": 0.030, "75056": 0.0004}),
-    KIND_STUDY: dict(rate=0.23, own=(0.35, 0.12, 0.30, 0.90), attraction=1.3, paris=0.003,
-                     inflow={"35238": 0.006, "37261": 0.002, "79191": 0.008, "61001": 0.015, "75056": 0.0002}),
+    KIND_WORK: dict(rate=0.43, own=(0.10, 0.20, 0.10, 0.80), attraction=1.0, paris=0.004,
+                    inflow={"35238": 0.020, "37261": 0.006, "79191": 0.030, "61001": 0.060, "75056": 0.001}),
+    KIND_STUDY: dict(rate=0.23, own=(0.35, 0.15, 0.30, 0.90), attraction=1.3, paris=0.003,
+                     inflow={"35238": 0.010, "37261": 0.004, "79191": 0.015, "61001": 0.030, "75056": 0.0003}),
 }
 
 
@@ -615,9 +641,13 @@ def _demo_rows(communes, rng: np.random.Generator, kind: str) -> list[list[str]]
         w_out = out_pop / np.maximum(d_out, 5.0) ** 2
         for (code, *_), w in zip(OUTSIDE, w_out / w_out.sum()):
             add(codes[i], code, persons * outside * w)
-        shares = rng.dirichlet(np.ones(len(PARIS_ARRONDISSEMENTS)))
-        for (code, _), s in zip(PARIS_ARRONDISSEMENTS, shares):
-            add(codes[i], code, persons * paris * s)
+        # Paris by arrondissement: one for small flows, several for large ones.
+        if persons * paris < 10:
+            add(codes[i], PARIS_ARRONDISSEMENTS[int(rng.integers(len(PARIS_ARRONDISSEMENTS)))][0], persons * paris)
+        else:
+            shares = rng.dirichlet(np.ones(len(PARIS_ARRONDISSEMENTS)))
+            for (code, _), s in zip(PARIS_ARRONDISSEMENTS, shares):
+                add(codes[i], code, persons * paris * s)
 
     # Inflows: residents of outside communes working / studying in the region.
     origins = [(code, x, p) for (code, *_, p), x in zip(OUTSIDE, out_xy)] + [(PARIS[0], paris_xy, PARIS[4])]
@@ -675,14 +705,17 @@ def write_large_demo(path: Path, n_rows: int, rng: np.random.Generator, *, codes
     import pyarrow.csv as pacsv
 
     real = sorted({str(c) for c in codes}) if codes is not None else []
-    real_deps = {c[:2] for c in real}
+    real_deps = {d for d in {c[:2] for c in real} if sum(c.startswith(d) for c in real) >= 10}
     deps = [f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B"]
     pool = list(real)
+    def synthetic(code: str) -> bool:      # never an arrondissement code, Paris is one commune
+        return not ("69381" <= code <= "69389" or "13201" <= code <= "13216" or code in ("69123", "13055"))
+
     for dep in deps:
-        if dep in real_deps:
+        if dep in real_deps or dep == "75":
             continue
         count = int(rng.integers(150, 600))
-        pool += [f"{dep}{n:03d}" for n in range(1, count + 1) if f"{dep}{n:03d}" not in ("75056", "69123", "13055")]
+        pool += [code for code in (f"{dep}{n:03d}" for n in range(1, count + 1)) if synthetic(code)]
     pool += ["75056", "69123", "13055"]
     pool = np.array(sorted(set(pool)))
     n = len(pool)
@@ -698,10 +731,18 @@ def write_large_demo(path: Path, n_rows: int, rng: np.random.Generator, *, codes
     dep_end = {d: i for i, d in enumerate(dep_of)}
     lo = np.array([cum[dep_start[d]] - weight[dep_start[d]] for d in dep_of])
     hi = np.array([cum[dep_end[d]] for d in dep_of])
-    arms = {"75056": np.array([f"751{k:02d}" for k in range(1, 21)]),
-            "69123": np.array([f"6938{k}" for k in range(1, 10)]),
-            "13055": np.array([f"132{k:02d}" for k in range(1, 17)])}
-    pool_arr = pa.array(pool)
+    # Codes written: the pool, then the arrondissements, 'ZZZZZ' (no arrondissement) and '99999'
+    # (abroad); rows are built as integer indexes into this array and taken by Arrow.
+    arms = {"75056": [f"751{k:02d}" for k in range(1, 21)], "69123": [f"6938{k}" for k in range(1, 10)],
+            "13055": [f"132{k:02d}" for k in range(1, 17)]}
+    extra = [c for codes_ in arms.values() for c in codes_] + ["ZZZZZ", "99999"]
+    labels = pa.array(list(pool) + extra)
+    arm_ranges = {}
+    offset = n
+    for big, codes_ in arms.items():
+        arm_ranges[int(np.searchsorted(pool, big))] = (offset, len(codes_))
+        offset += len(codes_)
+    no_arm, abroad = offset, offset + 1
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     options = pacsv.WriteOptions(include_header=False, delimiter=";", quoting_style="none")
@@ -717,18 +758,16 @@ def write_large_demo(path: Path, n_rows: int, rng: np.random.Generator, *, codes
             target = np.searchsorted(cum, lo[origin] + rng.random(size) * (hi[origin] - lo[origin]), side="left")
             anywhere = rng.choice(n, size=size, p=p)
             dest = np.where(mode < 0.35, origin, np.where(mode < 0.90, np.minimum(target, n - 1), anywhere))
-            commune = pool[origin]
-            arm = np.full(size, "ZZZZZ", dtype="<U5")
-            dclt = pool[dest].astype("<U5")
-            for big, arr in arms.items():
-                home = commune == big
-                arm[home] = arr[rng.integers(0, len(arr), int(home.sum()))]
-                work = dclt == big
-                dclt[work] = arr[rng.integers(0, len(arr), int(work.sum()))]
-            dclt[mode >= 0.99] = "99999"
+            arm = np.full(size, no_arm)
+            for big, (first, count) in arm_ranges.items():
+                home = origin == big
+                arm[home] = first + rng.integers(0, count, int(home.sum()))
+                work = dest == big
+                dest[work] = first + rng.integers(0, count, int(work.sum()))
+            dest[mode >= 0.99] = abroad
             ipondi = np.round(rng.gamma(4.0, 0.6, size) + 0.8, 6)
-            table = pa.table([pool_arr.take(pa.array(origin)), pa.array(arm), pa.array(dclt), pa.array(ipondi)],
-                             schema=schema)
+            table = pa.table([labels.take(pa.array(origin)), labels.take(pa.array(arm)), labels.take(pa.array(dest)),
+                              pa.array(ipondi)], schema=schema)
             buf = io.BytesIO()
             pacsv.write_csv(table, buf, write_options=options)
             f.write(buf.getvalue())

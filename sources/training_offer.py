@@ -117,8 +117,18 @@ _FILE_DATE = re.compile(r"(20\d{2})-?(\d{2})-?(\d{2})")
 _CHUNK = 1 << 20
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    """Local name of a tag (``{namespace}name`` → ``name``), cached: files repeat few tags."""
+    try:
+        return _LOCAL[tag]
+    except KeyError:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if isinstance(tag, str) and len(_LOCAL) < 10_000:
+            _LOCAL[tag] = name
+        return name
 
 
 def _kids(elem: ET.Element | None, name: str) -> list[ET.Element]:
@@ -197,14 +207,16 @@ class _Document:
         self.several_places = 0
         self.no_place = 0
         self.zero_coordinates = 0
+        self.unknown_levels: set[str] = set()
 
 
 def _parse(path: Path, member: str | None, doc: _Document) -> None:
     where = f"{member} : " if member else ""
     parser = ET.XMLPullParser(events=("start", "end"))
-    stack: list[ET.Element] = []
     lines: dict[int, int] = {}       # id(formation or action element) → line of its start tag
     lineno = 1
+    depth = 0
+    offres: ET.Element | None = None  # the <offres> element, when it is the current child of the root
     with _raw(path, member) as stream:
         head = True
         while True:
@@ -220,28 +232,32 @@ def _parse(path: Path, member: str | None, doc: _Document) -> None:
                 break
             try:
                 parser.feed(chunk)
+                events = list(parser.read_events())    # a parse error surfaces here (XMLPullParser)
             except ET.ParseError as exc:
                 raise _parse_error(path, where, exc) from None
-            for event, elem in parser.read_events():
+            for event, elem in events:
                 name = _local(elem.tag)
                 if event == "start":
-                    if not stack:
+                    depth += 1
+                    if depth == 1:
                         _root(path, where, elem, doc)
-                    stack.append(elem)
-                    if name in ("formation", "action"):
+                    elif depth == 2:
+                        offres = elem if name == "offres" else None
+                    elif name == "formation" or name == "action":
                         lines[id(elem)] = lineno
                     continue
-                stack.pop()
-                if name == "formation" and stack and _local(stack[-1].tag) == "offres":
+                depth -= 1
+                if depth == 2 and name == "formation" and offres is not None:
                     doc.rows.extend(_formation_rows(path, where, elem, lines, doc))
                     doc.formations += 1
                     for sub in elem.iter():
                         lines.pop(id(sub), None)
-                    stack[-1].remove(elem)     # streaming: the tree never holds more than one formation
+                    offres.remove(elem)        # streaming: the tree never holds more than one formation
             if chunk.endswith(b"\n"):
                 lineno += 1
         try:
             parser.close()
+            list(parser.read_events())
         except ET.ParseError as exc:
             raise _parse_error(path, where, exc) from None
     if doc.formations == 0:
@@ -314,6 +330,8 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
     certifinfo = next((t for t in (_text(_first(c, "code-CERTIFINFO")) for c in certifications) if t), None)
     exit_level = _text(_first(formation, "code-niveau-sortie"))
     level = LEVELS.get(exit_level) if exit_level is not None else None
+    if exit_level is not None and level is None and exit_level not in NO_LEVEL:
+        doc.unknown_levels.add(exit_level)
     siret = _text(_first(formation, "organisme-formation-responsable", "SIRET-organisme-formation", "SIRET"))
     common = {
         "formation_id": formation.get("numero"),
@@ -402,6 +420,9 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
                                 f"le premier est retenu")
             if doc.no_place:
                 warnings.append(f"{where} : {doc.no_place} actions sans lieu de formation")
+            if doc.unknown_levels:
+                warnings.append(f"{where} : codes de niveau de sortie inconnus de la table LHÉO dict-niveaux, "
+                                f"niveau laissé vide : {', '.join(sorted(doc.unknown_levels))}")
             if doc.zero_coordinates:
                 warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
     df = pd.DataFrame([r for d in docs for r in d.rows])
@@ -424,11 +445,19 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     if communes is not None:
         df, more = _keep_region(df, communes)
         warnings += more
+        if df.empty:
+            raise SourceError(paths[-1], "aucune action de formation dans les départements de la région")
     out = df[COLUMNS].reset_index(drop=True).astype({"level": "Int64", "sessions": "Int64", "lat": "Float64",
                                                      "lon": "Float64", "apprenticeship": bool})
     out["first_start"] = pd.to_datetime(out.first_start)
     for col in TEXT_COLUMNS:      # typed text even when a column is all missing (DuckDB VARCHAR)
         out[col] = out[col].astype("str")
+    if communes is not None:
+        codes, unresolved = resolve_commune_codes(out, communes)
+        out["commune_code"] = codes.astype("str")
+        if unresolved:
+            warnings.append(f"{len(unresolved)} lieux de formation dont la commune n'a pas été reconnue "
+                            f"(code postal + ville) : {', '.join(sorted(set(unresolved))[:10])}")
     nocoord = out.lat.isna()
     if nocoord.any():
         warnings.append(f"{int(nocoord.sum())} actions sans coordonnées, placées par leur commune")

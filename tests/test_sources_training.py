@@ -148,8 +148,8 @@ def test_lheo_gzip_and_zip(tmp_path):
 
 def test_lheo_malformed_xml_names_line_and_column(tmp_path):
     text = lheo().replace("<intitule-formation>Sauveteur secouriste du travail</intitule-formation>",
-                          "<intitule-formation>Sauveteur</intitule>")     # mismatched tag, line 52
-    with pytest.raises(SourceError, match=r"lheo\.xml, ligne 52 : XML mal formé \(mismatched tag, colonne"):
+                          "<intitule-formation>Sauveteur</intitule>")     # mismatched tag, line 49
+    with pytest.raises(SourceError, match=r"lheo\.xml, ligne 49 : XML mal formé \(mismatched tag, colonne"):
         training_offer.read([write(tmp_path, "lheo.xml", text)])
     truncated = lheo()[:2000]                                            # file cut during download
     with pytest.raises(SourceError, match=r"XML mal formé"):
@@ -178,6 +178,13 @@ def test_lheo_not_an_offer(tmp_path):
         training_offer.read([write(tmp_path, "lheo.xml", "<catalogue><offres/></catalogue>")])
     with pytest.raises(SourceError, match="aucune formation"):
         training_offer.read([write(tmp_path, "lheo.xml", '<lheo xmlns="http://lheo.gouv.fr/2.3"><offres/></lheo>')])
+
+
+def test_lheo_unknown_exit_level_is_missing_and_reported(tmp_path):
+    text = lheo().replace("<code-niveau-sortie>6</code-niveau-sortie>", "<code-niveau-sortie>NIV5</code-niveau-sortie>")
+    loaded = training_offer.read([write(tmp_path, "lheo.xml", text)])     # e.g. a future table of levels
+    assert loaded.frame.level.isna().all()
+    assert any("NIV5" in w for w in loaded.warnings)
 
 
 def test_lheo_region_filter_and_former_commune_codes(tmp_path):

@@ -104,6 +104,10 @@ TABLES = {
     "bmo_metiers": ("bmo_metiers.sql", {"bmo", "bmo_bassins"}),
     "bassin_shares": ("bassin_shares.sql", {"bmo", "bmo_bassins"}),
     "unemployment": ("unemployment.sql", {"unemployment"}),
+    "training_offer_tables": ("training_offer_tables.sql", {"training_offer"}),
+    "training_organisms": ("training_organisms.sql", {"training_offer"}),
+    "training_points": ("training_points.sql", {"training_offer"}),
+    "organisms": ("organisms.sql", {"organisms"}),
 }
 
 

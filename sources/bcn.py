@@ -1,0 +1,414 @@
+"""BCN (Base centrale des nomenclatures, MENJ): the code lists that label training codes.
+
+Three tables are read, each from its own file, recognised by its header (never by its name):
+
+- ``N_FORMATION_DIPLOME`` (diplomas, keyed by the CFD, ``FORMATION_DIPLOME``, 8 characters):
+  **Windows-1252** in the copies seen, ``;``, LF; ``FORMATION_DIPLOME;NIVEAU_FORMATION_DIPLOME;
+  GROUPE_SPECIALITE;LETTRE_SPECIALITE;ANCIEN_RECME;LIBELLE_COURT;LIBELLE_STAT_33;LIBELLE_LONG_200;
+  DATE_OUVERTURE;DATE_FERMETURE;ANCIEN_DIPLOME_1..7;NOUVEAU_DIPLOME_1..7;…;NIVEAU_QUALIFICATION_RNCP``
+  (52 columns). The first three characters of a CFD are its ``NIVEAU_FORMATION_DIPLOME``;
+- ``N_MEF`` (modules élémentaires de formation: one line per year of a course; ``MEF_STAT_11``
+  decodes the InserJeunes ``mefstat11``): UTF-8 **with BOM**, ``;``; ``MEF;DISPOSITIF_FORMATION;
+  FORMATION_DIPLOME;DUREE_DISPOSITIF;ANNEE_DISPOSITIF;LIBELLE_COURT;LIBELLE_LONG;DATE_OUVERTURE;
+  DATE_FERMETURE;…;MEF_STAT_11;MEF_STAT_9;…;LIBELLE_EDITION;N_COMMENTAIRE``;
+- ``N_NIVEAU_FORMATION_DIPLOME`` (diploma types: ``500`` CAP, ``400`` BAC PRO, ``320`` BTS, ``56T``
+  titre professionnel de niveau 5 du ministère du Travail…): UTF-8 without BOM, ``;``;
+  ``NIVEAU_FORMATION_DIPLOME;NIVEAU_INTERMINISTERIEL;LIBELLE_COURT;LIBELLE_100;ANCIEN_NIVEAU;
+  DATE_OUVERTURE;DATE_FERMETURE;DATE_INTERVENTION;N_COMMENTAIRE;NIVEAU_QUALIFICATION_RNCP``.
+
+Encodings are sniffed (UTF-8 with or without BOM, else Windows-1252); dates are ``dd/mm/yyyy``.
+
+Output (:func:`formation_labels`, the ``bcn`` table): one line per code, with ``code``,
+``code_kind`` (``cfd`` for a diploma, ``mefstat11`` for a MEF statistical code, and ``niveau`` for a
+diploma type: a CFD absent from N_FORMATION_DIPLOME — about a quarter of the apprentissage CFDs of
+InserJeunes: titres professionnels, agricultural diplomas — can still be typed by joining
+``left(cfd, 3)`` to the ``niveau`` lines), ``cfd`` (the diploma of a MEF), ``label`` (the
+diploma's ``LIBELLE_LONG_200``, e.g. ``CUISINE (CAP)``; for a MEF whose diploma is unknown, the MEF
+label), ``diploma_type`` (``LIBELLE_COURT`` of the niveau: ``CAP``, ``BAC PRO``, ``BTS``…),
+``diploma_type_label`` (its ``LIBELLE_100``), ``rncp_level`` (Int64, 1–8, NA when none),
+``level_label`` (``niveau 3 (CAP, BEP)`` …), ``nsf_group`` (``GROUPE_SPECIALITE``), ``duration``
+(Int64, years of the course, MEF only), ``closed`` (date the code was closed, or NA).
+A ``MEF_STAT_11`` shared by several MEF takes the most recently opened one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, write_csv
+
+SOURCE = Source(
+    id="bcn",
+    family="training",
+    title="Base centrale des nomenclatures (BCN) : diplômes (N_FORMATION_DIPLOME), formations (N_MEF) "
+          "et types de diplômes (N_NIVEAU_FORMATION_DIPLOME)",
+    producer="MENJ (DEPP, DNE), Base centrale des nomenclatures",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    # The BCN exports each table from its own page (no stable direct file link): download by hand
+    # the three tables named in the notes.
+    url="https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_FORMATION_DIPLOME",
+    page="https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_FORMATION_DIPLOME",
+    file_patterns=("*n_formation_diplome*.csv", "*N_FORMATION_DIPLOME*.csv", "*nFormationDiplome*.csv",
+                   "*n_mef*.csv", "*N_MEF*.csv", "*nMef*.csv",
+                   "*n_niveau_formation_diplome*.csv", "*N_NIVEAU_FORMATION_DIPLOME*.csv",
+                   "*nNiveauFormationDiplome*.csv"),
+    demo_file="bcn-n_formation_diplome.csv",
+    download_name="bcn-n_formation_diplome.csv",
+    description="Nomenclatures de l'Éducation nationale : libellés des diplômes (code CFD), des formations "
+                "(codes MEF et MEFSTAT11) et des types de diplômes, avec leur niveau de qualification.",
+    notes=("Trois tables à exporter depuis la BCN et à déposer ensemble : "
+           "https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_FORMATION_DIPLOME, "
+           "https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_MEF, "
+           "https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_NIVEAU_FORMATION_DIPLOME.",),
+)
+
+TABLE_FORMATION = "N_FORMATION_DIPLOME"
+TABLE_MEF = "N_MEF"
+TABLE_NIVEAU = "N_NIVEAU_FORMATION_DIPLOME"
+
+FORMATION_COLUMNS = {
+    "FORMATION_DIPLOME": "cfd",
+    "NIVEAU_FORMATION_DIPLOME": "level_code",
+    "GROUPE_SPECIALITE": "nsf_group",
+    "LIBELLE_COURT": "short_label",
+    "LIBELLE_LONG_200": "label",
+    "DATE_OUVERTURE": "opened",
+    "DATE_FERMETURE": "closed",
+    "NIVEAU_QUALIFICATION_RNCP": "rncp_code",
+    "DATE_INTERVENTION": "updated",
+}
+MEF_COLUMNS = {
+    "MEF": "mef",
+    "DISPOSITIF_FORMATION": "dispositif",
+    "FORMATION_DIPLOME": "cfd",
+    "DUREE_DISPOSITIF": "duration",
+    "ANNEE_DISPOSITIF": "course_year",
+    "LIBELLE_LONG": "mef_label",
+    "DATE_OUVERTURE": "opened",
+    "DATE_FERMETURE": "closed",
+    "MEF_STAT_11": "mefstat11",
+    "DATE_INTERVENTION": "updated",
+}
+NIVEAU_COLUMNS = {
+    "NIVEAU_FORMATION_DIPLOME": "level_code",
+    "NIVEAU_INTERMINISTERIEL": "interministerial_level",
+    "LIBELLE_COURT": "diploma_type",
+    "LIBELLE_100": "diploma_type_label",
+    "NIVEAU_QUALIFICATION_RNCP": "rncp_code",
+    "DATE_INTERVENTION": "updated",
+}
+# What recognises each table in a header (normalised names).
+_SIGNATURES = (
+    (TABLE_MEF, {"mef", "mef_stat_11", "formation_diplome"}),
+    (TABLE_FORMATION, {"formation_diplome", "niveau_formation_diplome", "libelle_long_200"}),
+    (TABLE_NIVEAU, {"niveau_formation_diplome", "libelle_100"}),
+)
+RNCP_LEVELS = {
+    1: "niveau 1 (savoirs de base)", 2: "niveau 2 (CléA)", 3: "niveau 3 (CAP, BEP)", 4: "niveau 4 (bac)",
+    5: "niveau 5 (bac + 2)", 6: "niveau 6 (bac + 3 ou 4)", 7: "niveau 7 (bac + 5)", 8: "niveau 8 (doctorat)",
+}
+OUTPUT_COLUMNS = ["code", "code_kind", "cfd", "label", "diploma_type", "diploma_type_label", "rncp_level",
+                  "level_label", "nsf_group", "duration", "closed"]
+
+
+def table_of(path: Path) -> str:
+    """Which BCN table a file holds, from its header."""
+    text = read_text(path)
+    first = text.splitlines()[0] if text else ""
+    header = {normalise_name(h) for h in first.replace(",", ";").split(";")}
+    for table, needed in _SIGNATURES:
+        if needed <= header:
+            return table
+    raise SourceError(path, "table BCN non reconnue (en-tête attendu : N_FORMATION_DIPLOME, N_MEF ou "
+                            f"N_NIVEAU_FORMATION_DIPLOME) ; en-tête lu : {first[:200]}", line=1)
+
+
+def _dates(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
+    """``dd/mm/yyyy`` dates (empty = none); anything else is an error naming the line."""
+    raw = df[column].astype(str).str.strip()
+    parsed = pd.to_datetime(raw.where(raw != ""), format="%d/%m/%Y", errors="coerce")
+    bad = parsed.isna() & (raw != "")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"date illisible {df.at[i, column]!r} dans la colonne {column} (attendu jj/mm/aaaa)",
+                          line=int(df.at[i, "_line"]))
+    return parsed.dt.date.astype(object).where(parsed.notna(), None)
+
+
+def _codes(path: Path, df: pd.DataFrame, column: str, pattern: str, what: str) -> None:
+    bad = ~df[column].str.fullmatch(pattern)
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"{what} invalide {df.at[i, column]!r}", line=int(df.at[i, "_line"]))
+
+
+def _rncp(series: pd.Series) -> pd.Series:
+    """``03`` → 3; ``00``, ``99``, ``XX`` and empty → NA."""
+    num = pd.to_numeric(series.where(series.str.fullmatch(r"0?[1-8]")), errors="coerce")
+    return num.astype("Int64")
+
+
+def read_formation_diplome(path: Path) -> pd.DataFrame:
+    df = read_official_csv(path, FORMATION_COLUMNS)
+    _codes(path, df, "cfd", r"[0-9A-Z]{8}", "code formation diplôme (CFD)")
+    for col in ("opened", "closed", "updated"):
+        df[col] = _dates(path, df, col)
+    dup = df.duplicated("cfd")
+    if dup.any():
+        i = dup.idxmax()
+        raise SourceError(path, f"code formation diplôme en double {df.at[i, 'cfd']!r}", line=int(df.at[i, "_line"]))
+    return df
+
+
+def read_mef(path: Path) -> pd.DataFrame:
+    df = read_official_csv(path, MEF_COLUMNS)
+    _codes(path, df, "mef", r"[0-9A-Z]{10}", "code MEF")
+    _codes(path, df, "mefstat11", r"[0-9A-Z]{11}", "code MEF_STAT_11")
+    for col in ("opened", "closed", "updated"):
+        df[col] = _dates(path, df, col)
+    df["duration"] = pd.to_numeric(df.duration.where(df.duration.str.fullmatch(r"[0-9]+")), errors="coerce"
+                                   ).astype("Int64")
+    return df
+
+
+def read_niveau(path: Path) -> pd.DataFrame:
+    df = read_official_csv(path, NIVEAU_COLUMNS)
+    _codes(path, df, "level_code", r"[0-9A-Z]{3}", "code niveau formation diplôme")
+    df["updated"] = _dates(path, df, "updated")
+    return df
+
+
+def formation_labels(formation_diplome: pd.DataFrame, mef: pd.DataFrame | None = None,
+                     niveau: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Labels of every CFD (``code_kind`` ``cfd``), every MEF_STAT_11 (``mefstat11``) and every
+    diploma type (``niveau``) of the three tables (frames of :func:`read_formation_diplome`,
+    :func:`read_mef`, :func:`read_niveau`), columns :data:`OUTPUT_COLUMNS`."""
+    niv = (niveau if niveau is not None else pd.DataFrame(columns=list(NIVEAU_COLUMNS.values())))
+    niv = niv.drop_duplicates("level_code").set_index("level_code")
+    fd = formation_diplome.copy()
+    fd["diploma_type"] = fd.level_code.map(niv.diploma_type)
+    fd["diploma_type_label"] = fd.level_code.map(niv.diploma_type_label)
+    own = _rncp(fd.rncp_code)
+    fd["rncp_level"] = own.fillna(_rncp(fd.level_code.map(niv.rncp_code).fillna("")))
+    fd["label"] = fd.label.where(fd.label != "", fd.short_label)
+    cfd_rows = pd.DataFrame({
+        "code": fd.cfd, "code_kind": "cfd", "cfd": fd.cfd, "label": fd.label,
+        "diploma_type": fd.diploma_type, "diploma_type_label": fd.diploma_type_label,
+        "rncp_level": fd.rncp_level, "nsf_group": fd.nsf_group,
+        "duration": pd.array([pd.NA] * len(fd), dtype="Int64"), "closed": fd.closed,
+    })
+    frames = [cfd_rows]
+    if mef is not None and len(mef):
+        m = mef.copy()
+        m["_opened"] = pd.to_datetime(m.opened)
+        m = m.sort_values(["mefstat11", "_opened", "mef"], ascending=[True, False, True], na_position="last")
+        m = m.drop_duplicates("mefstat11")
+        by_cfd = cfd_rows.set_index("cfd")
+        level_code = m.cfd.str[:3]
+        rncp_fallback = _rncp(level_code.map(niv.rncp_code).fillna(""))
+        known = m.cfd.isin(by_cfd.index)
+        frames.append(pd.DataFrame({
+            "code": m.mefstat11, "code_kind": "mefstat11", "cfd": m.cfd,
+            "label": m.cfd.map(by_cfd.label).where(known, m.mef_label),
+            "diploma_type": m.cfd.map(by_cfd.diploma_type).where(known, level_code.map(niv.diploma_type)),
+            "diploma_type_label": m.cfd.map(by_cfd.diploma_type_label).where(
+                known, level_code.map(niv.diploma_type_label)),
+            "rncp_level": m.cfd.map(by_cfd.rncp_level).astype("Int64").where(known, rncp_fallback),
+            "nsf_group": m.cfd.map(by_cfd.nsf_group),
+            "duration": m.duration, "closed": m.closed,
+        }))
+    if len(niv):
+        frames.append(pd.DataFrame({
+            "code": niv.index, "code_kind": "niveau", "cfd": None, "label": niv.diploma_type_label.values,
+            "diploma_type": niv.diploma_type.values, "diploma_type_label": niv.diploma_type_label.values,
+            "rncp_level": _rncp(niv.rncp_code).values, "nsf_group": None,
+            "duration": pd.array([pd.NA] * len(niv), dtype="Int64"), "closed": None,
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    for col in ("code", "code_kind", "cfd", "label", "diploma_type", "diploma_type_label", "nsf_group"):
+        out[col] = out[col].astype("string").replace("", pd.NA)
+    out["rncp_level"] = out.rncp_level.astype("Int64")
+    out["duration"] = out.duration.astype("Int64")
+    out["level_label"] = out.rncp_level.map(RNCP_LEVELS, na_action="ignore").astype("string")
+    out["closed"] = out.closed.astype(object).where(out.closed.notna(), None)
+    return out[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+def read(paths: list[Path], communes=None) -> Loaded:
+    """Read the BCN tables given (each recognised by its header; N_FORMATION_DIPLOME is required,
+    N_MEF and N_NIVEAU_FORMATION_DIPLOME are used when present) into :func:`formation_labels`.
+    ``communes`` is not used (national code lists)."""
+    tables: dict[str, tuple[Path, pd.DataFrame]] = {}
+    readers = {TABLE_FORMATION: read_formation_diplome, TABLE_MEF: read_mef, TABLE_NIVEAU: read_niveau}
+    warnings = []
+    for path in map(Path, paths):
+        table = table_of(path)
+        if table in tables:
+            warnings.append(f"BCN : deux fichiers pour la table {table} ({tables[table][0].name}, {path.name}) ; "
+                            f"le second est retenu")
+        tables[table] = (path, readers[table](path))
+    if TABLE_FORMATION not in tables:
+        raise SourceError(Path(paths[-1]) if paths else Path("bcn"),
+                          "table N_FORMATION_DIPLOME absente (fichier bcn-n_formation_diplome.csv attendu)")
+    for table in (TABLE_MEF, TABLE_NIVEAU):
+        if table not in tables:
+            warnings.append(f"BCN : table {table} absente ; "
+                            + ("les codes MEFSTAT11 ne sont pas libellés" if table == TABLE_MEF
+                               else "les types de diplômes ne sont pas libellés"))
+    frame = formation_labels(tables[TABLE_FORMATION][1],
+                             tables[TABLE_MEF][1] if TABLE_MEF in tables else None,
+                             tables[TABLE_NIVEAU][1] if TABLE_NIVEAU in tables else None)
+    # Vintage: the latest change (DATE_INTERVENTION) recorded in the tables read.
+    dates = [d for _, df in tables.values() for d in df.updated if d is not None]
+    vintage = f"BCN, mise à jour du {max(dates):%d/%m/%Y}" if dates else "BCN"
+    return Loaded(SOURCE, frame, vintage=vintage, files=[p.name for p, _ in tables.values()], warnings=warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo: a small plausible catalogue of vocational diplomas, in the three official layouts.
+
+# Diploma types of the demo (NIVEAU_FORMATION_DIPLOME): code, interministerial level, short and
+# long label, RNCP level.
+DEMO_NIVEAUX = (
+    ("500", "5", "CAP", "CERTIFICAT D'APTITUDE PROFESSIONNELLE", "03"),
+    ("503", "5", "CAPA", "CERTIFICAT D'APTITUDE PROFESSIONNELLE AGRICOLE", "03"),
+    ("400", "4", "BAC PRO", "BAC PROFESSIONNEL", "04"),
+    ("403", "4", "BAC PRO AG", "BAC PROFESSIONNEL AGRICOLE", "04"),
+    ("450", "4", "BP", "BREVET PROFESSIONNEL", "04"),
+    ("320", "3", "BTS", "BREVET DE TECHNICIEN SUPERIEUR", "05"),
+    ("56T", "5", "TH5-T", "TH DE NIV 5 MINISTERE DU TRAVAIL - AFPA", "03"),
+    ("46T", "4", "TH4-T", "TH DE NIV 4 MINISTERE DU TRAVAIL - AFPA", "04"),
+)
+# (CFD, NSF group, specialty letter, label without the diploma suffix). The CFD is the niveau
+# code, the NSF group and a two-digit serial (invented codes in the official structure).
+DEMO_DIPLOMAS = (
+    ("50022103", "221", "T", "CUISINE"),
+    ("50022104", "221", "T", "BOULANGER"),
+    ("50022105", "221", "T", "PATISSIER"),
+    ("50022108", "221", "T", "BOUCHER"),
+    ("50033603", "336", "S", "METIERS DE LA COIFFURE"),
+    ("50033204", "332", "S", "ACCOMPAGNANT EDUCATIF PETITE ENFANCE"),
+    ("50025206", "252", "T", "MAINTENANCE DES VEHICULES OPTION VOITURES PARTICULIERES"),
+    ("50025503", "255", "T", "ELECTRICIEN"),
+    ("50023202", "232", "T", "MACON"),
+    ("50023403", "234", "T", "MENUISIER FABRICANT"),
+    ("50031206", "312", "S", "EQUIPIER POLYVALENT DU COMMERCE"),
+    ("50033402", "334", "S", "PRODUCTION ET SERVICE EN RESTAURATIONS (RAPIDE, COLLECTIVE, CAFETERIA)"),
+    ("50022704", "227", "T", "MONTEUR EN INSTALLATIONS THERMIQUES"),
+    ("40031205", "312", "S", "METIERS DE L'ACCUEIL"),
+    ("40031207", "312", "S", "METIERS DU COMMERCE ET DE LA VENTE OPTION A ANIMATION ET GESTION DE L'ESPACE "
+                            "COMMERCIAL"),
+    ("40032404", "324", "S", "ASSISTANCE A LA GESTION DES ORGANISATIONS ET DE LEURS ACTIVITES"),
+    ("40025008", "250", "T", "MAINTENANCE DES SYSTEMES DE PRODUCTION CONNECTES"),
+    ("40025506", "255", "T", "METIERS DE L'ELECTRICITE ET DE SES ENVIRONNEMENTS CONNECTES"),
+    ("40022106", "221", "T", "CUISINE"),
+    ("40033405", "334", "S", "COMMERCIALISATION ET SERVICES EN RESTAURATION"),
+    ("40033003", "330", "S", "ACCOMPAGNEMENT, SOINS ET SERVICES A LA PERSONNE"),
+    ("40031104", "311", "S", "LOGISTIQUE"),
+    ("40025103", "251", "T", "TECHNICIEN EN REALISATION DE PRODUITS MECANIQUES OPTION REALISATION ET SUIVI "
+                             "DE PRODUCTIONS"),
+    ("40025207", "252", "T", "MAINTENANCE DES VEHICULES OPTION A VOITURES PARTICULIERES"),
+    ("32031208", "312", "S", "MANAGEMENT COMMERCIAL OPERATIONNEL"),
+    ("32031209", "312", "S", "NEGOCIATION ET DIGITALISATION DE LA RELATION CLIENT"),
+    ("32031406", "314", "S", "COMPTABILITE ET GESTION"),
+    ("32032603", "326", "S", "SERVICES INFORMATIQUES AUX ORGANISATIONS OPTION A SOLUTIONS D'INFRASTRUCTURE, "
+                             "SYSTEMES ET RESEAUX"),
+    ("32025007", "250", "T", "MAINTENANCE DES SYSTEMES OPTION A SYSTEMES DE PRODUCTION"),
+    ("45022103", "221", "T", "BOULANGER"),
+    ("45033602", "336", "S", "COIFFURE"),
+    ("50321003", "210", "T", "METIERS DE L'AGRICULTURE"),
+    ("40321004", "210", "T", "CONDUITE ET GESTION DE L'ENTREPRISE AGRICOLE"),
+)
+# Titres professionnels present in InserJeunes (apprentissage) but not in N_FORMATION_DIPLOME,
+# as about a quarter of the real apprentissage CFDs are: typed through their niveau only.
+DEMO_UNKNOWN_CFD = (("56T33401", "titre professionnel agent de restauration"),
+                    ("46T31202", "titre professionnel vendeur conseil en magasin"))
+# Courses in lycée (voie scolaire): niveau → (dispositif, duration, MEF short label of each year,
+# MEFSTAT11 prefix of each year: 4 digits + 2 digits, followed by the last 5 characters of the CFD).
+DEMO_COURSES = {
+    "500": ("241", 2, ("1CAP2", "2CAP2"), ("232100", "232200")),
+    "400": ("247", 3, ("2NDPRO", "1ERPRO", "TLEPRO"), ("238100", "238200", "238300")),
+    "320": ("311", 2, ("1BTS2", "2BTS2"), ("322110", "322210")),
+}
+FORMATION_HEADER = (
+    ["FORMATION_DIPLOME", "NIVEAU_FORMATION_DIPLOME", "GROUPE_SPECIALITE", "LETTRE_SPECIALITE", "ANCIEN_RECME",
+     "LIBELLE_COURT", "LIBELLE_STAT_33", "LIBELLE_LONG_200", "DATE_OUVERTURE", "DATE_FERMETURE"]
+    + [f"ANCIEN_DIPLOME_{i}" for i in range(1, 8)] + [f"NOUVEAU_DIPLOME_{i}" for i in range(1, 8)]
+    + ["UNITE_CAPITALISABLE", "DATE_PREMIERE_SESSION", "DATE_DERNIERE_SESSION", "DATE_ARRETE_CREATION",
+       "DATE_ARRETE_ABROGATION"] + [f"DATE_ARRETE_MODIFICATION_{i}" for i in range(1, 11)]
+    + ["COMMENTAIRE", "NATURE_FORMATION_DIPLOME", "GESTIONNAIRE_FORMATION_DIPLOME", "DATE_INTERVENTION",
+       "NB_MEF_OUVERT", "NB_MEF_FERME", "ID_DOCUMENT", "CITE_DOMAINE_FORMATION", "DATE_SESSION_RATTRAPAGE",
+       "OBSERVATION", "N_COMMENTAIRE", "CITE_DOMAINE_DETAILLE", "NIVEAU_QUALIFICATION_RNCP"]
+)
+MEF_HEADER = ["MEF", "DISPOSITIF_FORMATION", "FORMATION_DIPLOME", "DUREE_DISPOSITIF", "ANNEE_DISPOSITIF",
+              "LIBELLE_COURT", "LIBELLE_LONG", "DATE_OUVERTURE", "DATE_FERMETURE", "STATUT_MEF",
+              "NB_OPTION_OBLIGATOIRE", "NB_OPTION_FACULTATIF", "RENFORCEMENT_LANGUE", "DUREE_PROJET", "DUREE_STAGE",
+              "HORAIRE", "MEF_INSCRIPTION_SCOLARITE", "MEF_STAT_11", "MEF_STAT_9", "DATE_INTERVENTION",
+              "LIBELLE_EDITION", "N_COMMENTAIRE"]
+NIVEAU_HEADER = ["NIVEAU_FORMATION_DIPLOME", "NIVEAU_INTERMINISTERIEL", "LIBELLE_COURT", "LIBELLE_100",
+                 "ANCIEN_NIVEAU", "DATE_OUVERTURE", "DATE_FERMETURE", "DATE_INTERVENTION", "N_COMMENTAIRE",
+                 "NIVEAU_QUALIFICATION_RNCP"]
+DEMO_FILES = {TABLE_FORMATION: "bcn-n_formation_diplome.csv", TABLE_MEF: "bcn-n_mef.csv",
+              TABLE_NIVEAU: "bcn-n_niveau_formation_diplome.csv"}
+
+
+def demo_catalogue() -> pd.DataFrame:
+    """The demo diplomas: cfd, level_code, diploma_type, label, and the final-year MEFSTAT11 of
+    those taught in lycée (NA otherwise); the unknown titres professionnels come last (label NA)."""
+    types = {code: short for code, _, short, _, _ in DEMO_NIVEAUX}
+    rows = []
+    for cfd, _, _, label in DEMO_DIPLOMAS:
+        course = DEMO_COURSES.get(cfd[:3])
+        rows.append({"cfd": cfd, "level_code": cfd[:3], "diploma_type": types[cfd[:3]],
+                     "label": f"{label} ({types[cfd[:3]]})",
+                     "mefstat11": course[3][-1] + cfd[3:] if course else None})
+    for cfd, _ in DEMO_UNKNOWN_CFD:
+        rows.append({"cfd": cfd, "level_code": cfd[:3], "diploma_type": types[cfd[:3]], "label": None,
+                     "mefstat11": None})
+    return pd.DataFrame(rows)
+
+
+def write_demo(dest_dir: Path) -> list[Path]:
+    """Write the three BCN tables of the demo catalogue in their official layouts:
+    N_FORMATION_DIPLOME in Windows-1252 (one comment has accented letters), N_MEF in UTF-8 with
+    BOM, N_NIVEAU_FORMATION_DIPLOME in UTF-8; ``;`` and LF. Returns the paths written."""
+    dest_dir = Path(dest_dir)
+    types = {code: short for code, _, short, _, _ in DEMO_NIVEAUX}
+    rncp = {code: level for code, *_, level in DEMO_NIVEAUX}
+    fd_rows, mef_rows = [], []
+    for n, (cfd, nsf, letter, label) in enumerate(DEMO_DIPLOMAS):
+        level = cfd[:3]
+        row = dict.fromkeys(FORMATION_HEADER, "")
+        opened = dt.date(2016 + n % 8, 9, 1)
+        row.update({
+            "FORMATION_DIPLOME": cfd, "NIVEAU_FORMATION_DIPLOME": level, "GROUPE_SPECIALITE": nsf,
+            "LETTRE_SPECIALITE": letter, "LIBELLE_COURT": types[level], "LIBELLE_STAT_33": label[:33],
+            "LIBELLE_LONG_200": f"{label} ({types[level]})", "DATE_OUVERTURE": f"{opened:%d/%m/%Y}",
+            "DATE_PREMIERE_SESSION": str(opened.year + 1), "DATE_ARRETE_CREATION": f"{opened.replace(month=3):%d/%m/%Y}",
+            "NATURE_FORMATION_DIPLOME": "1",
+            "GESTIONNAIRE_FORMATION_DIPLOME": "DGER AGRI" if level in ("503", "403") else "DGESCO A2-3",
+            "DATE_INTERVENTION": "15/01/2024", "NB_MEF_OUVERT": str(len(DEMO_COURSES.get(level, ("", 0, ()))[2])),
+            "NB_MEF_FERME": "0", "NIVEAU_QUALIFICATION_RNCP": rncp[level],
+        })
+        if n % 7 == 3:
+            row["COMMENTAIRE"] = "Rénovation du diplôme : création à la rentrée indiquée."
+        fd_rows.append([row[h] for h in FORMATION_HEADER])
+        course = DEMO_COURSES.get(level)
+        if course:
+            dispositif, duration, shorts, prefixes = course
+            for year, (short, prefix) in enumerate(zip(shorts, prefixes), start=1):
+                mefstat = prefix + cfd[3:]
+                mef = f"{dispositif}{cfd[3:]}{duration}{year}"
+                long_label = f"{short} {label}"[:40]
+                mef_rows.append([mef, dispositif, cfd, str(duration), str(year), f"{short}{cfd[3:]}", long_label,
+                                 f"{opened:%d/%m/%Y}", "", "3", "0", "", "N", "", "", "N", "O", mefstat, mefstat[:9],
+                                 "15/01/2024", long_label.capitalize(), ""])
+    niveau_rows = [[code, inter, short, long_, "", "", "", "08/11/2021", "", level]
+                   for code, inter, short, long_, level in DEMO_NIVEAUX]
+    paths = {t: dest_dir / name for t, name in DEMO_FILES.items()}
+    write_csv(paths[TABLE_FORMATION], FORMATION_HEADER, fd_rows, sep=";", encoding="cp1252")
+    write_csv(paths[TABLE_MEF], MEF_HEADER, mef_rows, sep=";", bom=True)
+    write_csv(paths[TABLE_NIVEAU], NIVEAU_HEADER, niveau_rows, sep=";")
+    return [paths[TABLE_FORMATION], paths[TABLE_MEF], paths[TABLE_NIVEAU]]

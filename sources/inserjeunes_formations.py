@@ -1,0 +1,239 @@
+"""InserJeunes (DEPP, Dares) by region × formation: what becomes of vocational leavers, by diploma.
+
+Layout read (the InserJeunes exposition API flattened to CSV, one line per millésime × region ×
+route × formation): UTF-8 with or without BOM, ``;`` (or ``,``), LF or CRLF; headers matched by
+name (case, accents, trailing spaces ignored)::
+
+    id;millesime;code_region_ij;code_region;voie;cfd;mefstat11;nb_annee_term;nb_en_emploi_12_mois;
+    nb_en_emploi_18_mois;nb_en_emploi_24_mois;nb_en_emploi_6_mois;nb_poursuite_etudes;nb_sortant;
+    taux_emploi_12_mois;taux_emploi_18_mois;taux_emploi_24_mois;taux_emploi_6_mois;taux_poursuite_etudes
+
+- ``voie`` ``scolaire`` lines are keyed on ``mefstat11`` (11 characters, ``cfd`` empty),
+  ``apprentissage`` lines on ``cfd`` (8 characters, ``mefstat11`` empty); label both with
+  :mod:`sources.bcn` (join ``formation_code`` / ``code_kind`` to the ``bcn`` table);
+- ``millesime`` ``2022_2023`` is the pair of cumulated cohorts of leavers (→ ``2022-2023``);
+- ``code_region`` is the INSEE region code (``52``); ``code_region_ij`` InserJeunes' own (``17``);
+- counts are integers, rates percentages (0–100). Empty, ``nd``… cells are **not published**
+  (missing), never zero.
+
+Rule on small numbers: a rate computed on fewer than 20 leavers is "non calculable". The employment
+rates are computed on ``nb_sortant`` (leavers): ``below_threshold`` is true when ``nb_sortant`` is
+below 20 or not published; published values are kept as they are (in the real file no employment
+rate is published below 20 leavers). The further-study rate is computed on ``nb_annee_term``
+(pupils or apprentices in their final year), and published by the producer from 20 of them even
+when there are fewer than 20 leavers: ``further_study_below_threshold`` applies the same rule to
+it (``nb_annee_term`` below 20 or not published).
+
+Output columns: ``millesime`` ('2022-2023'), ``region`` (INSEE code), ``route`` ('scolaire' |
+'apprentissage'), ``cfd``, ``mefstat11`` (NA when empty), ``formation_code`` (the key of the line:
+mefstat11 for scolaire, cfd for apprentissage) and ``code_kind`` ('mefstat11' | 'cfd'); counts
+(Int64, NA when not published) ``final_year`` (nb_annee_term), ``leavers`` (nb_sortant),
+``further_study`` (nb_poursuite_etudes), ``employed_6m``, ``employed_12m``, ``employed_18m``,
+``employed_24m``; rates (Float64, NA when not published) ``employment_rate_6m`` …
+``employment_rate_24m``, ``further_study_rate``; booleans ``below_threshold`` and
+``further_study_below_threshold``.
+
+Two lines for the same millésime, region, route and formation (two files, or a copy) are reported
+and the first read is kept. ``region`` (keyword) keeps one region only (the national file has every
+region). Vintage: ``sortants 2022 et 2023`` (latest millésime).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, read_official_csv, to_number, write_csv
+
+SOURCE = Source(
+    id="inserjeunes_formations",
+    family="trajectories",
+    title="InserJeunes : insertion des sortants de la voie professionnelle, par région et par formation",
+    producer="DEPP, Dares (InserJeunes)",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    # Served by the InserJeunes API (authenticated: /api/v1.0/region/<code région IJ>/millesime/<AAAA_AAAA>),
+    # no public file: the flattened CSV is dropped by hand into the input folder.
+    url="https://www.inserjeunes.education.gouv.fr/",
+    page="https://www.inserjeunes.education.gouv.fr/",
+    file_patterns=("inserjeunes-region-formation*.csv", "ij_region_data*.csv"),
+    demo_file="inserjeunes-region-formation.csv",
+    download_name="inserjeunes-region-formation.csv",
+    description="Taux d'emploi salarié en France 6, 12, 18 et 24 mois après la sortie et taux de poursuite "
+                "d'études des sortants de CAP, bac pro, BTS…, par région, voie (scolaire, apprentissage) et "
+                "formation, sur deux cohortes de sortants cumulées.",
+    notes=("Données de l'API InserJeunes (https://www.inserjeunes.education.gouv.fr/api/v1.0/region/"
+           "<code région InserJeunes>/millesime/<AAAA_AAAA>, accès authentifié), aplaties en CSV.",
+           "Un taux calculé sur moins de 20 sortants est « non calculable » (colonne below_threshold)."),
+)
+
+COLUMNS = {
+    "millesime": "millesime_raw",
+    "code_region": "region",
+    "voie": "route",
+    "cfd": "cfd",
+    "mefstat11": "mefstat11",
+    "nb_annee_term": "final_year",
+    "nb_sortant": "leavers",
+    "nb_poursuite_etudes": "further_study",
+    "nb_en_emploi_6_mois": "employed_6m",
+    "nb_en_emploi_12_mois": "employed_12m",
+    "nb_en_emploi_18_mois": "employed_18m",
+    "nb_en_emploi_24_mois": "employed_24m",
+    "taux_emploi_6_mois": "employment_rate_6m",
+    "taux_emploi_12_mois": "employment_rate_12m",
+    "taux_emploi_18_mois": "employment_rate_18m",
+    "taux_emploi_24_mois": "employment_rate_24m",
+    "taux_poursuite_etudes": "further_study_rate",
+}
+COUNTS = ["final_year", "leavers", "further_study", "employed_6m", "employed_12m", "employed_18m", "employed_24m"]
+RATES = ["employment_rate_6m", "employment_rate_12m", "employment_rate_18m", "employment_rate_24m",
+         "further_study_rate"]
+THRESHOLD = 20
+ROUTES = {"scolaire": ("mefstat11", r"[0-9A-Z]{11}"), "apprentissage": ("cfd", r"[0-9A-Z]{8}")}
+OUTPUT_COLUMNS = ["millesime", "region", "route", "cfd", "mefstat11", "formation_code", "code_kind", *COUNTS,
+                  *RATES, "below_threshold", "further_study_below_threshold"]
+_MILLESIME = re.compile(r"(\d{4})[_-](\d{4})")
+
+# Official header of the flattened file (the demo writes it).
+HEADER = ["id", "millesime", "code_region_ij", "code_region", "voie", "cfd", "mefstat11", "nb_annee_term",
+          "nb_en_emploi_12_mois", "nb_en_emploi_18_mois", "nb_en_emploi_24_mois", "nb_en_emploi_6_mois",
+          "nb_poursuite_etudes", "nb_sortant", "taux_emploi_12_mois", "taux_emploi_18_mois", "taux_emploi_24_mois",
+          "taux_emploi_6_mois", "taux_poursuite_etudes"]
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    df = read_official_csv(path, COLUMNS)
+    years = df.millesime_raw.str.fullmatch(_MILLESIME.pattern)
+    if not years.all():
+        i = (~years).idxmax()
+        raise SourceError(path, f"millésime illisible {df.at[i, 'millesime_raw']!r} (attendu AAAA_AAAA)",
+                          line=int(df.at[i, "_line"]))
+    parts = df.millesime_raw.str.extract(_MILLESIME)
+    df["millesime"] = parts[0] + "-" + parts[1]
+    bad = ~df.region.str.fullmatch(r"[0-9]{2,3}")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"code région invalide {df.at[i, 'region']!r}", line=int(df.at[i, "_line"]))
+    df["route"] = df.route.str.lower()
+    unknown = ~df.route.isin(ROUTES)
+    if unknown.any():
+        i = unknown.idxmax()
+        raise SourceError(path, f"voie inconnue {df.at[i, 'route']!r} (attendu : scolaire ou apprentissage)",
+                          line=int(df.at[i, "_line"]))
+    df["code_kind"] = df.route.map({r: k for r, (k, _) in ROUTES.items()})
+    df["formation_code"] = np.where(df.route == "scolaire", df.mefstat11, df.cfd)
+    for route, (column, pattern) in ROUTES.items():
+        rows = df.route == route
+        bad = rows & ~df[column].str.fullmatch(pattern)
+        if bad.any():
+            i = bad.idxmax()
+            what = "code MEFSTAT11" if column == "mefstat11" else "code formation diplôme (CFD)"
+            raise SourceError(path, f"{what} invalide {df.at[i, column]!r} pour la voie {route}",
+                              line=int(df.at[i, "_line"]))
+    for col in COUNTS:
+        df[col] = to_number(path, df, col, integer=True, minimum=0)
+    for col in RATES:
+        df[col] = to_number(path, df, col, minimum=0, maximum=100)
+    for col in ("cfd", "mefstat11"):
+        df[col] = df[col].astype("string").replace("", pd.NA)
+    return df
+
+
+def read(paths: list[Path], communes=None, region: str | None = None) -> Loaded:
+    """Read every file given (each holds one or more millésimes). ``communes`` is not used (the
+    file has no commune); ``region``: keep only that INSEE region code."""
+    frames, names = [], []
+    for path in map(Path, paths):
+        names.append(path.name)
+        frames.append(_read_file(path))
+    out = pd.concat(frames, ignore_index=True)
+    if region is not None:
+        out = out[out.region == region].reset_index(drop=True)
+        if out.empty:
+            raise SourceError(Path(paths[-1]), f"aucune ligne pour la région {region}")
+    warnings = []
+    dup = out.duplicated(["millesime", "region", "route", "formation_code"])
+    if dup.any():
+        codes = sorted(set(out.formation_code[dup]))
+        warnings.append(f"InserJeunes par formation : {int(dup.sum())} lignes en double (millésime, région, voie, "
+                        f"formation), la première lue est retenue ({', '.join(codes[:5])}{' …' if len(codes) > 5 else ''})")
+        out = out[~dup].reset_index(drop=True)
+    out["below_threshold"] = (out.leavers.fillna(0) < THRESHOLD).astype("boolean")
+    out["further_study_below_threshold"] = (out.final_year.fillna(0) < THRESHOLD).astype("boolean")
+    for col in ("millesime", "region", "route", "formation_code", "code_kind"):
+        out[col] = out[col].astype("string")
+    out = out[OUTPUT_COLUMNS].sort_values(["millesime", "region", "route", "formation_code"], ignore_index=True)
+    latest = out.millesime.max()
+    return Loaded(SOURCE, out, vintage=f"sortants {latest.replace('-', ' et ')}", files=names, warnings=warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo: the formations of the BCN demo catalogue, for one region, four millésimes.
+
+DEMO_MILLESIMES = ("2019_2020", "2020_2021", "2021_2022", "2022_2023")
+# InserJeunes' own region codes (the API's), for the regions of metropolitan France.
+REGIONS_IJ = {"11": "10", "24": "06", "27": "07", "28": "14", "32": "09", "44": "03", "52": "17", "53": "13",
+              "75": "15", "76": "16", "84": "02", "93": "18", "94": "04"}
+# Typical size of a cohort (final-year pupils/apprentices in the region, two cohorts), share going
+# on to further study, and employment rate at 6 months of the leavers, by diploma type and route.
+_DEMO_PROFILE = {
+    ("CAP", "scolaire"): (140, 0.35, 0.35), ("CAP", "apprentissage"): (160, 0.20, 0.62),
+    ("BAC PRO", "scolaire"): (260, 0.42, 0.45), ("BAC PRO", "apprentissage"): (90, 0.25, 0.70),
+    ("BTS", "scolaire"): (150, 0.35, 0.55), ("BTS", "apprentissage"): (140, 0.20, 0.75),
+    ("BP", "apprentissage"): (110, 0.10, 0.80), ("CAPA", "apprentissage"): (60, 0.35, 0.60),
+    ("BAC PRO AG", "apprentissage"): (45, 0.30, 0.68), ("TH5-T", "apprentissage"): (12, 0.05, 0.60),
+    ("TH4-T", "apprentissage"): (25, 0.05, 0.65),
+}
+
+
+def demo_rows(rng: np.random.Generator, region: str = "52") -> list[list[str]]:
+    """Synthetic region × formation lines for the BCN demo catalogue (:func:`sources.bcn.demo_catalogue`):
+    scolaire lines for the CAP, bac pro and BTS taught in lycée (keyed on their final-year
+    MEFSTAT11), apprentissage lines for every CFD, including two titres professionnels unknown to
+    the BCN demo. Counts hidden below 5 final-year pupils, employment rates published from 20
+    leavers, further-study rate from 20 final-year pupils, 18 and 24 months for the two oldest
+    millésimes only, as in the real file."""
+    from .bcn import demo_catalogue
+    catalogue = demo_catalogue()
+    region_ij = REGIONS_IJ.get(region, region)
+    rows = []
+    size_effect = {cfd: rng.lognormal(0.0, 0.7) for cfd in catalogue.cfd}
+    for k, millesime in enumerate(DEMO_MILLESIMES):
+        for route in ("scolaire", "apprentissage"):
+            for f in catalogue.itertuples():
+                if route == "scolaire" and (f.mefstat11 is None or pd.isna(f.mefstat11)):
+                    continue
+                base, further_share, employed_share = _DEMO_PROFILE[(f.diploma_type, route)]
+                final_year = max(1, int(round(base * size_effect[f.cfd] * rng.lognormal(0.0, 0.15))))
+                further = int(rng.binomial(final_year, float(np.clip(further_share + rng.normal(0, 0.05), 0.02, 0.9))))
+                leavers = final_year - further
+                p6 = float(np.clip(employed_share + 0.02 * k + rng.normal(0, 0.06), 0.05, 0.95))
+                employed = {}
+                for months, gain in ((6, 0.0), (12, 0.06), (18, 0.09), (24, 0.11)):
+                    employed[months] = int(rng.binomial(leavers, min(0.97, p6 + gain))) if leavers else 0
+                code = f.mefstat11 if route == "scolaire" else f.cfd
+
+                def count(value: int, shown: bool = True) -> str:
+                    return str(value) if shown and final_year >= 5 and leavers > 0 else ""
+
+                def rate(num: int, den: int) -> str:
+                    return str(int(round(100 * num / den))) if den >= THRESHOLD else ""
+
+                later = k < 2        # 18 and 24 months: only for the oldest millésimes
+                rows.append([
+                    f"{millesime}_{region_ij}_{route}_{code}", millesime, region_ij, region, route,
+                    f.cfd if route == "apprentissage" else "", f.mefstat11 if route == "scolaire" else "",
+                    str(final_year), count(employed[12]), count(employed[18], later), count(employed[24], later),
+                    count(employed[6]), str(further) if final_year >= 5 and further else "", count(leavers),
+                    rate(employed[12], leavers), rate(employed[18], leavers) if later else "",
+                    rate(employed[24], leavers) if later else "", rate(employed[6], leavers),
+                    rate(further, final_year),
+                ])
+    return rows
+
+
+def write_demo(path: Path, rng: np.random.Generator, region: str = "52") -> None:
+    """Write the demo region × formation file in the official layout (UTF-8 with BOM, ``;``, LF)."""
+    write_csv(path, HEADER, demo_rows(rng, region), sep=";", bom=True)
