@@ -87,23 +87,25 @@ def stacked_bars(categories: list[str], stacks: dict[str, list[float]]) -> bytes
     return _svg(fig)
 
 
-def grouped_bars(categories: list[str], series: dict[str, list[float | None]]) -> bytes:
-    """Horizontal bars of shares (%) for several series (territory, region) per category."""
+def grouped_bars(categories: list[str], series: dict[str, list[float | None]], unit: str = "percent") -> bytes:
+    """Horizontal bars of shares (%) or counts for several series (territory, region) per category."""
+    text = (lambda v: fmt.percent(v, 1)) if unit == "percent" else (lambda v: fmt.number(v))
     n = len(series)
     fig = Figure(figsize=(6.4, 0.5 + 0.42 * len(categories)))
     ax = fig.subplots()
     height = 0.8 / n
     colors = [TERRITORY, REGION, ACCENT]
-    for k, (label, vals) in enumerate(series.items()):
+    top = max((v for vs in series.values() for v in vs if v is not None), default=1)
+    for k, (name, vals) in enumerate(series.items()):
         ys = [i - 0.4 + height * (k + 0.5) for i in range(len(categories))]
-        ax.barh(ys, [v or 0 for v in vals], height=height * 0.92, color=colors[k % 3], label=label)
+        ax.barh(ys, [v or 0 for v in vals], height=height * 0.92, color=colors[k % 3], label=name)
         for y, v in zip(ys, vals):
             if v is not None:
-                ax.text(v + 0.3, y, fmt.percent(v, 1), va="center", fontsize=7)
+                ax.text(v + top * 0.01, y, text(v), va="center", fontsize=7)
     ax.set_yticks(range(len(categories)))
     ax.set_yticklabels([textwrap.fill(c, 30) for c in categories], fontsize=8)
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.percent(x, 0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: fmt.percent(x, 0) if unit == "percent" else fmt.number(x)))
     ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=n, fontsize=8)
     return _svg(fig)
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from sources import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, onisep, organisms,
-                     populations, training_offer, unemployment, urssaf)
+from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
+                     jobseekers, mobility, onisep, organisms, populations, training_offer, unemployment, urssaf)
 
 from .geography import commune_codes, load_communes, region_info
 from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -77,6 +77,12 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
     path = dest / onisep.SOURCE.demo_file
     onisep.write_demo(path, _rng(seed, "onisep"))
     written.append(path)
+
+    written += bcn.write_demo(dest)
+    path = dest / inserjeunes_formations.SOURCE.demo_file
+    inserjeunes_formations.write_demo(path, _rng(seed, "inserjeunes_formations"), region=region)
+    written.append(path)
+    written += mobility.write_demo(dest, communes, _rng(seed, "mobility"))
 
     lycees = estab[estab.voie_professionnelle == "1"].rename(
         columns={"identifiant_de_l_etablissement": "uai", "nom_etablissement": "name"})[["uai", "name"]]

@@ -7,6 +7,7 @@ publish (staging folder swapped in only when everything succeeded).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -151,7 +152,11 @@ def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
         if key == "cog":
             continue
         t0 = time.perf_counter()
-        loaded = sources.REGISTRY[key].read([Path(p) for p in paths], communes=codes)
+        read = sources.REGISTRY[key].read
+        # Optional parameters some loaders take: where to stage large files, which region to keep.
+        extra = {"workdir": settings.work / "staged" / key, "region": settings.region_code()}
+        accepted = inspect.signature(read).parameters
+        loaded = read([Path(p) for p in paths], communes=codes, **{k: v for k, v in extra.items() if k in accepted})
         log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
                  time.perf_counter() - t0)
         out[key] = loaded
@@ -276,7 +281,8 @@ def portrait_files(ctx: dict) -> list[str]:
                "demandeurs.svg": ctx["employment"].get("available"),
                "etablissements.svg": ctx["training"].get("available"),
                "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"]),
-               "formation.png": ctx["offer"].get("available")}
+               "formation.png": ctx["offer"].get("available"),
+               "navettes.svg": ctx["mobility"].get("available") and bool(ctx["mobility"]["work_out"])}
     return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png", f"donnees-{ctx['slug']}.csv",
             f"donnees-{ctx['slug']}.json"] + [k for k, v in charts_.items() if v]
 
@@ -330,6 +336,10 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     if ctx["offer"].get("available"):
         (folder / "formation.png").write_bytes(render.territory_map(map_data(settings), ctx["code"],
                                                                     ctx["offer_points"], towns))
+    mob = ctx["mobility"]
+    if mob.get("available") and mob["work_out"]:
+        (folder / "navettes.svg").write_bytes(charts.grouped_bars(
+            [r["name"] for r in mob["work_out"]], {ctx["name"]: [r["flow"] for r in mob["work_out"]]}, unit="count"))
     pop = ctx["population"]
     if pop.get("ages"):
         (folder / "ages.svg").write_bytes(charts.grouped_bars(

@@ -116,6 +116,7 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
         ctx["recruitment"] = _recruitment(code, tables, prov)
         ctx["training"] = _training(code, tables.get("training_by_type"), prov)
         ctx["offer"] = _training_offer(code, tables, prov)
+        ctx["mobility"] = _mobility(code, tables, prov)
         tp = tables.get("training_points")
         ctx["offer_points"] = ([[round(x, 5), round(y, 5)] for x, y in
                                 tp.loc[tp.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
@@ -281,6 +282,21 @@ def _training_offer(code, tables, prov) -> dict:
         source += " " + source_line(prov["organisms"])
     return {"available": True, "levels": rows("level", LEVEL_LABELS), "domains": rows("domain", FORMACODE_FIELDS, 10),
             "routes": rows("route", {}), "organisms": organisms, "source": source}
+
+
+def _mobility(code, tables, prov) -> dict:
+    miss = _unavailable("mobility", prov)
+    if miss:
+        return miss
+    m = tables["mobility_flows"]
+    mine = m[m.unit == code]
+
+    def top(direction, kind, n=5):
+        d = mine[(mine.direction == direction) & (mine.kind == kind)].head(n)
+        return [{"name": r.other_name, "flow": _clean(r.flow), "flow_text": fmt.number(_clean(r.flow))}
+                for r in d.itertuples()]
+    return {"available": True, "work_out": top("out", "travail"), "work_in": top("in", "travail"),
+            "study_out": top("out", "etudes"), "source": source_line(prov["mobility"])}
 
 
 def _training(code, by_type, prov) -> dict:

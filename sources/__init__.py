@@ -2,8 +2,9 @@
 
 ``cog`` comes first: the pipeline reads it before the others to bring older commune codes to the
 current communes."""
-from . import (bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, jobseekers, onisep, organisms,
-               populations, training_offer, unemployment, urssaf)
+from . import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
+               jobseekers, mobility, onisep, organisms, populations, training_offer, unemployment, urssaf)
 
 REGISTRY = {m.SOURCE.id: m for m in (cog, census, populations, jobseekers, urssaf, unemployment, bmo, bmo_bassins,
-                                     fap, establishments, training_offer, onisep, organisms, inserjeunes)}
+                                     fap, establishments, training_offer, onisep, organisms, bcn, inserjeunes,
+                                     inserjeunes_formations, mobility)}

@@ -31,6 +31,10 @@ Rules:
 - numbers: decimal point or comma, spaces as thousands separators; ``nd``, ``s``, ``*`` and empty
   cells are missing (secret), never zero: they are left out of the sums and counted in a warning.
   Any other non-numeric value, or a negative one, is an error naming the file and the line;
+- codes: every line must have a residence and a destination of 5 characters; on the lines kept,
+  the residence must be a commune code (``[0-9][0-9AB][0-9]{3}``) and the destination 5 digits or
+  capital letters. Lines with too many or too few fields are errors naming the line (DuckDB's
+  own check); the encoding is UTF-8 (BOM or not), else Latin-1;
 - Paris, Lyon and Marseille arrondissements (75101–75120, 69381–69389, 13201–13216), on either
   side, are re-aggregated to their commune (75056, 69123, 13055);
 - ``communes`` (accepted code → current code, :func:`portraits.geography.commune_codes`, or a
@@ -631,6 +635,9 @@ def _demo_rows(communes, rng: np.random.Generator, kind: str) -> list[list[str]]
         if len(larger) < 5:
             larger = np.flatnonzero((pop > 0.1 * pop[i]) & (np.arange(len(pop)) != i))
         near = larger[np.argsort(d[larger], kind="stable")[:10]]
+        # Regional poles (40,000 inhabitants or more) within 80 km attract too, by gravity.
+        poles = np.flatnonzero((pop >= 40000) & (pop > pop[i]) & (d <= 80.0))
+        near = np.union1d(near, poles)
         weights = pop[near] ** model["attraction"] / np.maximum(d[near], 3.0) ** 2 * rng.gamma(2.0, 1.0, len(near))
         neighbours = [j for j in np.argsort(d, kind="stable")[1:4]]
         add(codes[i], codes[i], persons * own)
@@ -673,8 +680,9 @@ def _demo_rows(communes, rng: np.random.Generator, kind: str) -> list[list[str]]
 def write_demo(dest_dir: Path, communes, rng: np.random.Generator) -> list[Path]:
     """Write both base-flux files (home→work, census 2022; home→study, census 2021) for the
     communes of the region, in the official layout (``;``, UTF-8, CRLF): most residents work or
-    study in their own commune or in one of the ~10 nearest larger communes (gravity: population
-    over squared distance between centroids), a few percent go to communes outside the region
+    study in their own commune or in one of the ~10 nearest larger communes or the regional poles
+    within 80 km (gravity: population over squared distance between centroids), a few percent go
+    to communes outside the region
     (Rennes, Tours, Niort, Alençon, Paris by arrondissement), and residents of those communes come
     into the region. ``communes``: GeoDataFrame of :func:`portraits.geography.load_communes`.
     Deterministic: the same ``rng`` state gives the same bytes."""
@@ -698,14 +706,18 @@ def write_large_demo(path: Path, n_rows: int, rng: np.random.Generator, *, codes
     département (Paris, Lyon and Marseille with their arrondissements in ``ARM`` and ``DCLT``),
     population-like weights, 35 % working in their own commune, most others in their
     département, 1 % abroad (``99999``), weights ``IPONDI`` around 3. ``codes``: real commune
-    codes (e.g. the region's, as accepted by :func:`read`) used instead of synthetic ones for their
-    départements, so that the file can be read with a region mapping. Vectorised (numpy +
+    codes (e.g. the region's mapping accepted code → current code, as given to :func:`read`) used
+    instead of synthetic ones for their départements, so that the file can be read with that
+    mapping. Vectorised (numpy +
     pyarrow CSV writer), in chunks; deterministic for a given ``rng`` state."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     real = sorted({str(c) for c in codes}) if codes is not None else []
-    real_deps = {d for d in {c[:2] for c in real} if sum(c.startswith(d) for c in real) >= 10}
+    # Départements replaced by the real codes: those of the current communes when ``codes`` maps
+    # codes to current ones (a former commune may lie in another département).
+    current = codes.values() if isinstance(codes, Mapping) else real
+    real_deps = {str(c)[:2] for c in current}
     deps = [f"{d:02d}" for d in range(1, 96) if d != 20] + ["2A", "2B"]
     pool = list(real)
     def synthetic(code: str) -> bool:      # never an arrondissement code, Paris is one commune

@@ -108,6 +108,7 @@ TABLES = {
     "training_organisms": ("training_organisms.sql", {"training_offer"}),
     "training_points": ("training_points.sql", {"training_offer"}),
     "organisms": ("organisms.sql", {"organisms"}),
+    "mobility_flows": ("mobility_flows.sql", {"mobility"}),
 }
 
 
