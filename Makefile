@@ -37,7 +37,8 @@ $(UV):
 	.cache/uv-tool/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
+	# Compiled bytecode: without it every process (and Prefect's server) recompiles what it imports.
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_COMPILE_BYTECODE=1 $(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
 	touch $(STAMP)
 
 # Regenerate the bundled demo inputs (deterministic: a test checks they are up to date).

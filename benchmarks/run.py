@@ -54,10 +54,13 @@ is git-ignored), to compare runs. JSON format (``schema`` 1; seconds and MiB)::
                 summary {published, rebuilt, skipped, warehouse_rebuilt, missing}
                 memory {peak_rss_mib, peak_rss_tree_mib}   sampled during this phase
     second_run: wall_s, rendered_nothing (no page, PDF, chart or map drawn and the site not
-                republished), stages, portraits, summary, memory (same shapes as in cold)
+                republished), tree_changed (the loading code or the templates changed on disk during
+                the first run, e.g. edited by someone else: then the second run redoes work),
+                stages, portraits, summary, memory (same shapes as in cold)
     memory:     ru_maxrss_self_mib, ru_maxrss_children_mib, vmhwm_mib, peak_rss_mib,
                 peak_rss_tree_mib, sampler ("psutil" or "proc"), interval_s
-    error       only when a run failed (the JSON is still written, the exit status is 1)
+    error, failed_phase {phase, stages {name: seconds}, portraits}
+                only when a run failed (the JSON is still written, the exit status is 1)
 """
 from __future__ import annotations
 
@@ -522,6 +525,8 @@ def benchmark(args) -> tuple[dict, int]:
     status = 0
     extra: dict[str, float] = {}
     patches = None
+    timer = StageTimer()
+    phase = "cold"
     try:
         sampler.set_phase("cold")
         t = time.perf_counter()
@@ -537,7 +542,6 @@ def benchmark(args) -> tuple[dict, int]:
             _trivial_flow()
             extra["prefect_start"] = time.perf_counter() - t
 
-        timer = StageTimer()
         patches = instrument(timer, args.limit)
         settings = pipeline.Settings(territory_set=args.territories, profile=args.profile,
                                      output=args.output / "site", work_dir=args.output / "work")
@@ -547,6 +551,7 @@ def benchmark(args) -> tuple[dict, int]:
             summary = refresh(settings) if refresh is not None else run_direct(settings)
             return summary, t0, time.perf_counter()
 
+        fingerprint_cold = _tree_fingerprint()
         timer.reset()
         summary, flow_t0, flow_t1 = once()
         cold = phase_result(timer, flow_t1 - bench_t0, flow_t1 - flow_t0, extra,
@@ -556,7 +561,12 @@ def benchmark(args) -> tuple[dict, int]:
         result["cold"] = cold
         _check_instrumentation(cold)
 
+        phase = "second_run"
         sampler.set_phase("second")
+        tree_changed = _tree_fingerprint() != fingerprint_cold
+        if tree_changed:
+            print("warning: the code or templates changed on disk during the first run (another developer "
+                  "editing?): the second run is not a 'nothing changed' run", file=sys.stderr)
         timer.reset()
         summary, flow_t0, flow_t1 = once()
         second = phase_result(timer, flow_t1 - flow_t0, flow_t1 - flow_t0, {},
@@ -565,10 +575,13 @@ def benchmark(args) -> tuple[dict, int]:
         second["rendered_nothing"] = (second["portraits"]["rendered"] == 0 and drawn == 0
                                       and not summary.get("rebuilt") and not summary.get("published"))
         second["memory"] = sampler.peak("second")
+        second["tree_changed"] = tree_changed
         result["second_run"] = second
     except Exception as exc:
         traceback.print_exc()
         result["error"] = f"{type(exc).__name__}: {exc}"
+        result["failed_phase"] = {"phase": phase, "stages": {k: round(v, 3) for k, v in timer.totals.items()},
+                                  "portraits": [dict(p, seconds=round(p["seconds"], 3)) for p in timer.portraits]}
         status = 1
     finally:
         if patches is not None:
@@ -582,6 +595,16 @@ def benchmark(args) -> tuple[dict, int]:
                         **sampler.peak(), "sampler": sampler.kind, "interval_s": sampler.interval}
     result["machine"]["load_avg_end"] = _loadavg()
     return result, status
+
+
+def _tree_fingerprint() -> str | None:
+    """What the pipeline's own caches depend on besides the inputs: the loading code and the
+    templates and drawing code. A change between the two runs explains a second run that redoes work."""
+    from portraits import pipeline, render
+    try:
+        return pipeline.code_fingerprint() + render.templates_fingerprint()
+    except Exception:  # the pipeline's internals may change: never fail the benchmark for it
+        return None
 
 
 def _trivial_flow() -> None:
@@ -663,6 +686,9 @@ def format_report(r: dict) -> str:
                       f"({s2['portraits']['rendered']} portraits rendered, site "
                       f"{'republished' if s2.get('summary', {}).get('published') else 'not republished'})",
                   "  " + ", ".join(f"{k} {v:.2f} s" for k, v in busy)]
+        if s2.get("tree_changed"):
+            lines.append("  WARNING: code or templates changed on disk between the two runs: this second run "
+                         "redid the work that change invalidates")
     if "error" in r:
         lines.append(f"FAILED: {r['error']}")
     return "\n".join(lines)

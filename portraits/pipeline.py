@@ -82,6 +82,7 @@ class RenderOutcome:
     rendered: bool
     seconds: float
     error: str | None = None
+    key: str | None = None        # render key the files were produced (or reused) with
 
 
 @dataclass
@@ -178,6 +179,9 @@ def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inp
 def compute_site(settings: Settings) -> Site:
     """Indicators by territory and region, and the plain contexts of every page."""
     con = connect(warehouse_path(settings), read_only=True)
+    # One thread: parallel sums of floats can differ in their last bits from run to run, and the
+    # pages (and their render keys) must be the same for the same inputs.
+    con.execute("SET threads = 1")
     try:
         values = indicators.compute(con)
         ranks = indicators.ranks(values)
@@ -300,7 +304,7 @@ def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutc
         for f in files:
             _link_or_copy(published / f, folder / f)
         log.info("%s %s : inchangé, repris de l'édition publiée", ctx["code"], ctx["name"])
-        return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0)
+        return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0, key=key)
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
     html_text = render.render_html("portrait.html.j2", **ctx)
@@ -310,7 +314,7 @@ def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutc
     write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
     seconds = time.perf_counter() - t0
     log.info("%s %s : page et PDF produits (%.1f s)", ctx["code"], ctx["name"], seconds)
-    return RenderOutcome(ctx["code"], ctx["name"], True, seconds)
+    return RenderOutcome(ctx["code"], ctx["name"], True, seconds, key=key)
 
 
 def _csv_number(x: float) -> str:
@@ -383,6 +387,7 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
         shutil.rmtree(staging, ignore_errors=True)
         raise PublishError("rendu en échec pour : " + ", ".join(f"{o.code} ({o.error})" for o in failed)
                            + " — le site publié n'a pas été modifié")
+    keys = {o.code: o.key for o in outcomes}
     links = {c["code"]: f"{c['slug']}/index.html" for c in site.contexts}
     con = connect(warehouse_path(settings), read_only=True)
     try:
@@ -394,7 +399,9 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     (staging / "index.html").write_text(html_text, encoding="utf-8")
     write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / "donnees-territoires")
     manifest = {"territory_set": settings.territory_set, "profile": settings.profile,
-                "territories": {c["code"]: {"key": render_key(c), "slug": c["slug"], "files": portrait_files(c)}
+                # The key each page was rendered with (computed before drawing it): if the code or the
+                # templates change during a build, the next build sees the difference.
+                "territories": {c["code"]: {"key": keys[c["code"]], "slug": c["slug"], "files": portrait_files(c)}
                                 for c in site.contexts}}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
     check_site(staging, site)
