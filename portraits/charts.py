@@ -142,7 +142,9 @@ def territory_map(region_communes, territory_communes, territory_outline, points
     ax.set_axis_off()
     xmin, ymin, xmax, ymax = territory_outline.total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.08
-    region_communes.plot(ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
+    # Only the communes in view are drawn as background (not the whole region): most of a map's cost.
+    region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
+        ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
     territory_communes.plot(ax=ax, color=PALE, edgecolor="#ffffff", linewidth=0.5)
     territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
     if points is not None and len(points):

@@ -60,11 +60,12 @@ def source_line(p: dict) -> str:
     return f"Source : {p['producer']}, {p['title']} ({p['vintage']})."
 
 
-def figure(ind: Indicator, unit: str, values: pd.DataFrame, ranks: pd.DataFrame, prov: dict) -> dict:
-    v = values[(values.indicator == ind.id)]
-    val = _clean(v.loc[v.unit == unit, "value"].iloc[0]) if (v.unit == unit).any() else None
-    reg = _clean(v.loc[v.unit == REGION_UNIT, "value"].iloc[0]) if (v.unit == REGION_UNIT).any() else None
-    r = ranks[(ranks.indicator == ind.id) & (ranks.unit == unit)]
+def figure(ind: Indicator, unit: str, values: dict, ranks: dict, prov: dict) -> dict:
+    """One indicator of one territory. ``values``: {(indicator, unit): value}; ``ranks``:
+    {(indicator, unit): (rank, ranked)} (see :func:`lookups`)."""
+    val = _clean(values.get((ind.id, unit)))
+    reg = _clean(values.get((ind.id, REGION_UNIT)))
+    rank = ranks.get((ind.id, unit))
     available = ind.source in prov
     share = None
     if ind.additive and val is not None and reg:
@@ -74,9 +75,9 @@ def figure(ind: Indicator, unit: str, values: pd.DataFrame, ranks: pd.DataFrame,
         "value": val, "text": fmt.value(val, ind.unit) if val is not None else None,
         "region": reg, "region_text": fmt.value(reg, ind.unit) if reg is not None else None,
         "share_of_region": share,
-        "rank": int(r["rank"].iloc[0]) if len(r) else None,
-        "ranked": int(r["ranked"].iloc[0]) if len(r) else None,
-        "rank_text": f"{fmt.ordinal(int(r['rank'].iloc[0]))} sur {int(r['ranked'].iloc[0])}" if len(r) else None,
+        "rank": rank[0] if rank else None,
+        "ranked": rank[1] if rank else None,
+        "rank_text": f"{fmt.ordinal(rank[0])} sur {rank[1]}" if rank else None,
         "comparison": compare(ind, val, reg),
         "missing_reason": None if val is not None else (
             "données indisponibles (fichier absent)" if not available else "non calculable ou non diffusé"),
@@ -84,15 +85,23 @@ def figure(ind: Indicator, unit: str, values: pd.DataFrame, ranks: pd.DataFrame,
     }
 
 
+def lookups(values: pd.DataFrame, ranks: pd.DataFrame) -> tuple[dict, dict]:
+    """Values and ranks indexed by (indicator, unit), looked up once per page figure."""
+    v = {(i, u): x for i, u, x in zip(values.indicator, values.unit, values.value)}
+    r = {(i, u): (int(a), int(b)) for i, u, a, b in zip(ranks.indicator, ranks.unit, ranks["rank"], ranks.ranked)}
+    return v, r
+
+
 def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.DataFrame,
                        values: pd.DataFrame, ranks: pd.DataFrame, datasets: pd.DataFrame,
                        tables: dict[str, pd.DataFrame], top_communes: pd.DataFrame, demo: bool) -> list[dict]:
     cat = catalogue()
     prov = provenance(datasets)
+    value_of, rank_of = lookups(values, ranks)
     out = []
     for t in territories.itertuples():
         code = t.territory_code
-        figs = {k: figure(ind, code, values, ranks, prov) for k, ind in cat.items()}
+        figs = {k: figure(ind, code, value_of, rank_of, prov) for k, ind in cat.items()}
         headline_population = "population_legal" if figs["population_legal"]["value"] is not None else "population"
         points = tables.get("establishment_points")
         ctx = {
