@@ -119,6 +119,8 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
                             points.loc[points.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
                            if points is not None else []),
         }
+        ctx["summary"] = summary_sentences(figs, t.territory_name, region_name)
+        ctx["titles"] = section_titles(figs)
         ctx["population"] = _population(code, tables, prov)
         ctx["economy"] = _economy(code, tables, prov)
         ctx["employment"] = _employment(code, t.territory_name, region_name, tables, prov)
@@ -383,3 +385,87 @@ def open_data_rows(ctx: dict) -> list[dict]:
                      "source": f"{p['producer']}, {p['title']}" if p else None,
                      "vintage": p["vintage"] if p else None, "definition": f["definition"]})
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Words generated from the data: the "En résumé" sentences and the section titles that state the
+# finding. Only figures that exist are used; comparisons follow the catalogue's polarity.
+
+def _versus(f: dict) -> str:
+    return f"(région : {f['region_text']})" if f.get("region_text") else ""
+
+
+def _direction(value: float, up: str, down: str, flat: str, tolerance: float = 0.05) -> str:
+    return flat if abs(value) < tolerance else (up if value > 0 else down)
+
+
+def summary_sentences(f: dict, name: str, region: str) -> list[str]:
+    """4 to 6 plain-French sentences on how the territory compares with the region."""
+    out = []
+    pop = f["population_legal"] if f["population_legal"]["value"] is not None else f["population"]
+    if pop["value"] is not None:
+        s = f"{name} compte {pop['text']} habitants, soit {pop['share_of_region']} de la population de la région"
+        if pop["rank_text"]:
+            s += f" ({pop['rank_text']} territoires par la population)"
+        ch = f["census_population_change"]
+        if ch["value"] is not None:
+            s += (f" ; sa population {_direction(ch['value'], 'augmente', 'diminue', 'est stable')}"
+                  f" de {ch['text'].lstrip('+−')} par an {_versus(ch)}")
+        out.append(s + ".")
+    u = f["unemployment_rate_census"]
+    if u["value"] is not None:
+        word = {"better": "plus faible que", "worse": "plus élevé que", "close": "proche de"}.get(u["comparison"], "comparable à")
+        out.append(f"Le taux de chômage des 15-64 ans y est {word} celui de la région : {u['text']} contre {u['region_text']}.")
+    j = f["jobseekers_change_1y"]
+    if j["value"] is not None:
+        out.append(f"Le nombre de demandeurs d'emploi {_direction(j['value'], 'a augmenté', 'a diminué', 'est stable')}"
+                   f" de {j['text'].lstrip('+−')} en un an {_versus(j)}.")
+    b, d = f["bmo_projects"], f["bmo_difficult_share"]
+    if b["value"] is not None:
+        s = f"Les employeurs y prévoient {b['text']} recrutements"
+        if d["value"] is not None:
+            s += f", dont {d['text']} jugés difficiles {_versus(d)}"
+        out.append(s + ".")
+    t = f["training_actions_per_10k"]
+    if t["value"] is not None:
+        word = {"better": "plus dense que", "worse": "moins dense que", "close": "aussi dense que"}.get(t["comparison"], "comparable à")
+        out.append(f"L'offre de formation continue y est {word} dans la région : {t['text']} actions pour 10 000 habitants"
+                   f" contre {t['region_text']}.")
+    e = f["ij_employment_6m"]
+    if e["value"] is not None and len(out) < 6:
+        out.append(f"Six mois après leur sortie, {e['text']} des jeunes sortis des lycées professionnels du territoire ont un emploi"
+                   f" salarié (médiane des lycées ; région : {e['region_text']}).")
+    return out[:6]
+
+
+def section_titles(f: dict) -> dict[str, str]:
+    """Titles that state the finding, falling back to neutral titles when a figure is missing."""
+    titles = {}
+    ch = f["census_population_change"]
+    if ch["value"] is not None and ch["region"] is not None:
+        trend = _direction(ch["value"], "en croissance", "en recul", "stable", tolerance=0.05)
+        pace = ("plus rapide" if ch["value"] > ch["region"] + 0.1 else "plus lente" if ch["value"] < ch["region"] - 0.1
+                else "au rythme")
+        titles["population"] = (f"Une population {trend}, {pace} que la région" if pace != "au rythme"
+                                else f"Une population {trend}, au rythme de la région")
+    u = f["unemployment_rate_census"]
+    if u["value"] is not None:
+        titles["activity"] = {"better": "Un chômage inférieur à la moyenne régionale",
+                              "worse": "Un chômage supérieur à la moyenne régionale",
+                              "close": "Un chômage proche de la moyenne régionale"}.get(u["comparison"], "")
+    j = f["jobseekers_change_1y"]
+    if j["value"] is not None:
+        titles["employment"] = (f"Des demandeurs d'emploi {_direction(j['value'], 'en hausse', 'en baisse', 'stables')}"
+                                f" sur un an ({j['text']})")
+    d = f["bmo_difficult_share"]
+    if d["value"] is not None and d["region"] is not None:
+        titles["recruitment"] = ("Des recrutements plus souvent jugés difficiles qu'en moyenne régionale"
+                                 if d["value"] > d["region"] + 2 else
+                                 "Des recrutements moins souvent jugés difficiles qu'en moyenne régionale"
+                                 if d["value"] < d["region"] - 2 else
+                                 "Des difficultés de recrutement proches de la moyenne régionale")
+    w = f["work_in_territory"]
+    if w["value"] is not None and w["region"] is not None:
+        titles["mobility"] = ("Des actifs qui travaillent surtout sur place" if w["value"] >= w["region"]
+                              else "Beaucoup d'actifs travaillent hors du territoire")
+    return {k: v for k, v in titles.items() if v}

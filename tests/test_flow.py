@@ -60,6 +60,7 @@ def test_pdf_shows_name_and_independent_key_figure(demo_build):
         assert r.territory_name in text
         assert plain(fmt.number(r.Demandeurs_Emploi)) in text, (r.territory_code, r.Demandeurs_Emploi)
         assert "Données de démonstration" in text
+        assert "En résumé" in text and f"{r.territory_name} compte" in text   # generated first-page summary
         html = (folder / "index.html").read_text(encoding="utf-8")
         assert fmt.number(r.Demandeurs_Emploi) in html
         assert "Périmètre indicatif" in html and "Données de démonstration" in html

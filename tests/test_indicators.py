@@ -40,3 +40,28 @@ def test_readme_lists_every_dataset():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for key, module in REGISTRY.items():
         assert f"`{module.__name__.replace('.', '/')}.py`" in readme, key
+
+
+def test_summary_follows_the_data():
+    """The first-page sentences and the finding titles are chosen from the figures."""
+    from portraits.report import section_titles, summary_sentences
+
+    def fig(value, region, comparison="neutral", text=None, region_text=None):
+        return {"value": value, "region": region, "comparison": comparison, "text": text or str(value),
+                "region_text": region_text or str(region), "share_of_region": "10 %", "rank_text": "2e sur 17"}
+    missing = fig(None, None)
+    figs = {k: missing for k in ("population", "population_legal", "census_population_change", "jobseekers_change_1y",
+                                 "bmo_projects", "bmo_difficult_share", "training_actions_per_10k", "ij_employment_6m",
+                                 "work_in_territory")}
+    figs["population_legal"] = fig(1000, 10000, text="1 000")
+    figs["unemployment_rate_census"] = fig(12.0, 9.0, "worse", "12,0 %", "9,0 %")   # higher than the region: worse
+    figs["jobseekers_change_1y"] = fig(-3.0, 1.0, "better", "−3,0 %", "+1,0 %")
+    sentences = summary_sentences(figs, "Testville", "Région")
+    assert sentences[0].startswith("Testville compte 1 000 habitants")
+    assert "plus élevé que celui de la région : 12,0 % contre 9,0 %" in sentences[1]
+    assert "a diminué de 3,0 %" in sentences[2]
+    assert len(sentences) == 3      # nothing is said about missing figures
+    titles = section_titles(figs)
+    assert titles["activity"] == "Un chômage supérieur à la moyenne régionale"
+    assert titles["employment"].startswith("Des demandeurs d'emploi en baisse")
+    assert "population" not in titles
