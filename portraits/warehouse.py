@@ -141,6 +141,12 @@ def place_points(con: duckdb.DuckDBPyConnection, table: str) -> None:
         LEFT JOIN by_point b USING ({cols})
         LEFT JOIN territory_communes tc ON tc.commune_code = p.commune_code
     """)
+    # The dataset with the territory of each point, for the indicator queries.
+    con.execute(f"""
+        CREATE VIEW {table}_placed AS
+        SELECT d.*, p.territory_code FROM {table} d JOIN {target} p USING ({cols})
+        WHERE p.territory_code IS NOT NULL
+    """)
 
 
 def allocate_bassins(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,10 +1,6 @@
 -- Continuing-training offer (Carif-Oref, LHÉO): training actions (one per place) placed in
 -- territories by their coordinates (commune as fallback), by territory and for the region.
-WITH placed AS (
-    SELECT o.*, p.territory_code FROM training_offer o
-    JOIN training_place_territory p USING (formation_id, action_id)
-    WHERE p.territory_code IS NOT NULL
-),
+WITH placed AS (SELECT * FROM training_offer_placed),
 units AS (
     SELECT territory_code AS unit, * FROM placed
     UNION ALL SELECT '_REGION' AS unit, * FROM placed

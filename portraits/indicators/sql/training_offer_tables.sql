@@ -1,10 +1,6 @@
 -- Training actions by level, by domain (first two digits of the main Formacode) and by route,
 -- per territory and for the region (charts and tables of the training block).
-WITH placed AS (
-    SELECT o.*, p.territory_code FROM training_offer o
-    JOIN training_place_territory p USING (formation_id, action_id)
-    WHERE p.territory_code IS NOT NULL
-),
+WITH placed AS (SELECT * FROM training_offer_placed),
 units AS (
     SELECT territory_code AS unit, * FROM placed
     UNION ALL SELECT '_REGION' AS unit, * FROM placed
