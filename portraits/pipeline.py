@@ -431,9 +431,13 @@ def check_site(folder: Path, site: Site) -> None:
         raise PublishError(f"site incomplet, non publié : {', '.join(missing[:10])}")
 
 
+RUN_REPORT_FILES = {"run-report.json", "run-report.html"}
+
+
 def _same_tree(a: Path, b: Path) -> bool:
-    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    """Same files with the same bytes (the run report, rewritten at every publication, aside)."""
+    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name not in RUN_REPORT_FILES)
+    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name not in RUN_REPORT_FILES)
     if fa != fb:
         return False
     return all((a / f).read_bytes() == (b / f).read_bytes() for f in fa)
@@ -452,3 +456,58 @@ def rollback(settings: Settings) -> None:
     if out.exists():
         os.replace(out, previous)
     os.replace(swap, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Run report
+
+def run_report(settings: Settings, inputs: Inputs, site: Site, outcomes: list[RenderOutcome], summary: dict,
+               timings: dict[str, float]) -> dict:
+    """What a refresh did: datasets and vintages, row counts, warnings, territories rebuilt and
+    skipped, timings per stage. Plain data (JSON), also rendered as HTML and Markdown."""
+    sources_ = [{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
+                 "warnings": p["warnings"]} for p in (site.contexts[0]["sources"] if site.contexts else [])]
+    return {
+        "territory_set": settings.territory_set, "profile": settings.profile, "inputs": inputs.folder,
+        "published": summary.get("published", False), "warehouse_rebuilt": summary.get("warehouse_rebuilt", False),
+        "missing": inputs.missing, "datasets": sources_, "warnings": site.warnings,
+        "territories": [{"code": o.code, "name": o.name, "rendered": o.rendered, "seconds": round(o.seconds, 2)}
+                        for o in outcomes],
+        "timings": {k: round(v, 2) for k, v in timings.items()},
+    }
+
+
+def report_markdown(report: dict) -> str:
+    lines = [f"# Rafraîchissement des portraits — jeu {report['territory_set']}, profil {report['profile']}", "",
+             f"Site publié : {'oui' if report['published'] else 'non (rien n’a changé)'} ; entrepôt reconstruit : "
+             f"{'oui' if report['warehouse_rebuilt'] else 'non'}", "", "## Données", "",
+             "| donnée | millésime | lignes | fichiers |", "|---|---|---|---|"]
+    lines += [f"| {d['title']} | {d['vintage']} | {d['rows'] if d['rows'] is not None else '–'} | "
+              f"{', '.join(d['files'])} |" for d in report["datasets"]]
+    if report["missing"]:
+        lines += ["", "Absentes : " + ", ".join(report["missing"])]
+    lines += ["", "## Avertissements", ""] + [f"- {w}" for w in report["warnings"] or ["aucun"]]
+    rebuilt = [t["code"] for t in report["territories"] if t["rendered"]]
+    skipped = [t["code"] for t in report["territories"] if not t["rendered"]]
+    lines += ["", "## Territoires", "", f"Produits ({len(rebuilt)}) : {', '.join(rebuilt) or 'aucun'}",
+              "", f"Repris inchangés ({len(skipped)}) : {', '.join(skipped) or 'aucun'}",
+              "", "## Durées (s)", "", "| étape | s |", "|---|---|"]
+    lines += [f"| {k} | {v} |" for k, v in report["timings"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def write_run_report(settings: Settings, report: dict) -> list[Path]:
+    """The report as JSON and HTML in the work folder, and in the published site when this run
+    published a new edition (files written under a temporary name, then renamed)."""
+    folders = [settings.work] + ([Path(settings.output)] if report["published"] else [])
+    html_text = render.render_html("run-report.html.j2", report=report)
+    written = []
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in (("run-report.json", json.dumps(report, ensure_ascii=False, indent=1)),
+                           ("run-report.html", html_text)):
+            tmp = folder / f".{name}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, folder / name)
+            written.append(folder / name)
+    return written

@@ -165,6 +165,17 @@ def test_open_data_files(demo_build):
     assert whole[(whole.territory_code == "T01") & (whole.indicator == "jobseekers")].value.iloc[0] == jobseekers["value"]
 
 
+def test_run_report(demo_build):
+    settings, _ = demo_build
+    report = json.loads((Path(settings.output) / "run-report.json").read_text(encoding="utf-8"))
+    assert report["published"] and report["warehouse_rebuilt"]
+    assert [t["code"] for t in report["territories"] if t["rendered"]] == [f"T{i:02d}" for i in range(1, 18)]
+    jobseekers = next(d for d in report["datasets"] if d["id"] == "jobseekers")
+    assert jobseekers["vintage"] == "décembre 2024" and jobseekers["rows"] > 0
+    assert {"ingest", "warehouse", "indicators", "render", "publish"} <= set(report["timings"])
+    assert "Rapport du dernier rafraîchissement" in (Path(settings.output) / "run-report.html").read_text(encoding="utf-8")
+
+
 def test_manifest_lists_every_territory(demo_build):
     settings, _ = demo_build
     manifest = json.loads((Path(settings.output) / "build-manifest.json").read_text(encoding="utf-8"))
