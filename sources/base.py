@@ -81,14 +81,16 @@ def normalise_name(name: str) -> str:
 
 
 def read_official_csv(path: Path, columns: dict[str, str], skip_rows: int = 0,
-                      skip_footer: int = 0) -> pd.DataFrame:
+                      skip_footer: int = 0, text: str | None = None) -> pd.DataFrame:
     """Read a delimited file whose header holds at least the official ``columns``.
 
     ``columns`` maps the official header name to the normalised name used downstream; headers are
     matched by name (accents, case and spaces ignored), never by position. Every cell is read as
-    a string; numbers are converted by :func:`to_number`.
+    a string; numbers are converted by :func:`to_number`. ``text``: the file's content when it was
+    already decoded (e.g. a member of a zip); ``path`` then only names the file in errors.
     """
-    text = read_text(path)
+    if text is None:
+        text = read_text(path)
     lines = text.splitlines()
     if skip_footer:
         lines = lines[: len(lines) - skip_footer]

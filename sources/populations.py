@@ -23,15 +23,13 @@ reported and ignored).
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, check_commune_codes, normalise_name, to_number, write_csv
+from .base import Loaded, Source, SourceError, check_commune_codes, read_official_csv, to_number, write_csv
 from .census import source_text
 
 SOURCE = Source(
@@ -86,32 +84,7 @@ def millesime(path: Path, year: int | None = None) -> tuple[int, str | None]:
 
 def _frame(path: Path, text: str) -> pd.DataFrame:
     """The official columns of ``text`` (headers matched by name), every cell as a string."""
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    header = next(reader)
-    wanted = {normalise_name(k): v for k, v in COLUMNS.items()}
-    index: dict[str, int] = {}
-    for i, h in enumerate(header):
-        key = normalise_name(h)
-        if key in wanted and wanted[key] not in index:
-            index[wanted[key]] = i
-    missing = [k for k, v in COLUMNS.items() if v not in index]
-    if missing:
-        raise SourceError(path, f"colonne(s) absente(s) : {', '.join(missing)} (en-tête lu : "
-                                f"{', '.join(h.strip() for h in header[:12])})", line=1)
-    rows = []
-    for row in reader:
-        if not row or all(not c.strip() for c in row):
-            continue
-        if len(row) < len(header):
-            raise SourceError(path, f"{len(row)} champs au lieu de {len(header)} (fichier tronqué ?)",
-                              line=reader.line_num)
-        rows.append([reader.line_num] + [row[i].strip() for i in index.values()])
-    df = pd.DataFrame(rows, columns=["_line", *index.keys()], dtype=object)
-    if df.empty:
-        raise SourceError(path, "aucune ligne de données")
-    return df
+    return read_official_csv(path, COLUMNS, text=text)
 
 
 def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, list[str]]:
