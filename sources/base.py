@@ -32,7 +32,7 @@ class Source:
     """Declaration of a dataset: provenance shown under every figure built from it."""
 
     id: str                      # warehouse table name, also the key of the registry
-    family: str                  # employment | training | trajectories
+    family: str                  # employment | training | trajectories | orientation
     title: str                   # name as the producer publishes it
     producer: str
     licence: str
@@ -59,10 +59,24 @@ def read_text(path: Path) -> str:
     head = raw[:2048].lstrip().lower()
     if head.startswith((b"<!doctype html", b"<html")):
         raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    check_not_binary(path, raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return raw.decode("cp1252")
+    except UnicodeDecodeError as exc:      # e.g. a DOS (cp850) export: 'É' is 0x90, undefined in cp1252
+        raise SourceError(path, f"encodage illisible : ni UTF-8 ni Windows-1252 (octet 0x{raw[exc.start]:02X})",
+                          line=raw[:exc.start].count(b"\n") + 1) from None
+
+
+def check_not_binary(path: Path, head: bytes) -> None:
+    """NUL bytes never occur in a UTF-8 or Windows-1252 text: the file is UTF-16 (a spreadsheet's
+    "texte Unicode" export) or binary (a workbook saved under a .csv name)."""
+    if b"\x00" in head[:4096]:
+        what = "encodé en UTF-16" if head[:2] in (b"\xff\xfe", b"\xfe\xff") else "binaire ou encodé en UTF-16"
+        raise SourceError(path, f"fichier {what} (octets nuls) : un texte en UTF-8 ou Windows-1252 est attendu")
 
 
 def sniff_separator(header_line: str, candidates: str = ";,\t") -> str:

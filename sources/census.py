@@ -74,7 +74,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, check_commune_codes, normalise_name, to_number, write_csv
+from .base import (Loaded, Source, SourceError, check_commune_codes, check_not_binary, normalise_name, to_number,
+                   write_csv)
 
 SOURCE = Source(
     id="census",
@@ -218,6 +219,8 @@ def check_head(path: Path, head: bytes, complete: bool = True) -> None:
         raise SourceError(path, "fichier vide")
     if head[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
         raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    if not head.startswith(b"PK"):      # a zip is binary; its data member is checked when opened
+        check_not_binary(path, head)
 
 
 def decode(path: Path, raw: bytes) -> str:

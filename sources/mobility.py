@@ -210,6 +210,9 @@ def _layout(csv_path: Path, name: str) -> _Layout:
         raise _Fail("fichier vide")
     if head[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
         raise _Fail("le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    if b"\x00" in head[:4096]:
+        raise _Fail("fichier binaire ou encodé en UTF-16 (octets nuls) : un texte en UTF-8 ou Windows-1252 "
+                    "est attendu")
     sample = head if len(head) < _HEAD_BYTES else head[: head.rfind(b"\n") + 1]
     try:
         sample.decode("utf-8")
