@@ -81,6 +81,12 @@ def validate(membership: pd.DataFrame, region_communes: set[str], name: str) -> 
     empty = membership.territory_code.eq("") | membership.territory_name.eq("")
     if empty.any():
         problems.append(f"communes sans code ou nom de territoire : {', '.join(membership.commune_code[empty])}")
+    # A territory's folder is named from the slug of its code: two codes with one slug would
+    # write their pages into the same folder.
+    codes = pd.Series(sorted(set(membership.territory_code) - {""}), dtype=str)
+    clash = codes[codes.map(slug).duplicated(keep=False)]
+    if len(clash):
+        problems.append(f"codes de territoire donnant le même nom de dossier : {', '.join(repr(c) for c in clash)}")
     if problems:
         raise TerritorySetError(f"jeu de territoires {name} invalide : " + "; ".join(problems))
 
