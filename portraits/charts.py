@@ -24,6 +24,7 @@ matplotlib.rcParams.update({
     "axes.titlesize": 10,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
+    "text.parse_math": False,        # names from the data are text: a "$" never starts a formula
 })
 
 TERRITORY = "#1f5fa8"
@@ -134,9 +135,11 @@ def rate_bars(labels: list[str], rates: list[float | None], benchmark: float | N
 
 
 def territory_map(region_communes, territory_communes, territory_outline, points=None,
-                  labels=None) -> bytes:
+                  labels=None, categories=None) -> bytes:
     """The territory's communes over the faded rest of the region, with optional points
-    (establishments) and labels of the main towns. Inputs are GeoDataFrames in a metric CRS."""
+    (establishments) and labels of the main towns. Inputs are GeoDataFrames in a metric CRS.
+    With ``categories`` ({code: (label, colour)}), ``points`` has a ``category`` column: each
+    category is drawn in its colour (with a distinct marker) and named in a legend."""
     fig = Figure(figsize=(6.0, 5.2))
     ax = fig.subplots()
     ax.set_axis_off()
@@ -147,7 +150,16 @@ def territory_map(region_communes, territory_communes, territory_outline, points
         ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
     territory_communes.plot(ax=ax, color=PALE, edgecolor="#ffffff", linewidth=0.5)
     territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
-    if points is not None and len(points):
+    if points is not None and len(points) and categories:
+        markers = "osD^vPX"
+        for i, (code, (label, colour)) in enumerate(categories.items()):
+            sub = points[points.category == code]
+            if len(sub):
+                ax.scatter(sub.geometry.x, sub.geometry.y, s=26, c=colour, marker=markers[i % len(markers)],
+                           edgecolors="white", linewidths=0.6, zorder=3, label=f"{label} ({len(sub)})")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7, frameon=False,
+                  handletextpad=0.3, columnspacing=1.0)
+    elif points is not None and len(points):
         points.plot(ax=ax, color=ACCENT, markersize=9, edgecolor="white", linewidth=0.4, zorder=3)
     for x, y, text in (labels or []):
         ax.annotate(text, (x, y), fontsize=7.5, color="#222222", ha="center", va="bottom",

@@ -25,9 +25,17 @@ def _prefect_environment(work: Path) -> None:
     os.environ.setdefault("MPLCONFIGDIR", str(Path(os.environ["PREFECT_HOME"]).parent / ".cache" / "matplotlib"))
 
 
+class RedactingFormatter(logging.Formatter):
+    """Log lines with the credentials of any URL masked (user:password@, token parameters)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from sources.download import redact
+        return redact(super().format(record))
+
+
 def _setup_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(message)s", "%H:%M:%S"))
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
@@ -38,7 +46,17 @@ def _setup_logging(verbose: bool) -> None:
 def _settings(args) -> Settings:
     return Settings(territory_set=args.territories, profile=args.profile,
                     raw_dir=Path(args.raw_dir) if args.raw_dir else None, output=Path(args.output),
-                    region=args.region)
+                    region=args.region, reach_km=args.distance_km)
+
+
+def _positive_km(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"distance invalide : {text!r}") from None
+    if not 0 < value <= 200:
+        raise argparse.ArgumentTypeError(f"distance hors bornes (0 à 200 km) : {text!r}")
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -51,6 +69,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                                                     "(reconnus par leur nom officiel)")
     p.add_argument("--output", metavar="DIR", default="output/site", help="dossier du site publié (défaut : output/site)")
     p.add_argument("--region", metavar="CODE", help="code Insee de la région (défaut : celle du jeu de territoires)")
+    p.add_argument("--distance-km", metavar="KM", type=_positive_km, default=15.0,
+                   help="distance au-delà de laquelle une commune est dite éloignée d'un point d'accueil "
+                        "du SPRO (défaut : 15 km)")
     p.add_argument("-v", "--verbose", action="store_true", help="plus de détails")
 
 

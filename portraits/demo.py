@@ -10,9 +10,11 @@ import zlib
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     jobseekers, mobility, onisep, organisms, populations, training_offer, unemployment, urssaf)
+                     jobseekers, mobility, onisep, organisms, populations, service_public, training_offer, unemployment,
+                     urssaf)
 
 from .geography import commune_codes, load_communes, region_info
 from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -67,7 +69,11 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
 
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))
     path = dest / establishments.SOURCE.demo_file
-    establishments.write_demo(path, estab)
+    establishments.write_demo(path, pd.concat(
+        [estab, establishments.demo_guidance_centres(communes, _rng(seed, "cio"))], ignore_index=True))
+    written.append(path)
+    path = dest / service_public.SOURCE.demo_file
+    service_public.write_demo(path, communes, _rng(seed, service_public.SOURCE.id))
     written.append(path)
 
     for module in (training_offer, organisms):

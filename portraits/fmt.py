@@ -58,4 +58,6 @@ def value(x, unit: str) -> str:
         return signed_percent(x, 1)
     if unit in ("per100", "per1000", "per10k", "index"):
         return number(x, 1)
+    if unit == "km":
+        return f"{number(x, 1)}{NBSP}km"
     raise ValueError(f"unité inconnue : {unit}")

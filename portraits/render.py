@@ -62,7 +62,10 @@ class MapData:
         return cls(geo(c), m, geo(t))
 
 
-def territory_map(md: MapData, code: str, points_lonlat: list[list[float]], towns: list[str]) -> bytes:
+def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list[str],
+                  categories: dict[str, tuple[str, str]] | None = None) -> bytes:
+    """The territory's map with points ``[lon, lat]``; with ``categories`` ({code: (label,
+    colour)}), points are ``[lon, lat, code]``, drawn in their category's colour with a legend."""
     members = set(md.membership[md.membership.territory_code == code].commune_code)
     tc = md.communes[md.communes.code.isin(members)]
     outline = md.territories[md.territories.territory_code == code]
@@ -70,6 +73,8 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list[float]], town
     if points_lonlat:
         pts = gpd.GeoSeries(gpd.points_from_xy([p[0] for p in points_lonlat], [p[1] for p in points_lonlat]),
                             crs="EPSG:4326").to_crs(LAMBERT93)
+        if categories:
+            pts = gpd.GeoDataFrame({"category": [p[2] for p in points_lonlat]}, geometry=pts.values, crs=LAMBERT93)
     labels = []
     xmin, ymin, xmax, ymax = outline.total_bounds
     min_gap = 0.12 * max(xmax - xmin, ymax - ymin)   # no label too close to a bigger town's label
@@ -79,7 +84,7 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list[float]], town
             p = row.geometry.iloc[0].representative_point()
             if all(abs(p.x - x) > min_gap or abs(p.y - y) > min_gap / 3 for x, y, _ in labels):
                 labels.append((p.x, p.y, name))
-    return charts.territory_map(md.communes, tc, outline, pts, labels)
+    return charts.territory_map(md.communes, tc, outline, pts, labels, categories=categories)
 
 
 def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: int = 640) -> Markup:
@@ -93,7 +98,8 @@ def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: i
         pts = [f"{(x - xmin) * scale:.1f},{(ymax - y) * scale:.1f}" for x, y in coords]
         return "M" + " L".join(pts) + " Z"
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+    # role="group", not "img": an img's children are presentational, which would hide the links.
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="group" '
              f'aria-labelledby="map-title" class="index-map"><title id="map-title">Carte des territoires</title>']
     for r in g.itertuples():
         geom = shapely.simplify(r.geometry, 150)
@@ -115,5 +121,8 @@ def render_html(template: str, **context) -> str:
 def write_pdf(html_text: str, base_dir: Path, target: Path, title: str) -> None:
     from weasyprint import HTML
     tmp = target.with_name(target.name + ".part")
-    HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp)
-    tmp.replace(target)
+    try:
+        HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)   # a PDF cut short (disk full) never stays beside the page

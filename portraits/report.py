@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import fmt
 from .geography import GEOGRAPHY_SOURCE, POPULATION_SOURCE, POPULATION_VINTAGE
-from .indicators import Indicator, catalogue
+from .indicators import DEFAULT_PARAMS, Indicator, catalogue
 from .territories import TerritorySet, slug
 from .warehouse import REGION_UNIT
 
@@ -60,18 +60,20 @@ def source_line(p: dict) -> str:
     return f"Source : {p['producer']}, {p['title']} ({p['vintage']})."
 
 
-def figure(ind: Indicator, unit: str, values: dict, ranks: dict, prov: dict) -> dict:
+def figure(ind: Indicator, unit: str, values: dict, ranks: dict, prov: dict, params: dict | None = None) -> dict:
     """One indicator of one territory. ``values``: {(indicator, unit): value}; ``ranks``:
-    {(indicator, unit): (rank, ranked)} (see :func:`lookups`)."""
+    {(indicator, unit): (rank, ranked)} (see :func:`lookups`); ``params``: the settings the
+    label and definition name (e.g. the distance threshold)."""
     val = _clean(values.get((ind.id, unit)))
     reg = _clean(values.get((ind.id, REGION_UNIT)))
     rank = ranks.get((ind.id, unit))
-    available = ind.source in prov
+    available = ind.needs <= set(prov)
     share = None
     if ind.additive and val is not None and reg:
         share = fmt.percent(100 * val / reg, 1)
     return {
-        "id": ind.id, "label": ind.label, "unit": ind.unit, "definition": ind.definition,
+        "id": ind.id, "label": ind.text("label", params), "unit": ind.unit,
+        "definition": ind.text("definition", params),
         "value": val, "text": fmt.value(val, ind.unit) if val is not None else None,
         "region": reg, "region_text": fmt.value(reg, ind.unit) if reg is not None else None,
         "share_of_region": share,
@@ -94,14 +96,15 @@ def lookups(values: pd.DataFrame, ranks: pd.DataFrame) -> tuple[dict, dict]:
 
 def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.DataFrame,
                        values: pd.DataFrame, ranks: pd.DataFrame, datasets: pd.DataFrame,
-                       tables: dict[str, pd.DataFrame], top_communes: pd.DataFrame, demo: bool) -> list[dict]:
+                       tables: dict[str, pd.DataFrame], top_communes: pd.DataFrame, demo: bool,
+                       params: dict | None = None) -> list[dict]:
     cat = catalogue()
     prov = provenance(datasets)
     value_of, rank_of = lookups(values, ranks)
     out = []
     for t in territories.itertuples():
         code = t.territory_code
-        figs = {k: figure(ind, code, value_of, rank_of, prov) for k, ind in cat.items()}
+        figs = {k: figure(ind, code, value_of, rank_of, prov, params) for k, ind in cat.items()}
         headline_population = "population_legal" if figs["population_legal"]["value"] is not None else "population"
         points = tables.get("establishment_points")
         ctx = {
@@ -133,6 +136,7 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
                                 tp.loc[tp.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
                                if tp is not None else [])
         ctx["trajectories"] = _trajectories(code, tables.get("ij_establishments"), figs, prov)
+        ctx["access"] = _access(code, tables, figs, prov, params)
         out.append(ctx)
     return out
 
@@ -344,6 +348,78 @@ def _trajectories(code, ij_table, figs, prov) -> dict:
             "source": source_line(prov["inserjeunes"]) + " Rattachement des établissements : annuaire de l'éducation."}
 
 
+def _access(code, tables, figs, prov, params) -> dict:
+    """Section "Où s'informer et se faire accompagner": the access points of the territory by
+    network (map and table), and reach figures by network against the region."""
+    from sources.service_public import NETWORKS
+    if "service_public" not in prov and "establishments" not in prov:
+        return _unavailable("service_public", prov)
+    points = tables["access_points"]
+    mine = points[points.territory_code == code]
+    reach_km = {**DEFAULT_PARAMS, **(params or {})}["reach_km"]
+    networks = []
+    for net, spec in NETWORKS.items():
+        f = figs[spec["indicator"]]
+        d = mine[mine.network == net]
+        directory = "establishments" if net == "cio" else "service_public"
+        networks.append({"code": net, "label": spec["label"], "long": spec["long"], "colour": NETWORK_COLOURS[net],
+                         "count": len(d), "far": f, "loaded": directory in prov,
+                         "in_region": bool((points.network == net).any())})
+    rows = [{"network": NETWORKS[r.network]["label"], "name": r.name, "address": _text(r.address),
+             "town": _text(r.town) or "", "postcode": _text(r.postcode) or "", "phone": _text(r.phone),
+             "email": _text(r.email), "website": _text(r.website)}
+            for r in mine.itertuples()]
+    far = tables["access_far_communes"]
+    far = far[far.territory_code == code]
+    farthest = [{"name": r.name, "population_text": fmt.number(r.population), "km_text": fmt.value(r.km, "km"),
+                 "nearest": r.nearest_name + (f" ({r.nearest_town})" if _text(r.nearest_town)
+                                              and r.nearest_town not in r.nearest_name else "")}
+                for r in far.itertuples()]
+    sources_ = [source_line(prov["service_public"])] if "service_public" in prov else []
+    if "establishments" in prov:
+        sources_.append(source_line(prov["establishments"])[:-1] + " (CIO).")
+    return {"available": True, "networks": networks, "rows": rows, "farthest": farthest,
+            "directory_missing": "service_public" not in prov,
+            "reach_km_text": fmt.number(reach_km, 0 if float(reach_km).is_integer() else 1),
+            "points": [[round(float(r.lon), 5), round(float(r.lat), 5), r.network]
+                       for r in mine.itertuples() if _text(r.lon) is not None and _text(r.lat) is not None],
+            "source": " ".join(sources_)}
+
+
+def coverage_table(contexts: list[dict]) -> dict | None:
+    """The SPRO coverage of every territory of the set, side by side (site index): access points,
+    share of the population far from any of them and from each network, against the region."""
+    from sources.service_public import NETWORKS
+    if not contexts or not contexts[0]["access"].get("available"):
+        return None
+    first = contexts[0]
+    ids = ["access_points", "access_far_share", "access_mean_km"] + [n["indicator"] for n in NETWORKS.values()]
+    shown = [i for i in ids if any(c["figures"][i]["value"] is not None for c in contexts)]
+    # "Population à plus de 15 km d'un CIO" → "À plus de 15 km d'un CIO" (the caption says "population").
+    headers = {i: first["figures"][i]["label"].replace("Population à", "À") for i in shown}
+    headers.update({"access_points": "Lieux d'accueil", "access_mean_km": "Distance moyenne au plus proche"})
+    region = {i: first["figures"][i]["region_text"] for i in shown}
+    region["access_points"] = fmt.number(first["figures"]["access_points"]["region"])
+    return {"columns": [{"id": i, "label": headers[i]} for i in shown],
+            "reach_km_text": first["access"]["reach_km_text"], "source": first["access"]["source"],
+            "rows": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
+                      "cells": [c["figures"][i]["text"] for i in shown]} for c in contexts],
+            "region": [region[i] for i in shown]}
+
+
+def _text(x) -> str | None:
+    """A directory field as text, or None when empty or missing."""
+    if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        return None
+    s = str(x).strip()
+    return s or None
+
+
+# Colours of the networks on maps and in tables (colour-blind-safe "Okabe-Ito" palette).
+NETWORK_COLOURS = {"cio": "#0072B2", "france_travail": "#D55E00", "mission_locale": "#009E73",
+                   "cap_emploi": "#CC79A7", "information_jeunesse": "#E69F00", "suio": "#56B4E9", "apec": "#000000"}
+
+
 def _rate(x) -> str:
     x = _clean(x)
     return "nd" if x is None else fmt.percent(x, 0)
@@ -468,4 +544,11 @@ def section_titles(f: dict) -> dict[str, str]:
     if w["value"] is not None and w["region"] is not None:
         titles["mobility"] = ("Des actifs qui travaillent surtout sur place" if w["value"] >= w["region"]
                               else "Beaucoup d'actifs travaillent hors du territoire")
+    a = f.get("access_far_share")
+    if a and a["value"] is not None and a["region"] is not None:
+        titles["access"] = ("Où s'informer : des lieux d'accueil plus éloignés qu'en moyenne régionale"
+                            if a["comparison"] == "worse" else
+                            "Où s'informer : des lieux d'accueil plus proches qu'en moyenne régionale"
+                            if a["comparison"] == "better" else
+                            "Où s'informer : des lieux d'accueil à une distance proche de la moyenne régionale")
     return {k: v for k, v in titles.items() if v}

@@ -4,7 +4,9 @@ Tables: ``communes`` and ``territories`` (with geometries), ``territory_communes
 use), ``geo_units`` (commune → territory, plus every commune → the region: indicators group by
 it, so the regional benchmark is computed by the same SQL as the territories), one table per
 dataset, ``establishment_territory`` (points placed by polygon containment, commune code as the
-fallback), and ``datasets`` (provenance of each loaded dataset).
+fallback), ``access_points`` (the SPRO networks' offices, from the directories) with
+``commune_access`` (distance from each commune to the nearest office of each network), and
+``datasets`` (provenance of each loaded dataset).
 
 The file is written under a temporary name and renamed when complete, so a crash never leaves a
 half-built warehouse in place.
@@ -86,14 +88,20 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                         [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
                          json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
                          json.dumps(loaded.warnings, ensure_ascii=False)])
+        build_access_points(con, set(datasets))
         for table in POINT_TABLES:
-            if table in datasets:
+            if table in datasets or table == "access_points":
                 place_points(con, table)
+        commune_access(con)
         if "bmo_bassins" in datasets:
             allocate_bassins(con)
         con.execute("CHECKPOINT")
-    finally:
+    except BaseException:
         con.close()
+        for p in (tmp, tmp.with_name(tmp.name + ".wal")):   # never leave a half-built file behind
+            p.unlink(missing_ok=True)
+        raise
+    con.close()
     os.replace(tmp, path)
     return path
 
@@ -102,7 +110,65 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
 POINT_TABLES = {
     "establishments": (("uai",), "establishment_territory"),
     "training_offer": (("formation_id", "action_id"), "training_place_territory"),
+    "access_points": (("network", "id"), "access_point_territory"),
 }
+
+
+# The SPRO access points, one table whatever the directory: (dataset, SELECT of its points).
+ACCESS_POINT_PARTS = {
+    # CIO: the Éducation nationale directory, type "Information et orientation".
+    "establishments": """SELECT uai AS id, 'cio' AS network, name, address::VARCHAR AS address,
+                                postcode::VARCHAR AS postcode, commune_name AS town, commune_code, lat, lon,
+                                phone::VARCHAR AS phone, email::VARCHAR AS email, website::VARCHAR AS website,
+                                NULL::VARCHAR AS url_service_public,
+                                'establishments' AS dataset
+                         FROM establishments WHERE type = 'Information et orientation'""",
+    # The other networks: the Annuaire de l'administration (sources/service_public.py).
+    "service_public": """SELECT id, network, name, address, postcode, town, commune_code, lat, lon, phone, email,
+                                website, url_service_public, 'service_public' AS dataset
+                         FROM service_public""",
+}
+
+
+def build_access_points(con: duckdb.DuckDBPyConnection, loaded: set[str]) -> None:
+    """``access_points``: the access points of every directory loaded (empty when none is: the
+    portraits then say the directories were not provided). Only code constants become SQL."""
+    con.execute("""CREATE TABLE access_points (id VARCHAR, network VARCHAR, name VARCHAR, address VARCHAR,
+                   postcode VARCHAR, town VARCHAR, commune_code VARCHAR, lat DOUBLE, lon DOUBLE, phone VARCHAR,
+                   email VARCHAR, website VARCHAR, url_service_public VARCHAR, dataset VARCHAR)""")
+    for key, select in ACCESS_POINT_PARTS.items():
+        if key in loaded:
+            con.execute("INSERT INTO access_points " + select)
+
+
+def commune_access(con: duckdb.DuckDBPyConnection) -> None:
+    """``commune_access``: for each commune of the region and each network, the distance (km, great
+    circle) from the commune's centroid to the nearest access point of the network, and which
+    point it is. Communes have no population-weighted centre in the open data used here, so the
+    centroid stands for where people live. A point without coordinates stands at its commune's
+    centroid. Points of the directory are those of the region: near its edges, an office just
+    across the regional border is not counted (the README says so)."""
+    # ST_Distance_Sphere takes (latitude, longitude) points, hence ST_FlipCoordinates.
+    con.execute("""
+        CREATE TABLE commune_access AS
+        WITH c AS (SELECT code, ST_FlipCoordinates(ST_Centroid(geom)) AS centre FROM communes),
+        p AS (
+            SELECT a.network, a.id, a.name, a.town,
+                   ST_FlipCoordinates(coalesce(CASE WHEN a.lat IS NOT NULL AND a.lon IS NOT NULL
+                                                    THEN ST_Point(a.lon, a.lat) END,
+                                               ST_Centroid(cm.geom))) AS pt
+            FROM access_points a LEFT JOIN communes cm ON cm.code = a.commune_code
+        ),
+        d AS (
+            SELECT c.code AS commune_code, p.network, p.id, p.name, p.town,
+                   ST_Distance_Sphere(c.centre, p.pt) / 1000.0 AS km
+            FROM c CROSS JOIN p WHERE p.pt IS NOT NULL
+        )
+        SELECT commune_code, network, min(km) AS km, arg_min(id, (km, id)) AS nearest_id,
+               arg_min(name, (km, id)) AS nearest_name, arg_min(town, (km, id)) AS nearest_town
+        FROM d GROUP BY commune_code, network
+        ORDER BY commune_code, network
+    """)
 
 
 def place_establishments(con: duckdb.DuckDBPyConnection) -> None:

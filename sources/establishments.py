@@ -39,9 +39,12 @@ COLUMNS = {
     "nom_commune": "commune_name",
 }
 OPTIONAL = {"voie_professionnelle": "vocational", "latitude": "lat", "longitude": "lon",
-            "date_maj_ligne": "updated", "code_postal": "postcode", "adresse_1": "address"}
+            "date_maj_ligne": "updated", "code_postal": "postcode", "adresse_1": "address",
+            "telephone": "phone", "mail": "email", "web": "website"}
 # Types counted as places of initial training in the portraits.
 TRAINING_TYPES = ("Collège", "Lycée", "EREA")
+# The type of the CIO (centres d'information et d'orientation): access points of the SPRO.
+GUIDANCE_TYPE = "Information et orientation"
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
@@ -61,7 +64,7 @@ def _read_parquet(path: Path) -> pd.DataFrame:
         pts = shapely.from_wkb([g if g is not None else None for g in df.geometry])
         out["lon"] = [None if p is None or p.is_empty else p.x for p in pts]
         out["lat"] = [None if p is None or p.is_empty else p.y for p in pts]
-    for col in ("vocational", "updated", "postcode", "address"):
+    for col in ("vocational", "updated", "postcode", "address", "phone", "email", "website"):
         out[col] = None
     return out
 
@@ -126,7 +129,13 @@ def _header(path: Path) -> set[str]:
 DEMO_HEADER = ["identifiant_de_l_etablissement", "nom_etablissement", "type_etablissement",
                "statut_public_prive", "adresse_1", "code_postal", "code_commune", "nom_commune",
                "code_departement", "code_region", "voie_generale", "voie_technologique",
-               "voie_professionnelle", "apprentissage", "latitude", "longitude", "date_maj_ligne"]
+               "voie_professionnelle", "apprentissage", "latitude", "longitude", "date_maj_ligne",
+               "telephone", "mail"]
+
+
+def _demo_contact(uai: str) -> tuple[str, str]:
+    """A phone number and an address of the form the directory gives (ce.<UAI>@ac-nantes.fr)."""
+    return f"02 {40 + int(uai[1:3]) % 14} {uai[3:5]} {uai[5:7]} 00", f"ce.{uai.lower()}@ac-nantes.fr"
 
 
 DEMO_NAMES = ["Jules Verne", "Aristide Briand", "Jean Moulin", "Marie Curie", "Victor Hugo",
@@ -170,7 +179,30 @@ def demo_establishments(communes, rng: np.random.Generator) -> pd.DataFrame:
             rows.append([uai, f"{label} {person} ({c.name})",
                          typ, status, f"{int(rng.integers(1, 90))} rue de l'École", c.postcode, c.code, c.name,
                          c.dep, c.region, general, general, pro, "1" if pro == "1" and rng.random() < 0.4 else "0",
-                         lat, lon, "2025-09-01"])
+                         lat, lon, "2025-09-01", *_demo_contact(uai)])
+    return pd.DataFrame(rows, columns=DEMO_HEADER)
+
+
+def demo_guidance_centres(communes, rng: np.random.Generator) -> pd.DataFrame:
+    """Synthetic CIO ("Information et orientation"): one in each town of more than 25,000
+    inhabitants and in the biggest town of each département, two in the biggest cities."""
+    from .postcodes import official_names
+    from .service_public import of_town
+    names = official_names()
+    big = communes.sort_values(["population", "code"], ascending=[False, True])
+    hosts = big[(big.population > 25000) | ~big.dep.duplicated()]
+    rows, serial = [], {}
+    for c in hosts.sort_values("code").itertuples():
+        for k in range(2 if c.population > 140000 else 1):
+            dep3 = "0" + c.dep
+            serial[dep3] = serial.get(dep3, 0) + 1
+            digits = f"{dep3}{9000 + serial[dep3]:04d}"
+            uai = digits + uai_key(digits)
+            p = random_point(c.geometry, rng)
+            name = f"CIO {of_town(names.get(c.code, c.name))}" + (f" {('Centre', 'Est')[k]}" if c.population > 140000 else "")
+            rows.append([uai, name, GUIDANCE_TYPE, "Public", f"{int(rng.integers(1, 90))} boulevard de l'Orientation",
+                         c.postcode, c.code, c.name, c.dep, c.region, "", "", "", "",
+                         f"{p.y:.6f}", f"{p.x:.6f}", "2025-09-01", *_demo_contact(uai)])
     return pd.DataFrame(rows, columns=DEMO_HEADER)
 
 

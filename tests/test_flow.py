@@ -180,3 +180,34 @@ def test_manifest_lists_every_territory(demo_build):
     settings, _ = demo_build
     manifest = json.loads((Path(settings.output) / "build-manifest.json").read_text(encoding="utf-8"))
     assert sorted(manifest["territories"]) == [f"T{i:02d}" for i in range(1, 18)]
+
+
+def test_every_portrait_says_where_to_get_advice(demo_build):
+    """Section "Où s'informer": map, table of the access points of the territory (checked against
+    the demo directories read here without the project's loaders), reach figures."""
+    settings, _ = demo_build
+    site = Path(settings.output)
+    directory = json.loads((ROOT / "data/demo/api-lannuaire-administration.json").read_text(encoding="utf-8"))
+    towns = {}
+    for r in directory:
+        kinds = {p["type_service_local"] for p in json.loads(r["pivot"])}
+        if kinds & {"france_travail", "mission_locale", "cap_emploi", "cij", "suio", "apec"}:
+            towns.setdefault(r["code_insee_commune"], []).append(r["nom"])
+    schools = pd.read_csv(ROOT / "data/demo/fr-en-annuaire-education.csv", sep=";", dtype=str)
+    for r in schools[schools.type_etablissement == "Information et orientation"].itertuples():
+        towns.setdefault(r.code_commune, []).append(r.nom_etablissement)
+    m = pd.read_csv(ROOT / "data/territories/spro17.csv", dtype=str)
+    for code, communes in m.groupby("territory_code").commune_code:
+        folder = next(site.glob(f"{code.lower()}-*"))
+        page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
+        section = page[page.index('id="h-access"'):page.index('id="h-sources"')]
+        assert (folder / "accueil.png").stat().st_size > 10_000 and 'src="accueil.png"' in section
+        # Offices whose commune is in the territory are listed (points are placed by coordinates,
+        # which the demo draws inside their commune).
+        expected = [n for c in communes for n in towns.get(c, [])]
+        assert expected, code
+        for name in expected:
+            assert name in section, (code, name)
+        assert re.search(r"habitants vivent dans une commune\s+à plus de 15 km", plain(section))
+        assert "Les communes les plus éloignées" in section
+        assert "Population à plus de 15 km d'un point d'accueil" in plain(page)   # definition

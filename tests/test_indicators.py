@@ -8,6 +8,7 @@ from portraits import fmt
 from portraits.indicators import SQL_DIR, catalogue
 from portraits.report import KEY_FIGURES
 from sources import REGISTRY
+from sources.service_public import NETWORKS
 
 
 def test_every_declared_indicator_is_computed_sourced_and_shown():
@@ -17,12 +18,24 @@ def test_every_declared_indicator_is_computed_sourced_and_shown():
     # f.<id>.… in expressions, and '<id>' in lists the template loops over (f[k])
     used_in_template = set(re.findall(r"\bf\.([a-z0-9_]+)\.", template)) | set(KEY_FIGURES)
     used_in_template |= {k for k in re.findall(r"'([a-z0-9_]+)'", template) if k in cat}
+    # The reach table loops over the SPRO networks, each declaring its indicator (report._access).
+    assert "access.networks" in template
+    used_in_template |= {n["indicator"] for n in NETWORKS.values()}
     for key, ind in cat.items():
         assert f"'{key}'" in sql[ind.sql], f"{key} not computed by {ind.sql}"
         assert ind.source in REGISTRY or ind.source == "geography", key
         assert ind.definition and ind.label
     assert used_in_template <= set(cat), used_in_template - set(cat)
     assert set(cat) <= used_in_template, set(cat) - used_in_template
+
+
+def test_network_colours_match_the_stylesheet():
+    """Map symbols (report.NETWORK_COLOURS) and the table marks (style.css) use the same colours."""
+    from portraits.report import NETWORK_COLOURS
+    css = (ROOT / "templates" / "assets" / "style.css").read_text(encoding="utf-8")
+    assert set(NETWORK_COLOURS) == set(NETWORKS)
+    for code, colour in NETWORK_COLOURS.items():
+        assert re.search(rf"\.net-{code} \{{ background: {colour};", css), code
 
 
 def test_french_number_formats():
@@ -34,6 +47,7 @@ def test_french_number_formats():
     assert fmt.number(-2.5, 1) == "−2,5"
     assert fmt.number(None) == "–"
     assert fmt.ordinal(1) == "1er" and fmt.ordinal(3) == "3e"
+    assert fmt.value(12.345, "km") == "12,3\u00a0km"
 
 
 def test_readme_lists_every_dataset():

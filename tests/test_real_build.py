@@ -40,7 +40,24 @@ def real_build(tmp_path_factory):
 def test_every_real_dataset_is_recognised(real_build):
     _, inputs, _, _ = real_build
     # No real extract of these in the folder (PROVENANCE.md): their sections say so.
-    assert inputs.missing == ["urssaf", "training_offer", "organisms", "mobility"]
+    assert inputs.missing == ["urssaf", "training_offer", "organisms", "mobility", "service_public"]
+
+
+def test_real_cio_are_in_the_portraits(real_build):
+    """The 14 CIO of the real annuaire de l'éducation are access points of the territories; without
+    the DILA directory, the other networks are said to be unavailable."""
+    settings, _, site, real = real_build
+    a = pd.read_parquet(real / "odis-annuaire_ecoles_france_mini_pdl.parquet",
+                        columns=["identifiant_de_l_etablissement", "nom_etablissement", "type_etablissement"])
+    cio = a[a.type_etablissement == "Information et orientation"]
+    listed = [r for c in site.contexts for r in c["access"]["rows"]]
+    assert sorted(r["name"] for r in listed) == sorted(cio.nom_etablissement)
+    assert {r["network"] for r in listed} == {"CIO"}
+    nantes = site.contexts[0]
+    cio_net = next(n for n in nantes["access"]["networks"] if n["code"] == "cio")
+    assert cio_net["loaded"] and cio_net["far"]["value"] is not None and cio_net["far"]["region"] is not None
+    assert all(not n["loaded"] for n in nantes["access"]["networks"] if n["code"] != "cio")
+    assert nantes["figures"]["access_far_share"]["value"] is None    # needs the DILA directory too
 
 
 def test_bmo_projects_match_the_workbook(real_build):

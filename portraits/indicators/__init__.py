@@ -15,7 +15,9 @@ import pandas as pd
 
 HERE = Path(__file__).parent
 SQL_DIR = HERE / "sql"
-UNITS = {"count", "percent", "percent_change", "per100", "per1000", "per10k", "rate", "index"}
+UNITS = {"count", "percent", "percent_change", "per100", "per1000", "per10k", "rate", "index", "km"}
+# Settings the SQL may use as named parameters ($name), with their defaults.
+DEFAULT_PARAMS = {"reach_km": 15.0}
 POLARITIES = {"higher_is_better", "higher_is_worse", "neutral"}
 
 
@@ -34,6 +36,13 @@ class Indicator:
     @property
     def needs(self) -> set[str]:
         return {self.source, *self.requires}
+
+    def text(self, field: str, params: dict | None = None) -> str:
+        """``label`` or ``definition`` with the settings it names filled in ("{reach_km} km")."""
+        from .. import fmt
+        values = {k: fmt.number(v, 0 if float(v).is_integer() else 1)
+                  for k, v in {**DEFAULT_PARAMS, **(params or {})}.items()}
+        return getattr(self, field).format(**values)
 
 
 @lru_cache(maxsize=1)
@@ -59,21 +68,32 @@ def available_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in con.execute("SELECT id FROM datasets").fetchall()} | {"geography"}
 
 
-def compute(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:
+    """Run ``sql/<name>`` with the settings it uses bound as named parameters (never formatted in)."""
+    text = sql(name)
+    values = {**DEFAULT_PARAMS, **(params or {})}
+    used = {k: v for k, v in values.items() if f"${k}" in text}
+    return con.execute(text, used).df() if used else con.execute(text).df()
+
+
+def compute(con: duckdb.DuckDBPyConnection, params: dict | None = None) -> pd.DataFrame:
     """Values of every indicator whose source is in the warehouse: columns unit, indicator, value.
-    An indicator whose dataset is missing has no rows (the portrait says it is unavailable)."""
+    An indicator whose datasets are missing has no rows (the portrait says it is unavailable),
+    even when its SQL file runs for another indicator."""
     have = available_sources(con)
-    files = sorted({i.sql for i in catalogue().values() if i.needs <= have})
+    cat = catalogue()
+    files = sorted({i.sql for i in cat.values() if i.needs <= have})
     frames = []
     for f in files:
-        df = con.execute(sql(f)).df()
+        df = run(con, f, params)
         if list(df.columns) != ["unit", "indicator", "value"]:
             raise ValueError(f"{f} : colonnes {list(df.columns)} au lieu de unit, indicator, value")
         frames.append(df)
     values = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["unit", "indicator", "value"])
-    undeclared = set(values.indicator) - set(catalogue())
+    undeclared = set(values.indicator) - set(cat)
     if undeclared:
         raise ValueError(f"indicateurs calculés mais non déclarés au catalogue : {sorted(undeclared)}")
+    values = values[[cat[i].needs <= have for i in values.indicator]]
     values["value"] = pd.to_numeric(values.value, errors="coerce").astype(float)
     return values.sort_values(["indicator", "unit"], ignore_index=True)
 
@@ -87,9 +107,9 @@ def ranks(values: pd.DataFrame, region_unit: str = "_REGION") -> pd.DataFrame:
     return t[["unit", "indicator", "rank", "ranked"]]
 
 
-def query(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:
     """A named auxiliary query of ``sql/`` (series, tables) as a DataFrame."""
-    return con.execute(sql(name)).df()
+    return run(con, name, params)
 
 
 # Auxiliary tables of the portraits (charts, lists): SQL file and the datasets it needs.
@@ -109,10 +129,13 @@ TABLES = {
     "training_points": ("training_points.sql", {"training_offer"}),
     "organisms": ("organisms.sql", {"organisms"}),
     "mobility_flows": ("mobility_flows.sql", {"mobility"}),
+    # Built from whichever directories were loaded (the warehouse always has these tables).
+    "access_points": ("access_points.sql", set()),
+    "access_far_communes": ("access_far_communes.sql", set()),
 }
 
 
-def tables(con: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
+def tables(con: duckdb.DuckDBPyConnection, params: dict | None = None) -> dict[str, pd.DataFrame]:
     """Every auxiliary table whose datasets are in the warehouse (absent ones are left out)."""
     have = available_sources(con)
-    return {name: query(con, f) for name, (f, needs) in TABLES.items() if needs <= have}
+    return {name: query(con, f, params) for name, (f, needs) in TABLES.items() if needs <= have}

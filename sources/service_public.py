@@ -1,0 +1,312 @@
+"""Where to get advice: the SPRO networks' access points, from the Annuaire de l'administration.
+
+The DILA's *Annuaire de l'administration et des services publics* (Service-Public.fr, "base de
+données locales") lists the local offices of public services, each tagged by one or more
+``pivot`` types. It is the one open, national, maintained directory that covers most networks of
+the service public régional de l'orientation (SPRO), with addresses, coordinates and contacts:
+
+=========================  ==========================================================
+network (code)             directory ``type_service_local`` (pivot)
+=========================  ==========================================================
+France Travail             ``france_travail`` (``pole_emploi`` before 2024)
+Mission locale             ``mission_locale`` (missions locales and their PAIO)
+Cap emploi                 ``cap_emploi``
+Information Jeunesse       ``cij`` ("Information jeunesse, réseau local": CRIJ, BIJ, PIJ)
+SUIO                       ``suio`` (service universitaire d'information et d'orientation)
+Apec                       ``apec``
+=========================  ==========================================================
+
+CIO are taken from the Éducation nationale directory instead (``sources/establishments.py``,
+type "Information et orientation"): that directory is authoritative for them and identifies
+them by UAI, so the annuaire's ``cio`` entries are not read (one source per network). MIFE and
+Transitions Pro have no open directory file; they are not covered (the README says so).
+
+Official formats read (both are UTF-8 JSON):
+
+* the Opendatasoft export of the API (``…/api-lannuaire-administration/exports/json``): a JSON
+  array of records whose structured fields (``pivot``, ``adresse``, ``telephone``,
+  ``site_internet``, ``adresse_courriel``) are JSON *strings*;
+* the data.gouv.fr bulk file: ``{"service": [records]}`` with the same fields as JSON values.
+
+The file is national: records whose commune (``code_insee_commune``; otherwise the commune of
+the address, by name and postcode) is outside the region are left out. Coordinates come from the
+physical address (``type_adresse`` "Adresse"); an entry without them is placed by its commune.
+An entry with two pivots of interest (a Point Information Jeunesse inside a mission locale)
+counts as an access point of each network.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, read_text
+
+# Network code → label shown in the portraits, the directory pivots read for it, and the catalogue
+# indicator of its reach. Declared here once; the portraits (section "Où s'informer") take them.
+NETWORKS = {
+    "cio": {"label": "CIO", "long": "Centre d'information et d'orientation (Éducation nationale)", "pivots": (),
+            "indicator": "access_far_share_cio"},
+    "france_travail": {"label": "France Travail", "long": "Agence France Travail",
+                       "pivots": ("france_travail", "pole_emploi"), "indicator": "access_far_share_france_travail"},
+    "mission_locale": {"label": "Mission locale", "long": "Mission locale (jeunes de 16 à 25 ans)",
+                       "pivots": ("mission_locale",), "indicator": "access_far_share_mission_locale"},
+    "cap_emploi": {"label": "Cap emploi", "long": "Cap emploi (personnes en situation de handicap)",
+                   "pivots": ("cap_emploi",), "indicator": "access_far_share_cap_emploi"},
+    "information_jeunesse": {"label": "Information Jeunesse", "long": "Structure Information Jeunesse (CRIJ, BIJ, PIJ)",
+                             "pivots": ("cij",), "indicator": "access_far_share_information_jeunesse"},
+    "suio": {"label": "SUIO", "long": "Service universitaire d'information et d'orientation", "pivots": ("suio",),
+             "indicator": "access_far_share_suio"},
+    "apec": {"label": "Apec", "long": "Association pour l'emploi des cadres", "pivots": ("apec",), "indicator": "access_far_share_apec"},
+}
+PIVOT_TO_NETWORK = {p: code for code, n in NETWORKS.items() for p in n["pivots"]}
+
+_WHERE = " or ".join(f'pivot like "{p}"' for p in PIVOT_TO_NETWORK)
+
+SOURCE = Source(
+    id="service_public",
+    family="orientation",
+    title="Annuaire de l'administration et des services publics (base de données locales)",
+    producer="Direction de l'information légale et administrative (DILA), Service-Public.fr",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    url=("https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1/catalog/datasets/"
+         f"api-lannuaire-administration/exports/json?where={quote(_WHERE)}"),
+    page="https://www.data.gouv.fr/fr/datasets/service-public-fr-annuaire-de-l-administration-base-de-donnees-locales/",
+    file_patterns=("api-lannuaire-administration*.json", "annuaire-administration*.json"),
+    demo_file="api-lannuaire-administration.json",
+    download_name="api-lannuaire-administration.json",
+    description="Agences France Travail, missions locales, Cap emploi, Information Jeunesse, SUIO et Apec, "
+                "avec adresse, coordonnées et contacts.",
+)
+
+COLUMNS = ["id", "network", "name", "address", "postcode", "town", "commune_code", "lat", "lon",
+           "phone", "email", "website", "url_service_public", "updated"]
+
+
+def _json_field(path: Path, n: int, record: dict, name: str):
+    """A structured field, given as a JSON string (API export) or a JSON value (bulk file)."""
+    value = record.get(name)
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        if text[0] not in "[{":
+            return text              # a plain string (adresse_courriel is one in the API export)
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise SourceError(path, f"fiche n° {n} (id {record.get('id')!r}) : champ {name} illisible ({exc})") from exc
+    return value
+
+
+def _first(value, key: str = "valeur") -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get(key)
+    return str(value).strip() or None if value is not None else None
+
+
+def _coordinate(path: Path, n: int, record: dict, value, name: str, limit: float) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        x = float(str(value).replace(",", "."))
+    except ValueError as exc:
+        raise SourceError(path, f"fiche n° {n} (id {record.get('id')!r}) : {name} non numérique {value!r}") from exc
+    if not -limit <= x <= limit:
+        raise SourceError(path, f"fiche n° {n} (id {record.get('id')!r}) : {name} hors bornes {value!r}")
+    return x
+
+
+def _records(path: Path) -> list[dict]:
+    text = read_text(path)
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise SourceError(path, f"JSON illisible ({exc.__class__.__name__} : {exc}) — fichier tronqué ?") from exc
+    if isinstance(data, dict) and isinstance(data.get("service"), list):
+        return data["service"]
+    if isinstance(data, list):
+        return data
+    raise SourceError(path, "format inattendu : ni un tableau de fiches (export de l'API) ni un objet "
+                            "{\"service\": [...]} (fichier de data.gouv.fr)")
+
+
+def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
+    from .postcodes import MatchError, match_commune
+    path = paths[-1]
+    records = _records(path)
+    known = communes if isinstance(communes, dict) else ({c: c for c in communes} if communes else None)
+    departements = {c[:2] for c in known} if known else None
+    rows, seen, dropped_unlocated, duplicates = [], set(), [], []
+    for n, rec in enumerate(records, start=1):
+        if not isinstance(rec, dict):
+            raise SourceError(path, f"fiche n° {n} : un objet JSON est attendu, pas {type(rec).__name__}")
+        pivots = _json_field(path, n, rec, "pivot") or []
+        if isinstance(pivots, dict):
+            pivots = [pivots]
+        types = [p.get("type_service_local") for p in pivots if isinstance(p, dict)]
+        networks = sorted({PIVOT_TO_NETWORK[t] for t in types if t in PIVOT_TO_NETWORK})
+        if not networks:
+            continue
+        rid = str(rec.get("id") or "").strip()
+        if not rid:
+            raise SourceError(path, f"fiche n° {n} : identifiant (id) absent")
+        if rid in seen:
+            duplicates.append(rid)
+            continue
+        seen.add(rid)
+        addresses = _json_field(path, n, rec, "adresse") or []
+        if isinstance(addresses, dict):
+            addresses = [addresses]
+        physical = [a for a in addresses if isinstance(a, dict) and a.get("type_adresse", "Adresse") == "Adresse"]
+        addr = physical[0] if physical else (addresses[0] if addresses and isinstance(addresses[0], dict) else {})
+        postcode = str(addr.get("code_postal") or "").strip()
+        town = str(addr.get("nom_commune") or "").strip()
+        code = str(rec.get("code_insee_commune") or "").strip()
+        if not code and pivots and isinstance(pivots[0], dict):
+            served = pivots[0].get("code_insee_commune") or []
+            code = served[0] if isinstance(served, list) and len(served) == 1 else ""
+        if code and not (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit()):
+            raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune invalide {code!r}")
+        if not code:
+            if departements is not None and postcode[:2] not in departements:
+                continue        # another region, by its postcode
+            try:
+                code = match_commune(town.split(" Cedex")[0].split(" CEDEX")[0], postcode).current
+            except MatchError:
+                dropped_unlocated.append(rid)
+                continue
+        if known is not None:
+            if code[:2] not in departements:
+                continue        # the file is national: another region
+            if code not in known:
+                raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune inconnu {code!r}")
+            code = known[code]
+        lat = _coordinate(path, n, rec, addr.get("latitude"), "latitude", 90)
+        lon = _coordinate(path, n, rec, addr.get("longitude"), "longitude", 180)
+        if lat == 0 and lon == 0:
+            lat = lon = None     # "0,0" is a placeholder, not a place
+        street = ", ".join(str(addr.get(k)).strip() for k in ("numero_voie", "complement1", "complement2")
+                           if addr.get(k) and str(addr.get(k)).strip())
+        site = _json_field(path, n, rec, "site_internet")
+        base = {"id": rid, "name": str(rec.get("nom") or "").strip(), "address": street or None,
+                "postcode": postcode or None, "town": town or None, "commune_code": code, "lat": lat, "lon": lon,
+                "phone": _first(_json_field(path, n, rec, "telephone")),
+                "email": _first(_json_field(path, n, rec, "adresse_courriel")),
+                "website": _first(site), "url_service_public": str(rec.get("url_service_public") or "").strip() or None,
+                "updated": str(rec.get("date_modification") or "").strip() or None}
+        if not base["name"]:
+            raise SourceError(path, f"fiche n° {n} (id {rid!r}) : nom absent")
+        rows.extend({**base, "network": net} for net in networks)
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["lat"] = frame.lat.astype("Float64")
+    frame["lon"] = frame.lon.astype("Float64")
+    warnings = []
+    if duplicates:
+        warnings.append(f"{path.name} : fiches en double ({', '.join(sorted(set(duplicates))[:10])}) ; "
+                        "la première est retenue")
+    if dropped_unlocated:
+        warnings.append(f"{path.name} : {len(dropped_unlocated)} fiches sans commune identifiable, écartées "
+                        f"({', '.join(dropped_unlocated[:10])})")
+    nocoord = frame.lat.isna() | frame.lon.isna()
+    if nocoord.any():
+        warnings.append(f"{path.name} : {int(nocoord.sum())} points d'accueil sans coordonnées, placés par leur commune")
+    dates = pd.to_datetime(frame.updated, errors="coerce", dayfirst=True, format="mixed")
+    vintage = f"annuaire mis à jour le {dates.max():%d/%m/%Y}" if dates.notna().any() else "extraction non datée"
+    frame = frame.sort_values(["network", "commune_code", "id"], ignore_index=True)
+    return Loaded(SOURCE, frame, vintage=vintage, files=[path.name], warnings=warnings)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo profile: the API export (fields as JSON strings), with synthetic offices in real communes.
+
+# Network → (inhabitants per office, minimum commune population to host one, population from which
+# a town always hosts one, office name pattern). As in reality, every town of 10,000 inhabitants
+# has a France Travail agency and a mission locale; smaller ones are drawn by population.
+DEMO_DENSITY = {
+    "france_travail": (55000, 4000, 10000, "France Travail {town}"),
+    "mission_locale": (35000, 2500, 10000, "Mission locale — antenne {of_town}"),
+    "cap_emploi": (None, None, None, "Cap emploi {dep_name}"),
+    "information_jeunesse": (45000, 3000, 15000, "Point Information Jeunesse {of_town}"),
+    "suio": (None, 40000, None, "SUIO — campus {of_town}"),
+    "apec": (None, 100000, None, "Apec {town}"),
+}
+DEMO_DEPARTEMENTS = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe",
+                     "85": "Vendée"}
+PIVOT_OF = {"france_travail": "france_travail", "mission_locale": "mission_locale", "cap_emploi": "cap_emploi",
+            "information_jeunesse": "cij", "suio": "suio", "apec": "apec"}
+
+
+def of_town(name: str) -> str:
+    """``de`` + a town name with French elision and contraction: d'Angers, du Mans, des Herbiers."""
+    for article, contracted in (("Le ", "du "), ("Les ", "des "), ("La ", "de la "), ("L'", "de l'")):
+        if name.startswith(article):
+            return contracted + name[len(article):]
+    return ("d'" if name[:1] in "AEÉÈIOUYaeiouy" else "de ") + name
+
+
+def demo_records(communes, rng: np.random.Generator) -> list[dict]:
+    """Offices in the region's communes: the biggest towns host them, then others drawn with a
+    probability that grows with population, so that rural areas are less covered (as in reality)."""
+    from .establishments import random_point
+    from .postcodes import official_names
+    names = official_names()
+    records = []
+    by_pop = communes.sort_values(["population", "code"], ascending=[False, True])
+    capitals = by_pop.drop_duplicates("dep")          # the biggest town of each département
+    for network, (per, floor, always, pattern) in DEMO_DENSITY.items():
+        if per is None:
+            hosts = capitals if network == "cap_emploi" else by_pop[by_pop.population >= floor]
+        else:
+            p = np.clip(by_pop.population / per, 0, 1) * (by_pop.population >= floor)
+            hosts = by_pop[(rng.random(len(by_pop)) < p) | (by_pop.population >= always)]
+        for c in hosts.itertuples():
+            # Bigger towns have several offices (one per `per` inhabitants, up to 4).
+            count = 1 if per is None else int(min(4, max(1, c.population // (2 * per) + 1)))
+            for k in range(count):
+                pt = random_point(c.geometry, rng)
+                rid = f"{network[:3]}-{c.code}-{k + 1}"
+                town = names.get(c.code, c.name)
+                name = pattern.format(town=town, of_town=of_town(town), dep_name=DEMO_DEPARTEMENTS.get(c.dep, c.dep))
+                if count > 1:
+                    name += f" ({k + 1})"
+                lat, lon = f"{pt.y:.6f}", f"{pt.x:.6f}"
+                if rng.random() < 0.03:     # some entries have no coordinates in the real directory
+                    lat = lon = ""
+                slugged = c.code
+                records.append({
+                    "id": rid, "nom": name,
+                    "pivot": json.dumps([{"type_service_local": PIVOT_OF[network], "code_insee_commune": [c.code]}]),
+                    "code_insee_commune": c.code,
+                    "adresse": json.dumps([{"type_adresse": "Adresse", "complement1": "",
+                                            "numero_voie": f"{int(rng.integers(1, 120))} rue de la République",
+                                            "service_distribution": "", "code_postal": c.postcode,
+                                            "nom_commune": town, "pays": "France",
+                                            "latitude": lat, "longitude": lon}], ensure_ascii=False),
+                    "telephone": json.dumps([{"valeur": f"02 {int(rng.integers(40, 54))} "
+                                                       f"{int(rng.integers(10, 99))} {int(rng.integers(10, 99))} "
+                                                       f"{int(rng.integers(10, 99))}", "description": ""}]),
+                    "adresse_courriel": f"contact.{slugged}@{network.replace('_', '-')}.example.org",
+                    "site_internet": json.dumps([{"libelle": "", "valeur": f"https://{network.replace('_', '-')}"
+                                                                          f".example.org/{slugged}"}]),
+                    "url_service_public": f"https://lannuaire.service-public.gouv.fr/pays-de-la-loire/{rid}",
+                    "date_modification": f"{int(rng.integers(1, 28)):02d}/0{int(rng.integers(1, 10))}/2025 10:00:00",
+                })
+    # An office of another network type (a town hall): present in the real file, never read.
+    first = by_pop.iloc[0]
+    records.append({"id": "mairie-demo", "nom": f"Mairie - {first['name']}",
+                    "pivot": json.dumps([{"type_service_local": "mairie", "code_insee_commune": [first["code"]]}]),
+                    "code_insee_commune": first["code"], "adresse": "[]", "telephone": "[]",
+                    "adresse_courriel": "", "site_internet": "[]", "url_service_public": "",
+                    "date_modification": "01/09/2025 10:00:00"})
+    return records
+
+
+def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(demo_records(communes, rng), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
