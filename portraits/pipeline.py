@@ -35,6 +35,10 @@ from .warehouse import REGION_UNIT, build, connect
 log = logging.getLogger("portraits")
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = "build-manifest.json"
+# The indicator values of the edition this one is compared with ("ce qui a changé"), published
+# with the site so that a later run with nothing new keeps the same comparison.
+COMPARISON = "comparaison-edition-precedente.json"
+OPEN_DATA = "donnees-territoires"
 PROFILES = ("demo", "official")
 
 
@@ -96,6 +100,7 @@ class Site:
     contexts: list[dict]
     index: dict
     warnings: list[str] = field(default_factory=list)
+    baseline: list[dict] | None = None     # rows of the edition compared with (None: first edition)
 
 
 def _hash_files(paths: list[Path], h=None):
@@ -235,7 +240,38 @@ def compute_site(settings: Settings) -> Site:
                          "population_text": c["figures"]["population"]["text"]} for c in contexts],
         "coverage": report.coverage_table(contexts),
     }
-    return Site(contexts, index, warnings)
+    current = {c["code"]: report.open_data_rows(c) for c in contexts}
+    baseline = comparison_baseline(settings, [r for rows in current.values() for r in rows])
+    for c in contexts:
+        previous = None if baseline is None else [r for r in baseline if r["territory_code"] == c["code"]] or None
+        c["changes"] = report.edition_changes(current[c["code"]], previous, None)
+    return Site(contexts, index, warnings, baseline)
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("fichier de l'édition publiée illisible, ignoré : %s (%s)", path, exc)
+        return None
+
+
+def comparison_baseline(settings: Settings, current_rows: list[dict]) -> list[dict] | None:
+    """The indicator values this edition is compared with: those of the published edition when
+    they differ from this one's; when they are the same (a refresh with nothing new), the
+    published edition's own comparison, so that its pages stay as they are. None at a first
+    edition."""
+    recover_site(settings)
+    out = Path(settings.output)
+    published = _read_json(out / f"{OPEN_DATA}.json")
+    if published is None:
+        return None
+    if published == json.loads(json.dumps(current_rows, ensure_ascii=False)):
+        kept = _read_json(out / COMPARISON)
+        return kept["rows"] if kept else None
+    return published
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,7 +459,10 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
                                    **site.index)
     (staging / "index.html").write_text(html_text, encoding="utf-8")
-    write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / "donnees-territoires")
+    write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / OPEN_DATA)
+    if site.baseline is not None:
+        (staging / COMPARISON).write_text(json.dumps({"rows": site.baseline}, ensure_ascii=False, indent=1),
+                                          encoding="utf-8")
     manifest = {"territory_set": settings.territory_set, "profile": settings.profile,
                 # The key each page was rendered with (computed before drawing it): if the code or the
                 # templates change during a build, the next build sees the difference.

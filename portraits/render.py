@@ -122,7 +122,9 @@ def write_pdf(html_text: str, base_dir: Path, target: Path, title: str) -> None:
     from weasyprint import HTML
     tmp = target.with_name(target.name + ".part")
     try:
-        HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp)
+        # PDF/UA-1: a tagged PDF (structure tree, reading order, alternative texts of the images)
+        # with its title and language (from the page's <title> and lang), for screen readers.
+        HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp, pdf_variant="pdf/ua-1")
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)   # a PDF cut short (disk full) never stays beside the page

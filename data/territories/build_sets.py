@@ -2,8 +2,9 @@
 
 Input: the INSEE zones d'emploi 2020 of each commune of Pays de la Loire (current COG), as
 transcribed from insee.fr/fr/information/4652957 (``ze2020_pdl_communes.csv``, passed as argument).
-Output: ``ze2020.csv`` (the 23 zones, regional parts of Alençon and Redon included) and
-``spro17.csv`` (17 indicative SPRO territories, each a union of whole zones d'emploi).
+Output: ``ze2020.csv`` (the 23 zones, regional parts of Alençon and Redon included),
+``spro17.csv`` (17 indicative SPRO territories, each a union of whole zones d'emploi) and
+``departements.csv`` (the 5 départements, from the first two characters of the commune code).
 
     python data/territories/build_sets.py ../shared/reference/territories/ze2020_pdl_communes.csv
 """
@@ -48,6 +49,15 @@ def main(src: str) -> None:
         for r in sorted(rows, key=lambda r: r["commune_code"]):
             code, name = zone_to_t[r["ze2020_code"]]
             w.writerow([r["commune_code"], code, name])
+
+    with open(here / "departements.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["commune_code", "territory_code", "territory_name"])
+        for r in sorted(rows, key=lambda r: r["commune_code"]):
+            w.writerow([r["commune_code"], r["commune_code"][:2], DEPARTEMENTS[r["commune_code"][:2]]])
+
+
+DEPARTEMENTS = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe", "85": "Vendée"}
 
 
 if __name__ == "__main__":
