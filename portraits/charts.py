@@ -168,3 +168,30 @@ def territory_map(region_communes, territory_communes, territory_outline, points
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_aspect("equal")
     return _png(fig, dpi=200)
+
+
+def small_multiples(panels: list[dict], codes: list[str], columns: int = 2) -> bytes:
+    """One small bar chart per indicator, the territories side by side (same order in every
+    panel, labelled by their code) with the regional value as a dashed line. ``panels``: dicts
+    with ``title``, ``values`` (one per code, None when missing), ``region`` and ``unit``."""
+    rows = -(-len(panels) // columns)
+    fig = Figure(figsize=(7.2, 1.9 * rows))
+    axes = fig.subplots(rows, columns, squeeze=False)
+    x = list(range(len(codes)))
+    for ax, p in zip(axes.flat, panels):
+        vals = [v if v is not None else 0 for v in p["values"]]
+        ax.bar(x, vals, color=[TERRITORY if v is not None else "#dddddd" for v in p["values"]], width=0.7)
+        if p["region"] is not None:
+            ax.axhline(p["region"], color=ACCENT, lw=1.2, ls="--")
+        ax.set_title(textwrap.fill(p["title"], 48), fontsize=8, loc="left")
+        ax.set_xticks(x)
+        ax.set_xticklabels(codes, fontsize=5.5, rotation=90)
+        ax.tick_params(axis="y", labelsize=6)
+        unit = p["unit"]
+        ax.yaxis.set_major_formatter(FuncFormatter(
+            lambda v, _, unit=unit: fmt.percent(v, 0) if unit in ("percent", "rate", "percent_change")
+            else fmt.number(v, 0 if abs(v) >= 10 or v == 0 else 1)))
+    for ax in list(axes.flat)[len(panels):]:
+        ax.set_axis_off()
+    fig.tight_layout(h_pad=1.2)
+    return _svg(fig)

@@ -100,7 +100,7 @@ class Site:
     contexts: list[dict]
     index: dict
     warnings: list[str] = field(default_factory=list)
-    baseline: list[dict] | None = None     # rows of the edition compared with (None: first edition)
+    baseline: list[dict] = field(default_factory=list)   # rows of the editions each page is compared with
 
 
 def _hash_files(paths: list[Path], h=None):
@@ -241,11 +241,10 @@ def compute_site(settings: Settings) -> Site:
         "coverage": report.coverage_table(contexts),
     }
     current = {c["code"]: report.open_data_rows(c) for c in contexts}
-    baseline = comparison_baseline(settings, [r for rows in current.values() for r in rows])
+    baseline = comparison_baseline(settings, current)
     for c in contexts:
-        previous = None if baseline is None else [r for r in baseline if r["territory_code"] == c["code"]] or None
-        c["changes"] = report.edition_changes(current[c["code"]], previous, None)
-    return Site(contexts, index, warnings, baseline)
+        c["changes"] = report.edition_changes(current[c["code"]], baseline.get(c["code"]), None)
+    return Site(contexts, index, warnings, [r for rows in baseline.values() for r in rows])
 
 
 def _read_json(path: Path):
@@ -258,20 +257,30 @@ def _read_json(path: Path):
         return None
 
 
-def comparison_baseline(settings: Settings, current_rows: list[dict]) -> list[dict] | None:
-    """The indicator values this edition is compared with: those of the published edition when
-    they differ from this one's; when they are the same (a refresh with nothing new), the
-    published edition's own comparison, so that its pages stay as they are. None at a first
-    edition."""
+def comparison_baseline(settings: Settings, current: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """For each territory, the indicator values its page is compared with: those of the published
+    edition when they differ from this edition's; when they are the same (a refresh with nothing
+    new for it), the published edition's own comparison, so that its page stays as it is. A
+    territory absent from both (first edition) has none."""
     recover_site(settings)
     out = Path(settings.output)
-    published = _read_json(out / f"{OPEN_DATA}.json")
-    if published is None:
-        return None
-    if published == json.loads(json.dumps(current_rows, ensure_ascii=False)):
-        kept = _read_json(out / COMPARISON)
-        return kept["rows"] if kept else None
-    return published
+
+    def by_territory(rows) -> dict[str, list[dict]]:
+        grouped: dict[str, list[dict]] = {}
+        for r in rows or []:
+            grouped.setdefault(r["territory_code"], []).append(r)
+        return grouped
+    published = by_territory(_read_json(out / f"{OPEN_DATA}.json"))
+    kept = by_territory((_read_json(out / COMPARISON) or {}).get("rows"))
+    baseline = {}
+    for code, rows in current.items():
+        if code not in published:
+            continue
+        same = published[code] == json.loads(json.dumps(rows, ensure_ascii=False))
+        chosen = kept.get(code) if same else published[code]
+        if chosen:
+            baseline[code] = chosen
+    return baseline
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,8 +468,9 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
                                    **site.index)
     (staging / "index.html").write_text(html_text, encoding="utf-8")
+    write_site_pages(site, staging)
     write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / OPEN_DATA)
-    if site.baseline is not None:
+    if site.baseline:
         (staging / COMPARISON).write_text(json.dumps({"rows": site.baseline}, ensure_ascii=False, indent=1),
                                           encoding="utf-8")
     manifest = {"territory_set": settings.territory_set, "profile": settings.profile,
@@ -489,9 +499,23 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
 
 
+SITE_PAGES = ["index.html", "comparaison.html", "comparaison.svg", "glossaire.html"]
+
+
+def write_site_pages(site: Site, folder: Path) -> None:
+    """The pages about all territories: side by side (table and small multiples) and the glossary."""
+    comparison = report.comparison_page(site.contexts)
+    (folder / "comparaison.svg").write_bytes(charts.small_multiples(comparison["panels"], comparison["codes"]))
+    (folder / "comparaison.html").write_text(render.render_html("comparison.html.j2", comparison=comparison,
+                                                                **site.index), encoding="utf-8")
+    (folder / "glossaire.html").write_text(render.render_html("glossary.html.j2",
+                                                              glossary=report.glossary(site.contexts[0]),
+                                                              **site.index), encoding="utf-8")
+
+
 def check_site(folder: Path, site: Site) -> None:
     """Refuse to publish an incomplete site: every page, PDF and image it links must exist."""
-    missing = [str(p) for p in [folder / "index.html"] if not p.is_file()]
+    missing = [p for p in SITE_PAGES if not (folder / p).is_file()]
     for c in site.contexts:
         for f in portrait_files(c):
             p = folder / c["slug"] / f

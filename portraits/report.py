@@ -407,6 +407,49 @@ def coverage_table(contexts: list[dict]) -> dict | None:
             "region": [region[i] for i in shown]}
 
 
+def comparison_page(contexts: list[dict]) -> dict:
+    """All territories of the set side by side on the key figures (site page comparaison.html):
+    a table (values coloured like the tiles, the region last) and one small chart per figure."""
+    first = contexts[0]
+    ids = [k for k in first["key_figures"] if any(c["figures"][k]["value"] is not None for c in contexts)]
+    rows = [{"code": c["code"], "name": c["name"], "slug": c["slug"],
+             "cells": [{"text": c["figures"][i]["text"], "comparison": c["figures"][i]["comparison"],
+                        "rank_text": c["figures"][i]["rank_text"]} for i in ids]} for c in contexts]
+    cat = catalogue()
+    # A total (additive) is not compared with the regional total: no regional line on its panel.
+    panels = [{"title": first["figures"][i]["label"], "unit": first["figures"][i]["unit"],
+               "values": [c["figures"][i]["value"] for c in contexts],
+               "region": None if cat[i].additive else first["figures"][i]["region"]}
+              for i in ids]
+    return {"columns": [{"id": i, "label": first["figures"][i]["label"],
+                         "source": first["figures"][i]["source"]} for i in ids],
+            "rows": rows, "region": [first["figures"][i]["region_text"] for i in ids], "panels": panels,
+            "codes": [c["code"] for c in contexts],
+            "sources": sorted({first["figures"][i]["source"] for i in ids if first["figures"][i]["source"]})}
+
+
+POLARITY_TEXT = {"higher_is_better": "une valeur plus élevée que celle de la région est favorable",
+                 "higher_is_worse": "une valeur plus élevée que celle de la région est défavorable",
+                 "neutral": "ni favorable ni défavorable en soi : à lire avec le contexte"}
+UNIT_TEXT = {"count": "nombre", "percent": "pourcentage", "percent_change": "évolution en %", "per100": "pour 100 habitants",
+             "per1000": "pour 1 000 habitants", "per10k": "pour 10 000 habitants", "rate": "taux (%)",
+             "index": "indice", "km": "kilomètres"}
+
+
+def glossary(ctx: dict) -> list[dict]:
+    """"Comment lire les indicateurs": every indicator of the catalogue with its definition, unit,
+    how to read a gap to the region, and its source (site page glossaire.html)."""
+    cat = catalogue()
+    out = []
+    for key, f in ctx["figures"].items():
+        ind = cat[key]
+        out.append({"id": key, "label": f["label"], "definition": f["definition"], "unit": UNIT_TEXT[ind.unit],
+                    "reading": ("un total : le territoire en représente une part de la région"
+                                if ind.additive else POLARITY_TEXT[ind.polarity]),
+                    "source": f["source"] or "donnée non fournie pour cette édition"})
+    return sorted(out, key=lambda g: g["label"].lower())
+
+
 def _text(x) -> str | None:
     """A directory field as text, or None when empty or missing."""
     if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):

@@ -253,3 +253,28 @@ def test_pdf_is_tagged_with_title_language_and_embedded_fonts(demo_build):
                     fonts[str(d.get_object()["/BaseFont"])] = any(k in desc.get_object()
                                                                   for k in ("/FontFile", "/FontFile2", "/FontFile3"))
     assert fonts and all(fonts.values()), fonts
+    # The table of contents gives each section's page (CSS target-counter), in order.
+    toc = pdf_text(pdf).split("Sommaire", 1)[1].split("Chiffres clés", 2)
+    pages = [int(n) for n in re.findall(r"\.{3,}\s*(\d+)", toc[0] + "Chiffres clés" + toc[1])[:11]]
+    assert len(pages) == 11 and pages == sorted(pages) and pages[0] >= 2, pages
+
+
+def test_territories_side_by_side_and_glossary(demo_build):
+    """comparaison.html: every territory's key figures as published in its own open-data file;
+    glossaire.html: every indicator of the catalogue, with its definition."""
+    from portraits.indicators import catalogue
+    settings, _ = demo_build
+    site = Path(settings.output)
+    page = html.unescape((site / "comparaison.html").read_text(encoding="utf-8"))
+    assert (site / "comparaison.svg").stat().st_size > 10_000 and 'src="comparaison.svg"' in page
+    rows = re.findall(r'<tr><th scope="row"><a href="([^"]+)/index.html">(.*?)</tr>', page, flags=re.S)
+    assert len(rows) == 17
+    for slug, row in rows:
+        published = json.loads((site / slug / f"donnees-{slug}.json").read_text(encoding="utf-8"))
+        value = {r["indicator"]: r for r in published}["unemployment_rate_census"]["value"]
+        assert fmt.percent(value, 1) in row, slug
+    glossary = html.unescape((site / "glossaire.html").read_text(encoding="utf-8"))
+    for key, ind in catalogue().items():
+        assert f'<dt id="{key}">' in glossary and ind.text("definition") in glossary, key
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="comparaison.html"' in index and 'href="glossaire.html"' in index
