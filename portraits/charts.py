@@ -195,3 +195,38 @@ def small_multiples(panels: list[dict], codes: list[str], columns: int = 2) -> b
         ax.set_axis_off()
     fig.tight_layout(h_pad=1.2)
     return _svg(fig)
+
+
+# Sequential classes of commune maps (ColorBrewer "Oranges", 5 classes; grey: no value).
+CLASS_COLOURS = ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"]
+NO_VALUE = "#cccccc"
+
+
+def choropleth(region_communes, territory_communes, territory_outline, legend: list[str],
+               labels=None, title: str = "") -> bytes:
+    """The territory's communes coloured by class (column ``cls``: 0 … len(legend)-1, or None),
+    over the faded rest of the region, with the legend of the classes."""
+    from matplotlib.patches import Patch
+    fig = Figure(figsize=(6.0, 5.6))
+    ax = fig.subplots()
+    ax.set_axis_off()
+    xmin, ymin, xmax, ymax = territory_outline.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.08
+    region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
+        ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
+    colours = [CLASS_COLOURS[int(c)] if c is not None and c == c else NO_VALUE for c in territory_communes.cls]
+    territory_communes.plot(ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.4)
+    territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
+    for x, y, text in (labels or []):
+        ax.annotate(text, (x, y), fontsize=7.5, color="#222222", ha="center", va="bottom",
+                    xytext=(0, 3), textcoords="offset points", zorder=4)
+    handles = [Patch(facecolor=CLASS_COLOURS[i], edgecolor="#999999", linewidth=0.4, label=t)
+               for i, t in enumerate(legend)]
+    if any(colour == NO_VALUE for colour in colours):
+        handles.append(Patch(facecolor=NO_VALUE, edgecolor="#999999", linewidth=0.4, label="non disponible"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7, frameon=False,
+              title=title or None, title_fontsize=7.5)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    return _png(fig, dpi=200)

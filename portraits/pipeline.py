@@ -343,6 +343,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 
 def portrait_files(ctx: dict) -> list[str]:
     charts_ = {"ages.svg": bool(ctx["population"].get("ages")),
+               "chomage-communes.png": bool(ctx["population"].get("communes")),
                "secteurs.svg": bool(ctx["economy"].get("sectors")),
                "demandeurs.svg": ctx["employment"].get("available"),
                "etablissements.svg": ctx["training"].get("available"),
@@ -416,6 +417,10 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
         (folder / "navettes.svg").write_bytes(charts.grouped_bars(
             [r["name"] for r in mob["work_out"]], {ctx["name"]: [r["flow"] for r in mob["work_out"]]}, unit="count"))
     pop = ctx["population"]
+    if pop.get("communes"):
+        (folder / "chomage-communes.png").write_bytes(render.commune_map(
+            map_data(settings), ctx["code"], {r["code"]: r["class"] for r in pop["communes"]["rows"]},
+            pop["communes"]["legend"], towns, "Taux de chômage des 15-64 ans (recensement)"))
     if pop.get("ages"):
         (folder / "ages.svg").write_bytes(charts.grouped_bars(
             [r["label"] for r in pop["ages"]],

@@ -75,6 +75,20 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list
                             crs="EPSG:4326").to_crs(LAMBERT93)
         if categories:
             pts = gpd.GeoDataFrame({"category": [p[2] for p in points_lonlat]}, geometry=pts.values, crs=LAMBERT93)
+    return charts.territory_map(md.communes, tc, outline, pts, _town_labels(tc, outline, towns), categories=categories)
+
+
+def commune_map(md: MapData, code: str, classes: dict[str, int | None], legend: list[str], towns: list[str],
+                title: str = "") -> bytes:
+    """The territory's communes coloured by the class of an indicator (``classes``: commune → class)."""
+    members = set(md.membership[md.membership.territory_code == code].commune_code)
+    tc = md.communes[md.communes.code.isin(members)].copy()
+    tc["cls"] = [classes.get(c) for c in tc.code]
+    outline = md.territories[md.territories.territory_code == code]
+    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, outline, towns), title)
+
+
+def _town_labels(tc, outline, towns: list[str]) -> list[tuple[float, float, str]]:
     labels = []
     xmin, ymin, xmax, ymax = outline.total_bounds
     min_gap = 0.12 * max(xmax - xmin, ymax - ymin)   # no label too close to a bigger town's label
@@ -84,7 +98,7 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list
             p = row.geometry.iloc[0].representative_point()
             if all(abs(p.x - x) > min_gap or abs(p.y - y) > min_gap / 3 for x, y, _ in labels):
                 labels.append((p.x, p.y, name))
-    return charts.territory_map(md.communes, tc, outline, pts, labels, categories=categories)
+    return labels
 
 
 def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: int = 640) -> Markup:

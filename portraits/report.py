@@ -178,7 +178,37 @@ def _population(code, tables, prov) -> dict:
         return miss
     ct = tables["census_tables"]
     return {"available": True, "ages": _present(_breakdown(ct, code, "age", AGE_BANDS)),
-            "csp": _present(_breakdown(ct, code, "csp", CSP)), "source": source_line(prov["census"])}
+            "csp": _present(_breakdown(ct, code, "csp", CSP)), "source": source_line(prov["census"]),
+            "communes": commune_classes(tables.get("commune_unemployment"), code, "unemployment_rate")}
+
+
+def class_bounds(values: pd.Series, classes: int = 5) -> list[float]:
+    """Class limits: quantiles of the values over the whole region (the same legend on every
+    portrait), rounded to one decimal, duplicates removed."""
+    v = values.dropna()
+    if v.empty:
+        return []
+    q = sorted({round(float(v.quantile(i / classes)), 1) for i in range(classes + 1)})
+    return q if len(q) > 1 else [q[0], q[0] + 0.1]
+
+
+def commune_classes(table: pd.DataFrame | None, code: str, column: str) -> dict | None:
+    """Values of one indicator for the communes of a territory, each in a class of the regional
+    quantiles: the commune map and its table."""
+    if table is None or table[column].notna().sum() == 0:
+        return None
+    regional = table.drop_duplicates("code")[column]
+    bounds = class_bounds(regional)
+    def cls(x):
+        if x is None or pd.isna(x):
+            return None
+        return min(sum(x > b for b in bounds[1:-1]), len(bounds) - 2)
+    mine = table[table.territory_code == code]
+    legend = [f"{fmt.number(lo, 1)} à {fmt.number(hi, 1)} %" for lo, hi in zip(bounds[:-1], bounds[1:])]
+    rows = [{"code": r.code, "name": r.name, "value": _clean(getattr(r, column)), "class": cls(getattr(r, column)),
+             "text": fmt.percent(getattr(r, column), 1) if pd.notna(getattr(r, column)) else "non disponible"}
+            for r in mine.itertuples()]
+    return {"legend": legend, "rows": rows}
 
 
 def _present(rows: list[dict]) -> list[dict]:

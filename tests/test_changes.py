@@ -47,3 +47,23 @@ def test_same_values_say_nothing_changed():
     rows = [row("jobseekers", 1000.0, "count")]
     c = edition_changes(rows, rows, None)
     assert not c["first"] and not c["any"] and c["moved"] == [] and c["vintages"] == []
+
+
+# ----- Commune maps: classes from the regional quantiles ----------------------------------------
+
+def test_commune_classes_use_regional_quantiles():
+    import pandas as pd
+    from portraits.report import commune_classes
+    table = pd.DataFrame({
+        "territory_code": ["A", "A", "A", "B", "B", "B"],
+        "code": ["00001", "00002", "00003", "00004", "00005", "00006"],
+        "name": ["Un", "Deux", "Trois", "Quatre", "Cinq", "Six"],
+        "rate": [2.0, 4.0, None, 6.0, 8.0, 10.0],      # a commune without value (secret): no class
+    })
+    c = commune_classes(table, "A", "rate")
+    # Quintiles of the five regional values 2, 4, 6, 8, 10: limits 2, 3.6, 5.2, 6.8, 8.4, 10.
+    assert c["legend"] == ["2,0 à 3,6 %", "3,6 à 5,2 %", "5,2 à 6,8 %", "6,8 à 8,4 %", "8,4 à 10,0 %"]
+    assert [(r["name"], r["class"], r["text"]) for r in c["rows"]] == [
+        ("Un", 0, "2,0\u00a0%"), ("Deux", 1, "4,0\u00a0%"), ("Trois", None, "non disponible")]
+    assert commune_classes(table, "B", "rate")["rows"][-1]["class"] == 4
+    assert commune_classes(table.assign(rate=None), "A", "rate") is None

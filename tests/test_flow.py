@@ -259,6 +259,21 @@ def test_pdf_is_tagged_with_title_language_and_embedded_fonts(demo_build):
     assert len(pages) == 11 and pages == sorted(pages) and pages[0] >= 2, pages
 
 
+def test_commune_map_of_unemployment(demo_build):
+    """Each portrait maps the census unemployment rate of its communes, with every commune in the
+    map's data table."""
+    settings, _ = demo_build
+    site = Path(settings.output)
+    m = pd.read_csv(ROOT / "data/territories/spro17.csv", dtype=str)
+    for code, communes in m.groupby("territory_code").commune_code:
+        folder = next(site.glob(f"{code.lower()}-*"))
+        assert (folder / "chomage-communes.png").stat().st_size > 10_000
+        page = html.unescape((folder / "index.html").read_text(encoding="utf-8"))
+        table = page[page.index("Données de la carte"):]
+        table = table[:table.index("</details>")]
+        assert table.count('<tr><th scope="row">') == len(communes), code
+
+
 def test_territories_side_by_side_and_glossary(demo_build):
     """comparaison.html: every territory's key figures as published in its own open-data file;
     glossaire.html: every indicator of the catalogue, with its definition."""

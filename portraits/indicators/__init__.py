@@ -120,6 +120,7 @@ TABLES = {
     "ij_unplaced": ("trajectories_unplaced.sql", {"inserjeunes", "establishments"}),
     "establishment_points": ("establishment_points.sql", {"establishments"}),
     "census_tables": ("census_tables.sql", {"census"}),
+    "commune_unemployment": ("commune_unemployment.sql", {"census"}),
     "urssaf_sectors": ("urssaf_sectors.sql", {"urssaf"}),
     "bmo_metiers": ("bmo_metiers.sql", {"bmo", "bmo_bassins"}),
     "bassin_shares": ("bassin_shares.sql", {"bmo", "bmo_bassins"}),
