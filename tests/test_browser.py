@@ -319,8 +319,10 @@ def test_axe_finds_no_serious_violation(browser, base_url, path):
     try:
         pg = context.new_page()
         pg.goto(base_url + path)
-        for summary in pg.locator("details:not([open]) > summary").all():   # check the hidden tables too
-            summary.click()
+        # Check the hidden tables too: open every <details> (the closed ones, re-queried after each click).
+        closed = pg.locator("details:not([open]) > summary")
+        for _ in range(closed.count()):
+            closed.first.click()
         results = Axe().run(pg)
     finally:
         context.close()
