@@ -140,16 +140,7 @@ def territory_map(region_communes, territory_communes, territory_outline, points
     (establishments) and labels of the main towns. Inputs are GeoDataFrames in a metric CRS.
     With ``categories`` ({code: (label, colour)}), ``points`` has a ``category`` column: each
     category is drawn in its colour (with a distinct marker) and named in a legend."""
-    fig = Figure(figsize=(6.0, 5.2))
-    ax = fig.subplots()
-    ax.set_axis_off()
-    xmin, ymin, xmax, ymax = territory_outline.total_bounds
-    pad = max(xmax - xmin, ymax - ymin) * 0.08
-    # Only the communes in view are drawn as background (not the whole region): most of a map's cost.
-    region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
-        ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
-    territory_communes.plot(ax=ax, color=PALE, edgecolor="#ffffff", linewidth=0.5)
-    territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
+    fig, ax = _map_base(region_communes, territory_communes, territory_outline, PALE, 0.5, (6.0, 5.2))
     if points is not None and len(points) and categories:
         markers = "osD^vPX"
         for i, (code, (label, colour)) in enumerate(categories.items()):
@@ -161,9 +152,32 @@ def territory_map(region_communes, territory_communes, territory_outline, points
                   handletextpad=0.3, columnspacing=1.0)
     elif points is not None and len(points):
         points.plot(ax=ax, color=ACCENT, markersize=9, edgecolor="white", linewidth=0.4, zorder=3)
+    return _map_finish(fig, ax, territory_outline, labels)
+
+
+def _map_base(region_communes, territory_communes, territory_outline, colour, linewidth, size):
+    """A map's figure: the region's communes in view, faded, the territory's communes in
+    ``colour`` (one colour, or one per commune) and its outline."""
+    fig = Figure(figsize=size)
+    ax = fig.subplots()
+    ax.set_axis_off()
+    xmin, ymin, xmax, ymax = territory_outline.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.08
+    # Only the communes in view are drawn as background (not the whole region): most of a map's cost.
+    region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
+        ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
+    territory_communes.plot(ax=ax, color=colour, edgecolor="#ffffff", linewidth=linewidth)
+    territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
+    return fig, ax
+
+
+def _map_finish(fig, ax, territory_outline, labels) -> bytes:
+    """Town labels, the view framed on the territory, and the PNG (200 dpi)."""
     for x, y, text in (labels or []):
         ax.annotate(text, (x, y), fontsize=7.5, color="#222222", ha="center", va="bottom",
                     xytext=(0, 3), textcoords="offset points", zorder=4)
+    xmin, ymin, xmax, ymax = territory_outline.total_bounds
+    pad = max(xmax - xmin, ymax - ymin) * 0.08
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_aspect("equal")
@@ -207,26 +221,12 @@ def choropleth(region_communes, territory_communes, territory_outline, legend: l
     """The territory's communes coloured by class (column ``cls``: 0 … len(legend)-1, or None),
     over the faded rest of the region, with the legend of the classes."""
     from matplotlib.patches import Patch
-    fig = Figure(figsize=(6.0, 5.6))
-    ax = fig.subplots()
-    ax.set_axis_off()
-    xmin, ymin, xmax, ymax = territory_outline.total_bounds
-    pad = max(xmax - xmin, ymax - ymin) * 0.08
-    region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
-        ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
     colours = [CLASS_COLOURS[int(c)] if c is not None and c == c else NO_VALUE for c in territory_communes.cls]
-    territory_communes.plot(ax=ax, color=colours, edgecolor="#ffffff", linewidth=0.4)
-    territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
-    for x, y, text in (labels or []):
-        ax.annotate(text, (x, y), fontsize=7.5, color="#222222", ha="center", va="bottom",
-                    xytext=(0, 3), textcoords="offset points", zorder=4)
+    fig, ax = _map_base(region_communes, territory_communes, territory_outline, colours, 0.4, (6.0, 5.6))
     handles = [Patch(facecolor=CLASS_COLOURS[i], edgecolor="#999999", linewidth=0.4, label=t)
                for i, t in enumerate(legend)]
     if any(colour == NO_VALUE for colour in colours):
         handles.append(Patch(facecolor=NO_VALUE, edgecolor="#999999", linewidth=0.4, label="non disponible"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7, frameon=False,
               title=title or None, title_fontsize=7.5)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
-    ax.set_aspect("equal")
-    return _png(fig, dpi=200)
+    return _map_finish(fig, ax, territory_outline, labels)
