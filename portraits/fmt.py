@@ -27,6 +27,11 @@ def number(x, decimals: int = 0) -> str:
     return ("−" if x < 0 else "") + s
 
 
+def setting(x) -> str:
+    """A setting as written in a sentence: ``15.0`` → ``15``, ``12.5`` → ``12,5``."""
+    return number(x, 0 if float(x).is_integer() else 1)
+
+
 def percent(x, decimals: int = 1) -> str:
     return "–" if _missing(x) else f"{number(x, decimals)}{NBSP}%"
 

@@ -410,7 +410,7 @@ def _access(code, tables, figs, prov, params) -> dict:
         sources_.append(source_line(prov["establishments"])[:-1] + " (CIO).")
     return {"available": True, "networks": networks, "rows": rows, "farthest": farthest,
             "directory_missing": "service_public" not in prov,
-            "reach_km_text": fmt.number(reach_km, 0 if float(reach_km).is_integer() else 1),
+            "reach_km_text": fmt.setting(reach_km),
             "points": [[round(float(r.lon), 5), round(float(r.lat), 5), r.network]
                        for r in mine.itertuples() if _text(r.lon) is not None and _text(r.lat) is not None],
             "source": " ".join(sources_)}

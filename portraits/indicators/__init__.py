@@ -40,8 +40,7 @@ class Indicator:
     def text(self, field: str, params: dict | None = None) -> str:
         """``label`` or ``definition`` with the settings it names filled in ("{reach_km} km")."""
         from .. import fmt
-        values = {k: fmt.number(v, 0 if float(v).is_integer() else 1)
-                  for k, v in {**DEFAULT_PARAMS, **(params or {})}.items()}
+        values = {k: fmt.setting(v) for k, v in {**DEFAULT_PARAMS, **(params or {})}.items()}
         return getattr(self, field).format(**values)
 
 
