@@ -38,7 +38,7 @@ $(UV):
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	# Compiled bytecode: without it every process (and Prefect's server) recompiles what it imports.
-	UV_PROJECT_ENVIRONMENT=$(VENV) UV_COMPILE_BYTECODE=1 $(UV) sync --frozen --extra dev --python $(PYTHON) --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_COMPILE_BYTECODE=1 $(UV) sync --frozen --extra dev --extra dask --python $(PYTHON) --quiet
 	touch $(STAMP)
 
 # Regenerate the bundled demo inputs (deterministic: a test checks they are up to date).

@@ -217,7 +217,9 @@ def instrument(timer: StageTimer, limit: int | None) -> Patches:
 
     p = Patches()
     stages = {
+        # The flows call commune_reference and ingest_dataset (one task each), run_direct calls ingest.
         pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate", "ingest": "ingest",
+                   "commune_reference": "ingest", "ingest_dataset": "ingest",
                    "build_warehouse": "warehouse", "compute_site": "indicators", "prepare_staging": "staging",
                    "map_data": "maps", "publish": "publish"},
         charts: {"grouped_bars": "charts", "index_series": "charts", "stacked_bars": "charts",

@@ -1,14 +1,20 @@
-"""The ``refresh`` flow: ingest → warehouse → render each territory as its own task → publish.
+"""The ``refresh`` flow: (download) → ``warehouse`` (ingest subflows per source family, then the
+DuckDB warehouse) → ``render`` (one task per territory) → publish → run report.
 
-Flows and tasks only wire the plain functions of ``portraits.pipeline``; no pandas or SQL here.
-Our own caching (input fingerprints, per-territory render keys) decides what is redone, so
-Prefect's task caching is off.
+Flows and tasks only wire the plain functions of ``portraits.pipeline`` and ``sources``; no pandas
+or SQL here. Our own caching (input fingerprints, per-territory render keys) decides what is
+redone, so Prefect's task caching is off.
+
+``portraits build`` calls ``refresh`` directly; ``portraits serve`` serves it as a deployment with
+the schedules of ``portraits.toml`` (``portraits/deployment.py``).
 """
 from __future__ import annotations
 
+import os
 import time
+from typing import Literal
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -16,46 +22,56 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from portraits import pipeline
 from portraits.pipeline import Inputs, RenderOutcome, Settings, Site
 
+from .render import render
+from .warehouse import warehouse
+
 TASK = dict(cache_policy=NONE, persist_result=False)
+TASK_RUNNERS = ("threads", "dask")
 
 
-@task(name="locate-inputs", **TASK)
-def locate_inputs(settings: Settings) -> Inputs:
-    return pipeline.locate_inputs(settings)
+def task_runner_for(name: str = "threads", address: str | None = None, workers: int | None = None):
+    """The task runner of the per-territory rendering: ``threads`` (the default: ``workers``
+    threads, default one, each handing its portrait's drawing and writing to a worker process of
+    ``pipeline.render_pool``), or ``dask``: a Dask cluster, the one at ``address``
+    (``tcp://host:8786``) or else a local cluster of ``workers`` processes (default: one per core)."""
+    if name == "threads":
+        if address:
+            raise ValueError("--dask-address ne s'emploie qu'avec --task-runner dask")
+        return ThreadPoolTaskRunner(max_workers=workers or 1)
+    if name != "dask":
+        raise ValueError(f"exécuteur de tâches inconnu : {name!r} (connus : {', '.join(TASK_RUNNERS)})")
+    try:
+        from prefect_dask import DaskTaskRunner
+    except ImportError as exc:
+        raise RuntimeError("--task-runner dask demande prefect-dask : installer l'extra « dask » "
+                           "(uv sync --extra dask, ou pip install 'portraits[dask]')") from exc
+    if address:
+        return DaskTaskRunner(address=address)
+    # Processes, one thread each: matplotlib and WeasyPrint hold the GIL. No dashboard (no bokeh).
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                          cluster_kwargs={"n_workers": workers or os.cpu_count() or 1, "threads_per_worker": 1,
+                                          "processes": True, "dashboard_address": None})
 
 
-@task(name="warehouse-is-current", **TASK)
-def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
-    return pipeline.warehouse_is_current(settings, inputs)
-
-
-@task(name="ingest", **TASK)
-def ingest(settings: Settings, inputs: Inputs):
-    return pipeline.ingest(settings, inputs)
-
-
-@task(name="build-warehouse", **TASK)
-def build_warehouse(settings: Settings, datasets, inputs: Inputs):
-    return pipeline.build_warehouse(settings, datasets, inputs)
-
-
-@task(name="compute-indicators", **TASK)
-def compute_site(settings: Settings) -> Site:
-    return pipeline.compute_site(settings)
-
-
-@task(name="prepare-staging", **TASK)
-def prepare_staging(settings: Settings):
-    return pipeline.prepare_staging(settings)
-
-
-@task(name="render-territory", task_run_name="render-{ctx[code]}", **TASK)
-def render_territory(settings: Settings, ctx: dict, staging) -> RenderOutcome:
-    return pipeline.render_territory(settings, ctx, staging)
+@task(name="fetch-sources", **TASK)
+def fetch_sources(settings: Settings) -> list[dict]:
+    """Download the official files into the inputs folder (profile official): an unchanged file
+    (HTTP 304) is kept; a failed download keeps the previous file and is reported."""
+    if settings.is_demo:
+        raise ValueError("le téléchargement (fetch) ne concerne que le profil official ou un dossier --raw-dir")
+    from sources.download import fetch_all
+    results = fetch_all(settings.inputs_dir)
+    logger = get_run_logger()
+    for r in results:
+        if r["error"]:
+            logger.warning("%s : %s", r["id"], r["error"])
+    return results
 
 
 @task(name="publish", **TASK)
 def publish(settings: Settings, staging, site: Site, outcomes: list[RenderOutcome]) -> dict:
+    """Swap the staging folder in place of the site when every territory succeeded (the previous
+    edition is kept); otherwise fail naming the territories, the site untouched."""
     return pipeline.publish(settings, staging, site, outcomes)
 
 
@@ -70,50 +86,27 @@ def run_report(settings: Settings, inputs: Inputs, site: Site, outcomes: list[Re
     return report
 
 
-def _outcome(future, ctx: dict) -> RenderOutcome:
-    """One territory failing does not stop the others: its error is kept, and publish refuses
-    to publish an incomplete site, naming it."""
-    try:
-        return future.result()
-    except Exception as exc:  # any failure of one territory's rendering is isolated
-        return RenderOutcome(ctx["code"], ctx["name"], rendered=False, seconds=0.0,
-                             error=f"{type(exc).__name__}: {exc}")
+@flow(name="refresh", persist_result=False, log_prints=False)
+def refresh(settings: Settings = Settings(), fetch: bool = False,
+            task_runner: Literal["threads", "dask"] = "threads", dask_address: str | None = None) -> dict:
+    """Rebuild the portraits of a territory set and publish them when everything succeeded.
 
-
-@flow(name="refresh", task_runner=ThreadPoolTaskRunner(max_workers=1), log_prints=False)
-def refresh(settings: Settings = Settings()) -> dict:
-    """Rebuild the portraits of a territory set and publish them when everything succeeded."""
-    clock = _Clock()
-    inputs = locate_inputs(settings)
-    rebuilt_warehouse = False
-    if not warehouse_is_current(settings, inputs):
-        clock.lap("locate")
-        datasets = ingest(settings, inputs)
-        clock.lap("ingest")
-        build_warehouse(settings, datasets, inputs)
-        rebuilt_warehouse = True
-    clock.lap("warehouse")
-    site = compute_site(settings)
-    clock.lap("indicators")
-    staging = prepare_staging(settings)
-    futures = [render_territory.submit(settings, ctx, staging) for ctx in site.contexts]
-    outcomes = [_outcome(f, ctx) for f, ctx in zip(futures, site.contexts)]
-    clock.lap("render")
-    summary = publish(settings, staging, site, outcomes)
-    clock.lap("publish")
-    summary.update(warehouse_rebuilt=rebuilt_warehouse, missing=inputs.missing, warnings=site.warnings)
-    run_report(settings, inputs, site, outcomes, summary, clock.laps)
+    settings: territory set, profile (demo | official), inputs folder, site folder, region,
+        reach distance (the options of ``portraits build``).
+    fetch: first download the official files (profile official; unchanged ones are not
+        downloaded again).
+    task_runner: ``threads`` (default) or ``dask`` for the per-territory rendering;
+        dask_address: an existing Dask scheduler (default: a local cluster).
+    """
+    # A bad choice fails before any work. Threads: as many as render processes (settings.processes()).
+    runner = task_runner_for(task_runner, dask_address, settings.processes() if task_runner == "threads" else None)
+    downloads = fetch_sources(settings) if fetch else []
+    built = warehouse(settings)
+    rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads")
+    t0 = time.perf_counter()
+    summary = publish(settings, rendered.staging, rendered.site, rendered.outcomes)
+    timings = {**built.timings, **rendered.timings, "publish": time.perf_counter() - t0}
+    summary.update(warehouse_rebuilt=built.rebuilt, missing=built.inputs.missing, warnings=rendered.site.warnings,
+                   downloads=downloads)
+    run_report(settings, built.inputs, rendered.site, rendered.outcomes, summary, timings)
     return summary
-
-
-class _Clock:
-    """Wall time of each stage of the flow, for the run report."""
-
-    def __init__(self):
-        self.laps: dict[str, float] = {}
-        self._t = time.perf_counter()
-
-    def lap(self, name: str) -> None:
-        now = time.perf_counter()
-        self.laps[name] = self.laps.get(name, 0.0) + now - self._t
-        self._t = now

@@ -70,6 +70,24 @@ def index_series(months, territory, region, territory_name: str, region_name: st
     return _svg(fig)
 
 
+def yearly_index_series(years: list[int], territory: list[float], region: list[float], territory_name: str,
+                        region_name: str) -> bytes:
+    """Two yearly series as index 100 at the first year (territory vs region), one mark per year."""
+    fig = Figure(figsize=(6.4, 2.6))
+    ax = fig.subplots()
+    t0, r0 = territory[0], region[0]
+    ax.plot(years, [100 * v / t0 for v in territory], color=TERRITORY, lw=2, marker="o", ms=4, label=territory_name)
+    ax.plot(years, [100 * v / r0 for v in region], color=REGION, lw=1.5, ls="--", marker="s", ms=3.5, label=region_name)
+    ax.axhline(100, color="#cccccc", lw=0.8, zorder=0)
+    ax.set_xticks(years)
+    ax.set_xticklabels([str(y) for y in years])
+    _fr_axis(ax, decimals=1)
+    ax.set_ylabel(f"indice 100 = {years[0]}")
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8)
+    ax.grid(axis="y", color="#eeeeee")
+    return _svg(fig)
+
+
 def stacked_bars(categories: list[str], stacks: dict[str, list[float]]) -> bytes:
     """Horizontal bars, one per category, stacked by the keys of ``stacks`` (e.g. status)."""
     fig = Figure(figsize=(6.4, 0.5 + 0.45 * len(categories)))
@@ -213,20 +231,54 @@ def small_multiples(panels: list[dict], codes: list[str], columns: int = 2) -> b
 
 # Sequential classes of commune maps (ColorBrewer "Oranges", 5 classes; grey: no value).
 CLASS_COLOURS = ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"]
+# Other sequential palettes (ColorBrewer "Blues" and "Greens", 5 classes), so that maps of other
+# indicators do not read as "darker = worse" like the unemployment map.
+BLUE_CLASSES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
+GREEN_CLASSES = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
 NO_VALUE = "#cccccc"
 
 
 def choropleth(region_communes, territory_communes, territory_outline, legend: list[str],
-               labels=None, title: str = "") -> bytes:
+               labels=None, title: str = "", palette: list[str] | None = None,
+               size: tuple[float, float] = (6.0, 5.6)) -> bytes:
     """The territory's communes coloured by class (column ``cls``: 0 … len(legend)-1, or None),
-    over the faded rest of the region, with the legend of the classes."""
+    over the faded rest of the region, with the legend of the classes (``palette``: one colour
+    per class, default :data:`CLASS_COLOURS`; ``size``: inches, the smaller the larger the
+    legend reads once the map is scaled to the page)."""
     from matplotlib.patches import Patch
-    colours = [CLASS_COLOURS[int(c)] if c is not None and c == c else NO_VALUE for c in territory_communes.cls]
-    fig, ax = _map_base(region_communes, territory_communes, territory_outline, colours, 0.4, (6.0, 5.6))
-    handles = [Patch(facecolor=CLASS_COLOURS[i], edgecolor="#999999", linewidth=0.4, label=t)
+    palette = palette or CLASS_COLOURS
+    colours = [palette[int(c)] if c is not None and c == c else NO_VALUE for c in territory_communes.cls]
+    fig, ax = _map_base(region_communes, territory_communes, territory_outline, colours, 0.4, size)
+    handles = [Patch(facecolor=palette[i], edgecolor="#999999", linewidth=0.4, label=t)
                for i, t in enumerate(legend)]
     if any(colour == NO_VALUE for colour in colours):
         handles.append(Patch(facecolor=NO_VALUE, edgecolor="#999999", linewidth=0.4, label="non disponible"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=7, frameon=False,
               title=title or None, title_fontsize=7.5)
     return _map_finish(fig, ax, territory_outline, labels)
+
+
+def flow_map(territories, focus_code: str, flows: list[dict], labels=None) -> bytes:
+    """The territories of the set (outlines, the portrait's one shaded) with the main flows that
+    touch it as curved arrows between territory centres, their width proportional to the flow.
+    ``territories``: GeoDataFrame (metric CRS) with ``territory_code``; ``flows``: dicts with
+    ``origin``, ``destination`` (territory codes), ``flow`` and ``outbound`` (leaving the focus)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch
+    focus = territories[territories.territory_code == focus_code]
+    fig, ax = _map_base(territories, focus, territories, PALE, 0.8, (6.0, 5.6))
+    centre = {c: (p.x, p.y) for c, p in zip(territories.territory_code, territories.representative_point())}
+    top = max((f["flow"] for f in flows), default=1) or 1
+    for f in sorted(flows, key=lambda f: -f["flow"]):
+        width = 0.8 + 7.2 * f["flow"] / top
+        colour = ACCENT if f["outbound"] else TERRITORY
+        ax.add_patch(FancyArrowPatch(centre[f["origin"]], centre[f["destination"]], connectionstyle="arc3,rad=0.18",
+                                     arrowstyle="-|>", mutation_scale=8 + width * 1.5, linewidth=width,
+                                     color=colour, alpha=0.8, zorder=3, shrinkA=6, shrinkB=6))
+    handles = [Line2D([], [], color=ACCENT, lw=3, label="départs du territoire"),
+               Line2D([], [], color=TERRITORY, lw=3, label="arrivées dans le territoire")]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=7, frameon=False,
+              title="épaisseur proportionnelle au nombre d'actifs", title_fontsize=7)
+    # Framed on the territories the flows join, not the whole set: short flows stay readable.
+    involved = {focus_code} | {f["origin"] for f in flows} | {f["destination"] for f in flows}
+    return _map_finish(fig, ax, territories[territories.territory_code.isin(involved)], labels)

@@ -1,4 +1,4 @@
-"""Command-line interface: ``portraits build | territories | fetch | demo``."""
+"""Command-line interface: ``portraits build | serve | territories | fetch | demo | rollback``."""
 from __future__ import annotations
 
 import argparse
@@ -39,14 +39,15 @@ def _setup_logging(verbose: bool) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
-    for noisy in ("weasyprint", "fontTools"):
+    for noisy in ("weasyprint", "fontTools", "distributed"):
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
 def _settings(args) -> Settings:
     return Settings(territory_set=args.territories, profile=args.profile,
                     raw_dir=Path(args.raw_dir) if args.raw_dir else None, output=Path(args.output),
-                    region=args.region, reach_km=args.distance_km)
+                    region=args.region, reach_km=args.distance_km, base_url=args.base_url,
+                    formats=args.formats)
 
 
 def _positive_km(text: str) -> float:
@@ -57,6 +58,23 @@ def _positive_km(text: str) -> float:
     if not 0 < value <= 200:
         raise argparse.ArgumentTypeError(f"distance hors bornes (0 à 200 km) : {text!r}")
     return value
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    formats = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    try:
+        Settings(formats=formats)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return formats
+
+
+def _base_url(text: str) -> str:
+    from .sitemap import SitemapError, normalise_base_url
+    try:
+        return normalise_base_url(text)
+    except SitemapError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -72,6 +90,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--distance-km", metavar="KM", type=_positive_km, default=15.0,
                    help="distance au-delà de laquelle une commune est dite éloignée d'un point d'accueil "
                         "du SPRO (défaut : 15 km)")
+    p.add_argument("--base-url", metavar="URL", type=_base_url, default=Settings.base_url,
+                   help="adresse publique du site, pour les adresses absolues de sitemap.xml "
+                        f"(défaut : {Settings.base_url}, l'aperçu local « python -m http.server -d output/site »)")
+    p.add_argument("--formats", metavar="LISTE", type=_formats, default=Settings.formats,
+                   help="formats des portraits : html,pdf (défaut) ou html (aperçu sans PDF, 3 fois plus rapide)")
     p.add_argument("-v", "--verbose", action="store_true", help="plus de détails")
 
 
@@ -83,7 +106,7 @@ def cmd_build(args) -> int:
     from flows.refresh import refresh
     log.info("Prefect prêt (%.1f s) ; jeu %s, profil %s, entrées %s", time.perf_counter() - t0,
              settings.territory_set, settings.profile, settings.inputs_dir)
-    state = refresh(settings, return_state=True)
+    state = refresh(settings, task_runner=args.task_runner, dask_address=args.dask_address, return_state=True)
     if state.is_failed():
         try:
             state.result()
@@ -102,6 +125,44 @@ def cmd_build(args) -> int:
     else:
         log.info("site publié dans %s : %d portraits produits, %d repris inchangés (%.1f s)", settings.output,
                  len(summary["rebuilt"]), len(summary["skipped"]), time.perf_counter() - t0)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    """Serve the refresh flow as a deployment on the schedules of the configuration file."""
+    from . import deployment
+    spec = deployment.load(args.config)
+    for s in spec.schedules:
+        runs = ", ".join(d.strftime("%Y-%m-%d %H:%M %Z") for d in deployment.next_runs(s, 3))
+        log.info("planification %s : « %s » (%s)%s — prochaines exécutions : %s", s.slug, s.cron, s.timezone,
+                 "" if s.active else " inactive", runs)
+    if args.dry_run:
+        return 0
+    # The runs' logs, with the pipeline's own lines (files read, territories rendered), go to the
+    # Prefect server: they are what one watches in the UI.
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "portraits")
+    _prefect_environment(Path.cwd() / "output" / "work")
+    from prefect.settings import PREFECT_API_URL
+    if not PREFECT_API_URL.value():
+        log.error("erreur : aucun serveur Prefect (PREFECT_API_URL non défini) : les planifications ne "
+                  "s'exécutent que sur un serveur Prefect (« prefect server start ») ou Prefect Cloud ; voir le README")
+        return 2
+    from flows.refresh import refresh
+    if args.work_pool:
+        try:
+            deployment.deploy_to_work_pool(refresh, spec, args.work_pool)
+        except ValueError as exc:        # Prefect's message, e.g. a work pool that does not exist
+            log.error("erreur : %s (créer le groupe : prefect work-pool create %s --type process)", exc,
+                      args.work_pool)
+            return 2
+        log.info("déploiement « refresh/%s » enregistré sur %s, groupe de travail « %s » : ses exécutions "
+                 "sont faites par « prefect worker start --pool %s »", spec.name, PREFECT_API_URL.value(),
+                 args.work_pool, args.work_pool)
+        return 0
+    from prefect import serve
+    log.info("déploiement « refresh/%s » servi par %s ; arrêt : Ctrl+C", spec.name, PREFECT_API_URL.value())
+    serve(deployment.to_deployment(refresh, spec), print_starting_message=False)
     return 0
 
 
@@ -157,7 +218,22 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="rafraîchir tout : lire les données, calculer, produire et publier le site")
     _common(b)
+    b.add_argument("--task-runner", choices=("threads", "dask"), default="threads",
+                   help="exécution du rendu par territoire : threads (défaut) ou dask (grappe Dask : locale, "
+                        "ou celle de --dask-address)")
+    b.add_argument("--dask-address", metavar="ADRESSE", help="ordonnanceur Dask existant (ex. tcp://hote:8786) ; "
+                   "défaut : une grappe locale, un processus par cœur")
     b.set_defaults(func=cmd_build)
+    s = sub.add_parser("serve", help="servir le rafraîchissement comme déploiement Prefect, selon les "
+                                     "planifications du fichier de configuration")
+    s.add_argument("--config", metavar="FICHIER", default=str(Path("portraits.toml")),
+                   help="fichier de configuration : [deployment] et [schedules.*] (défaut : portraits.toml)")
+    s.add_argument("--dry-run", action="store_true", help="afficher les planifications et leurs prochaines "
+                                                          "exécutions, sans servir")
+    s.add_argument("--work-pool", metavar="NOM", help="au lieu de servir : enregistrer le déploiement sur ce "
+                   "groupe de travail (work pool) du serveur Prefect ou de Prefect Cloud, puis rendre la main")
+    s.add_argument("-v", "--verbose", action="store_true")
+    s.set_defaults(func=cmd_serve)
     t = sub.add_parser("territories", help="lister le jeu de territoires : code, nom, communes, population")
     _common(t)
     t.set_defaults(func=cmd_territories)
@@ -180,11 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(getattr(args, "verbose", False))
     from sources.base import SourceError
     from .geography import GeographyError
+    from .deployment import ConfigError
     from .pipeline import PublishError
     from .territories import TerritorySetError
     try:
         return args.func(args)
-    except (SourceError, TerritorySetError, GeographyError, PublishError) as exc:
+    except (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError) as exc:
         log.error("erreur : %s", exc)
         return 2
 

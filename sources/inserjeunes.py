@@ -137,7 +137,10 @@ def read(paths: list[Path], communes: set[str] | None = None) -> Loaded:
         warnings.append(f"InserJeunes : {int(dup.sum())} lignes présentes dans deux fichiers du même millésime "
                         f"(UAI {', '.join(sorted(set(out.uai[dup]))[:5])}…) ; la première lue est retenue")
         out = out[~dup].reset_index(drop=True)
-    latest = max(out.millesime)
+    # The portraits show the millésime of the latest lycée file (a CFA export may hold a newer one):
+    # the vintage named is the one shown.
+    pro = out.millesime[out.route == "pro"]
+    latest = max(pro) if len(pro) else max(out.millesime)
     return Loaded(SOURCE, out, vintage=f"sortants {latest.replace('-', ' et ')}", files=names, warnings=warnings)
 
 

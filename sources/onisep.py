@@ -23,6 +23,8 @@ Rules:
   (values separated by ``|``), without repeats, ``|``-joined.
 - ``rncp``: digits only (a ``RNCP`` prefix is removed); ``cfd``: ``code scolarité`` (missing in
   2022). Empty cells are missing values.
+- ``nsf``: the NSF speciality (3 digits) of ``code CNIS`` (2022: the column holds NSF codes, 88
+  distinct values on the real copy, empty for 436 of its 6,086 formations) or ``code NSF`` (2024).
 - Several files: the last one (in name order) is read, the others are reported.
 """
 from __future__ import annotations
@@ -53,7 +55,7 @@ SOURCE = Source(
 )
 
 COLUMNS = ["onisep_id", "type_code", "type_label", "title", "rncp", "rncp_level", "rncp_level_label", "duration",
-           "cfd", "domains", "url"]
+           "cfd", "domains", "nsf", "url"]
 # Official header name (one of several spellings) → internal name. Required in every layout:
 REQUIRED = {
     "sigle type formation": "type_code",
@@ -67,6 +69,8 @@ URL_COLUMNS = {"lien site onisep.fr": "2022", "URL et ID Onisep": "2024"}
 LEVEL_COLUMNS = ("niveau RNCP", "niveau de certification")
 LEVEL_LABEL_COLUMNS = ("libellé niveau RNCP", "libellé niveau de certification")
 CFD_COLUMN = "code scolarité"
+# The NSF speciality: "code CNIS" in 2022 (it holds NSF codes: 310, 326… on the real copy), "code NSF" in 2024.
+NSF_COLUMNS = ("code NSF", "code CNIS")
 # 2022 column "niveau RNCP": old numbering → level 2019 (checked against the labels of the real file).
 OLD_LEVELS = {"5": 3, "4": 4, "3": 5, "2": 6, "1": 7, "8": 8}
 _LEVEL_LABEL = re.compile(r"niveau\s+([1-8])\b", re.IGNORECASE)
@@ -106,8 +110,11 @@ def read(paths: list[Path], communes=None) -> Loaded:
         columns[label_col] = "rncp_level_label"
     if _pick(header, [CFD_COLUMN]):
         columns[CFD_COLUMN] = "cfd"
+    nsf_col = _pick(header, NSF_COLUMNS)
+    if nsf_col:
+        columns[nsf_col] = "nsf"
     df = read_official_csv(path, columns)
-    for col in ("level_code", "rncp_level_label", "cfd"):
+    for col in ("level_code", "rncp_level_label", "cfd", "nsf"):
         if col not in df.columns:
             df[col] = ""
     df = df.map(lambda v: v if not isinstance(v, str) or v.strip() else None)
@@ -126,6 +133,7 @@ def read(paths: list[Path], communes=None) -> Loaded:
     df["rncp_level"] = [_level(path, label, code, layout, line)
                         for label, code, line in zip(df.rncp_level_label, df.level_code, df._line)]
     df["domains"] = df.domains.map(_domains)
+    df["nsf"] = df.nsf.fillna("").str.extract(r"^\s*([0-9]{3})")[0]
     dup = df.onisep_id.duplicated()
     if dup.any():
         warnings.append(f"{path.name} : identifiants Onisep en double ({', '.join(sorted(set(df.onisep_id[dup]))[:5])}) ; "

@@ -32,6 +32,7 @@ from .census import KEPT as CENSUS_VARIABLES
 
 COMMUNE = r"^[0-9][0-9AB][0-9]{3}$"
 UAI = r"^[0-9]{7}[A-Z]$"
+NSF = r"^[0-9]{3}$"
 FAP = r"^[A-Z][0-9A-Z]{2}[0-9]{2}$"
 MILLESIME = r"^(?:19|20)[0-9]{2}-(?:19|20)[0-9]{2}$"
 FIRST_YEAR, LAST_YEAR = 1960, 2100          # plausible years of any dataset read here
@@ -200,7 +201,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 
     "training_offer": schema("training_offer", {
         "formation_id": text(nullable=True), "action_id": text(nullable=True), "title": text(nullable=True),
-        "formacode": text(nullable=True), "formacodes": text(nullable=True), "rncp": text(nullable=True),
+        "formacode": text(nullable=True), "formacodes": text(nullable=True),
+        "nsf": text(NSF, nullable=True, what="code NSF"), "rncp": text(nullable=True),
         "certifinfo": text(nullable=True),
         "level": pa.Column(pa.Int, pa.Check.in_range(3, 8, error="niveau hors de 3 à 8"), nullable=True),
         "apprenticeship": boolean(),
@@ -218,8 +220,16 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "rncp_level": pa.Column(pa.Int, pa.Check.in_range(1, 8, error="niveau RNCP hors de 1 à 8"), nullable=True),
         "rncp_level_label": text(nullable=True), "duration": text(nullable=True),
         "cfd": text(r"^[0-9A-Z]{8}$", nullable=True, what="code formation diplôme"),
-        "domains": text(nullable=True), "url": text(),
+        "domains": text(nullable=True), "nsf": text(NSF, nullable=True, what="code NSF"), "url": text(),
     }, unique=["onisep_id"]),
+
+    "onisep_actions": schema("onisep_actions", {
+        "action_id": text(r"^AF\.[0-9]+$", what="identifiant d'action Onisep"),
+        "onisep_id": text(r"^FOR\.[0-9]+$", what="identifiant Onisep de formation"),
+        "uai": text(UAI, what="UAI"), "title": text(nullable=True), "type": text(nullable=True),
+        "exit_level": text(nullable=True), "establishment": text(nullable=True), "town": text(nullable=True),
+        "postcode": text(nullable=True), "status": text(nullable=True),
+    }, unique=["action_id"]),
 
     "organisms": schema("organisms", {
         "nda": text(), "name": text(nullable=True),

@@ -38,6 +38,9 @@ warning), levels outside 0–8 are left missing.
 
 Rules:
 - ``formacode``: the first ``domaine-formation/code-FORMACODE``; ``formacodes``: all, ``|``-joined.
+- ``nsf``: the speciality (3 first digits) of the first ``domaine-formation/code-NSF``, missing when
+  absent (whether regional Carif-Oref exports fill ``code-NSF`` is not verified: actions without
+  it are left out of the comparison with the recruitment needs, and counted there).
 - ``level``: the exit level (``code-niveau-sortie``) on the national nomenclature of 2019
   (3 = CAP … 7 = bac+5): LHÉO 4→3, 5→4, 6→5, 7→6, 8→7; codes 0–3 (no level, infra-CAP) are missing.
 - ``apprenticeship``: true when a ``code-public-vise`` of the action is 82027, or when its
@@ -99,10 +102,10 @@ SOURCE = Source(
            "Apprentissage : code public visé 82027 ou mention de l'apprentissage dans les modalités de l'alternance."),
 )
 
-COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "rncp", "certifinfo", "level",
+COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "nsf", "rncp", "certifinfo", "level",
            "apprenticeship", "organism_siret", "postcode", "town", "commune_code", "lat", "lon", "sessions",
            "first_start"]
-TEXT_COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "rncp", "certifinfo",
+TEXT_COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "nsf", "rncp", "certifinfo",
                 "organism_siret", "postcode", "town", "commune_code"]
 LHEO_NAMESPACE = "http://lheo.gouv.fr/2.3"
 # LHÉO dict-niveaux (exit level) → level of the national nomenclature of 2019 (décret 2019-14).
@@ -320,9 +323,17 @@ def is_apprenticeship(public_codes: list[str], alternance: str | None) -> bool:
     return not _NEGATED.search(alternance)
 
 
+def _nsf(code: str | None) -> str | None:
+    """The NSF speciality (3 digits) of a ``code-NSF`` (``326``, ``326t``, ``326 t``); missing when
+    the value does not start with 3 digits."""
+    m = re.match(r"\s*([0-9]{3})", code or "")
+    return m.group(1) if m else None
+
+
 def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[int, int], doc: _Document) -> list[dict]:
     line = lines.get(id(formation))
     formacodes = [t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-FORMACODE")) if t]
+    nsf = next((t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-NSF")) if t), None)
     certifications = _kids(formation, "certification")
     rncp = next((t for t in (_text(_first(c, "code-RNCP")) for c in certifications) if t), None)
     if rncp is not None:
@@ -338,6 +349,7 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
         "title": _text(_first(formation, "intitule-formation")),
         "formacode": formacodes[0] if formacodes else None,
         "formacodes": "|".join(formacodes) or None,
+        "nsf": _nsf(nsf),
         "rncp": rncp,
         "certifinfo": certifinfo,
         "level": level,

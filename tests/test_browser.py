@@ -8,7 +8,8 @@ under it. What is checked:
   table of a chart opens and closes; the PDF, CSV and JSON links lead to their files;
 - no inline code in any page (static check), and no CSP violation in the browser (with a
   counter-test: a page with an inline script and inline styles must be caught);
-- axe-core on each page type (index, portrait, run report): no "serious" or "critical" violation;
+- axe-core on each page type (index, portrait, run report, methods and sources): no "serious" or
+  "critical" violation;
 - screenshots of the index and of one portrait at desktop and phone widths, kept in
   output/test-artifacts/screenshots/, and no horizontal scrolling at phone width.
 """
@@ -42,6 +43,7 @@ CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' 
        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 SCREENSHOTS = ROOT / "output" / "test-artifacts" / "screenshots"
 PORTRAIT = "t01-nantes"          # the portrait used for screenshots, axe and navigation
+SITE_HTML = ["comparaison.html", "glossaire.html", "methodes.html"]   # the pages about all territories
 WIDTHS = {"desktop": 1280, "phone": 390}
 BLOCKING_IMPACTS = {"serious", "critical"}
 TIMEOUT_MS = 10_000              # a local static site: anything slower is a failure
@@ -198,7 +200,7 @@ def visit(page, url: str) -> dict:
 def test_pages_work_under_a_strict_csp(page, site, base_url):
     """Every page, served with the CSP: no violation, no console error, every file it loads found,
     every image decoded, the stylesheets applied."""
-    for path in ["index.html", *portrait_pages(site), "run-report.html"]:
+    for path in ["index.html", *portrait_pages(site), "run-report.html", *SITE_HTML]:
         seen = visit(page, base_url + path)
         assert seen["csp"] == [], (path, seen["csp"])
         assert seen["failed"] == [], (path, seen["failed"])
@@ -312,7 +314,7 @@ def test_pdf_and_data_links(page, base_url):
 # ---------------------------------------------------------------------------------------------
 # Accessibility (axe-core)
 
-@pytest.mark.parametrize("path", ["index.html", f"{PORTRAIT}/index.html", "run-report.html"])
+@pytest.mark.parametrize("path", ["index.html", f"{PORTRAIT}/index.html", "run-report.html", "methodes.html"])
 def test_axe_finds_no_serious_violation(browser, base_url, path):
     # axe is injected as a script: this context lets it run despite the site's CSP.
     context = new_context(browser, bypass_csp=True)
@@ -351,7 +353,7 @@ def test_screenshots_and_no_horizontal_scroll(browser, base_url, width_name):
     try:
         pg = context.new_page()
         for path, name in [("index.html", "index"), (f"{PORTRAIT}/index.html", f"portrait-{PORTRAIT}"),
-                           ("run-report.html", None)]:
+                           ("run-report.html", None), ("methodes.html", "methodes")]:
             pg.goto(base_url + path)
             overflow = pg.evaluate("document.documentElement.scrollWidth") - width
             if overflow > 0:

@@ -1,6 +1,7 @@
 """The command-line tool as a user calls it."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -14,7 +15,7 @@ def run(*args):
                           text=True, timeout=120)
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["territories"], ["fetch"], ["demo"], ["rollback"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["territories"], ["fetch"], ["demo"], ["rollback"]])
 def test_help_of_every_command(command):
     r = run(*command, "--help")
     assert r.returncode == 0, r.stderr
@@ -22,6 +23,8 @@ def test_help_of_every_command(command):
     if command in (["build"], ["territories"]):
         for opt in ("--territories", "--profile", "--raw-dir", "--output"):
             assert opt in r.stdout
+    if command == ["build"]:
+        assert "--task-runner {threads,dask}" in r.stdout and "--dask-address" in r.stdout
 
 
 def test_territories_lists_the_set():
@@ -59,3 +62,50 @@ def test_rollback_swaps_editions(tmp_path):
     assert r.returncode == 0, r.stderr
     assert (site / "index.html").read_text() == "ancienne"
     assert (previous / "index.html").read_text() == "nouvelle"
+
+
+def test_serve_dry_run_lists_the_schedules_and_their_next_runs():
+    r = run("serve", "--dry-run")
+    assert r.returncode == 0, r.stderr
+    lines = r.stderr.splitlines()
+    weekly = next(line for line in lines if "planification hebdomadaire" in line)
+    assert "« 0 6 * * 1 » (Europe/Paris)" in weekly and weekly.count(" 06:00 CE") == 3
+    assert any("planification bmo" in line and "-04-25 07:00 CEST" in line for line in lines)
+
+
+def test_serve_needs_a_prefect_server(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    r = subprocess.run([sys.executable, "-m", "portraits.cli", "serve"], cwd=ROOT, capture_output=True, text=True,
+                       timeout=120, env={**env, "PREFECT_HOME": str(tmp_path / "prefect")})
+    assert r.returncode == 2
+    assert "aucun serveur Prefect (PREFECT_API_URL non défini)" in r.stderr
+
+
+def test_serve_with_a_bad_configuration(tmp_path):
+    bad = tmp_path / "portraits.toml"
+    bad.write_text('[deployment]\nname = "x"\n[schedules.lundi]\ncron = "0 6 * * lundi"\n', encoding="utf-8")
+    r = run("serve", "--dry-run", "--config", str(bad))
+    assert r.returncode == 2
+    assert "[schedules.lundi] : expression cron invalide '0 6 * * lundi'" in r.stderr
+
+
+@pytest.mark.parametrize("formats", ["pdf", "html,docx", ""])
+def test_formats_need_html_and_known_names(formats):
+    # The PDF is laid out from the HTML page: "pdf" alone is refused, like an unknown format
+    # and an empty list; the message names what is accepted.
+    r = run("build", "--formats", formats, "--output", "/nonexistent/site")
+    assert r.returncode == 2
+    assert "formats invalides" in r.stderr and "html obligatoire" in r.stderr
+
+
+def test_portrait_files_and_sitemap_follow_the_formats():
+    from portraits.pipeline import Settings, portrait_files, sitemap_files, Site
+    assert Settings(formats=("html",)).formats == ("html",)
+    ctx = {"slug": "t05-angers", "population": {}, "economy": {}, "employment": {}, "training": {},
+           "trajectories": {}, "offer": {}, "needs": {}, "mobility": {}, "access": {}}
+    assert "portrait-t05-angers.pdf" in portrait_files(ctx)            # contexts made before formats existed
+    assert "portrait-t05-angers.pdf" in portrait_files({**ctx, "pdf": True})
+    html_only = {**ctx, "pdf": False}
+    assert not [f for f in portrait_files(html_only) if f.endswith(".pdf")]
+    listed = sitemap_files(Site([html_only], {}))
+    assert "t05-angers/index.html" in listed and not [f for f in listed if f.endswith(".pdf")]

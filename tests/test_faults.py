@@ -207,7 +207,8 @@ def test_one_source_down_does_not_stop_the_others_and_the_next_fetch_recovers(ne
                                                                             timeout=timeout))
     second = {r["id"]: r for r in download.fetch_all(raw)}
     assert not second["jobseekers"]["error"]
-    assert sorted(all_files(raw)) == sorted(REGISTRY[k].SOURCE.download_name for k, r in second.items() if not r["error"])
+    assert sorted(all_files(raw)) == sorted([REGISTRY[k].SOURCE.download_name for k, r in second.items()
+                                             if not r["error"]] + [download.LEDGER])
 
 
 _CHILD = """

@@ -32,6 +32,16 @@ def test_real_ideo_counts(ideo):
     assert df.rncp_level.isna().sum() == 2126 + 25
     assert df.rncp_level.value_counts().to_dict() == {7: 1525, 6: 898, 5: 620, 4: 538, 3: 350, 8: 4}
     assert df.cfd.isna().all()
+    # by hand: cut -d';' -f1 | grep -c '^$' → 436 formations without "code CNIS" (the NSF speciality)
+    assert df.nsf.isna().sum() == 436 and df.nsf.nunique() == 88
+
+
+def test_real_ideo_specialities_are_all_in_the_bundled_correspondence(ideo):
+    """Every NSF speciality of the real referential has a row in data/training/nsf_fap2021.csv."""
+    import pandas as pd
+    from portraits.warehouse import CORRESPONDENCE_DIR
+    table = pd.read_csv(CORRESPONDENCE_DIR / "nsf_fap2021.csv", comment="#", dtype=str)
+    assert set(ideo.frame.nsf.dropna()) <= set(table.nsf)
 
 
 def test_real_ideo_old_level_numbering(real_dir):

@@ -97,3 +97,46 @@ def test_real_formation_codes_found_in_the_bcn(ij, labels):
     # Every CFD is typed through its first three characters (NIVEAU_FORMATION_DIPLOME).
     assert app.cfd.str[:3].isin(lab.code[lab.code_kind == "niveau"]).all()
     assert set(app.cfd[~found].str[:3]) >= {"56T", "46T", "36T"}
+
+
+def test_real_inserjeunes_every_vintage_of_every_file(real_dir):
+    """The CFA export (6 cumulative vintages) and the DEPP files by establishment read together."""
+    from sources import inserjeunes
+    files = [real_dir / "fr-en-inserjeunes-cfa_pdl.csv", *sorted(real_dir.glob("depp-inserjeunes-etablissements-*.csv"))]
+    loaded = inserjeunes.read(files)
+    df = loaded.frame
+    sizes = df.groupby(["route", "millesime"]).size().to_dict()
+    # PROVENANCE.md: PDL CFA by vintage 51 / 68 / 138 / 173 / 178 / 184; DEPP pro 2022_2023: 288 lines.
+    assert sizes == {("apprentissage", "2018-2019"): 51, ("apprentissage", "2019-2020"): 68,
+                     ("apprentissage", "2020-2021"): 138, ("apprentissage", "2021-2022"): 173,
+                     ("apprentissage", "2022-2023"): 178, ("apprentissage", "2023-2024"): 184,
+                     ("pro", "2022-2023"): 288}
+    # The 178 lines of the DEPP apprentissage file 2022_2023 are the CFA export's cumul 2022-2023:
+    # reported once, the first file read (the export, with its 12-month rates) is kept.
+    assert len(loaded.warnings) == 1 and "178 lignes" in loaded.warnings[0]
+    assert df.employment_rate_12m[(df.route == "apprentissage") & (df.millesime == "2022-2023")].notna().sum() == 121
+    # The vintage named is that of the lycée file, the one the portraits show.
+    assert loaded.vintage == "sortants 2022 et 2023"
+    # One CFA, cumul 2023-2024 (0721427K, Maison Familiale Rurale de Verneil-le-Chétif): 6 months 67 %, 12 months 79 %.
+    row = df[(df.uai == "0721427K") & (df.millesime == "2023-2024")].iloc[0]
+    assert (row.employment_rate_6m, row.employment_rate_12m, row.further_study_rate) == (67, 79, 53)
+    assert pd.isna(row.employment_rate_18m)
+
+
+def test_real_regional_rates_by_route_from_counts(ij):
+    """The regional benchmark of the portraits: employed / leavers summed over the formations
+    whose counts are published, latest millésime of each measure."""
+    import duckdb
+    from portraits.indicators import run
+    from portraits.report import _region_routes
+    con = duckdb.connect()
+    con.register("frame", ij.frame)
+    con.execute("CREATE TABLE inserjeunes_formations AS SELECT * FROM frame")
+    t = run(con, "trajectories_region.sql").set_index(["route", "measure"])
+    assert tuple(t.loc[("scolaire", "employment_6m"), ["millesime", "num", "den"]]) == ("2022-2023", 7893, 14385)
+    assert tuple(t.loc[("apprentissage", "employment_12m"), ["num", "den"]]) == (19567, 24524)
+    # No 18/24-month count in 2022-2023 or 2021-2022: those come from 2020-2021.
+    assert t.loc[("scolaire", "employment_24m"), "millesime"] == "2020-2021"
+    rates = _region_routes(t.reset_index())
+    assert rates["school"]["employment_6m"]["text"] == "55\u00a0%"          # 7893 / 14385 = 54.9 %
+    assert rates["apprentices"]["employment_6m"]["text"] == "74\u00a0%"     # 18257 / 24524 = 74.4 %

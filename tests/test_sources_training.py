@@ -104,6 +104,7 @@ def test_lheo_rows_per_action_with_namespace(tmp_path):
     a1, a2, a3 = (df.iloc[i] for i in range(3))
     # formation codes repeated on each action; the potentiel FORMACODE of the organism is not a domain
     assert (a1.formation_id, a1.formacode, a1.formacodes) == ("F1", "31054", "31054|31025")
+    assert a1.nsf == "326"                                             # domaine-formation/code-NSF
     assert a2.formacodes == "31054|31025"
     assert (a1.rncp, a1.certifinfo, a1.level) == ("35340", "108754", 5)   # "RNCP" prefix removed; LHÉO 6 → 5
     assert a1.organism_siret == "12345678901234"
@@ -257,6 +258,7 @@ def test_onisep_2022_layout(tmp_path):
     assert pd.isna(df.type_code[1]) and pd.isna(df.rncp[1]) and df.cfd.isna().all()
     assert df.rncp_level_label[0] == "niveau 5 (bac + 2)" and df.duration[0] == "2 ans"
     assert loaded.vintage == "extraction 2022 (structure 2022)"
+    assert df.nsf[0] == "326" and df.nsf[1:].isna().all()             # "code CNIS" holds the NSF code
 
 
 def test_onisep_2024_layout_with_cfd(tmp_path):

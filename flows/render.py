@@ -1,0 +1,80 @@
+"""The ``render`` flow: indicators and page contexts from the warehouse, then one
+``render-<code>`` task per territory (mapped), into the staging folder. Publishing is the
+``refresh`` flow's last step.
+
+Only wiring: the work is in ``portraits.pipeline``. The task runner is chosen by ``refresh``
+(threads by default, a Dask cluster with ``--task-runner dask``).
+"""
+from __future__ import annotations
+
+import time
+from concurrent.futures import Executor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prefect import flow, task, unmapped
+from prefect.cache_policies import NONE
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from portraits import pipeline
+from portraits.pipeline import RenderOutcome, Settings, Site
+
+TASK = dict(cache_policy=NONE, persist_result=False)
+
+
+@dataclass
+class RenderRun:
+    """What the render flow produced: the site's contexts, the staging folder, one outcome per
+    territory (rendered, reused, or failed with its error), its time per stage."""
+    site: Site
+    staging: Path
+    outcomes: list[RenderOutcome]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@task(name="compute-indicators", **TASK)
+def compute_site(settings: Settings) -> Site:
+    """Indicators by territory and for the region, and the context of every page."""
+    return pipeline.compute_site(settings)
+
+
+@task(name="prepare-staging", **TASK)
+def prepare_staging(settings: Settings) -> Path:
+    """An empty staging folder beside the site (what an interrupted run left is deleted)."""
+    return pipeline.prepare_staging(settings)
+
+
+@task(name="render-territory", task_run_name="render-{ctx[code]}", **TASK)
+def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executor | None = None) -> RenderOutcome:
+    """One territory's page, PDF, images and data files (drawn and written in a worker process of
+    ``pool`` when given); reused when its render key is unchanged."""
+    return pipeline.render_territory(settings, ctx, staging, pool)
+
+
+def _outcome(future, ctx: dict) -> RenderOutcome:
+    """One territory failing does not stop the others: its error is kept, and publish refuses
+    to publish an incomplete site, naming it."""
+    try:
+        return future.result()
+    except Exception as exc:  # any failure of one territory's rendering is isolated
+        return RenderOutcome(ctx["code"], ctx["name"], rendered=False, seconds=0.0,
+                             error=f"{type(exc).__name__}: {exc}")
+
+
+@flow(name="render", task_runner=ThreadPoolTaskRunner(max_workers=1), persist_result=False, log_prints=False)
+def render(settings: Settings, in_processes: bool = True) -> RenderRun:
+    """Compute the indicators of ``settings.territory_set`` and render every territory into the
+    staging folder (HTML page, PDF, charts, maps, data files); one task per territory.
+
+    in_processes: with the thread runner, each task hands the drawing and writing to one of
+        ``settings.processes()`` worker processes (``pipeline.render_pool``); off under Dask,
+        whose workers are processes already."""
+    t0 = time.perf_counter()
+    site = compute_site(settings)
+    t1 = time.perf_counter()
+    staging = prepare_staging(settings)
+    with (pipeline.render_pool(settings, site.contexts) if in_processes else nullcontext()) as pool:
+        futures = render_territory.map(unmapped(settings), site.contexts, unmapped(staging), unmapped(pool))
+        outcomes = [_outcome(f, ctx) for f, ctx in zip(futures, site.contexts)]
+    return RenderRun(site, staging, outcomes, {"indicators": t1 - t0, "render": time.perf_counter() - t1})

@@ -1,0 +1,62 @@
+"""The ``warehouse`` flow: find the input files, and when they (or the loading code) changed,
+ingest them (one subflow per source family) and build the DuckDB warehouse.
+
+Only wiring: the work is in ``portraits.pipeline`` and ``sources/``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from prefect import flow, task
+from prefect.cache_policies import NONE
+
+from portraits import pipeline
+from portraits.pipeline import Inputs, Settings
+
+from .ingest import INGEST_FLOWS, commune_reference
+
+TASK = dict(cache_policy=NONE, persist_result=False)
+
+
+@dataclass
+class WarehouseRun:
+    """What the warehouse flow did: the inputs found, whether it rebuilt, its time per stage."""
+    inputs: Inputs
+    rebuilt: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@task(name="locate-inputs", **TASK)
+def locate_inputs(settings: Settings) -> Inputs:
+    """Find each registered dataset's files in the inputs folder by their official names."""
+    return pipeline.locate_inputs(settings)
+
+
+@task(name="warehouse-is-current", **TASK)
+def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
+    """True when the warehouse was built from these very inputs and code (fingerprint)."""
+    return pipeline.warehouse_is_current(settings, inputs)
+
+
+@task(name="build-warehouse", **TASK)
+def build_warehouse(settings: Settings, datasets: dict, inputs: Inputs):
+    """Load the datasets, communes and territories into the DuckDB warehouse (atomically)."""
+    return pipeline.build_warehouse(settings, datasets, inputs)
+
+
+@flow(name="warehouse", persist_result=False, log_prints=False)
+def warehouse(settings: Settings) -> WarehouseRun:
+    """Bring the warehouse of ``settings.territory_set`` up to date with the inputs folder of
+    ``settings.profile`` (or ``settings.raw_dir``): nothing is read when it already is."""
+    t0 = time.perf_counter()
+    inputs = locate_inputs(settings)
+    if warehouse_is_current(settings, inputs):
+        return WarehouseRun(inputs, False, {"locate": time.perf_counter() - t0})
+    t1 = time.perf_counter()
+    codes, datasets = commune_reference(settings, inputs)
+    for family in pipeline.FAMILIES:
+        datasets.update(INGEST_FLOWS[family](settings, inputs, codes))
+    t2 = time.perf_counter()
+    build_warehouse(settings, datasets, inputs)
+    return WarehouseRun(inputs, True, {"locate": t1 - t0, "ingest": t2 - t1, "warehouse": time.perf_counter() - t2})

@@ -1,0 +1,232 @@
+"""ONISEP, Idéo – Actions de formation initiale, univers lycée: the school-status training offer,
+one row per *action de formation* (a formation given in one establishment).
+
+National CSV, ``ideo-actions_de_formation_initiale-univers_lycee.csv`` (data.gouv.fr), also
+published by the ONISEP open-data platform as ``605340ddc19a9.csv`` (dataset id ``605340ddc19a9``,
+download URL pattern ``https://api.opendata.onisep.fr/downloads/<id>/<id>.csv``).
+
+What was checked, and how (no real copy of this file was available to this project):
+
+- header names, read from public code that parses this file by name (``csv.DictReader`` on
+  ``605340ddc19a9.csv`` with ``encoding='utf-8-sig'`` and ``delimiter=';'``; R ``read_csv2``
+  of ``ideo-actions_de_formation_initiale-univers_lycee.csv``; opencsv bindings of the Idéo action
+  files): ``Formation (FOR) libellé``, ``FOR URL et ID Onisep``, ``FOR indexation domaine web
+  Onisep``, ``FOR type``, ``FOR nature du certificat``, ``FOR URL référentiel``, ``FOR niveau de
+  sortie``, ``Lieu d'enseignement (ENS) libellé``, ``ENS URL et ID Onisep``, ``ENS code UAI``,
+  ``ENS statut``, ``ENS adresse``, ``ENS code postal``, ``ENS commune``, ``Action de Formation (AF)
+  identifiant Onisep``, ``ENS département``, ``ENS académie``, ``ENS région``, ``ENS latitude``,
+  ``ENS longitude``, ``ENS n° téléphone``, ``ENS site web``, ``ENS hébergement``, ``ENS
+  accessibilité``, ``AF durée cycle standard``, ``AF modalités scolarité``, ``AF éléments
+  d'enseignement``, ``AF coût scolarité``, ``AF modalités accueil``, ``AF page web``, ``AF date de
+  modification`` (31 columns, in this order in the demo file; the order is an assumption, headers
+  are matched by name anyway);
+- UTF-8 with BOM, ``;`` separator (the same public code); AF identifiers of the form ``AF.5992``;
+  ``FOR URL et ID Onisep`` holds the same ``…/FOR.<n>`` URL as the formations referential
+  (``sources.onisep``), which public code joins on (``by = c("FOR URL et ID Onisep" = "URL et ID
+  Onisep")``); ``ENS statut`` values ``public``, ``privé sous contrat``; ``AF date de modification``
+  as ``JJ/MM/AAAA``.
+
+Not checked: the exact spelling of ``FOR niveau de sortie`` values (kept as text, never used for
+the level: the level comes from the formations referential); whether text fields are quoted;
+the licence (declared as the other Idéo files, Licence Ouverte; a third-party note reports ODbL for
+the *enseignement supérieur* universe file — to confirm on the dataset page before republishing
+rows). Since September 2022 the file no longer lists apprenticeship (FORMATS.md): the routes of
+the portraits take apprenticeship from the Carif-Oref offer.
+
+Rules:
+- required columns: ``ENS code UAI``, ``FOR URL et ID Onisep``, ``Action de Formation (AF)
+  identifiant Onisep``; the others named above are read when present.
+- ``action_id``: ``AF.<n>`` found in the AF cell (an identifier or a URL ending with it);
+  ``onisep_id``: ``FOR.<n>`` at the end of the formation URL. Either missing: an error naming the
+  line.
+- ``uai``: 7 digits and a letter; a malformed code is an error naming the line; an empty cell
+  (a place of teaching without UAI) is dropped and counted in a warning.
+- With ``communes`` given, rows are kept whose UAI belongs to one of the region's départements
+  (the 3 first characters of a UAI are the département: ``044`` = Loire-Atlantique, ``620``/``720``
+  = Corse, ``97x`` overseas).
+- A UAI absent from the annuaire de l'éducation is reported by code (:func:`unknown_uai`, called
+  when the warehouse is built with both files); its actions stay in the table but are placed in
+  no territory.
+- Duplicate AF identifiers: the first row is kept, the others reported.
+- Vintage: the latest ``AF date de modification``, else the year in the file name.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, sniff_separator
+
+SOURCE = Source(
+    id="onisep_actions",
+    family="training",
+    title="Idéo – Actions de formation initiale, univers lycée",
+    producer="Onisep",
+    licence="Licence Ouverte v2.0 (Etalab)",
+    url="https://api.opendata.onisep.fr/downloads/605340ddc19a9/605340ddc19a9.csv",
+    page="https://www.data.gouv.fr/fr/datasets/ideo-actions-de-formation-initiale-univers-lycee/",
+    file_patterns=("*ideo-actions_de_formation_initiale-univers_lycee*.csv", "605340ddc19a9*.csv"),
+    demo_file="ideo-actions_de_formation_initiale-univers_lycee.csv",
+    download_name="ideo-actions_de_formation_initiale-univers_lycee.csv",
+    description="Offre de formation initiale sous statut scolaire : chaque formation (CAP, bac, BTS…) "
+                "proposée dans chaque établissement (UAI).",
+    notes=("Sans l'apprentissage depuis septembre 2022 : il vient de l'offre des Carif-Oref.",),
+)
+
+REQUIRED = {"ENS code UAI": "uai", "FOR URL et ID Onisep": "for_url",
+            "Action de Formation (AF) identifiant Onisep": "af"}
+OPTIONAL = {"Formation (FOR) libellé": "title", "FOR type": "type", "FOR niveau de sortie": "exit_level",
+            "Lieu d'enseignement (ENS) libellé": "establishment", "ENS commune": "town",
+            "ENS code postal": "postcode", "ENS statut": "status", "AF date de modification": "modified"}
+COLUMNS = ["action_id", "onisep_id", "uai", "title", "type", "exit_level", "establishment", "town", "postcode",
+           "status"]
+_AF = re.compile(r"(AF\.\d+)")
+_FOR = re.compile(r"(FOR\.\d+)")
+_UAI = re.compile(r"[0-9]{7}[A-Z]")
+_YEAR = re.compile(r"(20\d{2})")
+
+
+def _header(path: Path) -> set[str]:
+    first = read_text(path).splitlines()[0]
+    return {normalise_name(h.strip().strip('"')) for h in first.split(sniff_separator(first))}
+
+
+def uai_departement(uai: str) -> str:
+    """Département of a UAI: ``0441234X`` → ``44``; ``6200001A`` → ``2A``; ``9741234Z`` → ``974``."""
+    head = uai[:3]
+    if head == "620":
+        return "2A"
+    if head == "720":
+        return "2B"
+    return head if head.startswith("97") else head[1:]
+
+
+def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
+    """Read the latest file given (name order); ``communes`` restricts the rows to the region."""
+    path = Path(sorted(paths, key=lambda p: Path(p).name)[-1])
+    warnings = []
+    if len(paths) > 1:
+        warnings.append(f"plusieurs fichiers d'actions Idéo ; seul {path.name} est lu")
+    header = _header(path)
+    df = read_official_csv(path, {**REQUIRED, **{k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}})
+    for col in OPTIONAL.values():
+        if col not in df.columns:
+            df[col] = None
+    df = df.map(lambda v: v if not isinstance(v, str) or v.strip() else None)
+
+    for col, pattern, what in (("af", _AF, "identifiant d'action (AF.…)"), ("for_url", _FOR, "identifiant de formation (FOR.…)")):
+        found = df[col].fillna("").str.extract(pattern)[0]
+        if found.isna().any():
+            i = found.isna().idxmax()
+            raise SourceError(path, f"{what} introuvable dans {df.at[i, col]!r}", line=int(df.at[i, "_line"]))
+        df[col] = found
+    no_uai = df.uai.isna()
+    if no_uai.any():
+        k = int(no_uai.sum())
+        plural = "s" if k > 1 else ""
+        warnings.append(f"{path.name} : {k} action{plural} sans UAI (lieu d'enseignement non immatriculé), "
+                        f"non comptée{plural} (ligne{plural} {', '.join(str(x) for x in df._line[no_uai][:5])}"
+                        f"{' …' if k > 5 else ''})")
+        df = df[~no_uai]
+    df["uai"] = df.uai.str.upper()
+    bad = ~df.uai.str.fullmatch(_UAI)
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"UAI invalide {df.at[i, 'uai']!r}", line=int(df.at[i, "_line"]))
+    if communes is not None:
+        deps = {c[:3] if c.startswith("97") else c[:2] for c in communes}
+        df = df[df.uai.map(uai_departement).isin(deps)]
+        if df.empty:
+            raise SourceError(path, f"aucune action dans les départements de la région ({', '.join(sorted(deps))})")
+    dup = df.af.duplicated()
+    if dup.any():
+        warnings.append(f"{path.name} : identifiants d'action en double ({', '.join(sorted(set(df.af[dup]))[:5])}) ; "
+                        f"la première ligne est retenue")
+        df = df[~dup]
+    dates = pd.to_datetime(df.modified, errors="coerce", format="%d/%m/%Y")
+    if dates.notna().any():
+        vintage = f"mise à jour du {dates.max():%d/%m/%Y}"
+    else:
+        m = _YEAR.search(path.name)
+        vintage = f"extraction {m.group(1)}" if m else "extraction non datée"
+    out = df.rename(columns={"af": "action_id", "for_url": "onisep_id"})[COLUMNS].reset_index(drop=True)
+    out = out.astype(object).where(out.notna(), None)
+    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings)
+
+
+def unknown_uai(frame: pd.DataFrame, known: set[str]) -> str | None:
+    """The warning naming the UAI of the actions that the annuaire de l'éducation does not list
+    (closed, or not a school of the directory): such actions are in no territory."""
+    unknown = sorted(set(frame.uai) - set(known))
+    if not unknown:
+        return None
+    n = int(frame.uai.isin(unknown).sum())
+    plural = "s" if len(unknown) > 1 else ""
+    return (f"actions Idéo : UAI absent{plural} de l'annuaire de l'éducation : {', '.join(unknown[:10])}"
+            f"{' …' if len(unknown) > 10 else ''} ({len(unknown)} établissement{plural}, {n} action{'s' if n > 1 else ''} "
+            f"placée{'s' if n > 1 else ''} dans aucun territoire)")
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo profile
+
+HEADER = ["Formation (FOR) libellé", "FOR URL et ID Onisep", "FOR indexation domaine web Onisep", "FOR type",
+          "FOR nature du certificat", "FOR URL référentiel", "FOR niveau de sortie",
+          "Lieu d'enseignement (ENS) libellé", "ENS URL et ID Onisep", "ENS code UAI", "ENS statut", "ENS adresse",
+          "ENS code postal", "ENS commune", "Action de Formation (AF) identifiant Onisep", "ENS département",
+          "ENS académie", "ENS région", "ENS latitude", "ENS longitude", "ENS n° téléphone", "ENS site web",
+          "ENS hébergement", "ENS accessibilité", "AF durée cycle standard", "AF modalités scolarité",
+          "AF éléments d'enseignement", "AF coût scolarité", "AF modalités accueil", "AF page web",
+          "AF date de modification"]
+_EXIT = {"3": "CAP ou équivalent", "4": "bac ou équivalent", "5": "bac + 2"}
+# Formations a lycée teaches (levels 3–5 of the referential); a vocational lycée more of them.
+_LYCEE_TYPES = ("CAP", "Bac pro", "BTS", "CAP agricole", "BTSA", "MC", "FCIL")
+DEPARTEMENTS = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe", "85": "Vendée"}
+
+
+def write_demo(path: Path, establishments: pd.DataFrame, formations: list[list[str]], rng: np.random.Generator) -> None:
+    """Demo actions: each lycée and EREA of the demo annuaire (``establishments``, its official
+    columns) teaches a few formations of the demo referential (``formations``: rows of
+    :func:`sources.onisep.demo_rows`), a vocational one more; plus one action in a lycée the
+    annuaire does not list (the real file has such UAI). UTF-8 with BOM, ``;``, every field quoted
+    except empty ones. Same inputs and ``rng`` state, same bytes."""
+    from .base import uai_key
+    from .onisep import HEADER_2022
+    col = {h: i for i, h in enumerate(HEADER_2022)}
+    taught = [f for f in formations if f[col["sigle type formation"]] in _LYCEE_TYPES
+              and f[col["niveau RNCP"]] in ("5", "4", "3", "")]
+    schools = establishments[establishments.type_etablissement.isin(["Lycée", "EREA"])].sort_values(
+        "identifiant_de_l_etablissement")
+    extra = establishments.iloc[:1].copy()
+    digits = "0449999"
+    extra["identifiant_de_l_etablissement"] = digits + uai_key(digits)
+    extra["nom_etablissement"] = "Lycée privé hors annuaire (démonstration)"
+    schools = pd.concat([schools, extra], ignore_index=True)
+    rows, n = [], 0
+    for s in schools.itertuples():
+        k = int(rng.integers(6, 14)) if s.voie_professionnelle == "1" else int(rng.integers(1, 5))
+        picks = rng.choice(len(taught), size=min(k, len(taught)), replace=False)
+        for j in sorted(picks):
+            f = taught[int(j)]
+            n += 1
+            old = f[col["niveau RNCP"]]
+            level = {"5": "3", "4": "4", "3": "5"}.get(old, "")
+            status = "public" if s.statut_public_prive == "Public" else "privé sous contrat"
+            dep = s.code_departement
+            rows.append([f[col["libellé formation principal"]], f[col["lien site onisep.fr"]],
+                         f[col["domaine/sous-domaine"]], f[col["libellé type formation"]],
+                         "diplôme national ou diplôme d'État" if f[col["code RNCP"]] else "", "",
+                         _EXIT.get(level, ""), s.nom_etablissement,
+                         f"http://www.onisep.fr/http/redirection/etablissement/slug/ENS.{10000 + n % 9000}",
+                         s.identifiant_de_l_etablissement, status, s.adresse_1, s.code_postal, s.nom_commune,
+                         f"AF.{100000 + n}", DEPARTEMENTS.get(dep, dep), "Nantes", "Pays de la Loire",
+                         s.latitude, s.longitude, "", "", "", "",
+                         f[col["durée"]], "temps plein, cours en présentiel", "", "", "", "",
+                         f"{int(rng.integers(1, 29)):02d}/{int(rng.integers(1, 10)):02d}/2025"])
+    lines = [";".join(f'"{h}"' for h in HEADER)]
+    lines += [";".join(f'"{c}"' if c != "" else "" for c in r) for r in rows]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(b"\xef\xbb\xbf" + ("\n".join(lines) + "\n").encode("utf-8"))
