@@ -121,7 +121,10 @@ active = false
                 names = {client.read_flow(r.flow_id).name for r in runs if r.id != run.id}
                 assert {"warehouse", "render"} <= names, names
                 artifact = client.read_latest_artifacts()
-                assert any(a.key == "portraits-run-report" for a in artifact)
+                md = next(a.data for a in artifact if a.key == "portraits-run-report")
+                # The run's markdown report: datasets with vintage and rows, territories reused (nothing changed), timings.
+                assert "## Données" in md and "| Demandeurs d'emploi inscrits à France Travail" in md
+                assert "Produits (0) : aucun" in md and "Repris inchangés (17)" in md and "## Durées (s)" in md
             _register_on_a_work_pool(config, env)
     finally:
         _stop(serve, signal.SIGINT)
