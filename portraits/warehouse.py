@@ -5,8 +5,8 @@ use), ``geo_units`` (commune → territory, plus every commune → the region: i
 it, so the regional benchmark is computed by the same SQL as the territories), one table per
 dataset, ``establishment_territory`` (points placed by polygon containment, commune code as the
 fallback), ``access_points`` (the SPRO networks' offices, from the directories) with
-``commune_access`` (distance from each commune to the nearest office of each network), and
-``datasets`` (provenance of each loaded dataset).
+``commune_access`` (distance from each commune to the nearest office of each network),
+``commune_zones`` (the zone d'emploi of each commune), and ``datasets`` (provenance of each loaded dataset).
 
 The file is written under a temporary name and renamed when complete, so a crash never leaves a
 half-built warehouse in place.
@@ -94,6 +94,7 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
             if table in datasets or table == "access_points":
                 place_points(con, table)
         load_correspondences(con)
+        load_zones(con)
         build_training_actions(con, set(datasets))
         commune_access(con)
         if "bmo_bassins" in datasets:
@@ -135,8 +136,12 @@ ACCESS_POINT_PARTS = {
 
 def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
     """Warnings that need two datasets: the UAI of the Idéo actions that the annuaire de
-    l'éducation does not list (reported by code; their actions are placed in no territory)."""
+    l'éducation does not list (reported by code; their actions are placed in no territory).
+    Errors too: a jobseekers' bassin (France Travail API) unknown to the BMO bassin table."""
     out: dict[str, list[str]] = {}
+    if "jobseekers_profile" in datasets and "bmo_bassins" in datasets:
+        from sources.jobseekers_profile import check_bassins
+        check_bassins(datasets["jobseekers_profile"], set(datasets["bmo_bassins"].frame.bassin_code))
     if "onisep_actions" in datasets and "establishments" in datasets:
         from sources.onisep_actions import unknown_uai
         w = unknown_uai(datasets["onisep_actions"].frame, set(datasets["establishments"].frame.uai))
@@ -159,6 +164,20 @@ def load_correspondences(con: duckdb.DuckDBPyConnection, folder: Path = CORRESPO
         con.register("corr_df", df)
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM corr_df")
         con.unregister("corr_df")
+
+
+def load_zones(con: duckdb.DuckDBPyConnection) -> None:
+    """``commune_zones`` (commune_code, ze_code, ze_name): the zone d'emploi 2020 of each commune,
+    from the bundled composition (``data/territories/ze2020.csv``; empty for a region it does not
+    cover): the portraits list the localised unemployment rates of their territory's zones."""
+    from sources.unemployment import ZONES_FILE
+
+    from .territories import read_membership
+    zones = (read_membership(ZONES_FILE) if ZONES_FILE.is_file()
+             else pd.DataFrame(columns=["commune_code", "territory_code", "territory_name"], dtype=str))
+    con.register("zones_df", zones.rename(columns={"territory_code": "ze_code", "territory_name": "ze_name"}))
+    con.execute("CREATE TABLE commune_zones AS SELECT commune_code, ze_code, ze_name FROM zones_df")
+    con.unregister("zones_df")
 
 
 # Every training action of the territories, whatever its route, one table: (dataset(s), SELECT).

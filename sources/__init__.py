@@ -3,9 +3,9 @@
 ``cog`` comes first: the pipeline reads it before the others to bring older commune codes to the
 current communes."""
 from . import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-               jobseekers, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
-               unemployment, urssaf)
+               jobseekers, jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations,
+               service_public, training_offer, unemployment, urssaf)
 
 REGISTRY = {m.SOURCE.id: m for m in (cog, census, populations, jobseekers, urssaf, unemployment, bmo, bmo_bassins,
-                                     fap, establishments, training_offer, onisep, onisep_actions, organisms, bcn,
-                                     inserjeunes, inserjeunes_formations, mobility, service_public)}
+                                     jobseekers_profile, fap, establishments, training_offer, onisep, onisep_actions,
+                                     organisms, bcn, inserjeunes, inserjeunes_formations, mobility, service_public)}

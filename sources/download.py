@@ -24,6 +24,7 @@ import re
 import shutil
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
@@ -33,7 +34,9 @@ from . import REGISTRY
 log = logging.getLogger("portraits")
 OFFICIAL_HOSTS = {"statistiques.francetravail.org", "data.education.gouv.fr", "www.education.gouv.fr",
                   "www.insee.fr", "www.data.gouv.fr", "open.urssaf.fr", "api.opendata.onisep.fr",
-                  "api-lannuaire.service-public.gouv.fr"}
+                  "api-lannuaire.service-public.gouv.fr",
+                  # France Travail API "Marché du travail" (OAuth2 token, then POST requests).
+                  "entreprise.francetravail.fr", "api.francetravail.io"}
 USER_AGENT = "portraits (Carif-Oref Pays de la Loire; open-source territorial portraits)"
 # Domains an official host may redirect a download to (data.gouv.fr serves files from other hosts).
 OFFICIAL_DOMAINS = (".gouv.fr", ".insee.fr", ".francetravail.org", ".urssaf.fr", ".onisep.fr")
@@ -85,6 +88,57 @@ def _open(url: str, timeout: float, headers: dict | None = None):
     opener = urllib.request.build_opener(OfficialRedirects())
     return opener.open(urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {})}),
                        timeout=timeout)
+
+
+def _post(url: str, data: bytes, headers: dict, timeout: float):
+    """The network call of :func:`post_json` (the tests replace it to reach a local server; the
+    URL is checked before)."""
+    opener = urllib.request.build_opener(OfficialRedirects())
+    return opener.open(urllib.request.Request(url, data=data, method="POST",
+                                              headers={"User-Agent": USER_AGENT, **headers}), timeout=timeout)
+
+
+def post_json(url: str, *, form: dict | None = None, json_body: dict | None = None, headers: dict | None = None,
+              secrets: tuple[str, ...] = (), attempts: int = 3, timeout: float = 60.0, backoff: float | None = None,
+              sleep=time.sleep):
+    """POST a form (``form``) or a JSON body (``json_body``) to an API and return its JSON answer
+    (None for an empty answer, e.g. ``204 No Content``); retried like :func:`download`. Errors and
+    logs never show ``secrets`` (client secret, token) nor the body sent."""
+    check_url(url)
+    shown = redact(url)
+    backoff = BACKOFF_SECONDS if backoff is None else backoff
+    if form is not None:
+        data = urllib.parse.urlencode(form).encode()
+        kind = {"Content-Type": "application/x-www-form-urlencoded"}
+    else:
+        data = json.dumps(json_body).encode()
+        kind = {"Content-Type": "application/json"}
+    def hide(text: str) -> str:
+        text = redact(text)
+        for secret in secrets:
+            if secret:
+                text = text.replace(secret, "***")
+        return text
+    last = None
+    for attempt in range(1, attempts + 1):
+        try:
+            with _post(url, data, {"Accept": "application/json", **kind, **(headers or {})}, timeout) as resp:
+                body = resp.read()
+            if not body.strip():
+                return None
+            try:
+                return json.loads(body)
+            except ValueError:
+                raise DownloadError(f"réponse illisible de {shown} (JSON attendu)") from None
+        except (OSError, http.client.HTTPException) as exc:
+            last = exc
+            if _permanent(exc):
+                break
+            if attempt < attempts:
+                wait = backoff * 2 ** (attempt - 1)
+                log.warning("échec de la requête %s (%s), nouvel essai dans %g s", shown, hide(str(exc)), wait)
+                sleep(wait)
+    raise DownloadError(f"requête impossible : {shown} ({hide(str(last))})")
 
 
 class IncompleteDownload(OSError):
@@ -212,10 +266,11 @@ def write_ledger(folder: Path, entries: dict[str, dict]) -> None:
     os.replace(tmp, Path(folder) / LEDGER)
 
 
-def fetch_all(dest: Path) -> list[dict]:
+def fetch_all(dest: Path, region: str = "52") -> list[dict]:
     """Download every registered dataset into ``dest`` under its official file name; a file
     unchanged on the server (HTTP 304 to the conditional request) is kept. The ledger records
-    each download and check."""
+    each download and check. A source module with its own ``fetch(dest, region)`` (an API needing
+    credentials and several requests) is fetched by it, into one file."""
     # Partial files left by an interrupted fetch: never used, not worth keeping.
     shutil.rmtree(Path(dest) / PARTIAL_DIR, ignore_errors=True)
     Path(dest).mkdir(parents=True, exist_ok=True)
@@ -224,6 +279,14 @@ def fetch_all(dest: Path) -> list[dict]:
     for key, module in REGISTRY.items():
         s = module.SOURCE
         target = dest / s.download_name
+        if hasattr(module, "fetch"):
+            try:
+                info = module.fetch(target, region=region)
+                ledger[info["url"]] = info
+                results.append({"id": key, "error": None, **info})
+            except DownloadError as exc:
+                results.append({"id": key, "error": str(exc)})
+            continue
         if s.url == s.page:
             results.append({"id": key, "error": f"pas de lien de téléchargement direct : à télécharger depuis {s.page} "
                                                 f"et à déposer sous le nom {s.download_name}"})

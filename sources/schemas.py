@@ -81,10 +81,6 @@ def year(dtype=pa.Int) -> pa.Column:
                                                                            f"{FIRST_YEAR}–{LAST_YEAR})"))
 
 
-def year_text() -> pa.Column:
-    return text(r"^(?:19|20)[0-9]{2}$", what="année")
-
-
 def coordinate(limit: float) -> pa.Column:
     word = "latitude" if limit == 90 else "longitude"
     return pa.Column("Float64", pa.Check.in_range(-limit, limit, error=f"{word} hors de ±{limit:g}"), nullable=True)
@@ -164,9 +160,10 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, unique=["commune_code", "ape_code", "year"]),
 
     "unemployment": schema("unemployment", {
-        "area_type": text(isin=("DEP", "REG"), what="type de zone"),
-        "area_code": text(r"^(?:[0-9]{2}|2[AB]|97[0-9])$", what="code de zone"),
-        "period": year_text(), "rate": rate(what="taux de chômage"),
+        "area_type": text(isin=("ZE", "DEP", "REG"), what="type de zone"),
+        "area_code": text(r"^(?:[0-9]{2}|2[AB]|97[0-9]|[0-9]{4})$", what="code de zone"),
+        # an annual average ("2023") or a quarter ("2025-T2")
+        "period": text(r"^(?:19|20)[0-9]{2}(?:-T[1-4])?$", what="période"), "rate": rate(what="taux de chômage"),
     }, unique=["area_type", "area_code", "period"]),
 
     "bmo": schema("bmo", {
@@ -182,6 +179,19 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "bmo_bassins": schema("bmo_bassins", {
         "commune_code": commune(), "bassin_code": text(r"^[0-9]{4}$", what="code bassin"), "bassin_name": text(),
     }, unique=["commune_code"]),
+
+    "jobseekers_profile": schema("jobseekers_profile", {
+        "area_type": text(isin=("region", "departement", "bassin"), what="type de zone"),
+        "area_code": text(r"^(?:[0-9]{2,4}|2[AB])$", what="code de zone"), "area_name": text(nullable=True),
+        "category": text(what="catégorie"),
+        "quarter": pa.Column(checks=pa.Check(lambda s: _month_check(s) & s.map(lambda d: d.month % 3 == 1),
+                                             error="trimestre invalide (date du 1er jour du trimestre attendue)")),
+        "period_label": text(), "characteristic_type": text(), "characteristic_code": text(),
+        "characteristic_label": text(nullable=True),
+        "grp": text(nullable=True, isin=("total", "women", "men", "under25", "age25_49", "age50plus", "short_term",
+                                         "long_term"), what="groupe"),
+        "count": count(integer=False), "masked": boolean(),
+    }, unique=["area_type", "area_code", "category", "quarter", "characteristic_type", "characteristic_code"]),
 
     "fap": schema("fap", {
         "fap_code": text(FAP, what="code FAP-228"), "fap_name": text(),

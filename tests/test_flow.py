@@ -68,6 +68,19 @@ def test_pdf_shows_name_and_independent_key_figure(demo_build):
         html = (folder / "index.html").read_text(encoding="utf-8")
         assert fmt.number(r.Demandeurs_Emploi) in html
         assert "Périmètre indicatif" in html and "Données de démonstration" in html
+    # Jobseekers by profile (France Travail API, by bassin): T01 is the whole demo bassin 5218 (weight 1);
+    # its shares computed here from the raw answers, without the project's loader or SQL.
+    answers = json.loads((ROOT / "data/demo/francetravail-stat-demandeurs.json").read_text(encoding="utf-8"))
+    values = [v for a in answers for v in a["reponse"]["listeValeursParPeriode"]
+              if v["codeTerritoire"] == "5218" and v["codeNomenclature"] == "ABC"]
+    last = max(values, key=lambda v: v["codePeriode"])
+    n = {c["libCaract"]: c["nombre"] for c in last["listeValeurParCaract"]}
+    page = (next(site.glob("t01-*")) / "index.html").read_text(encoding="utf-8")
+    assert "Profil des demandeurs d'emploi" in page and last["libPeriode"] in page
+    for label, parts in (("Part des femmes", ["Femmes"]), ("Part des 50 ans ou plus", ["50 ans ou plus"]),
+                         ("de longue durée", ["De 1 an à moins de 2 ans", "2 ans ou plus"])):
+        share = fmt.percent(100 * sum(n[p] for p in parts) / last["valeurPrincipaleNombre"])
+        assert re.search(rf"{re.escape(label)}[^<]*</th>\s*<td>{re.escape(share)}</td>", page), (label, share)
 
 
 def test_additive_indicator_sums_to_region(demo_build):
@@ -281,6 +294,11 @@ def test_commune_map_of_unemployment(demo_build):
         table = page[page.index("Données de la carte"):]
         table = table[:table.index("</details>")]
         assert table.count('<tr><th scope="row">') == len(communes), code
+    # The localised unemployment benchmark from the demo's quarterly Insee workbook: chart, latest
+    # regional rate, and the zones d'emploi of T12 (La Ferté-Bernard and the interregional Alençon).
+    page = html.unescape((next(site.glob("t12-*")) / "index.html").read_text(encoding="utf-8"))
+    assert 'src="chomage-trimestriel.svg"' in page and "Au 2e trimestre 2025, le taux de chômage" in page
+    assert re.search(r'<th scope="row">Alençon \(0051\) – déborde de la région</th><td>\d+,\d\xa0%</td>', page)
 
 
 def test_territories_side_by_side_and_glossary(demo_build):

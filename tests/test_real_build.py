@@ -40,7 +40,8 @@ def real_build(tmp_path_factory):
 def test_every_real_dataset_is_recognised(real_build):
     _, inputs, _, _ = real_build
     # No real extract of these in the folder (PROVENANCE.md): their sections say so.
-    assert inputs.missing == ["urssaf", "training_offer", "onisep_actions", "organisms", "mobility", "service_public"]
+    assert inputs.missing == ["urssaf", "jobseekers_profile", "training_offer", "onisep_actions", "organisms",
+                              "mobility", "service_public"]
 
 
 def test_real_cio_are_in_the_portraits(real_build):

@@ -18,7 +18,7 @@ def write(tmp_path, name, text, encoding="utf-8"):
 
 def test_registry_declares_every_source():
     assert set(REGISTRY) == {"cog", "census", "populations", "jobseekers", "urssaf", "unemployment", "bmo",
-                             "bmo_bassins", "fap", "establishments", "training_offer", "onisep_formations",
+                             "bmo_bassins", "jobseekers_profile", "fap", "establishments", "training_offer", "onisep_formations",
                              "onisep_actions", "organisms", "bcn", "inserjeunes", "inserjeunes_formations", "mobility",
                              "service_public"}
     assert list(REGISTRY)[0] == "cog"   # read first: it extends the commune codes the others accept

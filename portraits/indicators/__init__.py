@@ -125,7 +125,11 @@ TABLES = {
     "salaried_series": ("urssaf_series.sql", {"urssaf"}),
     "bmo_metiers": ("bmo_metiers.sql", {"bmo", "bmo_bassins"}),
     "bassin_shares": ("bassin_shares.sql", {"bmo", "bmo_bassins"}),
+    # The same bassin shares, for the jobseekers by profile (France Travail API, by bassin).
+    "profile_bassins": ("bassin_shares.sql", {"jobseekers_profile", "bmo_bassins"}),
     "unemployment": ("unemployment.sql", {"unemployment"}),
+    "unemployment_quarterly": ("unemployment_quarterly.sql", {"unemployment"}),
+    "unemployment_zones": ("unemployment_zones.sql", {"unemployment"}),
     "training_offer_tables": ("training_offer_tables.sql", {"training_offer"}),
     "training_organisms": ("training_organisms.sql", {"training_offer"}),
     "training_points": ("training_points.sql", {"training_offer"}),

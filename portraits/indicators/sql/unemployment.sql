@@ -1,6 +1,7 @@
--- Localised unemployment rates (Insee), latest period, for the region and the départements of
--- each territory (a benchmark: the rate is not published for our territories).
-WITH last AS (SELECT max(period) AS p FROM unemployment),
+-- Localised unemployment rates (Insee), latest annual average, for the region and the départements
+-- of each territory (a benchmark: the rate is not published for our territories). Annual periods
+-- only ("2023"): the quarters of the workbook ("2025-T2") have their own queries (unemployment_*).
+WITH last AS (SELECT max(period) AS p FROM unemployment WHERE length(period) = 4),
 deps AS (
     SELECT DISTINCT tc.territory_code AS unit, left(tc.commune_code, 2) AS dep FROM territory_communes tc
 )
