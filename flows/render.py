@@ -1,5 +1,6 @@
-"""The ``render`` flow: indicators and page contexts from the warehouse, then one
-``render-<code>`` task per territory (mapped), into the staging folder. Publishing is the
+"""The ``render`` flow: indicators and page contexts from the warehouse; the territories unchanged
+since the published edition are reused (one ``reuse-unchanged`` task), then one ``render-<code>``
+task per other territory (mapped), into the staging folder. Publishing is the
 ``refresh`` flow's last step.
 
 Only wiring: the work is in ``portraits.pipeline``. The task runner is chosen by ``refresh``
@@ -45,6 +46,13 @@ def prepare_staging(settings: Settings) -> Path:
     return pipeline.prepare_staging(settings)
 
 
+@task(name="reuse-unchanged", **TASK)
+def reuse_unchanged(settings: Settings, contexts: list[dict], staging: Path) -> dict[str, RenderOutcome]:
+    """Territories unchanged since the published edition: their files are linked into the
+    staging folder (one task for all, so that a run with nothing changed starts no render task)."""
+    return pipeline.reuse_unchanged(settings, contexts, staging)
+
+
 @task(name="render-territory", task_run_name="render-{ctx[code]}", **TASK)
 def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executor | None = None) -> RenderOutcome:
     """One territory's page, PDF, images and data files (drawn and written in a worker process of
@@ -74,7 +82,12 @@ def render(settings: Settings, in_processes: bool = True) -> RenderRun:
     site = compute_site(settings)
     t1 = time.perf_counter()
     staging = prepare_staging(settings)
-    with (pipeline.render_pool(settings, site.contexts) if in_processes else nullcontext()) as pool:
-        futures = render_territory.map(unmapped(settings), site.contexts, unmapped(staging), unmapped(pool))
-        outcomes = [_outcome(f, ctx) for f, ctx in zip(futures, site.contexts)]
+    reused = reuse_unchanged(settings, site.contexts, staging)
+    todo = [c for c in site.contexts if c["code"] not in reused]
+    rendered: dict[str, RenderOutcome] = {}
+    if todo:
+        with (pipeline.render_pool(settings, todo) if in_processes else nullcontext()) as pool:
+            futures = render_territory.map(unmapped(settings), todo, unmapped(staging), unmapped(pool))
+            rendered = {ctx["code"]: _outcome(f, ctx) for f, ctx in zip(futures, todo)}
+    outcomes = [reused.get(c["code"]) or rendered[c["code"]] for c in site.contexts]
     return RenderRun(site, staging, outcomes, {"indicators": t1 - t0, "render": time.perf_counter() - t1})

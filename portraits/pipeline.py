@@ -6,6 +6,7 @@ publish (staging folder swapped in only when everything succeeded).
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import inspect
 import multiprocessing
@@ -465,19 +466,37 @@ def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
 
 
+def reuse_published(settings: Settings, ctx: dict, staging: Path) -> RenderOutcome | None:
+    """When the territory's context, the templates and the code are unchanged (same render key)
+    and its published files are all there, link them into ``staging`` and return its outcome;
+    otherwise None: it must be rendered."""
+    t0 = time.perf_counter()
+    key = render_key(ctx)
+    if not _reusable(settings, ctx, key):
+        return None
+    published = Path(settings.output) / ctx["slug"]
+    for f in portrait_files(ctx):
+        _link_or_copy(published / f, staging / ctx["slug"] / f)
+    log.info("%s %s : inchangé, repris de l'édition publiée", ctx["code"], ctx["name"])
+    return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0, key=key)
+
+
+def reuse_unchanged(settings: Settings, contexts: list[dict], staging: Path) -> dict[str, RenderOutcome]:
+    """:func:`reuse_published` for every territory: the outcomes of those reused, by code (the
+    flow then renders only the others, so that a run with nothing changed starts no render task)."""
+    return {o.code: o for o in (reuse_published(settings, c, staging) for c in contexts) if o is not None}
+
+
 def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executor | None = None) -> RenderOutcome:
     """Write one territory's page, PDF and images into ``staging`` (in a worker process of
     ``pool`` when given, see :func:`render_pool`); reuse the published ones when the territory's
-    context, the templates and the code are unchanged."""
+    context, the templates and the code are unchanged (:func:`reuse_published`)."""
+    reused = reuse_published(settings, ctx, staging)
+    if reused is not None:
+        return reused
     t0 = time.perf_counter()
     key = render_key(ctx)
     folder = staging / ctx["slug"]
-    published = Path(settings.output) / ctx["slug"]
-    if _reusable(settings, ctx, key):
-        for f in portrait_files(ctx):
-            _link_or_copy(published / f, folder / f)
-        log.info("%s %s : inchangé, repris de l'édition publiée", ctx["code"], ctx["name"])
-        return RenderOutcome(ctx["code"], ctx["name"], False, time.perf_counter() - t0, key=key)
     try:
         if pool is None:
             write_portrait(settings, ctx, folder)
@@ -681,7 +700,8 @@ def _same_tree(a: Path, b: Path) -> bool:
     fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name not in RUN_REPORT_FILES)
     if fa != fb:
         return False
-    return all((a / f).read_bytes() == (b / f).read_bytes() for f in fa)
+    # A portrait reused from the published edition is a hard link to it: the same file, not read.
+    return all(os.path.samefile(a / f, b / f) or filecmp.cmp(a / f, b / f, shallow=False) for f in fa)
 
 
 def editions(settings: Settings) -> tuple[Path, Path, Path, Path]:
