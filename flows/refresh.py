@@ -60,7 +60,7 @@ def fetch_sources(settings: Settings) -> list[dict]:
     if settings.is_demo:
         raise ValueError("le téléchargement (fetch) ne concerne que le profil official ou un dossier --raw-dir")
     from sources.download import fetch_all
-    results = fetch_all(settings.inputs_dir)
+    results = fetch_all(settings.inputs_dir, region=settings.region_code())
     logger = get_run_logger()
     for r in results:
         if r["error"]:
