@@ -22,7 +22,7 @@ test: setup
 # Time a full refresh from a cold cache by stage, then a second run (benchmarks/run.py);
 # results in output/bench/. E.g. make bench ARGS="--limit 3 --no-prefect"
 bench: setup
-	$(VENV)/bin/python -m benchmarks.run $(ARGS)
+	$(VENV)/bin/python -m benchmarks.run --mobpro-rows 8000000 $(ARGS)
 
 setup: system-deps $(STAMP)
 

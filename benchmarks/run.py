@@ -15,6 +15,12 @@ What it does, in one process:
    ``portraits.pipeline`` in the flow's order;
 3. runs it a second time with nothing changed (same folders, same process: in-process caches
    and Prefect's server are warm, imports are not repeated) and checks that nothing was rendered.
+4. with ``--mobpro-rows N`` (``make bench``: 8 million, the size of Insee's national
+   ``FD_MOBPRO`` detail file), writes a synthetic detail file of N lines in that format
+   (:func:`sources.mobility.write_large_demo`, with the region's real commune codes; not timed as
+   a load) and times its load by :func:`sources.mobility.read` — DuckDB reads the CSV from disk and
+   writes the region's flows to Parquet, nothing is materialised in pandas — with the peak
+   memory of that phase.
 
 Stage timings come from timing wrappers installed at runtime, in this process only, on functions
 of ``portraits.pipeline``, ``portraits.charts`` and ``portraits.render`` (the package is not
@@ -53,6 +59,7 @@ is git-ignored), to compare runs. JSON format (``schema`` 1; seconds and MiB)::
                 ingest_by_dataset {dataset: seconds}
                 summary {published, rebuilt, skipped, warehouse_rebuilt, missing}
                 memory {peak_rss_mib, peak_rss_tree_mib}   sampled during this phase
+    mobpro:     rows, file_mib, write_s, load_s, rows_per_s, flows_kept, memory (only with --mobpro-rows)
     second_run: wall_s, rendered_nothing (no page, PDF, chart or map drawn and the site not
                 republished), tree_changed (the loading code or the templates changed on disk during
                 the first run, e.g. edited by someone else: then the second run redoes work),
@@ -68,6 +75,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import functools
+import inspect
 import json
 import os
 import platform
@@ -106,6 +114,10 @@ STAGES = [
 ]
 STAGE_KEYS = [k for k, _ in STAGES]
 WORK_STAGES = ("charts", "maps", "html", "pdf", "ingest", "warehouse", "indicators")
+# Functions of portraits.charts that draw maps (the others draw charts).
+MAP_FUNCTIONS = {"territory_map", "choropleth", "flow_map"}
+# ... and the chart of the site's comparison page, drawn by publish at every run.
+SITE_CHARTS = {"small_multiples"}
 MIB = 1024 * 1024
 
 
@@ -222,9 +234,12 @@ def instrument(timer: StageTimer, limit: int | None) -> Patches:
                    "commune_reference": "ingest", "ingest_dataset": "ingest",
                    "build_warehouse": "warehouse", "compute_site": "indicators", "prepare_staging": "staging",
                    "map_data": "maps", "publish": "publish"},
-        charts: {"grouped_bars": "charts", "index_series": "charts", "stacked_bars": "charts",
-                 "rate_bars": "charts", "territory_map": "maps"},
-        render: {"territory_map": "maps", "render_html": "html", "write_pdf": "pdf", "index_map_svg": "publish"},
+        # Every public drawing function of portraits.charts: maps or charts (new ones are timed too).
+        charts: {name: "maps" if name in MAP_FUNCTIONS else "publish" if name in SITE_CHARTS else "charts"
+                 for name, fn in inspect.getmembers(charts, inspect.isfunction)
+                 if fn.__module__ == charts.__name__ and not name.startswith("_")},
+        render: {"territory_map": "maps", "commune_map": "maps", "flow_map": "maps", "render_html": "html",
+                 "write_pdf": "pdf", "index_map_svg": "publish"},
     }
     for module, names in stages.items():
         for name, stage in names.items():
@@ -240,6 +255,8 @@ def instrument(timer: StageTimer, limit: int | None) -> Patches:
             p.set(module, name, timer.wrap(stage, fn))
     p.set(pipeline, "render_territory",
           timer.wrap("render_other", pipeline.render_territory, on_return=timer.record_portrait))
+    if hasattr(pipeline, "reuse_unchanged"):    # the render flow's reuse step (before the render tasks)
+        p.set(pipeline, "reuse_unchanged", timer.wrap("render_other", pipeline.reuse_unchanged))
     for key, module in getattr(sources, "REGISTRY", {}).items():
         if hasattr(module, "read"):
             p.set(module, "read", timer.wrap_detail(key, module.read))
@@ -582,6 +599,12 @@ def benchmark(args) -> tuple[dict, int]:
         second["memory"] = sampler.peak("second")
         second["tree_changed"] = tree_changed
         result["second_run"] = second
+
+        if args.mobpro_rows:
+            phase = "mobpro"
+            sampler.set_phase("mobpro")
+            result["mobpro"] = mobpro_load(args.mobpro_rows, settings, args.output / "mobpro")
+            result["mobpro"]["memory"] = sampler.peak("mobpro")
     except Exception as exc:
         traceback.print_exc()
         result["error"] = f"{type(exc).__name__}: {exc}"
@@ -633,6 +656,26 @@ def _check_instrumentation(cold: dict) -> None:
 
 def _s(x: float | None) -> str:
     return "–" if x is None else f"{x:.2f}"
+
+
+def mobpro_load(n_rows: int, settings, folder: Path) -> dict:
+    """Write a national-size ``FD_MOBPRO`` detail file, then time its load (see the module doc)."""
+    import numpy as np
+
+    from portraits import geography
+    from sources import mobility
+    codes = geography.commune_codes(settings.region_code())
+    folder.mkdir(parents=True, exist_ok=True)
+    t = time.perf_counter()
+    path = mobility.write_large_demo(folder / "FD_MOBPRO_2022.csv", n_rows, np.random.default_rng(2022), codes=codes)
+    write_s = time.perf_counter() - t
+    t = time.perf_counter()
+    loaded = mobility.read([path], codes, workdir=folder / "work")
+    load_s = time.perf_counter() - t
+    out = {"rows": n_rows, "file_mib": round(path.stat().st_size / 2**20, 1), "write_s": round(write_s, 3),
+           "load_s": round(load_s, 3), "rows_per_s": round(n_rows / load_s), "flows_kept": loaded.rows}
+    shutil.rmtree(folder, ignore_errors=True)
+    return out
 
 
 def format_report(r: dict) -> str:
@@ -694,6 +737,12 @@ def format_report(r: dict) -> str:
         if s2.get("tree_changed"):
             lines.append("  WARNING: code or templates changed on disk between the two runs: this second run "
                          "redid the work that change invalidates")
+    if "mobpro" in r:
+        mp = r["mobpro"]
+        lines += ["", f"National-size MOBPRO detail file: {mp['rows']:,} lines ({mp['file_mib']:.0f} MiB, written in "
+                      f"{mp['write_s']:.1f} s) loaded in {mp['load_s']:.2f} s ({mp['rows_per_s']:,} lines/s; "
+                      f"{mp['flows_kept']:,} flows of the region kept); peak memory of the process tree "
+                      f"{mp['memory']['peak_rss_tree_mib']:.0f} MiB".replace(",", " ")]
     if "error" in r:
         lines.append(f"FAILED: {r['error']}")
     return "\n".join(lines)
@@ -715,6 +764,8 @@ def parser() -> argparse.ArgumentParser:
                    help=f"results file (default: {DEFAULT_RESULTS.relative_to(ROOT)}/<timestamp>.json)")
     p.add_argument("--no-prefect", action="store_true", help="call the pipeline functions directly, without Prefect")
     p.add_argument("--keep", action="store_true", help="keep the temporary output folder")
+    p.add_argument("--mobpro-rows", metavar="N", type=int, default=0,
+                   help="also time the load of a national-size MOBPRO detail file of N lines (make bench: 8000000)")
     p.add_argument("-v", "--verbose", action="store_true", help="show the pipeline's progress log")
     return p
 

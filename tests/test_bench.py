@@ -21,7 +21,7 @@ def test_bench_smoke(tmp_path):
     out = tmp_path / "bench"
     result_file = tmp_path / "b.json"
     proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--limit", "2", "--no-prefect",
-                           "--output", str(out), "--json", str(result_file)],
+                           "--output", str(out), "--json", str(result_file), "--mobpro-rows", "20000"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Full refresh from a cold cache" in proc.stdout
@@ -42,6 +42,11 @@ def test_bench_smoke(tmp_path):
         assert cold["stages"][stage]["calls"] > 0, stage      # the wrappers saw the drawing calls
     assert {"seconds", "share"} <= set(cold["overhead"])
     assert {"ru_maxrss_self_mib", "peak_rss_mib", "peak_rss_tree_mib"} <= set(r["memory"])
+
+    # The MOBPRO load phase: 20,000 synthetic lines, every département; the region's flows are kept.
+    mp = r["mobpro"]
+    assert mp["rows"] == 20000 and mp["load_s"] > 0 and 0 < mp["flows_kept"] < 20000
+    assert "peak_rss_tree_mib" in mp["memory"] and "National-size MOBPRO detail file" in proc.stdout
 
     assert r["second_run"]["rendered_nothing"] is True
     assert r["second_run"]["portraits"]["rendered"] == 0
