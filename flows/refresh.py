@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from portraits import pipeline
 from portraits.pipeline import Inputs, RenderOutcome, Settings, Site
@@ -102,11 +103,12 @@ def refresh(settings: Settings = Settings(), fetch: bool = False,
     runner = task_runner_for(task_runner, dask_address, settings.processes() if task_runner == "threads" else None)
     downloads = fetch_sources(settings) if fetch else []
     built = warehouse(settings)
-    rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads")
+    rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads").unquote()
     t0 = time.perf_counter()
-    summary = publish(settings, rendered.staging, rendered.site, rendered.outcomes)
+    # quote(): the site (every page's context) is passed as it is, not walked through by Prefect.
+    summary = publish(settings, rendered.staging, quote(rendered.site), rendered.outcomes)
     timings = {**built.timings, **rendered.timings, "publish": time.perf_counter() - t0}
     summary.update(warehouse_rebuilt=built.rebuilt, missing=built.inputs.missing, warnings=rendered.site.warnings,
                    downloads=downloads)
-    run_report(settings, built.inputs, rendered.site, rendered.outcomes, summary, timings)
+    run_report(settings, built.inputs, quote(rendered.site), rendered.outcomes, summary, timings)
     return summary

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task, unmapped
+from prefect.utilities.annotations import quote
 from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
 
@@ -71,23 +72,30 @@ def _outcome(future, ctx: dict) -> RenderOutcome:
 
 
 @flow(name="render", task_runner=ThreadPoolTaskRunner(max_workers=1), persist_result=False, log_prints=False)
-def render(settings: Settings, in_processes: bool = True) -> RenderRun:
+def render(settings: Settings, in_processes: bool = True) -> quote[RenderRun]:
     """Compute the indicators of ``settings.territory_set`` and render every territory into the
     staging folder (HTML page, PDF, charts, maps, data files); one task per territory.
 
     in_processes: with the thread runner, each task hands the drawing and writing to one of
         ``settings.processes()`` worker processes (``pipeline.render_pool``); off under Dask,
-        whose workers are processes already."""
+        whose workers are processes already.
+
+    Returns the :class:`RenderRun` wrapped in Prefect's ``quote`` (``.unquote()`` it)."""
     t0 = time.perf_counter()
     site = compute_site(settings)
     t1 = time.perf_counter()
     staging = prepare_staging(settings)
-    reused = reuse_unchanged(settings, site.contexts, staging)
+    # quote(): Prefect passes the contexts as they are, without walking through every value of
+    # them (about a second per walk of the whole site; several walks per task).
+    reused = reuse_unchanged(settings, quote(site.contexts), staging)
     todo = [c for c in site.contexts if c["code"] not in reused]
     rendered: dict[str, RenderOutcome] = {}
     if todo:
         with (pipeline.render_pool(settings, todo) if in_processes else nullcontext()) as pool:
-            futures = render_territory.map(unmapped(settings), todo, unmapped(staging), unmapped(pool))
+            futures = render_territory.map(unmapped(settings), [quote(c) for c in todo], unmapped(staging),
+                                           unmapped(pool))
             rendered = {ctx["code"]: _outcome(f, ctx) for f, ctx in zip(futures, todo)}
     outcomes = [reused.get(c["code"]) or rendered[c["code"]] for c in site.contexts]
-    return RenderRun(site, staging, outcomes, {"indicators": t1 - t0, "render": time.perf_counter() - t1})
+    # Quoted: Prefect would walk through every page's context looking for futures in the return
+    # value (about a second); the caller unquotes it.
+    return quote(RenderRun(site, staging, outcomes, {"indicators": t1 - t0, "render": time.perf_counter() - t1}))
