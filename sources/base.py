@@ -11,8 +11,9 @@ import fnmatch
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
@@ -25,6 +26,45 @@ class SourceError(ValueError):
         self.line = line
         where = f"{self.path.name}" + (f", ligne {line}" if line is not None else "")
         super().__init__(f"{where} : {message}")
+
+
+def open_workbook(path: Path, member_pattern: str | None = None, member_key=None) -> tuple[object, str]:
+    """An xlsx workbook opened read-only (cell values, not formulas), and the prefix naming the zip
+    member in messages ("" for a plain workbook). With ``member_pattern`` (e.g.
+    ``Base_open_data_BMO_*.xlsx``), ``path`` may also be a zip of the download holding workbooks of
+    that name: the greatest by ``member_key`` (default: the name) is read. An empty file, an HTML
+    error page saved in place of the data, a truncated or unreadable workbook are errors naming
+    the file."""
+    from xml.etree.ElementTree import ParseError
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+    raw = Path(path).read_bytes()
+    if not raw.strip():
+        raise SourceError(path, "fichier vide")
+    if raw[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
+        raise SourceError(path, "ni classeur xlsx ni archive zip (fichier tronqué ?)" if member_pattern
+                          else "classeur xlsx illisible : ce n'est pas une archive xlsx (fichier tronqué ?)")
+    prefix = ""
+    if member_pattern:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = archive.namelist()
+            if "[Content_Types].xml" not in names:   # a zip of the download, not the workbook itself
+                members = sorted(n for n in names if not n.startswith("__MACOSX/")
+                                 and fnmatch.fnmatch(PurePosixPath(n).name, member_pattern)
+                                 and not PurePosixPath(n).name.startswith("._"))
+                if not members:
+                    raise SourceError(path, f"l'archive ne contient pas de classeur {member_pattern} "
+                                            f"(contenu : {', '.join(names[:10]) or 'aucun fichier'})")
+                member = max(members, key=member_key) if member_key else max(members)
+                raw = archive.read(member)
+                prefix = f"{PurePosixPath(member).name} : "
+    try:
+        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True), prefix
+    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, ValueError, OSError) as exc:
+        raise SourceError(path, f"{prefix}classeur illisible ({exc})") from exc
 
 
 @dataclass(frozen=True)

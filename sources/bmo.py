@@ -24,16 +24,15 @@ year. ``Code métier BMO`` is a FAP-2021 code at the 228 level (see :mod:`source
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 import io
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name
+from .base import Loaded, Source, SourceError, normalise_name, open_workbook
 from .bmo_bassins import bassin_code
 
 SOURCE = Source(
@@ -88,37 +87,9 @@ def _file_year(path: Path) -> int:
 
 
 def _open_workbook(path: Path):
-    """The workbook of ``path`` (an xlsx, or a zip holding one), opened read-only, and the prefix
-    naming the zip member in messages."""
-    from xml.etree.ElementTree import ParseError
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-    raw = Path(path).read_bytes()
-    if not raw.strip():
-        raise SourceError(path, "fichier vide")
-    if raw[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise SourceError(path, "ni classeur xlsx ni archive zip (fichier tronqué ?)")
-    prefix = ""
-    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-        names = archive.namelist()
-        if "[Content_Types].xml" not in names:   # a zip of the download, not the workbook itself
-            members = sorted(n for n in names if not n.startswith("__MACOSX/")
-                             and fnmatch.fnmatch(PurePosixPath(n).name, MEMBER_PATTERN)
-                             and not PurePosixPath(n).name.startswith("._"))
-            if not members:
-                raise SourceError(path, f"l'archive ne contient pas de classeur {MEMBER_PATTERN} "
-                                        f"(contenu : {', '.join(names[:10]) or 'aucun fichier'})")
-            member = max(members, key=lambda n: (_file_year(Path(n)), n))
-            raw = archive.read(member)
-            prefix = f"{PurePosixPath(member).name} : "
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, ValueError, OSError) as exc:
-        raise SourceError(path, f"{prefix}classeur illisible ({exc})") from exc
-    return wb, prefix
+    """The workbook of ``path`` (an xlsx, or a zip holding one: the latest survey year), opened
+    read-only, and the prefix naming the zip member in messages."""
+    return open_workbook(path, MEMBER_PATTERN, member_key=lambda n: (_file_year(Path(n)), n))
 
 
 def _text(value: object) -> str:

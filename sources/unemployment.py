@@ -53,15 +53,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .base import (_MISSING, Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, to_number,
-                   write_csv)
+from .base import (_MISSING, Loaded, Source, SourceError, normalise_name, open_workbook, read_official_csv,
+                   read_text, to_number, write_csv)
 
 SOURCE = Source(
     id="unemployment",
@@ -153,22 +152,6 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _open_workbook(path: Path):
-    from xml.etree.ElementTree import ParseError
-
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-    raw = Path(path).read_bytes()
-    if not raw.strip():
-        raise SourceError(path, "fichier vide")
-    if raw[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
-    if not zipfile.is_zipfile(io.BytesIO(raw)):
-        raise SourceError(path, "classeur xlsx illisible : ce n'est pas une archive xlsx (fichier tronqué ?)")
-    try:
-        return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, ValueError, OSError) as exc:
-        raise SourceError(path, f"classeur illisible ({exc})") from exc
 
 
 def _rate(path: Path, sheet: str, value: object, column: str, line: int) -> float | None:
@@ -246,7 +229,7 @@ def read_workbook(path: Path, warnings: list[str] | None = None) -> pd.DataFrame
     if path.suffix.lower() == ".xls":
         raise SourceError(path, "ancien format Excel (.xls) non lu : prendre le classeur .xlsx des taux de chômage "
                                 "localisés sur https://www.insee.fr/fr/statistiques/1893230")
-    wb = _open_workbook(path)
+    wb, _ = open_workbook(path)
     try:
         frames = [df for ws in wb.worksheets if (df := _read_sheet(path, ws, warnings)) is not None]
     finally:
