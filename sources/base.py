@@ -28,6 +28,15 @@ class SourceError(ValueError):
         super().__init__(f"{where} : {message}")
 
 
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as text: ``None`` → ``""``, ``5203.0`` → ``"5203"``, spaces trimmed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def open_workbook(path: Path, member_pattern: str | None = None, member_key=None) -> tuple[object, str]:
     """An xlsx workbook opened read-only (cell values, not formulas), and the prefix naming the zip
     member in messages ("" for a plain workbook). With ``member_pattern`` (e.g.

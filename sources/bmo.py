@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, open_workbook
+from .base import Loaded, Source, SourceError, cell_text, normalise_name, open_workbook
 from .bmo_bassins import bassin_code
 
 SOURCE = Source(
@@ -92,14 +92,6 @@ def _open_workbook(path: Path):
     return open_workbook(path, MEMBER_PATTERN, member_key=lambda n: (_file_year(Path(n)), n))
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
 def _count(path: Path, prefix: str, value: object, column: str, line: int) -> float | None:
     """A published count: a number (or a string holding one); ``*`` (secret) and empty are None."""
     if value is None:
@@ -125,7 +117,7 @@ def _count(path: Path, prefix: str, value: object, column: str, line: int) -> fl
 
 
 def _header(path: Path, prefix: str, sheet: str, header: tuple) -> dict[str, int]:
-    names = [_text(h) for h in header]
+    names = [cell_text(h) for h in header]
     keys = {normalise_name(n): i for i, n in reversed(list(enumerate(names)))}
     index = {}
     missing = []
@@ -151,7 +143,7 @@ def _header(path: Path, prefix: str, sheet: str, header: tuple) -> dict[str, int
 
 
 def _region(value: object) -> str:
-    text = _text(value)
+    text = cell_text(value)
     return text.zfill(2) if text.isdigit() else text
 
 
@@ -172,7 +164,7 @@ def _read_one(path: Path, region: str) -> pd.DataFrame:
         records = []
         seen_regions = set()
         for line, row in enumerate(rows, start=2):
-            if row is None or all(v is None or _text(v) == "" for v in row):
+            if row is None or all(v is None or cell_text(v) == "" for v in row):
                 continue
             row = tuple(row) + (None,) * (width - len(row))
             reg = _region(row[col["reg"]])
@@ -189,24 +181,24 @@ def _read_one(path: Path, region: str) -> pd.DataFrame:
 
 
 def _record(path: Path, prefix: str, row: tuple, col: dict[str, int], line: int) -> tuple:
-    year = _text(row[col["year"]])
+    year = cell_text(row[col["year"]])
     if not re.fullmatch(r"\d{4}", year):
         raise SourceError(path, f"{prefix}année illisible {row[col['year']]!r} dans la colonne annee", line=line)
-    fap_code = _text(row[col["fap_code"]])
+    fap_code = cell_text(row[col["fap_code"]])
     if not FAP_CODE.fullmatch(fap_code):
         raise SourceError(path, f"{prefix}code métier invalide {fap_code!r} (attendu un code FAP-2021 comme A0X40)",
                           line=line)
-    code = bassin_code(_text(row[col["bassin_code"]]))
+    code = bassin_code(cell_text(row[col["bassin_code"]]))
     if not re.fullmatch(r"\d{4}", code):
         raise SourceError(path, f"{prefix}code bassin invalide {row[col['bassin_code']]!r}", line=line)
     counts = {name: _count(path, prefix, row[col[name]], official, line) for name, official in COUNTS.items()}
     if counts["projects"] is not None and counts["difficult"] is not None and counts["difficult"] > counts["projects"]:
         raise SourceError(path, f"{prefix}projets difficiles (xmet = {row[col['difficult']]}) supérieurs aux projets "
                                 f"(met = {row[col['projects']]})", line=line)
-    dep = _text(row[col["dep"]])
+    dep = cell_text(row[col["dep"]])
     dep = dep.zfill(2) if dep.isdigit() else dep
-    return (line, int(year), code, _text(row[col["bassin_name"]]), fap_code, _text(row[col["fap_name"]]),
-            _text(row[col["family_code"]]), _text(row[col["family_name"]]), dep,
+    return (line, int(year), code, cell_text(row[col["bassin_name"]]), fap_code, cell_text(row[col["fap_name"]]),
+            cell_text(row[col["family_code"]]), cell_text(row[col["family_name"]]), dep,
             counts["projects"], counts["difficult"], counts["seasonal"])
 
 

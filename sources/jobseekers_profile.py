@@ -43,6 +43,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from portraits import fmt
+
 from .base import Loaded, Source, SourceError, normalise_name, read_text
 from .bmo_bassins import bassin_code
 
@@ -79,7 +81,6 @@ GROUPS = ("total", "women", "men", "under25", "age25_49", "age50plus", "short_te
 OUTPUT = ["area_type", "area_code", "area_name", "category", "quarter", "period_label", "characteristic_type",
           "characteristic_code", "characteristic_label", "grp", "count", "masked"]
 REGION_GAP_WARNING = 5.0
-ORDINALS = {1: "1er", 2: "2e", 3: "3e", 4: "4e"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -100,7 +101,8 @@ def parse_quarter(code: object, label: object = None) -> dt.date | None:
 
 
 def quarter_label(q: dt.date) -> str:
-    return f"{ORDINALS[(q.month - 1) // 3 + 1]} trimestre {q.year}"
+    """The quarter starting on ``q`` in words (``2e trimestre 2025``)."""
+    return fmt.quarter(f"{q.year}-T{(q.month - 1) // 3 + 1}")
 
 
 _NUM = r"(\d+|un)"

@@ -59,8 +59,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (_MISSING, Loaded, Source, SourceError, normalise_name, open_workbook, read_official_csv,
-                   read_text, to_number, write_csv)
+from portraits import fmt
+
+from .base import (_MISSING, Loaded, Source, SourceError, cell_text, normalise_name, open_workbook,
+                   read_official_csv, read_text, to_number, write_csv)
 
 SOURCE = Source(
     id="unemployment",
@@ -138,22 +140,6 @@ def _quarter(header: object) -> str | None:
     return f"{year}-T{q}"
 
 
-def quarter_text(period: str) -> str:
-    """``"2025-T2"`` → ``"2e trimestre 2025"`` (``"1er trimestre"`` for T1)."""
-    year, q = period.split("-T")
-    return f"{'1er' if q == '1' else q + 'e'} trimestre {year}"
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-
-
 def _rate(path: Path, sheet: str, value: object, column: str, line: int) -> float | None:
     """A published rate (a number, or a text holding one); empty, ``nd``, ``s`` are missing."""
     if value is None:
@@ -182,9 +168,9 @@ def _read_sheet(path: Path, ws, warnings: list[str]) -> pd.DataFrame | None:
     rows = ws.iter_rows(values_only=True)
     header, line = None, 0
     for line, row in enumerate(rows, start=1):
-        names = {normalise_name(_cell_text(c)) for c in row}
+        names = {normalise_name(cell_text(c)) for c in row}
         if names & set(CODE_COLUMNS):
-            header = [normalise_name(_cell_text(c)) for c in row]
+            header = [normalise_name(cell_text(c)) for c in row]
             break
         if line >= HEADER_SEARCH_ROWS:
             return None
@@ -193,14 +179,14 @@ def _read_sheet(path: Path, ws, warnings: list[str]) -> pd.DataFrame | None:
     kind = next(k for name, k in CODE_COLUMNS.items() if name in header)
     code_col = header.index(next(name for name, k in CODE_COLUMNS.items() if k == kind))
     reg_col = header.index("reg") if kind != "REG" and "reg" in header else None
-    quarters = {i: q for i, c in enumerate(row) if (q := _quarter(_cell_text(c)))}
+    quarters = {i: q for i, c in enumerate(row) if (q := _quarter(cell_text(c)))}
     if not quarters:
         warnings.append(f"{path.name} : feuille {ws.title} ignorée : colonne {row[code_col]} mais aucune colonne "
                         f"de trimestre (attendu « 2025-T2 », ligne {line})")
         return None
     out = []
     for line, row in enumerate(rows, start=line + 1):
-        code = _cell_text(row[code_col]) if code_col < len(row) else ""
+        code = cell_text(row[code_col]) if code_col < len(row) else ""
         if not code:
             continue             # a blank row, a note or a total without a code
         values = {q: _rate(path, ws.title, row[i] if i < len(row) else None, q, line) for i, q in quarters.items()}
@@ -211,8 +197,8 @@ def _read_sheet(path: Path, ws, warnings: list[str]) -> pd.DataFrame | None:
             if all(v is None for v in values.values()):
                 continue         # a note below the table ("Source : Insee…"): no rates
             raise SourceError(path, f"feuille {ws.title} : code {AREA_WORDS[kind]} invalide "
-                                    f"{_cell_text(row[code_col])!r}", line=line)
-        reg = _cell_text(row[reg_col]).zfill(2) if reg_col is not None and reg_col < len(row) else ""
+                                    f"{cell_text(row[code_col])!r}", line=line)
+        reg = cell_text(row[reg_col]).zfill(2) if reg_col is not None and reg_col < len(row) else ""
         out += [(kind, code, reg, q, v, line) for q, v in values.items()]
     return pd.DataFrame(out, columns=["area_type", "area_code", "reg", "period", "rate", "_line"])
 
@@ -341,7 +327,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     out = df[[*key, "rate"]].sort_values(key, ignore_index=True)
     out["rate"] = out.rate.astype("Float64")
     quarters = out.period[out.period.str.contains("-T", regex=False)]
-    vintage = quarter_text(quarters.max()) if len(quarters) else f"moyenne annuelle {out.period.max()}"
+    vintage = fmt.quarter(quarters.max()) if len(quarters) else f"moyenne annuelle {out.period.max()}"
     return Loaded(SOURCE, out, vintage=vintage,
                   files=[Path(p).name for p in paths], warnings=warnings)
 
@@ -443,7 +429,7 @@ def write_demo_workbook(dest_dir: Path, region: str, zones: pd.DataFrame, rng: n
         ws = wb.create_sheet(WORKBOOK_SHEETS[kind])
         ws.append([f"Taux de chômage localisés par {AREA_WORDS[kind]}"])
         ws.append(["Moyennes trimestrielles, données CVS, en % de la population active"])
-        ws.append([f"Du 1er trimestre {first[0]} au {quarter_text(labels[-1])}"])
+        ws.append([f"Du 1er trimestre {first[0]} au {fmt.quarter(labels[-1])}"])
         ws.append(["Source : Insee, taux de chômage localisés"])
         ws.append([])
         ws.append([*header, *labels])
