@@ -57,7 +57,7 @@ is git-ignored), to compare runs. JSON format (``schema`` 1; seconds and MiB)::
                     seconds = wall_s − (charts + maps + html + pdf + ingest + warehouse + indicators),
                     share = seconds / wall_s; flow_* = the same on flow_wall_s (no imports, no Prefect start)
                 ingest_by_dataset {dataset: seconds}
-                summary {published, rebuilt, skipped, warehouse_rebuilt, missing}
+                summary {published, rebuilt, skipped, warehouse_rebuilt, unchanged_edition, missing}
                 memory {peak_rss_mib, peak_rss_tree_mib}   sampled during this phase
     mobpro:     rows, file_mib, write_s, load_s, rows_per_s, flows_kept, memory (only with --mobpro-rows)
     second_run: wall_s, rendered_nothing (no page, PDF, chart or map drawn and the site not
@@ -99,7 +99,7 @@ STAGES = [
     ("prefect_import", "Prefect import (prefect, flows.refresh)"),
     ("prefect_start", "Prefect start (ephemeral server, trivial flow)"),
     ("flow_start", "Flow call → first task starts"),
-    ("locate", "Locate inputs"),
+    ("locate", "Locate inputs (fingerprints; is the published edition already this one?)"),
     ("ingest", "Ingest (read and validate sources)"),
     ("warehouse", "Warehouse (DuckDB build)"),
     ("indicators", "Indicators (compute_site)"),
@@ -230,7 +230,8 @@ def instrument(timer: StageTimer, limit: int | None) -> Patches:
     p = Patches()
     stages = {
         # The flows call commune_reference and ingest_dataset (one task each), run_direct calls ingest.
-        pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate", "ingest": "ingest",
+        pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate", "unchanged_edition": "locate",
+                   "ingest": "ingest",
                    "commune_reference": "ingest", "ingest_dataset": "ingest",
                    "build_warehouse": "warehouse", "compute_site": "indicators", "prepare_staging": "staging",
                    "map_data": "maps", "publish": "publish"},
@@ -467,6 +468,11 @@ def run_direct(settings) -> dict:
         datasets = pipeline.ingest(settings, inputs)
         pipeline.build_warehouse(settings, datasets, inputs)
         rebuilt_warehouse = True
+    unchanged = pipeline.unchanged_edition(settings, inputs)
+    if unchanged is not None:
+        return {"published": False, "rebuilt": [], "skipped": [code for code, _ in unchanged["territories"]],
+                "unchanged_edition": True, "warehouse_rebuilt": rebuilt_warehouse, "missing": inputs.missing,
+                "warnings": unchanged["warnings"]}
     site = pipeline.compute_site(settings)
     staging = pipeline.prepare_staging(settings)
     outcomes = []
@@ -476,7 +482,7 @@ def run_direct(settings) -> dict:
         except Exception as exc:  # isolated like in the flow: publish refuses and names it
             outcomes.append(pipeline.RenderOutcome(ctx["code"], ctx["name"], rendered=False, seconds=0.0,
                                                    error=f"{type(exc).__name__}: {exc}"))
-    summary = pipeline.publish(settings, staging, site, outcomes)
+    summary = pipeline.publish(settings, staging, site, outcomes, inputs.edition)
     summary.update(warehouse_rebuilt=rebuilt_warehouse, missing=inputs.missing, warnings=site.warnings)
     return summary
 
@@ -523,7 +529,7 @@ def phase_result(timer: StageTimer, wall: float, flow_wall: float, extra: dict[s
     }
     if summary is not None:
         result["summary"] = {k: summary.get(k) for k in ("published", "rebuilt", "skipped", "warehouse_rebuilt",
-                                                         "missing")}
+                                                         "unchanged_edition", "missing")}
     return result
 
 
@@ -732,7 +738,9 @@ def format_report(r: dict) -> str:
         lines += ["", f"Second run, nothing changed (same output folder, same process): {s2['wall_s']:.2f} s — "
                       f"rendered nothing: {'yes' if s2['rendered_nothing'] else 'NO'} "
                       f"({s2['portraits']['rendered']} portraits rendered, site "
-                      f"{'republished' if s2.get('summary', {}).get('published') else 'not republished'})",
+                      f"{'republished' if s2.get('summary', {}).get('published') else 'not republished'}; "
+                      f"published edition found unchanged, indicators not computed: "
+                      f"{'yes' if s2.get('summary', {}).get('unchanged_edition') else 'no'})",
                   "  " + ", ".join(f"{k} {v:.2f} s" for k, v in busy)]
         if s2.get("tree_changed"):
             lines.append("  WARNING: code or templates changed on disk between the two runs: this second run "

@@ -1,5 +1,7 @@
 """The ``refresh`` flow: (download) → ``warehouse`` (ingest subflows per source family, then the
-DuckDB warehouse) → ``render`` (one task per territory) → publish → run report.
+DuckDB warehouse) → ``render`` (one task per territory) → publish → run report. When the published
+site is already the edition these inputs, code and settings make (``unchanged-edition``), the
+render flow and publish are skipped.
 
 Flows and tasks only wire the plain functions of ``portraits.pipeline`` and ``sources``; no pandas
 or SQL here. Our own caching (input fingerprints, per-territory render keys) decides what is
@@ -69,18 +71,25 @@ def fetch_sources(settings: Settings) -> list[dict]:
     return results
 
 
+@task(name="unchanged-edition", **TASK)
+def unchanged_edition(settings: Settings, inputs: Inputs) -> dict | None:
+    """What was noted of the published edition when these inputs, code and settings made it
+    (then nothing is computed nor rendered); otherwise None."""
+    return pipeline.unchanged_edition(settings, inputs)
+
+
 @task(name="publish", **TASK)
-def publish(settings: Settings, staging, site: Site, outcomes: list[RenderOutcome]) -> dict:
+def publish(settings: Settings, staging, site: Site, outcomes: list[RenderOutcome], edition: str) -> dict:
     """Swap the staging folder in place of the site when every territory succeeded (the previous
     edition is kept); otherwise fail naming the territories, the site untouched."""
-    return pipeline.publish(settings, staging, site, outcomes)
+    return pipeline.publish(settings, staging, site, outcomes, edition)
 
 
 @task(name="run-report", **TASK)
-def run_report(settings: Settings, inputs: Inputs, site: Site, outcomes: list[RenderOutcome], summary: dict,
-               timings: dict) -> dict:
+def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warnings: list[str],
+               outcomes: list[RenderOutcome], summary: dict, timings: dict) -> dict:
     """Write the run report (JSON, HTML) and publish it as a Prefect markdown artifact."""
-    report = pipeline.run_report(settings, inputs, site, outcomes, summary, timings)
+    report = pipeline.run_report(settings, inputs, datasets, warnings, outcomes, summary, timings)
     pipeline.write_run_report(settings, report)
     create_markdown_artifact(markdown=pipeline.report_markdown(report), key="portraits-run-report",
                              description="Rapport du rafraîchissement des portraits")
@@ -103,12 +112,21 @@ def refresh(settings: Settings = Settings(), fetch: bool = False,
     runner = task_runner_for(task_runner, dask_address, settings.processes() if task_runner == "threads" else None)
     downloads = fetch_sources(settings) if fetch else []
     built = warehouse(settings)
-    rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads").unquote()
     t0 = time.perf_counter()
-    # quote(): the site (every page's context) is passed as it is, not walked through by Prefect.
-    summary = publish(settings, rendered.staging, quote(rendered.site), rendered.outcomes)
-    timings = {**built.timings, **rendered.timings, "publish": time.perf_counter() - t0}
-    summary.update(warehouse_rebuilt=built.rebuilt, missing=built.inputs.missing, warnings=rendered.site.warnings,
+    unchanged = unchanged_edition(settings, built.inputs)
+    if unchanged is not None:
+        outcomes = [RenderOutcome(code, name, rendered=False, seconds=0.0) for code, name in unchanged["territories"]]
+        summary = {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes], "unchanged_edition": True}
+        datasets, warnings = unchanged["datasets"], unchanged["warnings"]
+        timings = {**built.timings, "unchanged_edition": time.perf_counter() - t0}
+    else:
+        rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads").unquote()
+        t0 = time.perf_counter()
+        # quote(): the site (every page's context) is passed as it is, not walked through by Prefect.
+        summary = publish(settings, rendered.staging, quote(rendered.site), rendered.outcomes, built.inputs.edition)
+        outcomes, datasets, warnings = rendered.outcomes, pipeline.report_datasets(rendered.site), rendered.site.warnings
+        timings = {**built.timings, **rendered.timings, "publish": time.perf_counter() - t0}
+    summary.update(warehouse_rebuilt=built.rebuilt, missing=built.inputs.missing, warnings=warnings,
                    downloads=downloads)
-    run_report(settings, built.inputs, quote(rendered.site), rendered.outcomes, summary, timings)
+    run_report(settings, built.inputs, datasets, warnings, outcomes, summary, timings)
     return summary

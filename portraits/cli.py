@@ -119,7 +119,10 @@ def cmd_build(args) -> int:
         log.warning("avertissement : %s", w)
     for key in summary["missing"]:
         log.warning("donnée absente : %s (section signalée indisponible)", key)
-    if not summary["published"]:
+    if summary.get("unchanged_edition"):
+        log.info("rien n'a changé : mêmes données, même code et mêmes réglages que l'édition publiée dans %s ; "
+                 "indicateurs non recalculés, aucun portrait refait (%.1f s)", settings.output, time.perf_counter() - t0)
+    elif not summary["published"]:
         log.info("rien n'a changé : aucun portrait à refaire, site inchangé dans %s (%.1f s)",
                  settings.output, time.perf_counter() - t0)
     else:

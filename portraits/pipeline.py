@@ -100,7 +100,8 @@ class Inputs:
     folder: str
     found: dict[str, list[str]]
     missing: list[str]
-    fingerprint: str
+    fingerprint: str              # what the warehouse is built from (see warehouse_is_current)
+    edition: str = ""             # what the published pages are made from (see edition_fingerprint)
 
 
 @dataclass
@@ -157,7 +158,77 @@ def locate_inputs(settings: Settings) -> Inputs:
     for key in missing:
         log.warning("donnée absente de %s : %s (fichiers attendus : %s) — sa partie sera signalée indisponible",
                     folder, key, ", ".join(sources.REGISTRY[key].SOURCE.file_patterns))
-    return Inputs(str(folder), found, missing, h.hexdigest())
+    return Inputs(str(folder), found, missing, h.hexdigest(), edition_fingerprint(settings, h.hexdigest()))
+
+
+# Libraries whose version can change the pages, images or PDFs drawn from the same data.
+RENDERING_LIBRARIES = ("duckdb", "jinja2", "matplotlib", "pandas", "geopandas", "shapely", "weasyprint")
+
+
+def edition_fingerprint(settings: Settings, inputs_fingerprint: str) -> str:
+    """Hash of everything a published edition is made from: the inputs and the code loading them
+    (``inputs_fingerprint``), the indicator SQL and catalogue and the code of ``portraits/``, the
+    declaration of the territory sets, the templates and assets, the settings that change the
+    pages, and the versions of the libraries that draw and lay them out. The same fingerprint gives
+    the same site, byte for byte (the comparison with the previous edition reads the published
+    site, which is then unchanged)."""
+    h = hashlib.sha256(inputs_fingerprint.encode())
+    h.update(render.templates_fingerprint().encode())
+    code = sorted(p for p in (ROOT / "portraits").rglob("*")
+                  if p.is_file() and p.suffix in {".py", ".sql", ".toml"})
+    code.append(ROOT / "data" / "territories" / "sets.toml")     # names and descriptions of the sets
+    for p in code:
+        h.update(str(p.relative_to(ROOT)).encode())
+        h.update(p.read_bytes())
+    h.update(json.dumps({"territory_set": settings.territory_set, "profile": settings.profile,
+                         "demo": settings.is_demo, "region": settings.region_code(),
+                         "indicators": settings.indicator_params(), "formats": list(settings.formats),
+                         "base_url": settings.base_url,
+                         "versions": {lib: version(lib) for lib in RENDERING_LIBRARIES}}, sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def edition_stamp_path(settings: Settings) -> Path:
+    return settings.work / f"edition-{settings.territory_set}.json"
+
+
+def _manifest_digest(site_folder: Path) -> str | None:
+    try:
+        return hashlib.sha256((site_folder / MANIFEST).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def record_edition(settings: Settings, edition: str, site: Site) -> None:
+    """Note, in the work folder, that the published site is the edition ``edition`` (its manifest's
+    digest: a rollback or another publication changes it), with what a run that finds it
+    unchanged reports: the territories, datasets and warnings. Written atomically."""
+    out = Path(settings.output)
+    stamp = {"site": str(out.resolve()), "edition": edition, "manifest": _manifest_digest(out),
+             "territories": [[c["code"], c["name"]] for c in site.contexts],
+             "datasets": report_datasets(site), "warnings": site.warnings}
+    path = edition_stamp_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def unchanged_edition(settings: Settings, inputs: Inputs) -> dict | None:
+    """When the published site is the edition these inputs, code and settings make (same edition
+    fingerprint, same manifest, every file it lists present), what :func:`record_edition` noted
+    of it; otherwise ``None``: the indicators must be computed and the portraits checked."""
+    recover_site(settings)        # a publish killed between two renames is repaired first
+    out = Path(settings.output)
+    stamp = _read_json(edition_stamp_path(settings))
+    if (not isinstance(stamp, dict) or not inputs.edition or stamp.get("edition") != inputs.edition
+            or stamp.get("site") != str(out.resolve()) or stamp.get("manifest") != _manifest_digest(out)):
+        return None
+    manifest = published_manifest(settings)
+    files = [*SITE_PAGES, *(f"{e['slug']}/{f}" for e in manifest.get("territories", {}).values() for f in e["files"])]
+    if not all((out / f).is_file() for f in files):
+        return None
+    return stamp
 
 
 def warehouse_path(settings: Settings) -> Path:
@@ -601,9 +672,11 @@ class PublishError(RuntimeError):
     pass
 
 
-def publish(settings: Settings, staging: Path, site: Site, outcomes: list[RenderOutcome]) -> dict:
+def publish(settings: Settings, staging: Path, site: Site, outcomes: list[RenderOutcome], edition: str = "") -> dict:
     """Complete the staging folder (index, assets, manifest), check it, then swap it in place of
-    the published site. The previous edition is kept beside it. Returns a summary."""
+    the published site. The previous edition is kept beside it. Returns a summary. ``edition``
+    (``Inputs.edition``): noted with the published site (:func:`record_edition`), so that the next
+    run with the same fingerprint stops before the indicators."""
     failed = [o for o in outcomes if o.error]
     if failed:
         shutil.rmtree(staging, ignore_errors=True)
@@ -636,6 +709,8 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     out = Path(settings.output)
     if not rebuilt and out.is_dir() and _same_tree(staging, out):
         shutil.rmtree(staging)
+        if edition:
+            record_edition(settings, edition, site)
         return {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes]}
     _, previous, _, retired = editions(settings)
     # One rename per step, so a process killed between two of them leaves a state that
@@ -647,6 +722,8 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     os.replace(staging, out)
     if retired.exists():
         shutil.rmtree(retired)
+    if edition:
+        record_edition(settings, edition, site)
     return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
 
 
@@ -748,16 +825,22 @@ def rollback(settings: Settings) -> None:
 # ---------------------------------------------------------------------------------------------
 # Run report
 
-def run_report(settings: Settings, inputs: Inputs, site: Site, outcomes: list[RenderOutcome], summary: dict,
-               timings: dict[str, float]) -> dict:
-    """What a refresh did: datasets and vintages, row counts, warnings, territories rebuilt and
-    skipped, timings per stage. Plain data (JSON), also rendered as HTML and Markdown."""
-    sources_ = [{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
-                 "warnings": p["warnings"]} for p in (site.contexts[0]["sources"] if site.contexts else [])]
+def report_datasets(site: Site) -> list[dict]:
+    """The datasets of the run report: title, vintage, files, rows and warnings of each."""
+    return [{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
+             "warnings": p["warnings"]} for p in (site.contexts[0]["sources"] if site.contexts else [])]
+
+
+def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warnings: list[str],
+               outcomes: list[RenderOutcome], summary: dict, timings: dict[str, float]) -> dict:
+    """What a refresh did: datasets and vintages (:func:`report_datasets`), row counts, warnings,
+    territories rebuilt and skipped, timings per stage. Plain data (JSON), also rendered as HTML
+    and Markdown."""
     return _redacted({
         "territory_set": settings.territory_set, "profile": settings.profile, "inputs": inputs.folder,
         "published": summary.get("published", False), "warehouse_rebuilt": summary.get("warehouse_rebuilt", False),
-        "missing": inputs.missing, "datasets": sources_, "warnings": site.warnings,
+        "unchanged_edition": summary.get("unchanged_edition", False),
+        "missing": inputs.missing, "datasets": datasets, "warnings": warnings,
         "territories": [{"code": o.code, "name": o.name, "rendered": o.rendered, "seconds": round(o.seconds, 2)}
                         for o in outcomes],
         "timings": {k: round(v, 2) for k, v in timings.items()},
@@ -770,9 +853,14 @@ def _redacted(report: dict) -> dict:
     return json.loads(redact(json.dumps(report, ensure_ascii=False)))
 
 
+UNCHANGED_NOTE = (" — mêmes données, même code et mêmes réglages que l’édition publiée : "
+                  "indicateurs non recalculés")
+
+
 def report_markdown(report: dict) -> str:
     lines = [f"# Rafraîchissement des portraits — jeu {report['territory_set']}, profil {report['profile']}", "",
-             f"Site publié : {'oui' if report['published'] else 'non (rien n’a changé)'} ; entrepôt reconstruit : "
+             f"Site publié : {'oui' if report['published'] else 'non (rien n’a changé)'}"
+             f"{UNCHANGED_NOTE if report.get('unchanged_edition') else ''} ; entrepôt reconstruit : "
              f"{'oui' if report['warehouse_rebuilt'] else 'non'}", "", "## Données", "",
              "| donnée | millésime | lignes | fichiers |", "|---|---|---|---|"]
     lines += [f"| {d['title']} | {d['vintage']} | {d['rows'] if d['rows'] is not None else '–'} | "

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -107,8 +108,13 @@ def test_second_run_renders_nothing_and_keeps_the_site(demo_build):
     summary = refresh(settings)
     assert not summary["warehouse_rebuilt"]
     assert summary["rebuilt"] == [] and not summary["published"]
+    # The published site is the edition these inputs, code and settings make: the run stops there.
+    assert summary["unchanged_edition"] and len(summary["skipped"]) == 17
     after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
     assert before == after
+    report = json.loads((settings.work / "run-report.json").read_text(encoding="utf-8"))
+    assert report["unchanged_edition"] and not report["published"] and "indicators" not in report["timings"]
+    assert {d["id"] for d in report["datasets"]} >= {"jobseekers", "bmo"} and report["warnings"] == summary["warnings"]
 
 
 def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_path):
@@ -119,6 +125,7 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
     (On the 5 départements and without PDF — ``formats=("html",)`` — to keep the four builds short;
     the pages then link no PDF.)"""
     from flows.refresh import refresh
+    from portraits import pipeline
     from portraits.pipeline import Settings
     raw = copy_demo_inputs(tmp_path / "raw")
     settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw,
@@ -157,9 +164,31 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
     t44 = html.unescape(page44.read_text(encoding="utf-8"))
     box = t44[t44.index('id="h-changes"'):t44.index('id="h-population"')]
     assert "Demandeurs d'emploi (cat. A, B, C)" in box and "Édition précédente" in box
-    # Nothing new: nothing is rendered again, and the comparison (and its box) stays.
+    # Nothing new: nothing is rendered again, and the comparison (and its box) stays. Without the
+    # note of the published edition (a site published by an earlier version), the indicators are
+    # computed again and every page found unchanged; the note is then written.
+    pipeline.edition_stamp_path(settings).unlink()
     fourth = refresh(settings)
-    assert fourth["rebuilt"] == [] and not fourth["published"]
+    assert fourth["rebuilt"] == [] and not fourth["published"] and not fourth.get("unchanged_edition")
+    assert html.unescape(page44.read_text(encoding="utf-8")) == t44
+    fifth = refresh(settings)
+    assert fifth["unchanged_edition"] and not fifth["published"]
+
+    # The note holds only for that very edition, complete, in that folder, with those settings.
+    inputs = pipeline.locate_inputs(settings)
+    assert pipeline.unchanged_edition(settings, inputs) is not None
+    assert pipeline.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, reach_km=20.0))) is None
+    assert pipeline.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, formats=("html", "pdf")))) is None
+    data = next(folder.glob("donnees-*.csv"))
+    data.rename(data.with_suffix(".bak"))          # a published file lost
+    assert pipeline.unchanged_edition(settings, inputs) is None
+    data.with_suffix(".bak").rename(data)
+    # Rolled back to the edition before: the note no longer matches the published manifest, the
+    # pages are computed again and the last edition is published again, with the same comparison.
+    pipeline.rollback(settings)
+    assert pipeline.unchanged_edition(settings, inputs) is None
+    sixth = refresh(settings)
+    assert sixth["published"] and not sixth.get("unchanged_edition")
     assert html.unescape(page44.read_text(encoding="utf-8")) == t44
 
 

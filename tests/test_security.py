@@ -324,7 +324,8 @@ def test_run_report_carries_no_credentials(tmp_path):
     (tmp_path / "site").mkdir()
     site = Site(contexts=[], index={}, warnings=[f"Annuaire : lien {SECRET_URL} cité dans le fichier"])
     inputs = Inputs(folder=str(tmp_path), found={}, missing=[], fingerprint="x")
-    report = pipeline.run_report(settings, inputs, site, [], {"published": True}, {"ingest": 1.0})
+    report = pipeline.run_report(settings, inputs, pipeline.report_datasets(site), site.warnings, [],
+                                 {"published": True}, {"ingest": 1.0})
     written = pipeline.write_run_report(settings, report)
     assert len(written) == 4
     for text in [p.read_text(encoding="utf-8") for p in written] + [pipeline.report_markdown(report)]:
