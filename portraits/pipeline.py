@@ -529,11 +529,12 @@ def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     """Draw the images of one territory and write its page, PDF and data files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
-    html_text = render.render_html("portrait.html.j2", **ctx)
-    (folder / "index.html").write_text(html_text, encoding="utf-8")
+    (folder / "index.html").write_text(render.render_html("portrait.html.j2", **ctx), encoding="utf-8")
     if ctx.get("pdf", True):
-        render.write_pdf(html_text, folder, folder / f"portrait-{ctx['slug']}.pdf",
-                         title=f"Portrait du territoire {ctx['name']}")
+        # The PDF is laid out from the page without its data tables in <details> (hidden in print):
+        # a third of the page's elements, which WeasyPrint would parse and style for nothing.
+        render.write_pdf(render.render_html("portrait.html.j2", **ctx, for_pdf=True), folder,
+                         folder / f"portrait-{ctx['slug']}.pdf", title=f"Portrait du territoire {ctx['name']}")
     write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
 
 
