@@ -9,6 +9,7 @@ import io
 import textwrap
 
 import matplotlib
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -213,17 +214,42 @@ def _map_base(region_communes, territory_communes, territory_outline, colour, li
     return fig, ax
 
 
+# Where a town's label goes, tried in this order: (offset in points, horizontal and vertical alignment).
+LABEL_PLACES = [((0, 4), "center", "bottom"), ((0, -4), "center", "top"), ((5, 0), "left", "center"),
+                ((-5, 0), "right", "center")]
+
+
 def _map_finish(fig, ax, territory_outline, labels) -> bytes:
-    """Town labels, the view framed on the territory, and the PNG (200 dpi)."""
-    for x, y, text in (labels or []):
-        ax.annotate(text, (x, y), fontsize=7.5, color="#222222", ha="center", va="bottom",
-                    xytext=(0, 3), textcoords="offset points", zorder=4)
+    """The view framed on the territory, town labels (:func:`_place_labels`), and the PNG (200 dpi)."""
     xmin, ymin, xmax, ymax = territory_outline.total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.08
     ax.set_xlim(xmin - pad, xmax + pad)
     ax.set_ylim(ymin - pad, ymax + pad)
     ax.set_aspect("equal")
+    _place_labels(ax, labels or [])
     return _png(fig, dpi=200)
+
+
+def _place_labels(ax, labels: list[tuple[float, float, str]]) -> None:
+    """Each town (biggest first) as a dot and its name, with a white halo, above, below, right or
+    left of the dot: the first place where the name overlaps no name already placed and stays in
+    the frame. A name that fits nowhere is left out (the caption lists the towns)."""
+    ax.apply_aspect()
+    frame = ax.get_window_extent()
+    placed = []
+    halo = [patheffects.withStroke(linewidth=2.4, foreground="white")]
+    for x, y, text in labels:
+        for offset, ha, va in LABEL_PLACES:
+            label = ax.annotate(text, (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va,
+                                fontsize=7.5, color="#222222", zorder=5, path_effects=halo)
+            box = label.get_window_extent().padded(1.5)
+            if (not any(box.overlaps(b) for b in placed) and frame.x0 <= box.x0 and box.x1 <= frame.x1
+                    and frame.y0 <= box.y0 and box.y1 <= frame.y1):
+                placed.append(box)
+                ax.plot([x], [y], "o", markersize=3, color="#222222", markeredgecolor="white",
+                        markeredgewidth=0.6, zorder=5)
+                break
+            label.remove()
 
 
 def small_multiples(panels: list[dict], codes: list[str], columns: int = 2) -> bytes:

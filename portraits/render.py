@@ -75,7 +75,7 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list
                             crs="EPSG:4326").to_crs(LAMBERT93)
         if categories:
             pts = gpd.GeoDataFrame({"category": [p[2] for p in points_lonlat]}, geometry=pts.values, crs=LAMBERT93)
-    return charts.territory_map(md.communes, tc, outline, pts, _town_labels(tc, outline, towns), categories=categories)
+    return charts.territory_map(md.communes, tc, outline, pts, _town_labels(tc, towns), categories=categories)
 
 
 def commune_map(md: MapData, code: str, classes: dict[str, int | None], legend: list[str], towns: list[str],
@@ -85,7 +85,7 @@ def commune_map(md: MapData, code: str, classes: dict[str, int | None], legend: 
     tc = md.communes[md.communes.code.isin(members)].copy()
     tc["cls"] = [classes.get(c) for c in tc.code]
     outline = md.territories[md.territories.territory_code == code]
-    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, outline, towns), title, palette, size)
+    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, towns), title, palette, size)
 
 
 def flow_map(md: MapData, code: str, flows: list[dict]) -> bytes:
@@ -99,16 +99,15 @@ def flow_map(md: MapData, code: str, flows: list[dict]) -> bytes:
     return charts.flow_map(t, code, flows, labels)
 
 
-def _town_labels(tc, outline, towns: list[str]) -> list[tuple[float, float, str]]:
+def _town_labels(tc, towns: list[str]) -> list[tuple[float, float, str]]:
+    """(x, y, name) of the towns ``towns`` (biggest first) among the communes ``tc``, at a point
+    inside each; the map places the names so that none overlaps another (``charts._place_labels``)."""
     labels = []
-    xmin, ymin, xmax, ymax = outline.total_bounds
-    min_gap = 0.12 * max(xmax - xmin, ymax - ymin)   # no label too close to a bigger town's label
     for name in towns:
         row = tc[tc.name == name]
         if len(row):
             p = row.geometry.iloc[0].representative_point()
-            if all(abs(p.x - x) > min_gap or abs(p.y - y) > min_gap / 3 for x, y, _ in labels):
-                labels.append((p.x, p.y, name))
+            labels.append((p.x, p.y, name))
     return labels
 
 
