@@ -9,8 +9,11 @@ import io
 import textwrap
 
 import matplotlib
+import numpy as np
 from matplotlib import patheffects
+from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter
 
 from . import fmt
@@ -207,11 +210,33 @@ def _map_base(region_communes, territory_communes, territory_outline, colour, li
     xmin, ymin, xmax, ymax = territory_outline.total_bounds
     pad = max(xmax - xmin, ymax - ymin) * 0.08
     # Only the communes in view are drawn as background (not the whole region): most of a map's cost.
-    region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].plot(
-        ax=ax, color="#f1f1f1", edgecolor="#ffffff", linewidth=0.3)
-    territory_communes.plot(ax=ax, color=colour, edgecolor="#ffffff", linewidth=linewidth)
+    _polygons(ax, region_communes.cx[xmin - 2 * pad:xmax + 2 * pad, ymin - 2 * pad:ymax + 2 * pad].geometry,
+              "#f1f1f1", 0.3)
+    _polygons(ax, territory_communes.geometry, colour, linewidth)
     territory_outline.boundary.plot(ax=ax, color=TERRITORY, linewidth=1.4)
     return fig, ax
+
+
+def _polygons(ax, geometries, colour, linewidth: float) -> None:
+    """(Multi)polygons filled in ``colour`` (one, or one per geometry) with white edges, as one
+    collection of compound paths (holes included): what ``GeoSeries.plot`` draws, without a patch
+    per polygon (about 25 ms less per map, the same pixels). Empty geometries are skipped."""
+    paths, colours = [], []
+    for i, geom in enumerate(geometries):
+        if geom is None or geom.is_empty:
+            continue
+        vertices, codes = [], []
+        for polygon in getattr(geom, "geoms", [geom]):
+            for ring in (polygon.exterior, *polygon.interiors):
+                xy = np.asarray(ring.coords)[:, :2]
+                kind = np.full(len(xy), MplPath.LINETO, dtype=MplPath.code_type)
+                kind[0], kind[-1] = MplPath.MOVETO, MplPath.CLOSEPOLY
+                vertices.append(xy)
+                codes.append(kind)
+        paths.append(MplPath(np.concatenate(vertices), np.concatenate(codes)))
+        colours.append(colour if isinstance(colour, str) else colour[i])
+    ax.add_collection(PathCollection(paths, facecolors=colours, edgecolors="#ffffff", linewidths=linewidth),
+                      autolim=True)
 
 
 # Where a town's label goes, tried in this order: (offset in points, horizontal and vertical alignment).
