@@ -286,6 +286,27 @@ def test_every_portrait_says_where_to_get_advice(demo_build):
         assert "Population à plus de 15 km d'un point d'accueil" in plain(page)   # definition
 
 
+def test_pdf_leaves_out_the_data_tables_and_its_images_say_where_the_values_are(demo_build):
+    """The PDF is laid out from the page without its <details> data tables (hidden in print). An
+    image whose text alternative sends to "le tableau qui suit" is followed by a table in both;
+    in the PDF, the others send to the online version."""
+    from portraits import pipeline, render
+    settings, _ = demo_build
+    ctx = next(c for c in pipeline.compute_site(settings).contexts if c["code"] == "T01")
+    page = render.render_html("portrait.html.j2", **ctx)
+    pdf_page = render.render_html("portrait.html.j2", **ctx, for_pdf=True)
+    assert page.count('<details class="data-table">') >= 7 and "data-table" not in pdf_page
+
+    def next_element_after_figure(text: str, img: re.Match) -> str:
+        rest = text[text.index("</figure>", img.end()) + len("</figure>"):]
+        return re.sub(r"^(\s*<p>.*?</p>)+", "", rest, flags=re.S).lstrip()[:8]   # a reading note may come first
+    for text, followed_by in ((page, ("<table", "<details")), (pdf_page, ("<table",))):
+        promising = list(re.finditer(r'<img [^>]*alt="[^"]*tableau qui suit[^"]*"', text))
+        assert promising and all(next_element_after_figure(text, m).startswith(followed_by) for m in promising)
+    assert pdf_page.count("dans la version en ligne du portrait") >= 7
+    assert "dans la version en ligne du portrait" not in page
+
+
 def test_pdf_is_tagged_with_title_language_and_embedded_fonts(demo_build):
     settings, _ = demo_build
     pdf = next(Path(settings.output).glob("t05-*/portrait-*.pdf"))
