@@ -632,11 +632,12 @@ def benchmark(args) -> tuple[dict, int]:
 
 
 def _tree_fingerprint() -> str | None:
-    """What the pipeline's own caches depend on besides the inputs: the loading code and the
-    templates and drawing code. A change between the two runs explains a second run that redoes work."""
-    from portraits import pipeline, render
+    """What the pipeline's own caches depend on besides the inputs: the loading code, the
+    templates, the indicator SQL and the code of ``portraits/`` (the edition fingerprint's part
+    that is not the inputs). A change between the two runs explains a second run that redoes work."""
+    from portraits import pipeline
     try:
-        return pipeline.code_fingerprint() + render.templates_fingerprint()
+        return pipeline.edition_fingerprint(pipeline.Settings(), pipeline.code_fingerprint())
     except Exception:  # the pipeline's internals may change: never fail the benchmark for it
         return None
 
