@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -35,6 +36,22 @@ def cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
+
+
+def cell_number(value: object, missing: Collection[str] = ("", "*")) -> float | None:
+    """A spreadsheet cell as a number: a number, or a text holding one ("1 234,5"); ``None`` for an
+    empty cell or a text of ``missing`` (compared in lower case). Raises ``ValueError`` for anything
+    else (a word, a boolean): the caller names the file, sheet, line and column."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"valeur non numérique {value!r}")
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+    if text.lower() in missing:
+        return None
+    return float(text)
 
 
 def open_workbook(path: Path, member_pattern: str | None = None, member_key=None) -> tuple[object, str]:

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, cell_text, normalise_name, open_workbook
+from .base import Loaded, Source, SourceError, cell_number, cell_text, normalise_name, open_workbook
 from .bmo_bassins import bassin_code
 
 SOURCE = Source(
@@ -94,22 +94,12 @@ def _open_workbook(path: Path):
 
 def _count(path: Path, prefix: str, value: object, column: str, line: int) -> float | None:
     """A published count: a number (or a string holding one); ``*`` (secret) and empty are None."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        raise SourceError(path, f"{prefix}valeur non numérique {value!r} dans la colonne {column}", line=line)
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        text = str(value).replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-        if text in ("", "*"):
-            return None
-        try:
-            number = float(text)
-        except ValueError:
-            raise SourceError(path, f"{prefix}valeur non numérique {value!r} dans la colonne {column}",
-                              line=line) from None
-    if number != number:   # NaN
+    try:
+        number = cell_number(value)
+    except ValueError:
+        raise SourceError(path, f"{prefix}valeur non numérique {value!r} dans la colonne {column}",
+                          line=line) from None
+    if number is None or number != number:   # empty, secret (*), NaN
         return None
     if number < 0:
         raise SourceError(path, f"{prefix}valeur négative {value!r} dans la colonne {column}", line=line)

@@ -61,7 +61,7 @@ import pandas as pd
 
 from portraits import fmt
 
-from .base import (_MISSING, Loaded, Source, SourceError, cell_text, normalise_name, open_workbook,
+from .base import (_MISSING, Loaded, Source, SourceError, cell_number, cell_text, normalise_name, open_workbook,
                    read_official_csv, read_text, to_number, write_csv)
 
 SOURCE = Source(
@@ -142,19 +142,13 @@ def _quarter(header: object) -> str | None:
 
 def _rate(path: Path, sheet: str, value: object, column: str, line: int) -> float | None:
     """A published rate (a number, or a text holding one); empty, ``nd``, ``s`` are missing."""
-    if value is None:
+    try:
+        number = cell_number(value, _MISSING)
+    except ValueError:
+        raise SourceError(path, f"feuille {sheet} : valeur non numérique {value!r} dans la colonne {column}",
+                          line=line) from None
+    if number is None:
         return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    else:
-        text = str(value).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
-        if text.lower() in _MISSING:
-            return None
-        try:
-            number = float(text)
-        except ValueError:
-            raise SourceError(path, f"feuille {sheet} : valeur non numérique {value!r} dans la colonne {column}",
-                              line=line) from None
     if not 0 <= number <= 100:
         raise SourceError(path, f"feuille {sheet} : taux {number:g} hors de l'intervalle 0 à 100 dans la colonne "
                                 f"{column}", line=line)
