@@ -174,12 +174,8 @@ def edition_fingerprint(settings: Settings, inputs_fingerprint: str) -> str:
     site, which is then unchanged)."""
     h = hashlib.sha256(inputs_fingerprint.encode())
     h.update(render.templates_fingerprint().encode())
-    code = sorted(p for p in (ROOT / "portraits").rglob("*")
-                  if p.is_file() and p.suffix in {".py", ".sql", ".toml"})
-    code.append(ROOT / "data" / "territories" / "sets.toml")     # names and descriptions of the sets
-    for p in code:
-        h.update(str(p.relative_to(ROOT)).encode())
-        h.update(p.read_bytes())
+    code = [p for p in (ROOT / "portraits").rglob("*") if p.is_file() and p.suffix in {".py", ".sql", ".toml"}]
+    _hash_files(code + [ROOT / "data" / "territories" / "sets.toml"], h)   # sets.toml: names and texts of the sets
     h.update(json.dumps({"territory_set": settings.territory_set, "profile": settings.profile,
                          "demo": settings.is_demo, "region": settings.region_code(),
                          "indicators": settings.indicator_params(), "formats": list(settings.formats),
@@ -207,10 +203,15 @@ def record_edition(settings: Settings, edition: str, site: Site) -> None:
     stamp = {"site": str(out.resolve()), "edition": edition, "manifest": _manifest_digest(out),
              "territories": [[c["code"], c["name"]] for c in site.contexts],
              "datasets": report_datasets(site), "warnings": site.warnings}
-    path = edition_stamp_path(settings)
+    _write_atomically(edition_stamp_path(settings), json.dumps(stamp, ensure_ascii=False, indent=1))
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` under a temporary name beside ``path``, then rename it: a reader sees the old
+    file or the new one, never half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(stamp, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
@@ -886,11 +887,8 @@ def write_run_report(settings: Settings, report: dict) -> list[Path]:
     html_text = render.render_html("run-report.html.j2", report=report)
     written = []
     for folder in folders:
-        folder.mkdir(parents=True, exist_ok=True)
         for name, text in (("run-report.json", json.dumps(report, ensure_ascii=False, indent=1)),
                            ("run-report.html", html_text)):
-            tmp = folder / f".{name}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, folder / name)
+            _write_atomically(folder / name, text)
             written.append(folder / name)
     return written
