@@ -470,8 +470,8 @@ def run_direct(settings) -> dict:
         rebuilt_warehouse = True
     unchanged = pipeline.unchanged_edition(settings, inputs)
     if unchanged is not None:
-        return {"published": False, "rebuilt": [], "skipped": [code for code, _ in unchanged["territories"]],
-                "unchanged_edition": True, "warehouse_rebuilt": rebuilt_warehouse, "missing": inputs.missing,
+        _, summary = pipeline.unchanged_run(unchanged)
+        return {**summary, "warehouse_rebuilt": rebuilt_warehouse, "missing": inputs.missing,
                 "warnings": unchanged["warnings"]}
     site = pipeline.compute_site(settings)
     staging = pipeline.prepare_staging(settings)

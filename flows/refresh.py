@@ -115,8 +115,7 @@ def refresh(settings: Settings = Settings(), fetch: bool = False,
     t0 = time.perf_counter()
     unchanged = unchanged_edition(settings, built.inputs)
     if unchanged is not None:
-        outcomes = [RenderOutcome(code, name, rendered=False, seconds=0.0) for code, name in unchanged["territories"]]
-        summary = {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes], "unchanged_edition": True}
+        outcomes, summary = pipeline.unchanged_run(unchanged)
         datasets, warnings = unchanged["datasets"], unchanged["warnings"]
         timings = {**built.timings, "unchanged_edition": time.perf_counter() - t0}
     else:

@@ -232,6 +232,14 @@ def unchanged_edition(settings: Settings, inputs: Inputs) -> dict | None:
     return stamp
 
 
+def unchanged_run(stamp: dict) -> tuple[list[RenderOutcome], dict]:
+    """The outcomes (every territory reused) and the summary of a run that found its edition
+    already published (``stamp``: what :func:`unchanged_edition` returned)."""
+    outcomes = [RenderOutcome(code, name, rendered=False, seconds=0.0) for code, name in stamp["territories"]]
+    return outcomes, {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes],
+                      "unchanged_edition": True}
+
+
 def warehouse_path(settings: Settings) -> Path:
     return settings.work / f"warehouse-{settings.territory_set}.duckdb"
 
