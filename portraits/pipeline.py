@@ -154,7 +154,7 @@ def locate_inputs(settings: Settings) -> Inputs:
             missing.append(key)
     tset = settings.tset()
     h = hashlib.sha256(json.dumps([settings.region_code(), tset.key, sorted(found), code_fingerprint()]).encode())
-    _hash_files([Path(p) for ps in found.values() for p in ps] + [tset.path], h)
+    _hash_files([Path(p) for ps in found.values() for p in ps] + ([tset.path] if tset.path else []), h)
     for key in missing:
         log.warning("donnée absente de %s : %s (fichiers attendus : %s) — sa partie sera signalée indisponible",
                     folder, key, ", ".join(sources.REGISTRY[key].SOURCE.file_patterns))

