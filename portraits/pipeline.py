@@ -31,7 +31,7 @@ from sources.base import Loaded, files_matching
 from sources.download import redact
 
 from . import charts, indicators, render, report, sitemap
-from .demo import DEFAULT_DIR as DEMO_DIR
+from .demo import DEFAULT_DIR as DEMO_DIR, DEMO_REGION, ensure_demo
 from .geography import commune_codes, load_communes, region_info
 from .territories import TerritorySet, dissolve, get_set, load_membership
 from .warehouse import ACCESS_POINT_PARTS, POINT_TABLES, REGION_UNIT, build, connect
@@ -82,7 +82,10 @@ class Settings:
     def inputs_dir(self) -> Path:
         if self.raw_dir:
             return Path(self.raw_dir)
-        return DEMO_DIR if self.profile == "demo" else self.work.parent / "raw"
+        if self.profile != "demo":
+            return self.work.parent / "raw"
+        # The bundled demo inputs are those of one region; another region's are generated on first use.
+        return DEMO_DIR if self.region_code() == DEMO_REGION else self.work / f"demo-{self.region_code()}"
 
     @property
     def is_demo(self) -> bool:
@@ -143,8 +146,11 @@ def code_fingerprint() -> str:
 
 
 def locate_inputs(settings: Settings) -> Inputs:
-    """Find each registered dataset's files by their official file-name patterns."""
+    """Find each registered dataset's files by their official file-name patterns (the demo
+    inputs of a region other than the bundled one are generated first, once)."""
     folder = settings.inputs_dir
+    if settings.is_demo and folder != DEMO_DIR:
+        ensure_demo(folder, settings.region_code())
     found, missing = {}, []
     for key, module in sources.REGISTRY.items():
         paths = files_matching(module.SOURCE, folder)

@@ -269,6 +269,13 @@ def uai_key(digits: str) -> str:
     return UAI_KEYS[int(digits) % 23]
 
 
+def uai_prefix(dep: str) -> str:
+    """The three first characters of the UAIs of a département: ``44`` → ``044``, ``971`` →
+    ``971``, Corsica ``2A`` → ``620`` and ``2B`` → ``720`` (the inverse of
+    :func:`sources.onisep_actions.uai_departement`)."""
+    return {"2A": "620", "2B": "720"}.get(dep, dep if len(dep) == 3 else "0" + dep)
+
+
 def write_csv(path: Path, header: list[str], rows: list[list], *, sep: str = ";", bom: bool = False,
               crlf: bool = False, encoding: str = "utf-8") -> None:
     """Write a CSV in an official layout (used by the demo profile)."""

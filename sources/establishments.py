@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .base import Loaded, Source, SourceError, check_commune_codes, read_official_csv, to_number, uai_key, write_csv
+from .base import Loaded, Source, SourceError, check_commune_codes, read_official_csv, to_number, uai_key, uai_prefix, write_csv
 
 SOURCE = Source(
     id="establishments",
@@ -166,7 +166,7 @@ def demo_establishments(communes, rng: np.random.Generator) -> pd.DataFrame:
         kinds = ([("Collège", "Collège", "0", "0")] * n_col + [("Lycée", "Lycée", "1", "0")] * n_lyc
                  + [("Lycée", "Lycée professionnel", "0", "1")] * n_pro + [("EREA", "EREA", "0", "1")] * n_erea)
         for typ, label, general, pro in kinds:
-            dep3 = "0" + c.dep
+            dep3 = uai_prefix(c.dep)
             serial[dep3] = serial.get(dep3, 0) + 1
             digits = f"{dep3}{serial[dep3]:04d}"
             uai = digits + uai_key(digits)
@@ -194,7 +194,7 @@ def demo_guidance_centres(communes, rng: np.random.Generator) -> pd.DataFrame:
     rows, serial = [], {}
     for c in hosts.sort_values("code").itertuples():
         for k in range(2 if c.population > 140000 else 1):
-            dep3 = "0" + c.dep
+            dep3 = uai_prefix(c.dep)
             serial[dep3] = serial.get(dep3, 0) + 1
             digits = f"{dep3}{9000 + serial[dep3]:04d}"
             uai = digits + uai_key(digits)

