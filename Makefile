@@ -11,7 +11,7 @@ export DO_NOT_TRACK := 1
 export MPLCONFIGDIR := $(CURDIR)/.cache/matplotlib
 export UV_CACHE_DIR := $(CURDIR)/.cache/uv
 
-.PHONY: portraits test setup system-deps clean demo-data bench
+.PHONY: portraits test setup system-deps clean demo-data bench bench-national
 
 portraits: setup
 	$(VENV)/bin/portraits build $(ARGS)
@@ -23,6 +23,11 @@ test: setup
 # results in output/bench/. E.g. make bench ARGS="--limit 3 --no-prefect"
 bench: setup
 	$(VENV)/bin/python -m benchmarks.run --mobpro-rows 8000000 $(ARGS)
+
+# National scale (benchmarks/national.py): one portrait per EPCI of France, region by region
+# (about 1,280 portraits, well over an hour on 2 cores). E.g. make bench-national ARGS="--regions 52,53"
+bench-national: setup
+	$(VENV)/bin/python -m benchmarks.national $(ARGS)
 
 setup: system-deps $(STAMP)
 
