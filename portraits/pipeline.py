@@ -705,7 +705,7 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
         md = render.MapData.from_warehouse(con)
     finally:
         con.close()
-    html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
+    html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories, links),
                                    **site.index)
     (staging / "index.html").write_text(html_text, encoding="utf-8")
     write_site_pages(site, staging, settings)

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 from . import charts, fmt
-from .geography import LAMBERT93
+from .geography import projected_crs
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
@@ -43,23 +43,26 @@ def templates_fingerprint() -> str:
 
 
 class MapData:
-    """Commune and territory shapes (Lambert-93) used to draw maps, read once from the warehouse."""
+    """Commune and territory shapes used to draw maps, read once from the warehouse, in the
+    projection of the region (``crs``: Lambert-93, or overseas the UTM zone of the département)."""
 
     def __init__(self, communes: gpd.GeoDataFrame, membership: pd.DataFrame, territories: gpd.GeoDataFrame):
         self.communes = communes
         self.membership = membership
         self.territories = territories
+        self.crs = communes.crs
 
     @classmethod
     def from_warehouse(cls, con) -> "MapData":
-        c = con.execute("SELECT code, name, population, ST_AsWKB(geom) AS wkb FROM communes").df()
+        c = con.execute("SELECT code, name, population, dep, ST_AsWKB(geom) AS wkb FROM communes").df()
         t = con.execute("SELECT territory_code, territory_name, ST_AsWKB(geom) AS wkb FROM territories").df()
         m = con.execute("SELECT commune_code, territory_code FROM territory_communes").df()
+        crs = projected_crs(c.dep.iloc[0])
 
         def geo(df):
-            g = gpd.GeoSeries.from_wkb(df.wkb.map(bytes), crs="EPSG:4326").to_crs(LAMBERT93)
-            return gpd.GeoDataFrame(df.drop(columns="wkb"), geometry=g.values, crs=LAMBERT93)
-        return cls(geo(c), m, geo(t))
+            g = gpd.GeoSeries.from_wkb(df.wkb.map(bytes), crs="EPSG:4326").to_crs(crs)
+            return gpd.GeoDataFrame(df.drop(columns="wkb"), geometry=g.values, crs=crs)
+        return cls(geo(c).drop(columns="dep"), m, geo(t))
 
 
 def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list[str],
@@ -72,9 +75,9 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list
     pts = None
     if points_lonlat:
         pts = gpd.GeoSeries(gpd.points_from_xy([p[0] for p in points_lonlat], [p[1] for p in points_lonlat]),
-                            crs="EPSG:4326").to_crs(LAMBERT93)
+                            crs="EPSG:4326").to_crs(md.crs)
         if categories:
-            pts = gpd.GeoDataFrame({"category": [p[2] for p in points_lonlat]}, geometry=pts.values, crs=LAMBERT93)
+            pts = gpd.GeoDataFrame({"category": [p[2] for p in points_lonlat]}, geometry=pts.values, crs=md.crs)
     return charts.territory_map(md.communes, tc, outline, pts, _town_labels(tc, towns), categories=categories)
 
 
@@ -94,9 +97,22 @@ def flow_map(md: MapData, code: str, flows: list[dict]) -> bytes:
     other territory involved named at its centre (the territory itself is the shaded one)."""
     involved = ({f["origin"] for f in flows} | {f["destination"] for f in flows}) - {code}
     t = md.territories
-    labels = [(p.x, p.y, name) for c, name, p in zip(t.territory_code, t.territory_name, t.representative_point())
-              if c in involved]
+    labels = [(p.x, p.y, map_label(name)) for c, name, p in zip(t.territory_code, t.territory_name,
+                                                                t.representative_point()) if c in involved]
     return charts.flow_map(t, code, flows, labels)
+
+
+# The legal form that opens most EPCI names, as abbreviated on maps (a long name fits nowhere).
+LEGAL_FORMS = {"Communauté d'agglomération ": "CA ", "Communauté de communes ": "CC ", "Communauté urbaine ": "CU "}
+
+
+def map_label(name: str) -> str:
+    """A territory's name as written on a map: "Communauté de communes du Pays de Craon" → "CC du
+    Pays de Craon"; other names unchanged."""
+    for long, short in LEGAL_FORMS.items():
+        if name.startswith(long):
+            return short + name[len(long):]
+    return name
 
 
 def _town_labels(tc, towns: list[str]) -> list[tuple[float, float, str]]:
@@ -112,8 +128,9 @@ def _town_labels(tc, towns: list[str]) -> list[tuple[float, float, str]]:
 
 
 def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: int = 640) -> Markup:
-    """An SVG map of the territories whose shapes are links (no script needed). Names are escaped."""
-    g = territories.to_crs(LAMBERT93)
+    """An SVG map of the territories (in a projected system) whose shapes are links (no script
+    needed). Names are escaped."""
+    g = territories
     xmin, ymin, xmax, ymax = g.total_bounds
     scale = width / (xmax - xmin)
     height = int((ymax - ymin) * scale) + 1

@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .geography import LAMBERT93
+from .geography import projected_crs
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "territories"
 
@@ -143,7 +143,7 @@ def load_membership(tset: TerritorySet, communes: pd.DataFrame) -> pd.DataFrame:
 def dissolve(membership: pd.DataFrame, communes: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Territory boundaries (EPSG:4326) with population and number of communes."""
     g = communes.merge(membership, left_on="code", right_on="commune_code")
-    g = g.to_crs(LAMBERT93)
+    g = g.to_crs(projected_crs(g.dep.iloc[0]))
     out = g.dissolve(by=["territory_code", "territory_name"],
                      aggfunc={"population": "sum", "code": "count"}).reset_index()
     out = out.rename(columns={"code": "communes"})

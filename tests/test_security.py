@@ -119,7 +119,7 @@ def hostile(tmp_path_factory):
         md = render.MapData.from_warehouse(con)
         con.close()
         links = {c["code"]: f"{c['slug']}/index.html" for c in site.contexts}
-        index = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories.to_crs("EPSG:4326"), links),
+        index = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories, links),
                                    **site.index)
     return {"tmp": tmp, "staging": staging, "ctx": ctxs, "index": index, "uai": uai}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from portraits.geography import load_communes, region_gaps_km2
+from portraits.geography import departement_of, load_communes, projected_crs, region_gaps_km2
 from portraits.territories import (TerritorySetError, available_sets, dissolve, load_membership, read_membership,
                                    slug, validate)
 
@@ -66,6 +66,24 @@ def test_communes_without_shape_are_kept_with_an_empty_one():
     empty = aura[aura.geometry.is_empty]
     assert sorted(empty.code) == ["15031", "15035", "15047", "15171"]
     assert (empty.population > 0).all()
+
+
+def test_overseas_communes_are_projected_in_their_own_utm_zone():
+    """Maps and areas use Lambert-93 in metropolitan France, and overseas the UTM zone of the
+    département: Martinique's 1,128 km² would be 1,428 km², tilted, in Lambert-93."""
+    assert [departement_of(c) for c in ("44109", "2A004", "97209")] == ["44", "2A", "972"]
+    assert projected_crs("44") == "EPSG:2154" and projected_crs("972") == "EPSG:5490"
+    martinique = load_communes("02")
+    assert set(martinique.dep) == {"972"}
+    km2 = martinique.to_crs(projected_crs("972")).area.sum() / 1e6
+    assert abs(km2 - 1128) / 1128 < 0.05
+
+
+def test_epci_names_on_maps_use_the_short_legal_form():
+    from portraits.render import map_label
+    assert map_label("Communauté de communes du Pays de Craon") == "CC du Pays de Craon"
+    assert map_label("Communauté d'agglomération du Centre de la Martinique") == "CA du Centre de la Martinique"
+    assert map_label("Nantes Métropole") == "Nantes Métropole" and map_label("Saumurois") == "Saumurois"
 
 
 def _set(rows):
