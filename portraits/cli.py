@@ -170,7 +170,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_territories(args) -> int:
-    from .geography import load_communes
+    from .geography import load_communes, region_info
     from .territories import dissolve, load_membership
     settings = _settings(args)
     tset = settings.tset()
@@ -179,11 +179,15 @@ def cmd_territories(args) -> int:
     stats = membership.merge(communes[["code", "population"]], left_on="commune_code", right_on="code") \
         .groupby(["territory_code", "territory_name"]).agg(communes=("code", "count"), population=("population", "sum")) \
         .reset_index()
-    print(f"{tset.title} ({tset.key}, {len(stats)} territoires{', périmètres indicatifs' if tset.indicative else ''})")
-    print(f"{'code':<6} {'territoire':<34} {'communes':>8} {'population (2017)':>18}")
+    region_name, _ = region_info(settings.region_code())
+    print(f"{tset.title}, {region_name} ({tset.key}, {len(stats)} territoires"
+          f"{', périmètres indicatifs' if tset.indicative else ''})")
+    wc = max(6, stats.territory_code.str.len().max())      # EPCI: 9-digit SIREN codes, long names
+    wn = max(34, stats.territory_name.str.len().max())
+    print(f"{'code':<{wc}} {'territoire':<{wn}} {'communes':>8} {'population (2017)':>18}")
     for r in stats.itertuples():
-        print(f"{r.territory_code:<6} {r.territory_name:<34} {r.communes:>8} {r.population:>18,}".replace(",", " "))
-    print(f"{'':<6} {'total':<34} {stats.communes.sum():>8} {stats.population.sum():>18,}".replace(",", " "))
+        print(f"{r.territory_code:<{wc}} {r.territory_name:<{wn}} {r.communes:>8} {r.population:>18,}".replace(",", " "))
+    print(f"{'':<{wc}} {'total':<{wn}} {stats.communes.sum():>8} {stats.population.sum():>18,}".replace(",", " "))
     return 0
 
 

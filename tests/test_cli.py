@@ -44,6 +44,16 @@ def test_territories_of_the_ze2020_set():
     assert sum(1 for line in r.stdout.splitlines() if line[:1] in "05") == 23
 
 
+def test_territories_of_the_epci_set_of_another_region():
+    """The epci set is derived for any region: Martinique's three EPCI (9-digit SIREN codes)."""
+    r = run("territories", "--territories", "epci", "--region", "02")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Intercommunalités (EPCI à fiscalité propre), Martinique (epci, 3 territoires)"
+    assert lines[2].startswith("200041788 Communauté d'agglomération du Pays Nord Martinique ")
+    assert lines[-1].split()[-4:] == ["total", "34", "372", "594"]
+
+
 def test_unknown_set_is_a_clear_error():
     r = run("territories", "--territories", "nope")
     assert r.returncode == 2
