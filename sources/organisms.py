@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, sniff_separator, to_number
+from .postcodes import postcode_departements
 
 SOURCE = Source(
     id="organisms",
@@ -121,8 +122,8 @@ def read(paths: list[Path], communes=None, region: str = "52") -> Loaded:
     postcode = df.postcode.str.replace(r"\s", "", regex=True)
     df["postcode"] = postcode.where(~postcode.str.fullmatch(r"\d{4}"), "0" + postcode)
     declared = df.region.fillna("").str.strip().str.replace(r"\.0$", "", regex=True)
-    in_region = (declared == region) | ((declared == "") & (df.postcode.str[:2].isin(departements)
-                                                            | df.postcode.str[:3].isin(departements)))
+    by_postcode = df.postcode.fillna("").map(lambda pc: bool(postcode_departements(pc) & set(departements)))
+    in_region = (declared == region) | ((declared == "") & by_postcode)
     df = df[in_region].copy()
     if df.empty:
         raise SourceError(path, f"aucun organisme de la région {region} ({total} lignes lues)")
