@@ -127,6 +127,9 @@ def _town_labels(tc, towns: list[str]) -> list[tuple[float, float, str]]:
     return labels
 
 
+MAP_CODE_CHARS = 5   # longest territory code written on the index map
+
+
 def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: int = 640) -> Markup:
     """An SVG map of the territories (in a projected system) whose shapes are links (no script
     needed). Names are escaped."""
@@ -148,9 +151,12 @@ def index_map_svg(territories: gpd.GeoDataFrame, links: dict[str, str], width: i
                      for p in getattr(geom, "geoms", [geom]))
         c = geom.representative_point()
         name = html.escape(r.territory_name)
+        # Short codes (T01, 5216, 44) are written on the shapes, as in the table beside the map;
+        # EPCI SIREN codes (9 digits) would cover each other: the name shows on hover instead.
+        label = (f'<text x="{(c.x - xmin) * scale:.1f}" y="{(ymax - c.y) * scale:.1f}">{html.escape(r.territory_code)}</text>'
+                 if len(r.territory_code) <= MAP_CODE_CHARS else "")
         parts.append(f'<a href="{html.escape(links[r.territory_code])}" aria-label="{name}">'
-                     f'<path d="{d}" fill-rule="evenodd"><title>{name}</title></path>'
-                     f'<text x="{(c.x - xmin) * scale:.1f}" y="{(ymax - c.y) * scale:.1f}">{html.escape(r.territory_code)}</text></a>')
+                     f'<path d="{d}" fill-rule="evenodd"><title>{name}</title></path>{label}</a>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
