@@ -58,8 +58,8 @@ import time
 import traceback
 from pathlib import Path
 
-from benchmarks.run import (DEFAULT_RESULTS, ROOT, MemorySampler, _loadavg, _setup_logging, _trivial_flow,
-                            machine_info, prefect_environment)
+from benchmarks.run import (DEFAULT_RESULTS, ROOT, MemorySampler, _loadavg, _trivial_flow, machine_info,
+                            run_and_save)
 
 SCHEMA = 1
 HOME_REGION = "52"
@@ -265,20 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     args.output = Path(tempfile.mkdtemp(prefix="portraits-national-")) if temporary else args.output.resolve()
     _fresh(args.output)
     json_path = args.json or DEFAULT_RESULTS / f"national-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
-    prefect_environment()
-    _setup_logging(args.verbose)
-    sys.path.insert(0, str(ROOT))
-    try:
-        result, status = benchmark(args)
-    finally:
-        if temporary and not args.keep:
-            shutil.rmtree(args.output, ignore_errors=True)
-    json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(format_report(result))
-    print(f"\nresults: {json_path}" + (f"; output kept in {args.output}" if args.keep or not temporary else ""))
-    return status
-
+    return run_and_save(benchmark, format_report, args, json_path, temporary)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -804,17 +804,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     json_path = args.json or DEFAULT_RESULTS / f"{stamp}{'-noprefect' if args.no_prefect else ''}.json"
+    return run_and_save(benchmark, format_report, args, json_path, temporary)
+
+
+def run_and_save(bench, report, args, json_path: Path, temporary: bool) -> int:
+    """Run ``bench(args)`` (→ result, exit status) in the benchmark environment, remove a temporary
+    output folder unless ``--keep``, write the result as JSON and print ``report(result)``."""
     prefect_environment()
     _setup_logging(args.verbose)
     sys.path.insert(0, str(ROOT))     # `flows` and `sources` are top-level packages of the project
     try:
-        result, status = benchmark(args)
+        result, status = bench(args)
     finally:
         if temporary and not args.keep:
             shutil.rmtree(args.output, ignore_errors=True)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     json_path.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
-    print(format_report(result))
+    print(report(result))
     print(f"\nresults: {json_path}" + (f"; output kept in {args.output}" if args.keep or not temporary else ""))
     return status
 

