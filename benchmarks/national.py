@@ -59,7 +59,7 @@ import traceback
 from pathlib import Path
 
 from benchmarks.run import (DEFAULT_RESULTS, ROOT, MemorySampler, _loadavg, _trivial_flow, machine_info,
-                            run_and_save)
+                            machine_line, run_and_save)
 
 SCHEMA = 1
 HOME_REGION = "52"
@@ -201,11 +201,8 @@ def _region_line(r: dict) -> str:
 
 
 def format_report(r: dict) -> str:
-    m = r["machine"]
     lines = [f"portraits national benchmark — set epci, region by region, formats {','.join(r['settings']['formats'])}",
-             f"machine: {m['cpu_count']} CPUs ({m['cpu_affinity']} usable), {m['mem_total_mib']} MiB, Python "
-             f"{m['python']}; commit {(m['git_commit'] or '?')[:10]}{' (uncommitted changes)' if m['git_dirty'] else ''}; "
-             f"load average {m['load_avg_start']} → {m.get('load_avg_end')}"]
+             machine_line(r["machine"])]
     if "regions" not in r:
         lines.append(f"FAILED: {r.get('error')}")
         return "\n".join(lines)

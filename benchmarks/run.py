@@ -685,15 +685,20 @@ def mobpro_load(n_rows: int, settings, folder: Path) -> dict:
     return out
 
 
+def machine_line(m: dict) -> str:
+    """The machine of a result (``machine_info``), on one line of the report."""
+    return (f"machine: {m['cpu_count']} CPUs ({m['cpu_affinity']} usable), {m['mem_total_mib']} MiB, "
+            f"Python {m['python']}, {m['platform']}; commit {(m['git_commit'] or '?')[:10]}"
+            f"{' (uncommitted changes)' if m['git_dirty'] else ''}; load average {m['load_avg_start']} → "
+            f"{m.get('load_avg_end')}")
+
+
 def format_report(r: dict) -> str:
     m, st = r["machine"], r["settings"]
     mode = "Prefect (ephemeral server)" if st["prefect"] else "no Prefect (pipeline functions called directly)"
     lines = [f"portraits benchmark — set {st['territory_set']}, profile {st['profile']}, "
              f"{st.get('territories_built', '?')} territories, {mode}",
-             f"machine: {m['cpu_count']} CPUs ({m['cpu_affinity']} usable), {m['mem_total_mib']} MiB, "
-             f"Python {m['python']}, {m['platform']}; commit {(m['git_commit'] or '?')[:10]}"
-             f"{' (uncommitted changes)' if m['git_dirty'] else ''}; load average {m['load_avg_start']} → "
-             f"{m.get('load_avg_end')}"]
+             machine_line(m)]
     if "cold" not in r:
         lines.append(f"FAILED: {r.get('error')}")
         return "\n".join(lines)
