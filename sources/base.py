@@ -269,6 +269,11 @@ def uai_key(digits: str) -> str:
     return UAI_KEYS[int(digits) % 23]
 
 
+def departement_of(code: str) -> str:
+    """Département of a commune code: ``44109`` → ``44``, ``2A004`` → ``2A``, ``97209`` → ``972``."""
+    return code[:3] if code.startswith("97") else code[:2]
+
+
 def uai_prefix(dep: str) -> str:
     """The three first characters of the UAIs of a département: ``44`` → ``044``, ``971`` →
     ``971``, Corsica ``2A`` → ``620`` and ``2B`` → ``720`` (the inverse of

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, write_csv
+from .base import Loaded, Source, SourceError, departement_of, normalise_name, read_official_csv, read_text, write_csv
 
 SOURCE = Source(
     id="cog",
@@ -110,10 +110,6 @@ def _read_communes(path: Path) -> tuple[pd.DataFrame, int | None]:
     return df, _year_in_name(path)
 
 
-def _departement(code: str) -> str:
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = None) -> Loaded:
     """Read every file given (both layouts may be mixed). ``communes``: when given (accepted codes,
     or a mapping accepted → current), only rows whose old or current code lies in one of the
@@ -135,8 +131,8 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     frame = pd.concat([f for *_, f in sorted(frames, key=lambda t: (t[0], t[1]))], ignore_index=True)
     if communes is not None:
         current = communes.values() if isinstance(communes, Mapping) else communes
-        deps = {_departement(c) for c in current}
-        keep = frame.old_code.map(_departement).isin(deps) | frame.current_code.map(_departement).isin(deps)
+        deps = {departement_of(c) for c in current}
+        keep = frame.old_code.map(departement_of).isin(deps) | frame.current_code.map(departement_of).isin(deps)
         frame = frame[keep].reset_index(drop=True)
     vintage = f"COG {max(years)}" if years else "COG (millésime inconnu)"
     return Loaded(SOURCE, frame[["old_code", "current_code", "source"]], vintage=vintage,
@@ -208,7 +204,7 @@ def write_demo(path: Path, communes: "pd.DataFrame | Mapping[str, str]", year: i
     mapping is then looked up."""
     if isinstance(communes, Mapping):
         mapping = dict(communes)
-        deps = sorted({_departement(c) for c in mapping.values()})
+        deps = sorted({departement_of(c) for c in mapping.values()})
         regions: list[str] = []
     else:
         from portraits.geography import commune_codes

@@ -41,8 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Source, SourceError, check_commune_codes, normalise_name, read_official_csv, read_text,
-                   sniff_separator, to_number, write_csv)
+from .base import (Loaded, Source, SourceError, check_commune_codes, departement_of, normalise_name,
+                   read_official_csv, read_text, sniff_separator, to_number, write_csv)
 
 SOURCE = Source(
     id="jobseekers",
@@ -189,7 +189,7 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
         accepted = {c: c for c in communes}
     else:
         accepted = None
-    region_deps = ({c[:3] if c.startswith("97") else c[:2] for c in accepted.values()}
+    region_deps = ({departement_of(c) for c in accepted.values()}
                    if accepted is not None else None)
     width = max(months) + 1
     records, skipped, outside = [], [], 0

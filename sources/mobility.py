@@ -80,7 +80,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, sniff_separator, write_csv
+from .base import Loaded, Source, SourceError, departement_of, normalise_name, sniff_separator, write_csv
 from .census import check_head
 
 SOURCE = Source(
@@ -377,10 +377,7 @@ def _accepted(con: duckdb.DuckDBPyConnection, communes) -> tuple[list[str], list
                 "FROM accepted_df")
     con.unregister("accepted_df")
 
-    def dep(code: str) -> str:
-        return code[:3] if code.startswith("97") else code[:2]
-
-    return sorted({dep(c) for c in mapping.values()}), sorted({dep(c) for c in mapping})
+    return sorted({departement_of(c) for c in mapping.values()}), sorted({departement_of(c) for c in mapping})
 
 
 def _duckdb_failure(exc: duckdb.Error) -> _Fail:

@@ -58,7 +58,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, sniff_separator
+from .base import (Loaded, Source, SourceError, departement_of, normalise_name, read_official_csv, read_text,
+                   sniff_separator)
 
 SOURCE = Source(
     id="onisep_actions",
@@ -137,7 +138,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         i = bad.idxmax()
         raise SourceError(path, f"UAI invalide {df.at[i, 'uai']!r}", line=int(df.at[i, "_line"]))
     if communes is not None:
-        deps = {c[:3] if c.startswith("97") else c[:2] for c in communes}
+        deps = {departement_of(c) for c in communes}
         df = df[df.uai.map(uai_departement).isin(deps)]
         if df.empty:
             raise SourceError(path, f"aucune action dans les départements de la région ({', '.join(sorted(deps))})")

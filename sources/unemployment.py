@@ -61,8 +61,8 @@ import pandas as pd
 
 from portraits import fmt
 
-from .base import (_MISSING, Loaded, Source, SourceError, cell_number, cell_text, normalise_name, open_workbook,
-                   read_official_csv, read_text, to_number, write_csv)
+from .base import (_MISSING, Loaded, Source, SourceError, cell_number, cell_text, departement_of, normalise_name,
+                   open_workbook, read_official_csv, read_text, to_number, write_csv)
 
 SOURCE = Source(
     id="unemployment",
@@ -252,7 +252,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     if communes is not None:
         current = set(communes.values() if isinstance(communes, Mapping) else communes)
     if departements is None and current is not None:
-        departements = {c[:3] if c.startswith("97") else c[:2] for c in current}
+        departements = {departement_of(c) for c in current}
     departements = set(departements) if departements is not None else None
     if region is None and departements:
         regions = region_of(departements)

@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Source, SourceError, check_commune_codes, normalise_name, read_official_csv, read_text,
-                   sniff_separator, to_number, write_csv)
+from .base import (Loaded, Source, SourceError, check_commune_codes, departement_of, normalise_name,
+                   read_official_csv, read_text, sniff_separator, to_number, write_csv)
 
 SOURCE = Source(
     id="urssaf",
@@ -92,10 +92,6 @@ def _split_code(path: Path, df: pd.DataFrame, column: str, pattern: str) -> tupl
     return parts[0], parts[1]
 
 
-def _departement(code: str) -> str:
-    return code[:3] if code.startswith("97") else code[:2]
-
-
 def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = None,
          departements: Iterable[str] | None = None) -> Loaded:
     """Read the newest file into a long table ``commune_code, year, ape_code, na17_code,
@@ -109,7 +105,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     df = read_official_csv(path, {**LABEL_COLUMNS, **years})
     if departements is None and communes is not None:
         current = communes.values() if isinstance(communes, Mapping) else communes
-        departements = {_departement(c) for c in current}
+        departements = {departement_of(c) for c in current}
     if departements is not None:
         wanted = {str(d).zfill(2) for d in departements}
         df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
