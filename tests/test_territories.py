@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from portraits.geography import departement_of, load_communes, projected_crs, region_gaps_km2
+from portraits.geography import load_communes, projected_crs, region_gaps_km2
 from portraits.territories import (TerritorySetError, available_sets, dissolve, load_membership, read_membership,
                                    slug, validate)
+from sources.base import departement_of
 
 
 @pytest.fixture(scope="module")
