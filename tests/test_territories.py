@@ -87,6 +87,21 @@ def test_epci_names_on_maps_use_the_short_legal_form():
     assert map_label("Nantes Métropole") == "Nantes Métropole" and map_label("Saumurois") == "Saumurois"
 
 
+def test_index_map_writes_short_codes_only():
+    """T01-like codes are written on the index map; 9-digit EPCI codes would pile up, so only the
+    name (on hover, and for screen readers) is given."""
+    import geopandas as gpd
+    import shapely
+
+    from portraits.render import index_map_svg
+    squares = gpd.GeoDataFrame({"territory_code": ["T01", "200041788"], "territory_name": ["Nantes", "CA Nord"]},
+                               geometry=[shapely.box(0, 0, 1000, 1000), shapely.box(1000, 0, 2000, 1000)],
+                               crs="EPSG:2154")
+    svg = str(index_map_svg(squares, {"T01": "t01/index.html", "200041788": "cap-nord/index.html"}))
+    assert ">T01</text>" in svg and "200041788</text>" not in svg
+    assert svg.count("<path ") == 2 and 'aria-label="CA Nord"' in svg and "<title>CA Nord</title>" in svg
+
+
 def _set(rows):
     return pd.DataFrame(rows, columns=["commune_code", "territory_code", "territory_name"])
 
