@@ -1,4 +1,4 @@
-"""Command-line interface: ``portraits build | serve | territories | fetch | demo | rollback``."""
+"""Command-line interface: ``portraits build | serve | check | territories | fetch | demo | rollback``."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,8 @@ import sys
 import time
 from pathlib import Path
 
-from .pipeline import PROFILES, Settings
+from . import check
+from .pipeline import PROFILES, Settings, check_inputs
 
 log = logging.getLogger("portraits")
 
@@ -191,6 +192,17 @@ def cmd_territories(args) -> int:
     return 0
 
 
+def cmd_check(args) -> int:
+    """Read the official files of a folder as a refresh would, print what each gave; exit 1 when a
+    refresh would fail. Renders nothing."""
+    settings = _settings(args)
+    if not args.verbose:
+        log.setLevel(logging.ERROR)      # the table says what the log lines would (missing files, rows read)
+    rows = check_inputs(settings)
+    print(check.format_table(rows, str(settings.inputs_dir)))
+    return 1 if check.failed(rows) else 0
+
+
 def cmd_fetch(args) -> int:
     from sources.download import fetch_all
     settings = _settings(args)
@@ -244,6 +256,10 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("territories", help="lister le jeu de territoires : code, nom, communes, population")
     _common(t)
     t.set_defaults(func=cmd_territories)
+    c = sub.add_parser("check", help="contrôler un dossier de fichiers officiels avant un rafraîchissement : "
+                                     "fichiers reconnus, millésimes, lignes, colonnes absentes ou inconnues")
+    _common(c)
+    c.set_defaults(func=cmd_check)
     f = sub.add_parser("fetch", help="télécharger les fichiers officiels (profil official)")
     _common(f)
     f.set_defaults(func=cmd_fetch)

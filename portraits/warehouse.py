@@ -74,10 +74,13 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
         """, {"region_unit": REGION_UNIT, "region_name": region_name})
         con.execute("""CREATE TABLE datasets (id VARCHAR, family VARCHAR, title VARCHAR, producer VARCHAR,
                        licence VARCHAR, url VARCHAR, page VARCHAR, vintage VARCHAR, files VARCHAR,
-                       rows BIGINT, warnings VARCHAR)""")
+                       rows BIGINT, warnings VARCHAR, missing VARCHAR, unexpected VARCHAR,
+                       unusable VARCHAR)""")
         cross = cross_checks(datasets)
         for key, loaded in sorted(datasets.items()):
-            if isinstance(loaded.frame, (str, Path)):
+            if loaded.unusable:
+                pass              # found but without a row of the region: no table, its reason in `datasets`
+            elif isinstance(loaded.frame, (str, Path)):
                 # Large datasets (commuting flows) arrive as a Parquet file, never as a DataFrame.
                 con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM read_parquet(?)', [str(loaded.frame)])
             else:
@@ -85,19 +88,22 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                 con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM frame_df')
                 con.unregister("frame_df")
             s = loaded.source
-            con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
                          json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
-                         json.dumps(loaded.warnings + cross.get(key, []), ensure_ascii=False)])
-        build_access_points(con, set(datasets))
+                         json.dumps(loaded.warnings + cross.get(key, []), ensure_ascii=False),
+                         json.dumps(loaded.missing, ensure_ascii=False),
+                         json.dumps(loaded.unexpected, ensure_ascii=False), loaded.unusable])
+        usable = {k: v for k, v in datasets.items() if not v.unusable}
+        build_access_points(con, set(usable))
         for table in POINT_TABLES:
-            if table in datasets or table == "access_points":
+            if table in usable or table == "access_points":
                 place_points(con, table)
         load_correspondences(con)
         load_zones(con)
-        build_training_actions(con, set(datasets))
+        build_training_actions(con, set(usable))
         commune_access(con)
-        if "bmo_bassins" in datasets:
+        if "bmo_bassins" in usable:
             allocate_bassins(con)
         con.execute("CHECKPOINT")
     except BaseException:
@@ -139,6 +145,7 @@ def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
     l'éducation does not list (reported by code; their actions are placed in no territory).
     Errors too: a jobseekers' bassin (France Travail API) unknown to the BMO bassin table."""
     out: dict[str, list[str]] = {}
+    datasets = {k: v for k, v in datasets.items() if not v.unusable}
     if "jobseekers_profile" in datasets and "bmo_bassins" in datasets:
         from sources.jobseekers_profile import check_bassins
         check_bassins(datasets["jobseekers_profile"], set(datasets["bmo_bassins"].frame.bassin_code))

@@ -29,6 +29,12 @@ class SourceError(ValueError):
         super().__init__(f"{where} : {message}")
 
 
+class NoRegionalRows(SourceError):
+    """A file in the official format that holds no row of the region built (a national file of
+    another edition, a file of another region): the dataset is left out of this refresh, and the
+    parts of the portraits that need it say why. Not an error of the refresh."""
+
+
 def cell_text(value: object) -> str:
     """A spreadsheet cell as text: ``None`` → ``""``, ``5203.0`` → ``"5203"``, spaces trimmed."""
     if value is None:
@@ -93,6 +99,42 @@ def open_workbook(path: Path, member_pattern: str | None = None, member_key=None
         raise SourceError(path, f"{prefix}classeur illisible ({exc})") from exc
 
 
+EVIDENCE_LEVELS = {
+    "réel": "vérifié sur un fichier réel",
+    "code": "d'après du code public qui lit le fichier réel",
+    "doc": "d'après la documentation du producteur seulement",
+}
+
+
+@dataclass(frozen=True)
+class Need:
+    """A column of the official file that the portraits read, and what it feeds.
+
+    ``column`` is the official header name, matched as headers are (accents, case and spaces
+    ignored, :func:`normalise_name`); ``{yy}`` stands for a two-digit year and ``{aaaa}`` for a
+    four-digit one (``P{yy}_POP1564`` matches ``P20_POP1564``). ``feeds``: the indicators of the
+    catalogue (``portraits/indicators/catalogue.toml``) and the blocks of the portrait (see
+    ``portraits.report.BLOCKS``) computed from it. ``required``: without it the dataset cannot be
+    read (an error naming the file and the column); otherwise the portrait goes without it: a
+    named warning in the run report, and the blocks it feeds say that the column is missing."""
+
+    column: str
+    feeds: tuple[str, ...]
+    required: bool = True
+
+    @property
+    def pattern(self) -> re.Pattern:
+        return column_pattern(self.column)
+
+    def found_in(self, header: Collection[str]) -> bool:
+        return any(self.pattern.fullmatch(normalise_name(h)) for h in header)
+
+
+def column_pattern(column: str) -> re.Pattern:
+    """The regular expression of a declared column (see :class:`Need`)."""
+    return re.compile(re.escape(normalise_name(column)).replace(r"\{yy\}", r"\d{2}").replace(r"\{aaaa\}", r"\d{4}"))
+
+
 @dataclass(frozen=True)
 class Source:
     """Declaration of a dataset: provenance shown under every figure built from it."""
@@ -110,6 +152,17 @@ class Source:
     exclude_patterns: tuple[str, ...] = ()   # companion files that match the patterns but are not data
     description: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # What the portraits read in the file (see Need), and the other columns of the official layout,
+    # known and not read ("{yy}" patterns allowed): any other column is reported as unexpected.
+    needs: tuple[Need, ...] = ()
+    known_columns: tuple[str, ...] = ()
+    # How the format is known (a key of EVIDENCE_LEVELS), and where: the real file, the public
+    # code (repository and path) or the documentation page.
+    evidence: str = ""
+    evidence_where: str = ""
+
+    def required_columns(self) -> list[Need]:
+        return [n for n in self.needs if n.required]
 
 
 
@@ -305,10 +358,18 @@ class Loaded:
     vintage: str                 # as shown to readers, e.g. "décembre 2024", "2022-2023"
     files: list[str]
     warnings: list[str] = field(default_factory=list)
+    # Needed columns (not required) absent from a file: {"column", "file", "feeds"} each, see
+    # check_needs; the blocks they feed say which column is missing.
+    missing: list[dict] = field(default_factory=list)
+    # Columns of the files that the source neither reads nor knows (see unexpected_columns).
+    unexpected: list[str] = field(default_factory=list)
+    # Why the dataset is left out of this refresh although its files were found (NoRegionalRows):
+    # then ``frame`` is None and the warehouse has no table for it.
+    unusable: str | None = None
 
     @property
     def rows(self) -> int:
-        return len(self.frame)
+        return 0 if self.frame is None else len(self.frame)
 
 
 def files_matching(source: Source, folder: Path) -> list[Path]:
@@ -318,3 +379,85 @@ def files_matching(source: Source, folder: Path) -> list[Path]:
     return sorted(p for p in Path(folder).iterdir()
                   if p.is_file() and any(fnmatch.fnmatch(p.name, pat) for pat in source.file_patterns)
                   and not any(fnmatch.fnmatch(p.name, pat) for pat in source.exclude_patterns))
+
+
+# ---------------------------------------------------------------------------------------------
+# Needed columns: declared by each source (Source.needs), checked on the header of each file.
+
+def missing_needs(source: Source, header: Collection[str]) -> list[Need]:
+    """The needs of ``source`` that ``header`` does not hold."""
+    return [n for n in source.needs if not n.found_in(header)]
+
+
+def unexpected_columns(source: Source, header: Collection[str]) -> list[str]:
+    """The columns of ``header`` that the source neither reads nor knows (empty names, such as the
+    one a trailing separator makes, are not reported)."""
+    if not source.needs and not source.known_columns:
+        return []                  # layout not declared: nothing to compare with
+    patterns = [n.pattern for n in source.needs] + [column_pattern(c) for c in source.known_columns]
+    return [h for h in header if normalise_name(h) and not any(p.fullmatch(normalise_name(h)) for p in patterns)]
+
+
+def check_needs(path: Path | str, header: Collection[str], source: Source, warnings: list[str],
+                missing: list[dict], line: int | None = 1, needs: Collection[Need] | None = None) -> None:
+    """Check that the header of ``path`` holds the columns the portraits need (``needs``, default
+    all of the source's). A required column absent is an error naming the file and the column;
+    another is a warning naming it and what goes without it, recorded in ``missing``."""
+    absent = [n for n in (source.needs if needs is None else needs) if not n.found_in(header)]
+    required = [n.column for n in absent if n.required]
+    if required:
+        raise SourceError(path, f"colonne(s) nécessaire(s) absente(s) : {', '.join(required)} "
+                                f"(en-tête lu : {', '.join(str(h).strip() for h in list(header)[:20])})", line=line)
+    for n in absent:
+        warnings.append(f"{Path(path).name} : colonne {n.column} absente ; non calculé : {', '.join(n.feeds)}")
+        missing.append({"column": n.column, "file": Path(path).name, "feeds": list(n.feeds)})
+
+
+def csv_header(path: Path, text: str | None = None, skip_rows: int = 0) -> list[str]:
+    """The header line of a delimited file (BOM, encoding and separator sniffed as
+    :func:`read_official_csv` does)."""
+    if text is None:
+        text = read_text(path)
+    lines = text.splitlines()[skip_rows:]
+    if not lines:
+        raise SourceError(path, "aucune ligne d'en-tête")
+    return [h.strip() for h in next(csv.reader([lines[0]], delimiter=sniff_separator(lines[0])))]
+
+
+def header_of(path: Path) -> list[str]:
+    """The column names of an official file, for the pre-refresh check: a delimited text file, the
+    data member of a zip (``meta…`` members left out), a Parquet file (its schema) or the first
+    sheet of a workbook (its first non-empty row). A source whose files are laid out otherwise
+    defines its own ``header(path)``."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+        return [n for n in pq.read_schema(path).names if not n.startswith("__index_level")]
+    if suffix == ".xlsx":
+        wb, _ = open_workbook(path)
+        try:
+            for row in wb.worksheets[0].iter_rows(values_only=True):
+                if any(c is not None and str(c).strip() for c in row):
+                    return [cell_text(c) for c in row if cell_text(c)]
+        finally:
+            wb.close()
+        return []
+    if suffix == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            members = [n for n in archive.namelist() if n.lower().endswith((".csv", ".txt"))
+                       and not PurePosixPath(n).name.lower().startswith("meta")]
+            if not members:
+                raise SourceError(path, f"l'archive ne contient pas de fichier CSV de données "
+                                        f"(contenu : {', '.join(archive.namelist()[:10])})")
+            with archive.open(members[0]) as f:
+                head = f.read(1 << 16)
+        return csv_header(path, head.decode("utf-8-sig", errors="replace").split("\n", 1)[0] + "\n")
+    with open(path, "rb") as f:
+        head = f.read(1 << 16)
+    check_not_binary(path, head)
+    try:
+        first = head.decode("utf-8-sig").split("\n", 1)[0]
+    except UnicodeDecodeError:
+        first = head.decode("cp1252", errors="replace").split("\n", 1)[0]
+    return csv_header(path, first + "\n")

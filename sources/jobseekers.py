@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Source, SourceError, check_commune_codes, departement_of, normalise_name,
+from .base import (Loaded, Need, Source, SourceError, check_commune_codes, departement_of, normalise_name,
                    read_official_csv, read_text, sniff_separator, to_number, write_csv)
 
 SOURCE = Source(
@@ -57,6 +57,16 @@ SOURCE = Source(
     download_name="defm-communes-mensuel.csv",
     description="Demandeurs d'emploi en fin de mois, catégories A, B, C, par commune de résidence; "
                 "valeurs arrondies à la dizaine par le producteur.",
+    # The commune-code table (layout 1); the raw STMT export (layout 2) has no fixed header and is
+    # checked by its own reader (month columns, labels in the first column).
+    needs=(Need("codgeo", ("jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "jobseekers_coverage",
+                           "jobseekers_series")),
+           Need("YEAR", ("jobseekers", "jobseekers_change_1y", "jobseekers_series")),
+           Need("Demandeurs_Emploi", ("jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "jobseekers_series"))),
+    evidence="réel",
+    evidence_where="../shared/data/real/defm-communes-mensuel_pdl.csv (table dérivée d'ODIS, "
+                   "dataforgoodfr/13_odis exports_wdd/17-06-25/emploi_demandeur.csv) ; export STMT brut : code public "
+                   "(FORMATS.md 1.4)",
 )
 
 MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",

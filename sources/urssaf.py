@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Source, SourceError, check_commune_codes, departement_of, normalise_name,
+from .base import (Loaded, NoRegionalRows, Source, SourceError, check_commune_codes, departement_of, normalise_name,
                    read_official_csv, read_text, sniff_separator, to_number, write_csv)
 
 SOURCE = Source(
@@ -110,7 +110,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
         wanted = {str(d).zfill(2) for d in departements}
         df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
         if df.empty:
-            raise SourceError(path, f"aucune ligne des départements {', '.join(sorted(wanted))}")
+            raise NoRegionalRows(path, f"aucune ligne des départements {', '.join(sorted(wanted))}")
     bad = ~df.ape_code.str.fullmatch(r"\d{4}[A-Z]")
     if bad.any():
         i = bad.idxmax()

@@ -64,7 +64,7 @@ def sql(name: str) -> str:
 
 
 def available_sources(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT id FROM datasets").fetchall()} | {"geography"}
+    return {r[0] for r in con.execute("SELECT id FROM datasets WHERE unusable IS NULL").fetchall()} | {"geography"}
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -> pd.DataFrame:
