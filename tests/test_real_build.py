@@ -17,9 +17,10 @@ from portraits.warehouse import REGION_UNIT
 
 pytestmark = pytest.mark.real
 
-# The URSSAF file of the folder is a format sample of another region (Seine-Maritime): a build
-# given it stops on "aucune ligne des départements …"; it is left out of this folder.
-NOT_REGIONAL = {"urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv", "PROVENANCE.md"}
+# The whole folder, as it is: the URSSAF file is a format sample of another region
+# (Seine-Maritime), which leaves that dataset out of the build (no row of the region) and says so.
+NOT_DATA = {"PROVENANCE.md"}
+URSSAF_SAMPLE = "urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv"
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def real_build(tmp_path_factory):
     real = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
     raw = tmp_path_factory.mktemp("real-raw")
     for f in real.iterdir():
-        if f.name not in NOT_REGIONAL:
+        if f.name not in NOT_DATA:
             (raw / f.name).symlink_to(f)        # links, not copies
     out = tmp_path_factory.mktemp("real") / "site"
     settings = Settings(output=out, raw_dir=raw)
@@ -38,10 +39,16 @@ def real_build(tmp_path_factory):
 
 
 def test_every_real_dataset_is_recognised(real_build):
-    _, inputs, _, _ = real_build
+    _, inputs, site, _ = real_build
     # No real extract of these in the folder (PROVENANCE.md): their sections say so.
-    assert inputs.missing == ["urssaf", "jobseekers_profile", "training_offer", "onisep_actions", "organisms",
+    assert inputs.missing == ["jobseekers_profile", "training_offer", "onisep_actions", "organisms",
                               "mobility", "service_public"]
+    # The URSSAF sample is found, read, and left out: no row of the region; the economy section says why.
+    assert inputs.found["urssaf"][0].endswith(URSSAF_SAMPLE)
+    nantes = site.contexts[0]
+    assert [u["id"] for u in nantes["unusable_sources"]] == ["urssaf"]
+    assert any(URSSAF_SAMPLE in n and "aucune ligne de la région" in n for n in nantes["economy"]["missing_notes"])
+    assert any("aucune ligne des départements 44, 49, 53, 72, 85" in w for w in site.warnings)
 
 
 def test_real_cio_are_in_the_portraits(real_build):
