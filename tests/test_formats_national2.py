@@ -386,3 +386,16 @@ REAL_FILES = {
 def test_real_files_hold_every_needed_column_and_no_unknown_one(key):
     paths = [REAL / n for n in REAL_FILES[key]]
     assert check.unexpected_of(key, paths) == [] and check.required_missing(key, paths) == []
+
+
+def test_the_sections_name_the_datasets_by_their_id():
+    """The notes of a section name the missing columns of its datasets, found by registry id (the
+    referential of formations is ``onisep_formations``)."""
+    import sources
+    from portraits import report
+    assert {s for group in report.SECTION_SOURCES.values() for s in group} <= set(sources.REGISTRY)
+    prov = {"onisep_formations": {"missing": [{"column": "domaine/sous-domaine", "file": "ideo.csv",
+                                               "feeds": ["training_initial"]}]}}
+    assert report.missing_notes(prov, report.SECTION_SOURCES["initial"]) == [
+        "Colonne domaine/sous-domaine absente du fichier ideo.csv : les formations initiales sous statut scolaire "
+        "non calculé."]
