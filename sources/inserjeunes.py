@@ -56,14 +56,14 @@ from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_need
 
 # The official headers, as written (the apprentissage file's trailing spaces included).
 CFA_HEADER = ["Année", "UAI", "Libellé", "Région", "DEVENIR Part poursuite études", "DEVENIR Part en emploi 6 mois",
-              "DEVENIR Part autre situation 6 mois", "Part contrats apprentissage interrompus", "Taux poursuite études",
-              "Taux emploi 6 mois", "Taux emploi 6 mois attendu", "VA emploi 6 mois", "Taux emploi 12 mois",
+              "DEVENIR Part autre situation 6 mois", "Part contrats apprentissage interrompus",
+              "Taux poursuite études", "Taux emploi 6 mois", "Taux emploi 6 mois attendu", "VA emploi 6 mois", "Taux emploi 12 mois",
               "Taux emploi 18 mois", "Taux emploi 24 mois", "num_ligne"]
 PRO_HEADER = ["n°UAI de l'établissement", "Libellé de l'établissement", "Région", "Dont apprentis en EPLE",
               "Taux de poursuite d'études", "Taux", "Taux attendu", "Valeur ajoutée", "Part en poursuite d'études",
               "Part en emploi 6 mois après la sortie", "Part des autres situations"]
-APPRENTISSAGE_HEADER = ["n°UAI de l'établissement", "Libellé de l'établissement", "Région", "Taux de poursuite d'études",
-                        "Taux", "Taux attendu", "Valeur ajoutée", "Part en poursuite d'études ",
+APPRENTISSAGE_HEADER = ["n°UAI de l'établissement", "Libellé de l'établissement", "Région",
+                        "Taux de poursuite d'études", "Taux", "Taux attendu", "Valeur ajoutée", "Part en poursuite d'études ",
                         "Part en emploi 6 mois après la sortie ", "Part des autres situations "]
 
 # What each column feeds (indicators of portraits/indicators/catalogue.toml, blocks of report.BLOCKS).

@@ -205,8 +205,8 @@ def read(paths: list[Path], communes=None, region: str | None = None) -> Loaded:
             continue
         frames.append(df)
     if not frames:
-        raise NoRegionalRows(Path(paths[-1]), f"aucune ligne de la région {region} (code_region {region}"
-                                              f"{', code_region_ij ' + REGIONS_IJ[region] if region in REGIONS_IJ else ''})")
+        ij = f", code_region_ij {REGIONS_IJ[region]}" if region in REGIONS_IJ else ""
+        raise NoRegionalRows(Path(paths[-1]), f"aucune ligne de la région {region} (code_region {region}{ij})")
     out = pd.concat(frames, ignore_index=True)
     dup = out.duplicated(["millesime", "region", "route", "formation_code"])
     if dup.any():

@@ -85,6 +85,7 @@ def layout_needs(layout: str, header: list[str] | None = None) -> tuple[Need, ..
         out.append(Need(found, feeds, required))
     return tuple(out)
 
+
 SOURCE = Source(
     id="onisep_formations",
     family="training",
@@ -156,7 +157,8 @@ def read(paths: list[Path], communes=None) -> Loaded:
         raise SourceError(path, f"colonne de l'URL Onisep absente (attendu : {' ou '.join(URL_COLUMNS)}) ; "
                                 f"en-tête lu : {', '.join(list(header.values())[:16])}", line=1)
     layout = URL_COLUMNS[url_col]
-    check_needs(path, list(header.values()), SOURCE, warnings, missing, needs=layout_needs(layout, list(header.values())))
+    names = list(header.values())
+    check_needs(path, names, SOURCE, warnings, missing, needs=layout_needs(layout, names))
     columns = {**{k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}, url_col: "url"}
     level_col, label_col = _pick(header, LEVEL_COLUMNS), _pick(header, LEVEL_LABEL_COLUMNS)
     if level_col:

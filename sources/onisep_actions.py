@@ -77,7 +77,8 @@ HEADER = ["Formation (FOR) libellé", "FOR URL et ID Onisep", "FOR indexation do
           "ENS hébergement", "ENS accessibilité", "AF durée cycle standard", "AF modalités scolarité",
           "AF éléments d'enseignement", "AF coût scolarité", "AF modalités accueil", "AF page web",
           "AF date de modification"]
-_ACTIONS = ("initial_actions", "initial_actions_per_10k", "initial_establishments", "training_initial", "training_needs")
+_ACTIONS = ("initial_actions", "initial_actions_per_10k", "initial_establishments", "training_initial",
+            "training_needs")
 NEEDS = (Need("ENS code UAI", _ACTIONS),
          # the formation: its level, domain and NSF speciality come from the referential of formations
          Need("FOR URL et ID Onisep", ("training_initial", "training_needs")),
@@ -176,7 +177,8 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     if deps is not None:
         df = df[_of_region(df, deps, label)]
         if df.empty:
-            raise NoRegionalRows(path, f"aucune action dans les départements de la région ({', '.join(sorted(deps))})")
+            raise NoRegionalRows(path, f"aucune action dans les départements de la région "
+                                       f"({', '.join(sorted(deps))})")
 
     for col, pattern, what in (("af", _AF, "identifiant d'action (AF.…)"), ("for_url", _FOR, "identifiant de formation (FOR.…)")):
         found = df[col].fillna("").str.extract(pattern)[0]

@@ -142,7 +142,8 @@ def test_depp_needed_columns(tmp_path):
     loaded = inserjeunes.read([p])
     assert loaded.frame.value_added_6m.isna().all() and loaded.frame.employment_rate_6m.tolist() == [58]
     assert loaded.missing == [{"column": "Valeur ajoutée", "file": p.name, "feeds": ["trajectories_establishments"]}]
-    assert loaded.warnings == [f"{p.name} : colonne Valeur ajoutée absente ; non calculé : trajectories_establishments"]
+    assert loaded.warnings == [f"{p.name} : colonne Valeur ajoutée absente ; "
+                               f"non calculé : trajectories_establishments"]
     no_uai = write(tmp_path, "fr-en-inserjeunes-cfa.csv", [CFA.replace(";UAI;", ";Code;"), cfa_row(uai("0721427"))])
     with pytest.raises(SourceError, match=r"fr-en-inserjeunes-cfa\.csv, ligne 1 : colonne\(s\) nécessaire\(s\) "
                                           r"absente\(s\) : UAI"):
@@ -253,7 +254,8 @@ FOR = "http://www.onisep.fr/http/redirection/formation/slug/FOR."
 
 def test_ideo_formations_needed_columns(tmp_path):
     header = ";".join(f'"{h}"' for h in onisep.HEADER_2022 if h != "domaine/sous-domaine")
-    row = f'326;BTS;"brevet de technicien supérieur";"BTS SIO";SIO;"2 ans";35340;3;"niveau 5 (bac + 2)";"Ministère";{FOR}1001'
+    row = (f'326;BTS;"brevet de technicien supérieur";"BTS SIO";SIO;"2 ans";35340;3;"niveau 5 (bac + 2)";'
+           f'"Ministère";{FOR}1001')
     p = write(tmp_path, "ideo-formations_initiales_en_france.csv", [header, row], bom=True)
     loaded = onisep.read([p])
     assert loaded.frame.domains.isna().all() and loaded.frame.rncp_level.tolist() == [5]
@@ -302,7 +304,8 @@ def test_ideo_actions_bad_row_of_the_region_and_other_region_only(tmp_path):
         onisep_actions.read([write(tmp_path, "ideo-actions_de_formation_initiale-univers_lycee.csv", bad)],
                             communes=PDL_COMMUNES)
     other = [ACTIONS, action(uai("0790001"), "AF.1", postcode="79000", region="Nouvelle-Aquitaine")]
-    with pytest.raises(NoRegionalRows, match=r"aucune action dans les départements de la région \(44, 49, 53, 72, 85\)"):
+    with pytest.raises(NoRegionalRows, match=r"aucune action dans les départements de la région "
+                                             r"\(44, 49, 53, 72, 85\)"):
         onisep_actions.read([write(tmp_path, "605340ddc19a9.csv", other)], communes=PDL_COMMUNES, region=REGION)
 
 
