@@ -64,8 +64,8 @@ SECTION_SOURCES = {
     "population": ("census", "populations"), "economy": ("census", "urssaf"),
     "employment": ("jobseekers", "unemployment", "jobseekers_profile"),
     "recruitment": ("bmo", "bmo_bassins", "fap"), "training": ("establishments",),
-    "initial": ("onisep_actions", "onisep", "establishments"), "offer": ("training_offer", "organisms"),
-    "needs": ("bmo", "training_offer", "onisep", "onisep_actions"), "mobility": ("mobility",),
+    "initial": ("onisep_actions", "onisep_formations", "establishments"), "offer": ("training_offer", "organisms"),
+    "needs": ("bmo", "training_offer", "onisep_formations", "onisep_actions"), "mobility": ("mobility",),
     "trajectories": ("inserjeunes", "inserjeunes_formations", "bcn"),
     "access": ("service_public", "establishments"),
 }

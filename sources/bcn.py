@@ -29,6 +29,18 @@ label), ``diploma_type`` (``LIBELLE_COURT`` of the niveau: ``CAP``, ``BAC PRO``,
 ``level_label`` (``niveau 3 (CAP, BEP)`` …), ``nsf_group`` (``GROUPE_SPECIALITE``), ``duration``
 (Int64, years of the course, MEF only), ``closed`` (date the code was closed, or NA).
 A ``MEF_STAT_11`` shared by several MEF takes the most recently opened one.
+
+National code lists: no region filter. Needed columns (``SOURCE.needs``; per table
+:data:`TABLE_NEEDS`, checked on each file's header): the codes and the diploma label are required,
+the other columns read (short label, NSF group, RNCP level, dates) are optional: a named warning,
+and the labels go without them. A file is recognised by its key column (``MEF``, else
+``FORMATION_DIPLOME``, else ``NIVEAU_FORMATION_DIPLOME``), so that a missing column is named.
+
+Evidence (réel): ../shared/data/real/bcn-n_formation_diplome.csv, bcn-n_mef.csv and
+bcn-n_niveau_formation_diplome.csv (the national tables, copies of mission-apprentissage/tjp-pilotage
+``server/static/files/{nFormationDiplome_.csv, nMef.csv, nNiveauFormationDiplome_.csv}``,
+PROVENANCE.md §13): their headers are :data:`FORMATION_HEADER`, :data:`MEF_HEADER` and
+:data:`NIVEAU_HEADER`, which the demo writes.
 """
 from __future__ import annotations
 
@@ -37,7 +49,49 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, write_csv
+from .base import (Loaded, Need, Source, SourceError, check_needs, csv_header, normalise_name, read_official_csv,
+                   read_text, union_needs, write_csv)
+
+TABLE_FORMATION = "N_FORMATION_DIPLOME"
+TABLE_MEF = "N_MEF"
+TABLE_NIVEAU = "N_NIVEAU_FORMATION_DIPLOME"
+_LABELS = ("trajectories_labels",)
+TABLE_NEEDS = {
+    TABLE_FORMATION: (Need("FORMATION_DIPLOME", _LABELS), Need("NIVEAU_FORMATION_DIPLOME", _LABELS),
+                      Need("LIBELLE_LONG_200", _LABELS), Need("LIBELLE_COURT", _LABELS, required=False),
+                      Need("GROUPE_SPECIALITE", _LABELS, required=False),
+                      Need("DATE_FERMETURE", _LABELS, required=False),
+                      Need("NIVEAU_QUALIFICATION_RNCP", _LABELS, required=False),
+                      Need("DATE_INTERVENTION", _LABELS, required=False)),
+    TABLE_MEF: (Need("MEF", _LABELS), Need("FORMATION_DIPLOME", _LABELS), Need("MEF_STAT_11", _LABELS),
+                Need("LIBELLE_LONG", _LABELS, required=False), Need("DUREE_DISPOSITIF", _LABELS, required=False),
+                Need("DATE_OUVERTURE", _LABELS, required=False), Need("DATE_FERMETURE", _LABELS, required=False),
+                Need("DATE_INTERVENTION", _LABELS, required=False)),
+    TABLE_NIVEAU: (Need("NIVEAU_FORMATION_DIPLOME", _LABELS), Need("LIBELLE_COURT", _LABELS, required=False),
+                   Need("LIBELLE_100", _LABELS, required=False),
+                   Need("NIVEAU_QUALIFICATION_RNCP", _LABELS, required=False),
+                   Need("DATE_INTERVENTION", _LABELS, required=False)),
+}
+
+# The official headers (the real tables of ../shared/data/real); the demo writes them.
+FORMATION_HEADER = (
+    ["FORMATION_DIPLOME", "NIVEAU_FORMATION_DIPLOME", "GROUPE_SPECIALITE", "LETTRE_SPECIALITE", "ANCIEN_RECME",
+     "LIBELLE_COURT", "LIBELLE_STAT_33", "LIBELLE_LONG_200", "DATE_OUVERTURE", "DATE_FERMETURE"]
+    + [f"ANCIEN_DIPLOME_{i}" for i in range(1, 8)] + [f"NOUVEAU_DIPLOME_{i}" for i in range(1, 8)]
+    + ["UNITE_CAPITALISABLE", "DATE_PREMIERE_SESSION", "DATE_DERNIERE_SESSION", "DATE_ARRETE_CREATION",
+       "DATE_ARRETE_ABROGATION"] + [f"DATE_ARRETE_MODIFICATION_{i}" for i in range(1, 11)]
+    + ["COMMENTAIRE", "NATURE_FORMATION_DIPLOME", "GESTIONNAIRE_FORMATION_DIPLOME", "DATE_INTERVENTION",
+       "NB_MEF_OUVERT", "NB_MEF_FERME", "ID_DOCUMENT", "CITE_DOMAINE_FORMATION", "DATE_SESSION_RATTRAPAGE",
+       "OBSERVATION", "N_COMMENTAIRE", "CITE_DOMAINE_DETAILLE", "NIVEAU_QUALIFICATION_RNCP"]
+)
+MEF_HEADER = ["MEF", "DISPOSITIF_FORMATION", "FORMATION_DIPLOME", "DUREE_DISPOSITIF", "ANNEE_DISPOSITIF",
+              "LIBELLE_COURT", "LIBELLE_LONG", "DATE_OUVERTURE", "DATE_FERMETURE", "STATUT_MEF",
+              "NB_OPTION_OBLIGATOIRE", "NB_OPTION_FACULTATIF", "RENFORCEMENT_LANGUE", "DUREE_PROJET", "DUREE_STAGE",
+              "HORAIRE", "MEF_INSCRIPTION_SCOLARITE", "MEF_STAT_11", "MEF_STAT_9", "DATE_INTERVENTION",
+              "LIBELLE_EDITION", "N_COMMENTAIRE"]
+NIVEAU_HEADER = ["NIVEAU_FORMATION_DIPLOME", "NIVEAU_INTERMINISTERIEL", "LIBELLE_COURT", "LIBELLE_100",
+                 "ANCIEN_NIVEAU", "DATE_OUVERTURE", "DATE_FERMETURE", "DATE_INTERVENTION", "N_COMMENTAIRE",
+                 "NIVEAU_QUALIFICATION_RNCP"]
 
 SOURCE = Source(
     id="bcn",
@@ -58,15 +112,18 @@ SOURCE = Source(
     download_name="bcn-n_formation_diplome.csv",
     description="Nomenclatures de l'Éducation nationale : libellés des diplômes (code CFD), des formations "
                 "(codes MEF et MEFSTAT11) et des types de diplômes, avec leur niveau de qualification.",
+    # Three complementary tables: required of the dataset are the columns required in
+    # N_FORMATION_DIPLOME, the one table it cannot go without.
+    needs=union_needs(*TABLE_NEEDS.values(), required_from=TABLE_NEEDS[TABLE_FORMATION]),
+    known_columns=tuple(dict.fromkeys(FORMATION_HEADER + MEF_HEADER + NIVEAU_HEADER)),
+    evidence="réel",
+    evidence_where="../shared/data/real/bcn-n_formation_diplome.csv, bcn-n_mef.csv, bcn-n_niveau_formation_diplome.csv "
+                   "(tables nationales, copies de mission-apprentissage/tjp-pilotage server/static/files/)",
     notes=("Trois tables à exporter depuis la BCN et à déposer ensemble : "
            "https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_FORMATION_DIPLOME, "
            "https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_MEF, "
            "https://bcn.depp.education.fr/bcn/workspace/viewTable/n/N_NIVEAU_FORMATION_DIPLOME.",),
 )
-
-TABLE_FORMATION = "N_FORMATION_DIPLOME"
-TABLE_MEF = "N_MEF"
-TABLE_NIVEAU = "N_NIVEAU_FORMATION_DIPLOME"
 
 FORMATION_COLUMNS = {
     "FORMATION_DIPLOME": "cfd",
@@ -74,17 +131,14 @@ FORMATION_COLUMNS = {
     "GROUPE_SPECIALITE": "nsf_group",
     "LIBELLE_COURT": "short_label",
     "LIBELLE_LONG_200": "label",
-    "DATE_OUVERTURE": "opened",
     "DATE_FERMETURE": "closed",
     "NIVEAU_QUALIFICATION_RNCP": "rncp_code",
     "DATE_INTERVENTION": "updated",
 }
 MEF_COLUMNS = {
     "MEF": "mef",
-    "DISPOSITIF_FORMATION": "dispositif",
     "FORMATION_DIPLOME": "cfd",
     "DUREE_DISPOSITIF": "duration",
-    "ANNEE_DISPOSITIF": "course_year",
     "LIBELLE_LONG": "mef_label",
     "DATE_OUVERTURE": "opened",
     "DATE_FERMETURE": "closed",
@@ -93,18 +147,14 @@ MEF_COLUMNS = {
 }
 NIVEAU_COLUMNS = {
     "NIVEAU_FORMATION_DIPLOME": "level_code",
-    "NIVEAU_INTERMINISTERIEL": "interministerial_level",
     "LIBELLE_COURT": "diploma_type",
     "LIBELLE_100": "diploma_type_label",
     "NIVEAU_QUALIFICATION_RNCP": "rncp_code",
     "DATE_INTERVENTION": "updated",
 }
-# What recognises each table in a header (normalised names).
-_SIGNATURES = (
-    (TABLE_MEF, {"mef", "mef_stat_11", "formation_diplome"}),
-    (TABLE_FORMATION, {"formation_diplome", "niveau_formation_diplome", "libelle_long_200"}),
-    (TABLE_NIVEAU, {"niveau_formation_diplome", "libelle_100"}),
-)
+# What recognises each table in a header (a normalised name), in this order: N_MEF also has
+# FORMATION_DIPLOME, N_FORMATION_DIPLOME also has NIVEAU_FORMATION_DIPLOME.
+_SIGNATURES = ((TABLE_MEF, "mef"), (TABLE_FORMATION, "formation_diplome"), (TABLE_NIVEAU, "niveau_formation_diplome"))
 RNCP_LEVELS = {
     1: "niveau 1 (savoirs de base)", 2: "niveau 2 (CléA)", 3: "niveau 3 (CAP, BEP)", 4: "niveau 4 (bac)",
     5: "niveau 5 (bac + 2)", 6: "niveau 6 (bac + 3 ou 4)", 7: "niveau 7 (bac + 5)", 8: "niveau 8 (doctorat)",
@@ -113,16 +163,31 @@ OUTPUT_COLUMNS = ["code", "code_kind", "cfd", "label", "diploma_type", "diploma_
                   "level_label", "nsf_group", "duration", "closed"]
 
 
-def table_of(path: Path) -> str:
-    """Which BCN table a file holds, from its header."""
-    text = read_text(path)
-    first = text.splitlines()[0] if text else ""
-    header = {normalise_name(h) for h in first.replace(",", ";").split(";")}
-    for table, needed in _SIGNATURES:
-        if needed <= header:
+def table_of(path: Path, header: list[str] | None = None) -> str:
+    """Which BCN table a file holds, from its header (read from the file when not given)."""
+    header = csv_header(path) if header is None else header
+    keys = {normalise_name(h) for h in header}
+    for table, key in _SIGNATURES:
+        if key in keys:
             return table
     raise SourceError(path, "table BCN non reconnue (en-tête attendu : N_FORMATION_DIPLOME, N_MEF ou "
-                            f"N_NIVEAU_FORMATION_DIPLOME) ; en-tête lu : {first[:200]}", line=1)
+                            f"N_NIVEAU_FORMATION_DIPLOME) ; en-tête lu : {', '.join(header)[:200]}", line=1)
+
+
+def _read_table(path: Path, table: str, columns: dict[str, str], warnings: list[str] | None,
+                missing: list[dict] | None) -> pd.DataFrame:
+    """The columns of ``columns`` that the file has (its needs checked); the others, optional,
+    are empty."""
+    text = read_text(path)
+    header = csv_header(path, text)
+    check_needs(path, header, SOURCE, [] if warnings is None else warnings, [] if missing is None else missing,
+                needs=TABLE_NEEDS[table])
+    keys = {normalise_name(h) for h in header}
+    df = read_official_csv(path, {k: v for k, v in columns.items() if normalise_name(k) in keys}, text=text)
+    for v in columns.values():
+        if v not in df:
+            df[v] = ""
+    return df
 
 
 def _dates(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
@@ -150,10 +215,11 @@ def _rncp(series: pd.Series) -> pd.Series:
     return num.astype("Int64")
 
 
-def read_formation_diplome(path: Path) -> pd.DataFrame:
-    df = read_official_csv(path, FORMATION_COLUMNS)
+def read_formation_diplome(path: Path, warnings: list[str] | None = None, missing: list[dict] | None = None
+                           ) -> pd.DataFrame:
+    df = _read_table(path, TABLE_FORMATION, FORMATION_COLUMNS, warnings, missing)
     _codes(path, df, "cfd", r"[0-9A-Z]{8}", "code formation diplôme (CFD)")
-    for col in ("opened", "closed", "updated"):
+    for col in ("closed", "updated"):
         df[col] = _dates(path, df, col)
     dup = df.duplicated("cfd")
     if dup.any():
@@ -162,8 +228,8 @@ def read_formation_diplome(path: Path) -> pd.DataFrame:
     return df
 
 
-def read_mef(path: Path) -> pd.DataFrame:
-    df = read_official_csv(path, MEF_COLUMNS)
+def read_mef(path: Path, warnings: list[str] | None = None, missing: list[dict] | None = None) -> pd.DataFrame:
+    df = _read_table(path, TABLE_MEF, MEF_COLUMNS, warnings, missing)
     _codes(path, df, "mef", r"[0-9A-Z]{10}", "code MEF")
     _codes(path, df, "mefstat11", r"[0-9A-Z]{11}", "code MEF_STAT_11")
     for col in ("opened", "closed", "updated"):
@@ -173,8 +239,8 @@ def read_mef(path: Path) -> pd.DataFrame:
     return df
 
 
-def read_niveau(path: Path) -> pd.DataFrame:
-    df = read_official_csv(path, NIVEAU_COLUMNS)
+def read_niveau(path: Path, warnings: list[str] | None = None, missing: list[dict] | None = None) -> pd.DataFrame:
+    df = _read_table(path, TABLE_NIVEAU, NIVEAU_COLUMNS, warnings, missing)
     _codes(path, df, "level_code", r"[0-9A-Z]{3}", "code niveau formation diplôme")
     df["updated"] = _dates(path, df, "updated")
     return df
@@ -191,7 +257,7 @@ def formation_labels(formation_diplome: pd.DataFrame, mef: pd.DataFrame | None =
     fd["diploma_type"] = fd.level_code.map(niv.diploma_type)
     fd["diploma_type_label"] = fd.level_code.map(niv.diploma_type_label)
     own = _rncp(fd.rncp_code)
-    fd["rncp_level"] = own.fillna(_rncp(fd.level_code.map(niv.rncp_code).fillna("")))
+    fd["rncp_level"] = own.fillna(_rncp(fd.level_code.map(niv.rncp_code).astype("string").fillna("")))
     fd["label"] = fd.label.where(fd.label != "", fd.short_label)
     cfd_rows = pd.DataFrame({
         "code": fd.cfd, "code_kind": "cfd", "cfd": fd.cfd, "label": fd.label,
@@ -207,7 +273,7 @@ def formation_labels(formation_diplome: pd.DataFrame, mef: pd.DataFrame | None =
         m = m.drop_duplicates("mefstat11")
         by_cfd = cfd_rows.set_index("cfd")
         level_code = m.cfd.str[:3]
-        rncp_fallback = _rncp(level_code.map(niv.rncp_code).fillna(""))
+        rncp_fallback = _rncp(level_code.map(niv.rncp_code).astype("string").fillna(""))
         known = m.cfd.isin(by_cfd.index)
         frames.append(pd.DataFrame({
             "code": m.mefstat11, "code_kind": "mefstat11", "cfd": m.cfd,
@@ -242,13 +308,13 @@ def read(paths: list[Path], communes=None) -> Loaded:
     ``communes`` is not used (national code lists)."""
     tables: dict[str, tuple[Path, pd.DataFrame]] = {}
     readers = {TABLE_FORMATION: read_formation_diplome, TABLE_MEF: read_mef, TABLE_NIVEAU: read_niveau}
-    warnings = []
+    warnings, missing = [], []
     for path in map(Path, paths):
         table = table_of(path)
         if table in tables:
             warnings.append(f"BCN : deux fichiers pour la table {table} ({tables[table][0].name}, {path.name}) ; "
                             f"le second est retenu")
-        tables[table] = (path, readers[table](path))
+        tables[table] = (path, readers[table](path, warnings, missing))
     if TABLE_FORMATION not in tables:
         raise SourceError(Path(paths[-1]) if paths else Path("bcn"),
                           "table N_FORMATION_DIPLOME absente (fichier bcn-n_formation_diplome.csv attendu)")
@@ -263,7 +329,8 @@ def read(paths: list[Path], communes=None) -> Loaded:
     # Vintage: the latest change (DATE_INTERVENTION) recorded in the tables read.
     dates = [d for _, df in tables.values() for d in df.updated if d is not None]
     vintage = f"BCN, mise à jour du {max(dates):%d/%m/%Y}" if dates else "BCN"
-    return Loaded(SOURCE, frame, vintage=vintage, files=[p.name for p, _ in tables.values()], warnings=warnings)
+    return Loaded(SOURCE, frame, vintage=vintage, files=[p.name for p, _ in tables.values()], warnings=warnings,
+                  missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,24 +399,6 @@ DEMO_COURSES = {
     "400": ("247", 3, ("2NDPRO", "1ERPRO", "TLEPRO"), ("238100", "238200", "238300")),
     "320": ("311", 2, ("1BTS2", "2BTS2"), ("322110", "322210")),
 }
-FORMATION_HEADER = (
-    ["FORMATION_DIPLOME", "NIVEAU_FORMATION_DIPLOME", "GROUPE_SPECIALITE", "LETTRE_SPECIALITE", "ANCIEN_RECME",
-     "LIBELLE_COURT", "LIBELLE_STAT_33", "LIBELLE_LONG_200", "DATE_OUVERTURE", "DATE_FERMETURE"]
-    + [f"ANCIEN_DIPLOME_{i}" for i in range(1, 8)] + [f"NOUVEAU_DIPLOME_{i}" for i in range(1, 8)]
-    + ["UNITE_CAPITALISABLE", "DATE_PREMIERE_SESSION", "DATE_DERNIERE_SESSION", "DATE_ARRETE_CREATION",
-       "DATE_ARRETE_ABROGATION"] + [f"DATE_ARRETE_MODIFICATION_{i}" for i in range(1, 11)]
-    + ["COMMENTAIRE", "NATURE_FORMATION_DIPLOME", "GESTIONNAIRE_FORMATION_DIPLOME", "DATE_INTERVENTION",
-       "NB_MEF_OUVERT", "NB_MEF_FERME", "ID_DOCUMENT", "CITE_DOMAINE_FORMATION", "DATE_SESSION_RATTRAPAGE",
-       "OBSERVATION", "N_COMMENTAIRE", "CITE_DOMAINE_DETAILLE", "NIVEAU_QUALIFICATION_RNCP"]
-)
-MEF_HEADER = ["MEF", "DISPOSITIF_FORMATION", "FORMATION_DIPLOME", "DUREE_DISPOSITIF", "ANNEE_DISPOSITIF",
-              "LIBELLE_COURT", "LIBELLE_LONG", "DATE_OUVERTURE", "DATE_FERMETURE", "STATUT_MEF",
-              "NB_OPTION_OBLIGATOIRE", "NB_OPTION_FACULTATIF", "RENFORCEMENT_LANGUE", "DUREE_PROJET", "DUREE_STAGE",
-              "HORAIRE", "MEF_INSCRIPTION_SCOLARITE", "MEF_STAT_11", "MEF_STAT_9", "DATE_INTERVENTION",
-              "LIBELLE_EDITION", "N_COMMENTAIRE"]
-NIVEAU_HEADER = ["NIVEAU_FORMATION_DIPLOME", "NIVEAU_INTERMINISTERIEL", "LIBELLE_COURT", "LIBELLE_100",
-                 "ANCIEN_NIVEAU", "DATE_OUVERTURE", "DATE_FERMETURE", "DATE_INTERVENTION", "N_COMMENTAIRE",
-                 "NIVEAU_QUALIFICATION_RNCP"]
 DEMO_FILES = {TABLE_FORMATION: "bcn-n_formation_diplome.csv", TABLE_MEF: "bcn-n_mef.csv",
               TABLE_NIVEAU: "bcn-n_niveau_formation_diplome.csv"}
 

@@ -1,15 +1,46 @@
 """InserJeunes (DEPP, Dares): what becomes of vocational leavers, by establishment.
 
-Two official layouts are read, recognised by their header:
+Three official layouts are read, recognised by their header (names matched without regard to
+accents, case and trailing spaces, never by position):
 
-1. the ``fr-en-inserjeunes-cfa`` export of data.education.gouv.fr (``Année;UAI;Libellé;Région;…``,
-   one line per CFA and cumulative vintage ``cumul 2022-2023``, rates at 6, 12, 18, 24 months);
-2. the DEPP files by establishment, one per millésime and route, converted to
-``;`` CSV (``…-<AAAA_AAAA>-pro….csv`` for lycées, voie professionnelle scolaire, with up to
-three lines per UAI: ``ensemble``, ``dont apprentis``, ``dont élèves en voie pro sco``;
-``…-<AAAA_AAAA>-apprentissage….csv`` for CFA, without that column and with trailing spaces in
-three header names). Headers are matched by name. ``nd`` and empty cells are "non diffusable",
-never zero. Rates are percentages (0–100); the value added may be negative.
+1. ``fr-en-inserjeunes-cfa``, the export by CFA of data.education.gouv.fr (national: 11,314 lines,
+   one per CFA and cumulative vintage ``cumul 2018-2019`` … ``cumul 2023-2024``): UTF-8 with BOM,
+   ``;``, CRLF, decimal point, empty cell = not published; :data:`CFA_HEADER` (16 columns), rates
+   at 6, 12, 18 and 24 months.
+2. The DEPP files by establishment, one per millésime and route (the millésime is read from the
+   file name, ``…_AAAA_AAAA…``), converted to CSV by mission-apprentissage: UTF-8 without BOM, ``;``,
+   CRLF, ``nd`` = not diffusable:
+
+   - ``…-<AAAA_AAAA>-pro….csv`` (lycées, voie professionnelle scolaire; 5,605 lines nationally in
+     2022_2023): :data:`PRO_HEADER`, up to three lines per UAI by ``Dont apprentis en EPLE``:
+     ``ensemble``, ``dont apprentis``, ``dont élèves en voie pro sco`` (a file without that column,
+     as the 2018_2019 one, has ``ensemble`` lines only);
+   - ``…-<AAAA_AAAA>-apprentissage….csv`` (CFA; 2,527 lines nationally in 2022_2023):
+     :data:`APPRENTISSAGE_HEADER`, the same without ``Dont apprentis en EPLE`` and with a trailing
+     space in three names.
+
+Evidence (réel): ../shared/data/real/fr-en-inserjeunes-cfa_pdl.csv and
+depp-inserjeunes-etablissements-2022_2023-{pro,apprentissage}_pdl.csv (lines of the national
+files kept byte for byte, PROVENANCE.md §1–2), and the national copies they come from:
+HugoSRagain/AnalyseCFA-DonneesInserJeunes ``fr-en-inserjeunes-cfa.csv`` and
+mission-apprentissage/trajectoires-pro ``server/data/depp-2022-etablissements-2022_2023-{pro,
+apprentissage}.csv`` (commit 2b7a517b), which also gave the national counts above.
+
+National files: the region's lines are kept first, then checked. A line is of the region when its
+UAI (7 digits and a letter) is of one of the region's départements (its 3 first characters:
+``044`` Loire-Atlantique…), or when its ``Région`` label is the region's name (upper case without
+accents in every national file: ``PAYS DE LA LOIRE``, ``AUVERGNE-RHONE-ALPES``; the two rules give
+the same lines on the national copies). A malformed UAI of another region therefore never stops
+the build, one labelled with the region's name does. A file without a line of the region is left
+aside with a warning; when no file has one the dataset is left out (``NoRegionalRows``). Without
+``region`` nor ``communes`` (tests), every line is kept.
+
+Needed columns (``SOURCE.needs``, per layout :data:`LAYOUT_NEEDS`): the UAI (and the ``Année`` of
+the CFA export) are required; a rate column missing is a named warning, its rates are missing and
+the indicators it feeds say why. ``nd`` and empty cells are not published, never zero. Rates are
+percentages (0–100); the value added may be negative. The same UAI, route, population and
+millésime in two files (the CFA export and the DEPP apprentissage file of the same millésime) is
+reported and the first read is kept.
 """
 from __future__ import annotations
 
@@ -19,7 +50,49 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, read_official_csv, read_text, normalise_name, to_number, uai_key, write_csv
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
+                   read_official_csv, read_text, region_key, region_scope, to_number, uai_key, uai_prefix,
+                   union_needs, write_csv)
+
+# The official headers, as written (the apprentissage file's trailing spaces included).
+CFA_HEADER = ["Année", "UAI", "Libellé", "Région", "DEVENIR Part poursuite études", "DEVENIR Part en emploi 6 mois",
+              "DEVENIR Part autre situation 6 mois", "Part contrats apprentissage interrompus",
+              "Taux poursuite études", "Taux emploi 6 mois", "Taux emploi 6 mois attendu", "VA emploi 6 mois", "Taux emploi 12 mois",
+              "Taux emploi 18 mois", "Taux emploi 24 mois", "num_ligne"]
+PRO_HEADER = ["n°UAI de l'établissement", "Libellé de l'établissement", "Région", "Dont apprentis en EPLE",
+              "Taux de poursuite d'études", "Taux", "Taux attendu", "Valeur ajoutée", "Part en poursuite d'études",
+              "Part en emploi 6 mois après la sortie", "Part des autres situations"]
+APPRENTISSAGE_HEADER = ["n°UAI de l'établissement", "Libellé de l'établissement", "Région",
+                        "Taux de poursuite d'études", "Taux", "Taux attendu", "Valeur ajoutée", "Part en poursuite d'études ",
+                        "Part en emploi 6 mois après la sortie ", "Part des autres situations "]
+
+# What each column feeds (indicators of portraits/indicators/catalogue.toml, blocks of report.BLOCKS).
+_SCHOOL = ("ij_employment_6m_school", "ij_establishments_employment_6m_school", "ij_further_study_school",
+           "ij_establishments_further_study_school")
+_APP_6M = ("ij_employment_6m_apprentices", "ij_establishments_employment_6m_apprentices")
+_APP_12M = ("ij_employment_12m_apprentices", "ij_establishments_employment_12m_apprentices")
+_APP_FURTHER = ("ij_further_study_apprentices", "ij_establishments_further_study_apprentices")
+_PRO_6M = ("ij_employment_6m", "ij_establishments", "ij_employment_6m_school", "ij_establishments_employment_6m_school",
+           *_APP_6M, "trajectories_establishments")
+_PRO_FURTHER = ("ij_further_study", "ij_further_study_school", "ij_establishments_further_study_school", *_APP_FURTHER,
+                "trajectories_establishments")
+LAYOUT_NEEDS = {
+    "cfa": (Need("Année", (*_APP_6M, *_APP_12M, *_APP_FURTHER)),
+            Need("UAI", (*_APP_6M, *_APP_12M, *_APP_FURTHER)),
+            Need("Taux emploi 6 mois", _APP_6M, required=False),
+            Need("Taux emploi 12 mois", _APP_12M, required=False),
+            Need("Taux poursuite études", _APP_FURTHER, required=False)),
+    "pro": (Need("n°UAI de l'établissement", tuple(dict.fromkeys(_PRO_6M + _PRO_FURTHER))),
+            Need("Dont apprentis en EPLE", (*_SCHOOL, *_APP_6M, *_APP_FURTHER, "trajectories_establishments"),
+                 required=False),
+            Need("Libellé de l'établissement", ("trajectories_establishments",), required=False),
+            Need("Taux", _PRO_6M, required=False),
+            Need("Taux de poursuite d'études", _PRO_FURTHER, required=False),
+            Need("Valeur ajoutée", ("trajectories_establishments",), required=False)),
+    "apprentissage": (Need("n°UAI de l'établissement", (*_APP_6M, *_APP_FURTHER)),
+                      Need("Taux", _APP_6M, required=False),
+                      Need("Taux de poursuite d'études", _APP_FURTHER, required=False)),
+}
 
 SOURCE = Source(
     id="inserjeunes",
@@ -35,6 +108,14 @@ SOURCE = Source(
     download_name="fr-en-inserjeunes-cfa.csv",
     description="Taux d'emploi salarié en France 6 mois après la sortie et taux de poursuite d'études, "
                 "sur deux cohortes de sortants cumulées.",
+    # Alternative layouts: no column is required of every file (the UAI is "UAI" in the CFA export,
+    # "n°UAI de l'établissement" in the DEPP files); each file's layout is checked on its own needs.
+    needs=union_needs(*LAYOUT_NEEDS.values()),
+    known_columns=tuple(dict.fromkeys(c for c in CFA_HEADER + PRO_HEADER + APPRENTISSAGE_HEADER)),
+    evidence="réel",
+    evidence_where="../shared/data/real/fr-en-inserjeunes-cfa_pdl.csv, depp-inserjeunes-etablissements-2022_2023-"
+                   "pro_pdl.csv et -apprentissage_pdl.csv (lignes des fichiers nationaux : HugoSRagain/AnalyseCFA-"
+                   "DonneesInserJeunes, mission-apprentissage/trajectoires-pro server/data/)",
 )
 
 COLUMNS = {
@@ -72,42 +153,64 @@ CFA_COLUMNS = {
     "Taux emploi 24 mois": "employment_rate_24m",
 }
 LATER_RATES = ["employment_rate_12m", "employment_rate_18m", "employment_rate_24m"]
+OUTPUT_COLUMNS = ["uai", "name", "population", "millesime", "route", *RATES, "value_added_6m", *LATER_RATES]
 _CUMUL = re.compile(r"(\d{4})\s*-\s*(\d{4})")
+_UAI = r"[0-9]{7}[A-Z]"
 
 
-def _read_cfa(path: Path) -> pd.DataFrame:
-    """The data.education.gouv.fr export by CFA: one line per CFA and cumulative vintage."""
-    df = read_official_csv(path, CFA_COLUMNS)
-    years = df.year_label.str.extract(_CUMUL)
-    if years.isna().any().any():
-        i = years.isna().any(axis=1).idxmax()
-        raise SourceError(path, f"millésime illisible {df.at[i, 'year_label']!r} (attendu « cumul AAAA-AAAA »)",
-                          line=int(df.at[i, "_line"]))
-    df["millesime"] = years[0] + "-" + years[1]
-    for col in RATES + LATER_RATES:
-        df[col] = to_number(path, df, col, minimum=0, maximum=100)
-    df["value_added_6m"] = to_number(path, df, "value_added_6m", minimum=-100, maximum=100)
-    df["population"] = "ensemble"
-    df["route"] = "apprentissage"
-    return df
+def layout_of(path: Path, header: list[str]) -> str:
+    """``cfa`` (the data.education.gouv.fr export), ``pro`` or ``apprentissage`` (the DEPP files):
+    by the header; a DEPP file without ``Dont apprentis en EPLE`` is an apprentissage file when its
+    name says so, else a lycée file of a millésime without that breakdown."""
+    keys = {normalise_name(h) for h in header}
+    if {"annee", "uai"} & keys:
+        return "cfa"
+    if normalise_name("Dont apprentis en EPLE") in keys:
+        return "pro"
+    return "apprentissage" if "apprentissage" in Path(path).name.lower() else "pro"
 
 
-def read(paths: list[Path], communes: set[str] | None = None) -> Loaded:
-    """Read every millésime and route found; each file's millésime comes from its name."""
-    frames, names = [], []
-    for path in paths:
-        names.append(path.name)
-        header = {normalise_name(h) for h in read_text(path).splitlines()[0].split(";")}
-        if {"annee", "uai"} <= header:
-            frames.append(_check_uai(path, _read_cfa(path)).drop(columns=["_line", "region", "year_label"]))
-            continue
+def _present(columns: dict[str, str], header: list[str]) -> dict[str, str]:
+    keys = {normalise_name(h) for h in header}
+    return {k: v for k, v in columns.items() if normalise_name(k) in keys}
+
+
+def _regional(df: pd.DataFrame, prefixes: set[str] | None, label: str | None) -> pd.DataFrame:
+    """The lines of the region: UAI of one of its départements, or its name in ``Région``."""
+    if prefixes is None:
+        return df
+    uai = df.uai.str.upper()
+    keep = uai.str.fullmatch(_UAI) & uai.str[:3].isin(prefixes)
+    if label is not None and "region" in df:
+        keep |= df.region.map(region_key) == label
+    return df[keep].reset_index(drop=True)
+
+
+def _read_file(path: Path, layout: str, text: str, header: list[str], prefixes: set[str] | None,
+               label: str | None) -> pd.DataFrame:
+    """The region's lines of one file, checked, in :data:`OUTPUT_COLUMNS`."""
+    if layout == "cfa":
+        df = read_official_csv(path, _present(CFA_COLUMNS, header), text=text)
+    else:
         m = _MILLESIME.search(path.name)
         if not m:
             raise SourceError(path, "millésime introuvable dans le nom du fichier (attendu …_AAAA_AAAA…)")
-        route = "apprentissage" if "apprentissage" in path.name else "pro"
-        has_pop = normalise_name("Dont apprentis en EPLE") in header
-        df = read_official_csv(path, {**COLUMNS, **(POPULATION if has_pop else {})})
-        if has_pop:
+        df = read_official_csv(path, _present({**COLUMNS, **POPULATION}, header), text=text)
+    df = _regional(df, prefixes, label)
+    if df.empty:
+        return df
+    _check_uai(path, df)
+    if layout == "cfa":
+        years = df.year_label.str.extract(_CUMUL)
+        if years.isna().any().any():
+            i = years.isna().any(axis=1).idxmax()
+            raise SourceError(path, f"millésime illisible {df.at[i, 'year_label']!r} (attendu « cumul AAAA-AAAA »)",
+                              line=int(df.at[i, "_line"]))
+        df["millesime"] = years[0] + "-" + years[1]
+        df["population"] = "ensemble"
+        df["route"] = "apprentissage"
+    else:
+        if "population" in df:
             key = df.population.map(normalise_name)
             unknown = ~key.isin(POPULATIONS)
             if unknown.any():
@@ -116,22 +219,45 @@ def read(paths: list[Path], communes: set[str] | None = None) -> Loaded:
             df["population"] = key.map(POPULATIONS)
         else:
             df["population"] = "ensemble"
-        _check_uai(path, df)
-        for col in RATES:
-            df[col] = to_number(path, df, col, minimum=0, maximum=100)
-        df["value_added_6m"] = to_number(path, df, "value_added_6m", minimum=-100, maximum=100)
         dup = df.duplicated(["uai", "population"])
         if dup.any():
             i = dup.idxmax()
             raise SourceError(path, f"ligne en double pour l'UAI {df.at[i, 'uai']} ({df.at[i, 'population']})",
                               line=int(df.at[i, "_line"]))
         df["millesime"] = f"{m.group(1)}-{m.group(2)}"
-        df["route"] = route
-        for col in LATER_RATES:
-            df[col] = pd.Series([pd.NA] * len(df), dtype="Float64")
-        frames.append(df.drop(columns=["_line", "region"]))
+        df["route"] = layout
+    for col in RATES + LATER_RATES:
+        df[col] = (to_number(path, df, col, minimum=0, maximum=100) if col in df
+                   else pd.Series([pd.NA] * len(df), dtype="Float64"))
+    df["value_added_6m"] = (to_number(path, df, "value_added_6m", minimum=-100, maximum=100) if "value_added_6m" in df
+                            else pd.Series([pd.NA] * len(df), dtype="Float64"))
+    if "name" not in df:
+        df["name"] = None
+    return df[OUTPUT_COLUMNS]
+
+
+def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, region: str | None = None) -> Loaded:
+    """Read every millésime and route found, keeping the lines of the region (``region``: INSEE
+    code; else the départements of ``communes``; every line when both are None)."""
+    deps, label = region_scope(region, communes)
+    prefixes = None if deps is None else {uai_prefix(d) for d in deps}
+    frames, names, warnings, missing = [], [], [], []
+    for path in map(Path, paths):
+        names.append(path.name)
+        text = read_text(path)
+        header = csv_header(path, text)
+        layout = layout_of(path, header)
+        check_needs(path, header, SOURCE, warnings, missing, needs=LAYOUT_NEEDS[layout])
+        df = _read_file(path, layout, text, header, prefixes, label)
+        if df.empty:
+            warnings.append(f"{path.name} : aucun établissement de la région (départements "
+                            f"{', '.join(sorted(deps))}) ; fichier non retenu")
+            continue
+        frames.append(df)
+    if not frames:
+        raise NoRegionalRows(Path(paths[-1]), f"aucun établissement des départements {', '.join(sorted(deps))} "
+                                              f"dans {', '.join(names)}")
     out = pd.concat(frames, ignore_index=True)
-    warnings = []
     dup = out.duplicated(["uai", "route", "population", "millesime"])
     if dup.any():
         warnings.append(f"InserJeunes : {int(dup.sum())} lignes présentes dans deux fichiers du même millésime "
@@ -141,11 +267,12 @@ def read(paths: list[Path], communes: set[str] | None = None) -> Loaded:
     # the vintage named is the one shown.
     pro = out.millesime[out.route == "pro"]
     latest = max(pro) if len(pro) else max(out.millesime)
-    return Loaded(SOURCE, out, vintage=f"sortants {latest.replace('-', ' et ')}", files=names, warnings=warnings)
+    return Loaded(SOURCE, out, vintage=f"sortants {latest.replace('-', ' et ')}", files=names, warnings=warnings,
+                  missing=missing)
 
 
 def _check_uai(path: Path, df: pd.DataFrame) -> pd.DataFrame:
-    bad = ~df.uai.str.fullmatch(r"[0-9]{7}[A-Z]")
+    bad = ~df.uai.str.fullmatch(_UAI)
     if bad.any():
         i = bad.idxmax()
         raise SourceError(path, f"UAI invalide {df.at[i, 'uai']!r}", line=int(df.at[i, "_line"]))
@@ -178,5 +305,5 @@ def demo_rows(lycees: pd.DataFrame, rng: np.random.Generator) -> list[list[str]]
 
 
 def write_demo(path: Path, lycees: pd.DataFrame, rng: np.random.Generator) -> None:
-    header = [k for k in COLUMNS][:3] + list(POPULATION) + list(COLUMNS)[3:]
-    write_csv(path, header, demo_rows(lycees, rng), sep=";", crlf=True)
+    """The demo lycée file in the DEPP layout: :data:`PRO_HEADER`, UTF-8 without BOM, ``;``, CRLF."""
+    write_csv(path, PRO_HEADER, demo_rows(lycees, rng), sep=";", crlf=True)

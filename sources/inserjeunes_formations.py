@@ -34,8 +34,24 @@ mefstat11 for scolaire, cfd for apprentissage) and ``code_kind`` ('mefstat11' | 
 ``further_study_below_threshold``.
 
 Two lines for the same millésime, region, route and formation (two files, or a copy) are reported
-and the first read is kept. ``region`` (keyword) keeps one region only (the national file has every
-region). Vintage: ``sortants 2022 et 2023`` (latest millésime).
+and the first read is kept. Vintage: ``sortants 2022 et 2023`` (latest millésime).
+
+National file (40,322 lines, every region): ``region`` (keyword, INSEE code; the pipeline gives it)
+keeps the region's lines first, those whose ``code_region`` is the region or whose
+``code_region_ij`` is its InserJeunes code (:data:`REGIONS_IJ`: ``52`` ↔ ``17``); codes, values and
+duplicates are then checked on those lines only, so that a line of another region never stops the
+build. A file without a line of the region is left aside with a warning; when no file has one the
+dataset is left out (``NoRegionalRows``). Without ``region`` every line is kept.
+
+Needed columns (``SOURCE.needs``): the keys (``millesime``, ``code_region``, ``voie``, ``cfd``,
+``mefstat11``) are required; a count column missing is a named warning, its counts are missing
+and the regional rates say why (the portraits recompute the rates from the counts, the published
+rates are read but not shown).
+
+Evidence (réel): ../shared/data/real/inserjeunes-region-formation_pdl.csv (lines of the national
+file kept byte for byte, PROVENANCE.md §3), and the national file it comes from,
+mission-apprentissage/tjp-pilotage ``server/static/files/ij_region_data.csv`` (commit 5b5e68ac),
+which also gave the pairs ``code_region_ij`` ↔ ``code_region`` of :data:`REGIONS_IJ`.
 """
 from __future__ import annotations
 
@@ -45,7 +61,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, read_official_csv, to_number, write_csv
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
+                   read_official_csv, read_text, to_number, write_csv)
+
+# Official header of the flattened file (the demo writes it).
+HEADER = ["id", "millesime", "code_region_ij", "code_region", "voie", "cfd", "mefstat11", "nb_annee_term",
+          "nb_en_emploi_12_mois", "nb_en_emploi_18_mois", "nb_en_emploi_24_mois", "nb_en_emploi_6_mois",
+          "nb_poursuite_etudes", "nb_sortant", "taux_emploi_12_mois", "taux_emploi_18_mois", "taux_emploi_24_mois",
+          "taux_emploi_6_mois", "taux_poursuite_etudes"]
+_REGION_BLOCK = ("trajectories_region",)
+NEEDS = (
+    Need("millesime", _REGION_BLOCK), Need("code_region", _REGION_BLOCK), Need("voie", _REGION_BLOCK),
+    Need("cfd", _REGION_BLOCK), Need("mefstat11", _REGION_BLOCK),
+    *(Need(c, _REGION_BLOCK, required=False) for c in
+      ("nb_annee_term", "nb_sortant", "nb_poursuite_etudes", "nb_en_emploi_6_mois", "nb_en_emploi_12_mois",
+       "nb_en_emploi_18_mois", "nb_en_emploi_24_mois")),
+)
 
 SOURCE = Source(
     id="inserjeunes_formations",
@@ -63,6 +94,13 @@ SOURCE = Source(
     description="Taux d'emploi salarié en France 6, 12, 18 et 24 mois après la sortie et taux de poursuite "
                 "d'études des sortants de CAP, bac pro, BTS…, par région, voie (scolaire, apprentissage) et "
                 "formation, sur deux cohortes de sortants cumulées.",
+    needs=NEEDS,
+    # Read and kept in the table, not shown: the portraits recompute the rates from the counts.
+    known_columns=("id", "code_region_ij", "taux_emploi_6_mois", "taux_emploi_12_mois", "taux_emploi_18_mois",
+                   "taux_emploi_24_mois", "taux_poursuite_etudes"),
+    evidence="réel",
+    evidence_where="../shared/data/real/inserjeunes-region-formation_pdl.csv (lignes du fichier national "
+                   "mission-apprentissage/tjp-pilotage server/static/files/ij_region_data.csv)",
     notes=("Données de l'API InserJeunes (https://www.inserjeunes.education.gouv.fr/api/v1.0/region/"
            "<code région InserJeunes>/millesime/<AAAA_AAAA>, accès authentifié), aplaties en CSV.",
            "Un taux calculé sur moins de 20 sortants est « non calculable » (colonne below_threshold)."),
@@ -95,16 +133,28 @@ ROUTES = {"scolaire": ("mefstat11", r"[0-9A-Z]{11}"), "apprentissage": ("cfd", r
 OUTPUT_COLUMNS = ["millesime", "region", "route", "cfd", "mefstat11", "formation_code", "code_kind", *COUNTS,
                   *RATES, "below_threshold", "further_study_below_threshold"]
 _MILLESIME = re.compile(r"(\d{4})[_-](\d{4})")
+# INSEE region code → InserJeunes' own region code (the API's), as paired on every line of the
+# national file (mission-apprentissage/tjp-pilotage server/static/files/ij_region_data.csv).
+REGIONS_IJ = {"84": "01", "27": "02", "53": "03", "24": "04", "94": "05", "44": "06", "01": "07", "03": "08",
+              "32": "09", "11": "10", "04": "11", "02": "12", "28": "14", "75": "15", "76": "16", "52": "17",
+              "93": "18"}
 
-# Official header of the flattened file (the demo writes it).
-HEADER = ["id", "millesime", "code_region_ij", "code_region", "voie", "cfd", "mefstat11", "nb_annee_term",
-          "nb_en_emploi_12_mois", "nb_en_emploi_18_mois", "nb_en_emploi_24_mois", "nb_en_emploi_6_mois",
-          "nb_poursuite_etudes", "nb_sortant", "taux_emploi_12_mois", "taux_emploi_18_mois", "taux_emploi_24_mois",
-          "taux_emploi_6_mois", "taux_poursuite_etudes"]
 
-
-def _read_file(path: Path) -> pd.DataFrame:
-    df = read_official_csv(path, COLUMNS)
+def _read_file(path: Path, region: str | None, warnings: list[str], missing: list[dict]) -> pd.DataFrame:
+    """The region's lines of one file (every line when ``region`` is None), checked."""
+    text = read_text(path)
+    header = csv_header(path, text)
+    check_needs(path, header, SOURCE, warnings, missing)
+    keys = {normalise_name(h) for h in header}
+    columns = {k: v for k, v in {**COLUMNS, "code_region_ij": "region_ij"}.items() if normalise_name(k) in keys}
+    df = read_official_csv(path, columns, text=text)
+    if region is not None:
+        mine = df.region.str.strip() == region
+        if "region_ij" in df and region in REGIONS_IJ:
+            mine |= df.region_ij.str.strip() == REGIONS_IJ[region]
+        df = df[mine].reset_index(drop=True)
+        if df.empty:
+            return df
     years = df.millesime_raw.str.fullmatch(_MILLESIME.pattern)
     if not years.all():
         i = (~years).idxmax()
@@ -133,9 +183,11 @@ def _read_file(path: Path) -> pd.DataFrame:
             raise SourceError(path, f"{what} invalide {df.at[i, column]!r} pour la voie {route}",
                               line=int(df.at[i, "_line"]))
     for col in COUNTS:
-        df[col] = to_number(path, df, col, integer=True, minimum=0)
+        df[col] = (to_number(path, df, col, integer=True, minimum=0) if col in df
+                   else pd.Series([pd.NA] * len(df), dtype="Int64"))
     for col in RATES:
-        df[col] = to_number(path, df, col, minimum=0, maximum=100)
+        df[col] = (to_number(path, df, col, minimum=0, maximum=100) if col in df
+                   else pd.Series([pd.NA] * len(df), dtype="Float64"))
     for col in ("cfd", "mefstat11"):
         df[col] = df[col].astype("string").replace("", pd.NA)
     return df
@@ -143,17 +195,19 @@ def _read_file(path: Path) -> pd.DataFrame:
 
 def read(paths: list[Path], communes=None, region: str | None = None) -> Loaded:
     """Read every file given (each holds one or more millésimes). ``communes`` is not used (the
-    file has no commune); ``region``: keep only that INSEE region code."""
-    frames, names = [], []
+    file has no commune); ``region``: keep only that INSEE region code (see the module's docstring)."""
+    frames, names, warnings, missing = [], [], [], []
     for path in map(Path, paths):
         names.append(path.name)
-        frames.append(_read_file(path))
+        df = _read_file(path, region, warnings, missing)
+        if df.empty:
+            warnings.append(f"{path.name} : aucune ligne de la région {region} ; fichier non retenu")
+            continue
+        frames.append(df)
+    if not frames:
+        ij = f", code_region_ij {REGIONS_IJ[region]}" if region in REGIONS_IJ else ""
+        raise NoRegionalRows(Path(paths[-1]), f"aucune ligne de la région {region} (code_region {region}{ij})")
     out = pd.concat(frames, ignore_index=True)
-    if region is not None:
-        out = out[out.region == region].reset_index(drop=True)
-        if out.empty:
-            raise SourceError(Path(paths[-1]), f"aucune ligne pour la région {region}")
-    warnings = []
     dup = out.duplicated(["millesime", "region", "route", "formation_code"])
     if dup.any():
         codes = sorted(set(out.formation_code[dup]))
@@ -166,16 +220,14 @@ def read(paths: list[Path], communes=None, region: str | None = None) -> Loaded:
         out[col] = out[col].astype("string")
     out = out[OUTPUT_COLUMNS].sort_values(["millesime", "region", "route", "formation_code"], ignore_index=True)
     latest = out.millesime.max()
-    return Loaded(SOURCE, out, vintage=f"sortants {latest.replace('-', ' et ')}", files=names, warnings=warnings)
+    return Loaded(SOURCE, out, vintage=f"sortants {latest.replace('-', ' et ')}", files=names, warnings=warnings,
+                  missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------
 # Demo: the formations of the BCN demo catalogue, for one region, four millésimes.
 
 DEMO_MILLESIMES = ("2019_2020", "2020_2021", "2021_2022", "2022_2023")
-# InserJeunes' own region codes (the API's), for the regions of metropolitan France.
-REGIONS_IJ = {"11": "10", "24": "06", "27": "07", "28": "14", "32": "09", "44": "03", "52": "17", "53": "13",
-              "75": "15", "76": "16", "84": "02", "93": "18", "94": "04"}
 # Typical size of a cohort (final-year pupils/apprentices in the region, two cohorts), share going
 # on to further study, and employment rate at 6 months of the leavers, by diploma type and route.
 _DEMO_PROFILE = {

@@ -26,6 +26,20 @@ Rules:
 - ``nsf``: the NSF speciality (3 digits) of ``code CNIS`` (2022: the column holds NSF codes, 88
   distinct values on the real copy, empty for 436 of its 6,086 formations) or ``code NSF`` (2024).
 - Several files: the last one (in name order) is read, the others are reported.
+
+National referential: no region filter (the actions of :mod:`sources.onisep_actions` are).
+Needed columns (``SOURCE.needs``; per layout :func:`layout_needs`, checked on the file's header):
+the ONISEP URL (the key the actions join on) is required; the level label and code, the NSF code and
+the domains are optional: a named warning, and the levels, domains or the comparison with the
+recruitment needs say which column is missing. The other columns (type, title, duration, RNCP code,
+code scolarité…) are read when present and not shown.
+
+Evidence: réel for 2022, ../shared/data/real/onisep-ideo-formations_initiales_en_france_2022.csv
+(a copy of the national file, GregHHH/Projet_final ``ideo-formations_initiales_en_france.csv``,
+PROVENANCE.md §12); its header is :data:`HEADER_2022`, which the demo writes. The 2024 names
+(:data:`HEADER_2024`) come from public code, FORMATS.md 2.2 (R code joining the actions file on
+``URL et ID Onisep`` and ``code scolarité``): not checked on a real copy, hence read tolerantly
+(both spellings of each column).
 """
 from __future__ import annotations
 
@@ -35,7 +49,42 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, sniff_separator
+from .base import (Loaded, Need, Source, SourceError, check_needs, normalise_name, read_official_csv, read_text,
+                   sniff_separator, union_needs)
+
+HEADER_2022 = ["code CNIS", "sigle type formation", "libellé type formation", "libellé formation principal",
+               "sigle formation", "durée", "code RNCP", "niveau RNCP", "libellé niveau RNCP", "tutelle",
+               "lien site onisep.fr", "domaine/sous-domaine"]
+# The 2024 structure (14 columns), names as public code and its test files read them (FORMATS.md 2.2:
+# R code joining the actions on "URL et ID Onisep" and "code scolarité"), not checked on a real copy.
+HEADER_2024 = ["code NSF", "code scolarité", "sigle type formation", "libellé type formation",
+               "libellé formation principal", "sigle formation", "durée", "niveau de sortie indicatif", "code RNCP",
+               "niveau de certification", "libellé niveau de certification", "tutelle", "URL et ID Onisep",
+               "domaine/sous-domaine"]
+LAYOUTS = ("2022", "2024")
+# What the portraits read, by role: the column's name in each layout (2022, 2024), what it feeds
+# (report.BLOCKS), required or not.
+ROLES = (
+    (("lien site onisep.fr", "URL et ID Onisep"), ("training_initial", "training_needs"), True),
+    (("libellé niveau RNCP", "libellé niveau de certification"), ("training_initial",), False),
+    (("niveau RNCP", "niveau de certification"), ("training_initial",), False),
+    (("code CNIS", "code NSF"), ("training_needs",), False),
+    (("domaine/sous-domaine", "domaine/sous-domaine"), ("training_initial",), False),
+)
+
+
+def layout_needs(layout: str, header: list[str] | None = None) -> tuple[Need, ...]:
+    """The needs of a file of ``layout`` (``2022`` or ``2024``): each role under the layout's
+    name, or under the other layout's name when the header has that one (a mixed structure)."""
+    keys = {normalise_name(h) for h in header or []}
+    i = LAYOUTS.index(layout)
+    out = []
+    for names, feeds, required in ROLES:
+        own = names[i]
+        found = next((n for n in (own, *names) if normalise_name(n) in keys), own)
+        out.append(Need(found, feeds, required))
+    return tuple(out)
+
 
 SOURCE = Source(
     id="onisep_formations",
@@ -50,14 +99,20 @@ SOURCE = Source(
     download_name="ideo-formations_initiales_en_france.csv",
     description="Référentiel national des formations initiales (type, intitulé, durée, code et niveau RNCP, "
                 "domaines), du secondaire au supérieur.",
+    # Alternative layouts: the URL column is required of each file under its layout's name.
+    needs=union_needs(*(layout_needs(layout) for layout in LAYOUTS)),
+    known_columns=tuple(dict.fromkeys(HEADER_2022 + HEADER_2024)),
+    evidence="réel",
+    evidence_where="../shared/data/real/onisep-ideo-formations_initiales_en_france_2022.csv (structure 2022) ; "
+                   "structure 2024 d'après du code public (FORMATS.md 2.2)",
     notes=("Structure du fichier modifiée par l'Onisep en 2024 puis le 20/01/2026 : la version est reconnue "
            "à l'en-tête.",),
 )
 
 COLUMNS = ["onisep_id", "type_code", "type_label", "title", "rncp", "rncp_level", "rncp_level_label", "duration",
            "cfd", "domains", "nsf", "url"]
-# Official header name (one of several spellings) → internal name. Required in every layout:
-REQUIRED = {
+# Official header name → internal name; read when present (not shown by the portraits):
+OPTIONAL = {
     "sigle type formation": "type_code",
     "libellé type formation": "type_label",
     "libellé formation principal": "title",
@@ -92,7 +147,7 @@ def _pick(header: dict[str, str], names) -> str | None:
 def read(paths: list[Path], communes=None) -> Loaded:
     """Read the latest Idéo file given (``communes`` is not used: the referential has no geography)."""
     path = Path(sorted(paths, key=lambda p: Path(p).name)[-1])
-    warnings = []
+    warnings, missing = [], []
     if len(paths) > 1:
         warnings.append(f"plusieurs fichiers Idéo ; seul {path.name} est lu "
                         f"(ignorés : {', '.join(Path(p).name for p in paths if Path(p) != path)})")
@@ -102,7 +157,9 @@ def read(paths: list[Path], communes=None) -> Loaded:
         raise SourceError(path, f"colonne de l'URL Onisep absente (attendu : {' ou '.join(URL_COLUMNS)}) ; "
                                 f"en-tête lu : {', '.join(list(header.values())[:16])}", line=1)
     layout = URL_COLUMNS[url_col]
-    columns = {**REQUIRED, url_col: "url"}
+    names = list(header.values())
+    check_needs(path, names, SOURCE, warnings, missing, needs=layout_needs(layout, names))
+    columns = {**{k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}, url_col: "url"}
     level_col, label_col = _pick(header, LEVEL_COLUMNS), _pick(header, LEVEL_LABEL_COLUMNS)
     if level_col:
         columns[level_col] = "level_code"
@@ -114,7 +171,7 @@ def read(paths: list[Path], communes=None) -> Loaded:
     if nsf_col:
         columns[nsf_col] = "nsf"
     df = read_official_csv(path, columns)
-    for col in ("level_code", "rncp_level_label", "cfd", "nsf"):
+    for col in ("level_code", "rncp_level_label", "cfd", "nsf", *OPTIONAL.values()):
         if col not in df.columns:
             df[col] = ""
     df = df.map(lambda v: v if not isinstance(v, str) or v.strip() else None)
@@ -148,7 +205,7 @@ def read(paths: list[Path], communes=None) -> Loaded:
     vintage = f"extraction {m.group(1)}" if m else "extraction non datée"
     if layout == "2022":
         vintage += " (structure 2022)"
-    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings)
+    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
 
 
 def _level(path: Path, label: str | None, code: str | None, layout: str, line: int) -> int | None:
@@ -183,9 +240,6 @@ def _domains(value: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Demo profile (2022 layout), on the certifications of the training-offer demo.
 
-HEADER_2022 = ["code CNIS", "sigle type formation", "libellé type formation", "libellé formation principal",
-               "sigle formation", "durée", "code RNCP", "niveau RNCP", "libellé niveau RNCP", "tutelle",
-               "lien site onisep.fr", "domaine/sous-domaine"]
 # Fields written between quotes in the 2022 file (text fields); the others are written bare.
 _QUOTED_HEADER = {0, 1, 2, 3, 4, 6, 7, 8, 10}
 _QUOTED = {2, 3, 5, 8, 9, 11}

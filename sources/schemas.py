@@ -225,7 +225,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 
     "onisep_formations": schema("onisep_formations", {
         "onisep_id": text(r"^FOR\.[0-9]+$", what="identifiant Onisep"),
-        "type_code": text(nullable=True), "type_label": text(nullable=True), "title": text(),
+        "type_code": text(nullable=True), "type_label": text(nullable=True), "title": text(nullable=True),
         "rncp": text(r"^[0-9]+$", nullable=True, what="code RNCP"),
         "rncp_level": pa.Column(pa.Int, pa.Check.in_range(1, 8, error="niveau RNCP hors de 1 à 8"), nullable=True),
         "rncp_level_label": text(nullable=True), "duration": text(nullable=True),

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.real
 
 @lru_cache(maxsize=None)
 def _ij(folder: Path):
-    return ijf.read([folder / "inserjeunes-region-formation_pdl.csv"])
+    # As the pipeline reads it: the region's lines kept first (all of this extract's).
+    return ijf.read([folder / "inserjeunes-region-formation_pdl.csv"], region="52")
 
 
 @lru_cache(maxsize=None)
@@ -39,7 +40,7 @@ def test_real_region_formation_rows_by_millesime(ij):
     df = ij.frame
     assert df.groupby("millesime").size().to_dict() == {"2019-2020": 643, "2020-2021": 690, "2021-2022": 721,
                                                         "2022-2023": 762}
-    assert set(df.region) == {"52"} and ij.vintage == "sortants 2022 et 2023" and not ij.warnings
+    assert set(df.region) == {"52"} and ij.vintage == "sortants 2022 et 2023" and not ij.warnings and not ij.missing
     assert (df.route == "scolaire").sum() == 936 and (df.route == "apprentissage").sum() == 1880
     # Rule: no employment rate is published below 20 leavers; the further-study rate (on final-year
     # pupils) is, 399 times: 398 lines with 1-19 leavers and "2020_2021_17_apprentissage_56M23413"
@@ -103,8 +104,9 @@ def test_real_inserjeunes_every_vintage_of_every_file(real_dir):
     """The CFA export (6 cumulative vintages) and the DEPP files by establishment read together."""
     from sources import inserjeunes
     files = [real_dir / "fr-en-inserjeunes-cfa_pdl.csv", *sorted(real_dir.glob("depp-inserjeunes-etablissements-*.csv"))]
-    loaded = inserjeunes.read(files)
+    loaded = inserjeunes.read(files, region="52")         # as the pipeline reads them: every line is the region's
     df = loaded.frame
+    assert not loaded.missing
     sizes = df.groupby(["route", "millesime"]).size().to_dict()
     # PROVENANCE.md: PDL CFA by vintage 51 / 68 / 138 / 173 / 178 / 184; DEPP pro 2022_2023: 288 lines.
     assert sizes == {("apprentissage", "2018-2019"): 51, ("apprentissage", "2019-2020"): 68,

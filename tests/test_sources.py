@@ -98,7 +98,7 @@ def test_inserjeunes_bad_rows_name_file_and_line(tmp_path, row, message):
 def test_wrong_separator_is_a_missing_columns_error(tmp_path):
     p = write(tmp_path, "depp-inserjeunes-etablissements-2022_2023-pro.csv",
               PRO_HEADER.replace(";", "|") + "\n" + "0440001M|A|PAYS DE LA LOIRE|ensemble|1|2|3|4|5|6|7\n")
-    with pytest.raises(SourceError, match="colonne\\(s\\) absente\\(s\\)"):
+    with pytest.raises(SourceError, match="colonne\\(s\\) nécessaire\\(s\\) absente\\(s\\) : n°UAI de l'établissement"):
         inserjeunes.read([p])
 
 

@@ -334,7 +334,7 @@ def test_inserjeunes_formations_bad_rows_name_file_and_line(tmp_path, row, messa
 
 def test_inserjeunes_formations_duplicates_and_region_filter(tmp_path):
     line = ij_line("2022_2023", "scolaire", "23220022103", ["30"] * 7, ["50"] * 5)
-    other = line.replace(";17;52;", ";03;44;")                         # another region (Grand Est)
+    other = line.replace(";17;52;", ";06;44;")                         # another region (Grand Est)
     p = write(tmp_path, "inserjeunes-region-formation.csv", IJ_HEADER + "\n" + "\n".join([line, line, other]) + "\n")
     loaded = ijf.read([p], region="52")
     assert len(loaded.frame) == 1 and "1 lignes en double" in loaded.warnings[0]
