@@ -18,15 +18,34 @@ accents and trailing spaces ignored; ``;`` or ``,`` separator; CRLF or LF):
    residence) is not needed: ``COMMUNE`` already holds the commune (75056 for Paris). The census
    year comes from the file name (``FD_MOBPRO_2022.csv`` → 2022).
 
-Each file may be plain or inside the official zip (``…_csv.zip``, ``…-csv.zip``,
-``RP<AAAA>_mobpro_csv.zip``): the data member (recognised by its official name; the
+Each file may be plain or inside the official zip, whose name changed with the censuses:
+``base-csv-flux-mobilite-domicile-lieu-travail-2018.zip`` (RP 2017 to 2019),
+``base-flux-mobilite-domicile-lieu-travail-2021-csv.zip`` (2020, 2021), ``…-2022_csv.zip`` (2022),
+and for the detail files ``RP2018_mobpro_csv.zip``, ``RP2020_MOBPRO_csv.zip``; the data member
+keeps the plain name (``base-flux-mobilite-domicile-lieu-travail-2018.csv``,
+``FD_MOBPRO_2018.csv``). The data member (recognised by its official name; the
 ``Varmod_…`` dictionaries are not read) is streamed out of the zip to a temporary CSV in
 ``workdir`` and removed once read (DuckDB 1.5 cannot read a zip member itself without the
 ``zipfs`` community extension, which would have to be downloaded). National files are never
 loaded into pandas: DuckDB reads the CSV straight from disk, aggregates it by pair of communes and
 writes the result as a Parquet file.
 
-Rules:
+Evidence [code]: no real MOBPRO or MOBSCO file could be obtained. The archive and member names of
+the base flux (2018 to 2021) and the flow column ``NBFLUX_C18_ACTOCC15P`` are those of
+``mobility-team/mobility``, ``mobility/parsers/work_home_flows.py``; the detail archives and
+members (RP 2015 to 2020, ``;``) those of ``InseeFrLab/DoReMIFaSol``, ``data-raw/liste_donnees.json``;
+the columns those of FORMATS.md 1.2 and 3.2 [CODE]. The MOBSCO base flux archive of 2017-2019
+(``base-csv-flux-mobilite-domicile-lieu-etude-<AAAA>.zip``) is accepted by analogy, not seen.
+Not read: the RP 2021 detail files, published as Parquet only (``RP2021_mobpro.parquet``).
+
+National files: the lines whose residence or destination lies in a département of the region's
+current communes, or is an accepted code of another département (79224, a commune associée of
+Cholet), are the region's; only they are checked below. A line of another region — malformed
+code, non-numeric or negative flow — never stops the build (structural damage, a line with the
+wrong number of fields, still does: the file is truncated). A file without any line of the region
+is left out with a warning; when none has one, :class:`sources.base.NoRegionalRows`.
+
+Rules (on the region's lines):
 
 - numbers: decimal point or comma, spaces as thousands separators; ``nd``, ``s``, ``*`` and empty
   cells are missing (secret), never zero: they are left out of the sums and counted in a warning.

@@ -286,7 +286,8 @@ class _Document:
         self.no_place = 0
         self.zero_coordinates = 0
         self.unknown_levels: set[str] = set()
-        self.deps: set[str] | None = None      # the region's départements: other actions are dropped first
+        self.deps: set[str] | None = None      # the region's départements: other actions are dropped first…
+        self.accepted: set[str] = set()        # …but for an accepted code of another département (79224)
         self.outside = 0
         self.paths: dict[str, None] = {}       # element paths, as header() lists them (ordered set)
 
@@ -455,7 +456,7 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
         address = _first(places[0], "coordonnees", "adresse") if places else None
         postcode = _text(_first(address, "codepostal"))
         insee = _text(_first(address, "code-INSEE-commune"))
-        if doc.deps is not None and not _in_region(insee, postcode, doc.deps):
+        if doc.deps is not None and insee not in doc.accepted and not _in_region(insee, postcode, doc.deps):
             doc.outside += 1           # another region's action: dropped before any check
             continue
         if len(places) > 1:
@@ -551,7 +552,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         elements: dict[str, None] = {}
         for member in _members(Path(path)):
             doc = _Document()
-            doc.deps = deps
+            doc.deps, doc.accepted = deps, set(communes or ())
             _parse(Path(path), member, doc)
             docs.append(doc)
             elements.update(doc.paths)
