@@ -269,6 +269,8 @@ def header(path: Path) -> list[str]:
     path = Path(path)
     with open(path, "rb") as fb:
         if fb.read(2) != b"PK":
+            if path.suffix.lower() == ".zip":
+                raise SourceError(path, "ce fichier .zip n'est pas une archive zip")
             return header_of(path)
     out: list[str] = []
     try:
