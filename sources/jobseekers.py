@@ -20,7 +20,22 @@ Two layouts are read, recognised from the content (never from the file name):
    The month header is **not confirmed** on a real file (FORMATS.md marks this layout [CODE]):
    ``AAAAMM``, ``AAAA-MM``, ``AAAAMmm``, ``MM/AAAA``, ``janv. 2020``, ``janvier 2020`` and
    ``janvier_2020`` are accepted (any case, accents or not); the first column (its header, e.g.
-   ``Mois``, is not used) holds the labels; a ``Total`` column is ignored.
+   ``Mois``, is not used) holds the labels; a ``Total`` column is ignored. :func:`header` gives
+   the columns of this layout read by name (the months, ``Total``) for the check of a folder.
+
+Evidence: layout 1 is [réel] (``../shared/data/real/defm-communes-mensuel_pdl.csv``, lines of the
+ODIS export ``dataforgoodfr/13_odis``, ``exports_wdd/17-06-25/emploi_demandeur.csv``: UTF-8, no
+BOM, ``,``, LF); layout 2 is [code] (FORMATS.md 1.4, the ODIS project's query of the STMT export).
+
+Both cover France (the ODIS table also holds département rows ``44`` and region rows ``reg52``).
+The region's rows are kept first, and only they are checked: in the codgeo table, rows whose code
+is that of a département or a region (``44``, ``2A``, ``971``, ``reg52``) are aggregates, left
+out and counted; then rows whose code lies outside the départements of the region's current
+communes (and is not an accepted code: ``79224`` is a commune associée of Cholet) are left out and
+counted: a code of another region, well-formed or not (``79191``, ``7912``), never stops the
+build; a malformed or unknown code of the region's départements (``4410``, ``44999``) is an error
+naming its line. A file without
+any row of the region raises :class:`sources.base.NoRegionalRows`.
 
 Values are rounded to 10 by the producer. Categories A, B, C.
 
@@ -41,8 +56,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, Source, SourceError, check_commune_codes, departement_of, normalise_name,
-                   read_official_csv, read_text, sniff_separator, to_number, write_csv)
+from .base import (Loaded, Need, NoRegionalRows, OneOf, Source, SourceError, check_commune_codes, check_needs,
+                   departement_of, header_of, normalise_name, read_official_csv, read_text, sniff_separator, to_number,
+                   write_csv)
+
+MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
+          "octobre", "novembre", "decembre"]
+_ABBREVIATIONS = {"janv": 1, "jan": 1, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avr": 4, "mai": 5, "juin": 6,
+                  "juil": 7, "aout": 8, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+# A month column header of the STMT export (normalised: no accents, lower case), as
+# :func:`parse_stmt_month` accepts it (a header matching this but naming no month, ``2020-13``, is
+# refused by the reader).
+_YEAR = r"(?:19|20)\d{2}"
+STMT_MONTH = (rf"{_YEAR}-?m?\d{{2}}|\d{{1,2}}/{_YEAR}|"
+              rf"(?:{'|'.join(sorted(set(MONTHS) | set(_ABBREVIATIONS), key=len, reverse=True))})\.?[ _]?{_YEAR}")
+FEEDS = {"codgeo": ("jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "jobseekers_coverage",
+                    "jobseekers_series"),
+         "YEAR": ("jobseekers", "jobseekers_change_1y", "jobseekers_series"),
+         "Demandeurs_Emploi": ("jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "jobseekers_series")}
+# The needed columns of each layout, checked on each file.
+TABLE_NEEDS = tuple(Need(column, feeds) for column, feeds in FEEDS.items())
+STMT_NEEDS = (OneOf("mois (AAAAMM, MM/AAAA, janvier 2020…)", tuple(dict.fromkeys(f for fs in FEEDS.values() for f in fs)),
+                    regex=STMT_MONTH),)
 
 SOURCE = Source(
     id="jobseekers",
@@ -57,20 +92,17 @@ SOURCE = Source(
     download_name="defm-communes-mensuel.csv",
     description="Demandeurs d'emploi en fin de mois, catégories A, B, C, par commune de résidence; "
                 "valeurs arrondies à la dizaine par le producteur.",
-    # The commune-code table (layout 1); the raw STMT export (layout 2) has no fixed header and is
-    # checked by its own reader (month columns, labels in the first column).
-    needs=(Need("codgeo", ("jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "jobseekers_coverage",
-                           "jobseekers_series")),
-           Need("YEAR", ("jobseekers", "jobseekers_change_1y", "jobseekers_series")),
-           Need("Demandeurs_Emploi", ("jobseekers", "jobseekers_change_1y", "jobseekers_per_100", "jobseekers_series"))),
+    # The columns of the commune-code table (layout 1). The raw STMT export (layout 2) holds the same
+    # figures as a cross table: communes in the labels of its first column, one column per month
+    # (header() gives those): any month column meets these needs for that layout.
+    needs=tuple(OneOf(column, feeds, names=(column,), regex=STMT_MONTH) for column, feeds in FEEDS.items()),
+    known_columns=("Total",),
     evidence="réel",
     evidence_where="../shared/data/real/defm-communes-mensuel_pdl.csv (table dérivée d'ODIS, "
                    "dataforgoodfr/13_odis exports_wdd/17-06-25/emploi_demandeur.csv) ; export STMT brut : code public "
                    "(FORMATS.md 1.4)",
 )
 
-MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
-          "octobre", "novembre", "decembre"]
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
              "octobre", "novembre", "décembre"]
 COLUMNS = {"codgeo": "commune_code", "YEAR": "month_label", "Demandeurs_Emploi": "jobseekers"}
@@ -88,15 +120,24 @@ def parse_month(path: Path, label: str, line: int) -> dt.date:
     return dt.date(int(year), MONTHS.index(name) + 1, 1)
 
 
+# Codes of the codgeo table that are not communes: a département (44, 2A, 971) or a region (reg52).
+_AGGREGATE = re.compile(r"[0-9]{2}|2[AB]|97[0-9]|reg ?[0-9]{2}", re.IGNORECASE)
+
+
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
     """Read the newest file. ``communes``: the accepted commune codes (a mapping brings former
-    codes to current ones, see :func:`sources.base.check_commune_codes`); others are errors."""
+    codes to current ones, see :func:`sources.base.check_commune_codes`); rows outside their
+    départements are left out, others unknown are errors (module docstring)."""
     path = paths[-1]
-    warnings = []
+    warnings, missing = [], []
     if _is_stmt(path):
-        df, former, warnings = _read_stmt(path, communes)
+        check_needs(path, header(path), SOURCE, warnings, missing, line=STMT_HEADER_LINES + 1, needs=STMT_NEEDS)
+        df, former, more = _read_stmt(path, communes)
+        warnings += more
     else:
         df = read_official_csv(path, COLUMNS)
+        check_needs(path, header_of(path), SOURCE, warnings, missing, needs=TABLE_NEEDS)
+        df = _regional_rows(path, df, communes, warnings)
         df["file_code"] = df.commune_code
         former = check_commune_codes(path, df, "commune_code", communes)
         df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
@@ -116,7 +157,42 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
            .sort_values(["commune_code", "month"], ignore_index=True))
     last = out.month.max()
     return Loaded(SOURCE, out, vintage=f"{MONTHS_FR[last.month - 1]} {last.year}", files=[path.name],
-                  warnings=warnings)
+                  warnings=warnings, missing=missing)
+
+
+def _regional_rows(path: Path, df: pd.DataFrame, communes: set[str] | Mapping[str, str] | None,
+                   warnings: list[str]) -> pd.DataFrame:
+    """The rows of the codgeo table to check: département and region rows left out, then (with
+    ``communes``) the rows outside the départements of the accepted codes; each counted."""
+    codes = df.commune_code.astype(str)
+    aggregate = codes.str.fullmatch(_AGGREGATE.pattern, flags=re.IGNORECASE)
+    if aggregate.any():
+        names = sorted(set(codes[aggregate]))
+        warnings.append(f"{path.name} : {int(aggregate.sum())} lignes de département ou de région ignorées "
+                        f"({', '.join(names[:5])}{' …' if len(names) > 5 else ''})")
+    df = df[~aggregate]
+    if communes is None:
+        return df.reset_index(drop=True)
+    current = communes.values() if isinstance(communes, Mapping) else communes
+    deps = {departement_of(c) for c in current}
+    # An accepted code of another département (79224, commune associée of Cholet) is the region's.
+    inside = df.commune_code.astype(str).map(departement_of).isin(deps) | df.commune_code.isin(set(communes))
+    if not inside.any():
+        raise NoRegionalRows(path, f"aucune commune des départements {', '.join(sorted(deps))}")
+    if not inside.all():
+        warnings.append(f"{path.name} : {int((~inside).sum())} lignes de communes hors des départements de la région "
+                        f"ignorées")
+    return df[inside].reset_index(drop=True)
+
+
+def header(path: Path) -> list[str]:
+    """The columns of a file read by name, for the check of a folder: the header of the codgeo
+    table; for the raw STMT export, the columns of its header line (line 4) after the first, whose
+    labels the reader takes by position (the months, ``Total``)."""
+    if not _is_stmt(path):
+        return header_of(path)
+    line = read_text(path).splitlines()[STMT_HEADER_LINES]
+    return [h.strip() for h in _cells(line, sniff_separator(line))[1:] if h.strip()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,8 +200,6 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
 
 STMT_HEADER_LINES = 3          # lines before the column header (which is line 4)
 STMT_FOOTER_LINES = 3
-_ABBREVIATIONS = {"janv": 1, "jan": 1, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avr": 4, "mai": 5, "juin": 6,
-                  "juil": 7, "aout": 8, "sept": 9, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
 
 def parse_stmt_month(label: str) -> dt.date | None:
@@ -237,8 +311,11 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
         for i, month in months.items():
             records.append((lineno, label, code, current, month, row[i].strip()))
     df = pd.DataFrame(records, columns=["_line", "label", "file_code", "commune_code", "month", "jobseekers"])
+    if df.empty and accepted is not None:
+        raise NoRegionalRows(path, f"aucune commune des départements {', '.join(sorted(region_deps))} dans l'export "
+                                   f"STMT")
     if df.empty:
-        raise SourceError(path, "aucune commune de la région dans l'export STMT")
+        raise SourceError(path, "aucune commune dans l'export STMT")
     df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
     warnings = []
     if skipped:

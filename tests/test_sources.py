@@ -135,7 +135,7 @@ def test_jobseekers_months_duplicates_and_vintage(tmp_path):
 
 
 @pytest.mark.parametrize("row, message", [
-    ("99999,janvier_2024,10", "code commune inconnu '99999'"),
+    ("44999,janvier_2024,10", "code commune inconnu '44999'"),        # unknown, in a département of the region
     ("4410,janvier_2024,10", "code commune invalide '4410'"),
     ("44109,jan_2024,10", "mois illisible 'jan_2024'"),
     ("44109,janvier_2024,-10", "valeur '-10' inférieure à 0"),

@@ -162,8 +162,9 @@ def test_mobility_error_in_a_zip_member_names_archive_member_and_line(tmp_path):
 
 
 MOBILITY_ERRORS = [
-    (WORK_HEADER.replace(";DCLT", ";LIEU") + "\n44109;Nantes;44109;Nantes;1\n", r"ligne 1 : colonne\(s\) absente\(s\) : DCLT"),
-    ("CODGEO;LIBGEO;DCLT;L_DCLT\n44109;Nantes;44109;Nantes\n", r"NBFLUX_C<aa>_ACTOCC15P"),       # no flow column
+    (WORK_HEADER.replace(";DCLT", ";LIEU") + "\n44109;Nantes;44109;Nantes;1\n",
+     r"ligne 1 : colonne\(s\) nécessaire\(s\) absente\(s\) : DCLT"),
+    ("CODGEO;LIBGEO;DCLT;L_DCLT\n44109;Nantes;44109;Nantes\n", r"NBFLUX_C\{yy\}_ACTOCC15P"),    # no flow column
     (WORK_HEADER + "\n44109;Nantes;44109;Nantes;1\n44109;Nantes;49007;Angers;dix\n", r"ligne 3 : valeur non numérique 'dix'"),
     (WORK_HEADER + "\n44109;Nantes;44109;Nantes;1\n44109;Nantes;49007;Angers;-4\n", r"ligne 3 : valeur négative"),
     (WORK_HEADER + "\n44109;Nantes;44109;Nantes;1\n44109;Nantes;49007\n", r"ligne 3 : nombre de champs incorrect"),
