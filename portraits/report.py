@@ -78,8 +78,10 @@ def feeds_label(feed: str) -> str:
 
 
 def missing_column_text(m: dict) -> str:
-    """``{"column", "file", "feeds"}`` (see ``sources.base.check_needs``) in a sentence."""
-    return (f"Colonne {m['column']} absente du fichier {m['file']} : "
+    """``{"column", "file", "feeds"}`` (see ``sources.base.check_needs``) in a sentence; ``column``
+    may name several columns, comma-separated (the census groups the columns feeding the same parts)."""
+    several = ", " in m["column"]
+    return (f"Colonne{'s' * several} {m['column']} absente{'s' * several} du fichier {m['file']} : "
             f"{', '.join(feeds_label(f) for f in m['feeds'])} non calculé{'s' if len(m['feeds']) > 1 else ''}.")
 
 
@@ -95,7 +97,8 @@ def missing_notes(prov: dict, sources: tuple[str, ...]) -> list[str]:
 def _missing_reason(ind: Indicator, prov: dict) -> str:
     for m in prov.get(ind.source, {}).get("missing", []):
         if ind.id in m["feeds"]:
-            return f"non calculable : colonne {m['column']} absente du fichier {m['file']}"
+            several = ", " in m["column"]
+            return f"non calculable : colonne{'s' * several} {m['column']} absente{'s' * several} du fichier {m['file']}"
     return "non calculable ou non diffusé"
 
 
@@ -254,6 +257,7 @@ def _unavailable(source_id: str, prov: dict) -> dict | None:
                                           "cette partie n'a pas pu être produite."}
 
 
+# The census age bands (sources.census: "75 ans ou plus" is POP7589 + POP90P in the commune base).
 AGE_BANDS = {"POP0014": "0-14 ans", "POP1529": "15-29 ans", "POP3044": "30-44 ans", "POP4559": "45-59 ans",
              "POP6074": "60-74 ans", "POP75P": "75 ans ou plus"}
 SECTORS = {"EMPLT_AGRI": "Agriculture", "EMPLT_INDUS": "Industrie", "EMPLT_CONST": "Construction",
@@ -331,8 +335,10 @@ def commune_classes(table: pd.DataFrame | None, code: str, column: str, unit: st
 
 
 def _present(rows: list[dict]) -> list[dict]:
-    """A breakdown the file does not have (e.g. no age bands in the comparateur base) is left out."""
-    return rows if any(r["value"] is not None for r in rows) else []
+    """A breakdown the file does not have (e.g. no age bands in the comparateur base), or has only in
+    part (a band missing: census_tables.sql then gives no shares, which would not add up to 100 %),
+    is left out; the notes of the section name the columns missing (``missing_notes``)."""
+    return rows if rows and all(r["share"] is not None for r in rows) else []
 
 
 def _economy(code, tables, prov) -> dict:

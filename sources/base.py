@@ -131,8 +131,10 @@ class Need:
 
 
 def column_pattern(column: str) -> re.Pattern:
-    """The regular expression of a declared column (see :class:`Need`)."""
-    return re.compile(re.escape(normalise_name(column)).replace(r"\{yy\}", r"\d{2}").replace(r"\{aaaa\}", r"\d{4}"))
+    """The regular expression of a declared column (see :class:`Need`). In a known column (not a
+    need), ``*`` stands for any text: ``P{yy}_POP*`` is a whole family of census variables."""
+    return re.compile(re.escape(normalise_name(column)).replace(r"\{yy\}", r"\d{2}").replace(r"\{aaaa\}", r"\d{4}")
+                      .replace(r"\*", ".*"))
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,33 @@ the INSEE page id in the name, else — for the official names without a year (`
 these (a disagreement with the file name is reported). The populations légales of millésime N are
 in force from 1 January N+3.
 
-Only the région's rows are kept: those whose département is one of the région's communes' (or
-``REG == region`` when ``region`` is given). Codes of former communes are brought to their
-current commune and their populations ADDED. A code of the région unknown to the mapping is an
-error naming it. Several files: one per millésime (a second file of the same millésime is
-reported and ignored).
+National file (about 35,000 communes, all régions). The région's rows are kept first — those
+whose ``REG`` is the région (when ``region`` is given), and whose département
+(``departement_of``: ``2A``, ``971``…) is one of the région's communes' or whose code is a known
+former code — and only they are checked (codes, numbers, duplicates, ``PTOT``): a row of another
+région (Deux-Sèvres 79xxx, Corsica, overseas) never stops the build. A malformed code of the
+région's rows is an error naming it. A file with rows but none of the région raises
+:class:`sources.base.NoRegionalRows` (several files: that one is left out with a warning; all of
+them: the dataset is left out of the refresh and the population légale says why). Codes of former
+communes are brought to their current commune and their populations ADDED. A code of the région
+unknown to the mapping is an error naming it. Several files: one per millésime (a second file of
+the same millésime is reported and ignored).
+
+The communes déléguées file of the same archive (real extract
+``insee-populations-legales-2022-communes-deleguees_pdl.csv``: ``DEPP;CODCOMP;COMP;Commune pôle;
+DEP;CODCOM;COM;Commune;PMUN;PCAP;PTOT``) is not read, by design: the population of a commune
+nouvelle in ``donnees_communes.csv`` already includes that of its communes déléguées (reading both
+would count them twice), and the former codes are brought to their commune by the COG tables. Its
+name does not match :data:`SOURCE`'s patterns, so a folder holding it builds as without it; given
+to the loader anyway, it is refused (no ``REG`` column).
+
+Needed columns (``SOURCE.needs``): ``REG``, ``DEP``, ``COM``, ``PMUN``, ``PCAP``, ``PTOT``, all
+required (an error naming the file and the column); ``Région``, ``CODARR``, ``CODCAN``,
+``CODCOM`` and ``Commune`` are known and not read.
+
+Evidence: the real ``insee-populations-legales-2022-communes_pdl.csv`` (and the communes
+déléguées file) of ../shared/data/real, untouched files of the official ``ensemble.zip``
+(PROVENANCE.md 2.2, 2.3).
 """
 from __future__ import annotations
 
@@ -29,7 +51,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, check_commune_codes, read_official_csv, to_number, write_csv
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_commune_codes, check_needs, csv_header,
+                   departement_of, read_official_csv, to_number, write_csv)
 from .census import source_text
 
 SOURCE = Source(
@@ -48,6 +71,13 @@ SOURCE = Source(
     download_name="ensemble.zip",
     description="Population municipale et population totale de chaque commune, au sens des populations "
                 "légales (millésime N, en vigueur au 1er janvier N+3).",
+    needs=(Need("REG", ("population_legal",)), Need("DEP", ("population_legal",)),
+           Need("COM", ("population_legal",)), Need("PMUN", ("population_legal",)),
+           Need("PCAP", ("population_legal",)), Need("PTOT", ("population_legal",))),   # PTOT = PMUN + PCAP, checked
+    known_columns=("Région", "CODARR", "CODCAN", "CODCOM", "Commune"),
+    evidence="réel",
+    evidence_where="../shared/data/real/insee-populations-legales-2022-communes_pdl.csv (donnees_communes.csv "
+                   "de ensemble.zip, non modifié)",
 )
 
 # INSEE page / file id of an edition of ensemble.zip → millésime of its populations légales.
@@ -87,19 +117,24 @@ def _frame(path: Path, text: str) -> pd.DataFrame:
     return read_official_csv(path, COLUMNS, text=text)
 
 
-def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, list[str]]:
+def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, list[str], list[dict]]:
+    """One file: its région's rows, checked (see the module docstring); the warnings and the
+    needed columns missing (none can be: all are required)."""
     text, _ = source_text(path, ("donnees_communes.csv",))
     df = _frame(path, text)
+    warnings, missing = [], []
+    check_needs(path, csv_header(path, text), SOURCE, warnings, missing)
     if region is not None:
         df = df[df.region == str(region)]
     if communes is not None:
         targets = set(communes.values()) if isinstance(communes, dict) else set(communes)
-        deps = {c[:2] for c in targets}
+        deps = {departement_of(c) for c in targets}
         malformed = ~df.commune_code.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")     # reported below, not dropped
-        df = df[df.commune_code.str[:2].isin(deps) | df.commune_code.isin(set(communes)) | malformed]
+        df = df[df.commune_code.map(departement_of).isin(deps) | df.commune_code.isin(set(communes)) | malformed]
     df = df.reset_index(drop=True)
     if df.empty:
-        raise SourceError(path, "aucune commune de la région dans ce fichier")
+        where = f"de la région {region}" if region is not None else "de la région"
+        raise NoRegionalRows(path, f"aucune commune {where} dans ce fichier")
     dup = df.commune_code.duplicated()
     if dup.any():
         i = dup.idxmax()
@@ -115,13 +150,12 @@ def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, l
         raise SourceError(path, f"PTOT ({df.at[i, 'population_total']}) différente de PMUN + PCAP "
                                 f"({df.at[i, 'population']} + {df.at[i, 'population_apart']})",
                           line=int(df.at[i, "_line"]))
-    warnings = []
     former = check_commune_codes(path, df, "commune_code", communes)
     if former:
         warnings.append(f"{path.name} : anciens codes communes rapportés à leur commune actuelle et additionnés : "
                         f"{', '.join(former)}")
     out = df.groupby("commune_code", as_index=False, sort=True)[["population", "population_total"]].sum()
-    return out, warnings
+    return out, warnings, missing
 
 
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, year: int | None = None,
@@ -130,7 +164,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, y
     codes to current ones, see :func:`sources.base.check_commune_codes`) — rows of other
     départements are dropped; ``year``: millésime, when the file name does not give it;
     ``region``: keep only ``REG == region``."""
-    frames, warnings, names, seen = [], [], [], {}
+    frames, warnings, names, seen, missing, outside = [], [], [], {}, [], []
     for path in paths:
         path = Path(path)
         names.append(path.name)
@@ -140,13 +174,21 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, y
         if y in seen:
             warnings.append(f"{path.name} : millésime {y} déjà lu dans {seen[y]} ; fichier ignoré")
             continue
+        try:
+            df, more, absent = _read_one(path, communes, region)
+        except NoRegionalRows as exc:
+            outside.append(exc)
+            continue
         seen[y] = path.name
-        df, more = _read_one(path, communes, region)
         warnings.extend(more)
+        missing.extend(absent)
         df["year"] = y
         frames.append(df)
     if not frames:
+        if outside:
+            raise outside[-1]
         raise SourceError(Path("populations"), "aucun fichier de populations légales")
+    warnings.extend(f"{exc} ; fichier ignoré" for exc in outside)
     out = pd.concat(frames, ignore_index=True).sort_values(["year", "commune_code"], ignore_index=True)
     out["population"] = out.population.astype("Int64")
     out["population_total"] = out.population_total.astype("Int64")
@@ -154,7 +196,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, y
     latest = int(out.year.max())
     return Loaded(SOURCE, out[["commune_code", "population", "population_total", "year"]],
                   vintage=f"populations légales {latest} (en vigueur au 1er janvier {latest + 3})",
-                  files=names, warnings=warnings)
+                  files=names, warnings=warnings, missing=missing)
 
 
 def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,

@@ -65,8 +65,12 @@ def test_legacy_base_secret_cells_quirks_and_former_communes(tmp_path):
     assert values(loaded, "44109", "CHOM5564", 2020) == 1500                      # P20_CHOM55P (sic)
     assert values(loaded, "44109", "ACTOCC15P", 2020) == 140000                   # P20_ACTOCC
     assert values(loaded, "44109", "ACTOCC1564_CS3", 2020) == 30000               # C20_ variable
-    # Not kept: C20_ACTOCC1564 (a C total, never confused with the P variable), P20_INACT1564.
-    assert not {"INACT1564", "ACTOCC1564"} & set(df.variable)
+    # Not kept: P20_INACT1564; C20_ACTOCC1564 (a C total) is never taken for the P variable: without
+    # P20_ACTOCC1564, the actifs occupés are actifs − chômeurs (6750.25 − 550), and missing with a secret part.
+    assert "INACT1564" not in set(df.variable)
+    assert values(loaded, "49126", "ACTOCC1564", 2020) == pytest.approx(6200.25)
+    assert pd.isna(values(loaded, "44109", "ACTOCC1564", 2020))
+    assert any("calculés comme actifs moins chômeurs" in w for w in loaded.warnings)
     assert loaded.vintage == "recensement 2020"
     assert any("49069" in w for w in loaded.warnings)
 

@@ -1,7 +1,10 @@
 -- Census (Insee, RP): population and its change, activity, employment, unemployment, jobs at the
 -- place of work and employment concentration, by territory and for the region. Latest census
 -- year, and the previous year of the same file for changes (6 years in the bases communales, 5 in
--- the comparateur). Secret cells are missing and not summed.
+-- the comparateur). Secret cells are missing and not summed. Actifs occupés (ACTOCC1564) are in
+-- the census table as the files give them, or derived by the loader as ACT1564 - CHOM1564 where a
+-- file lacks them (the comparateur base). Age shares are computed only when the six bands are
+-- there (POP75P = POP7589 + POP90P in the commune base): never on a part of the population.
 WITH latest AS (SELECT max(year) AS y FROM census WHERE variable = 'POP1564'),
 years AS (
     SELECT (SELECT y FROM latest) AS y,
@@ -29,7 +32,9 @@ ages AS (
     SELECT unit,
         sum(value) FILTER (WHERE variable = 'POP1529') AS pop1529,
         sum(value) FILTER (WHERE variable IN ('POP6074', 'POP75P')) AS pop60p,
-        sum(value) FILTER (WHERE variable IN ('POP0014', 'POP1529', 'POP3044', 'POP4559', 'POP6074', 'POP75P')) AS pop_ages
+        CASE WHEN count(value) FILTER (WHERE variable IN ('POP0014', 'POP1529', 'POP3044', 'POP4559', 'POP6074', 'POP75P')) = 6
+             THEN sum(value) FILTER (WHERE variable IN ('POP0014', 'POP1529', 'POP3044', 'POP4559', 'POP6074', 'POP75P'))
+        END AS pop_ages
     FROM v WHERE year = (SELECT y FROM years) GROUP BY unit
 )
 SELECT unit, 'census_population_change' AS indicator,

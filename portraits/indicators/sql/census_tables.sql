@@ -1,5 +1,7 @@
 -- Census breakdowns for charts and tables: population by age band, jobs by sector (with the
 -- specialisation index against the region), actifs occupés by socio-professional category.
+-- Shares only for a unit that has every part of the breakdown (6 age bands, 5 sectors, 6 CSP):
+-- with a band missing (a column absent from the file) the others would not add up to 100 %.
 WITH y AS (SELECT max(year) AS y FROM census WHERE variable = 'POP1564'),
 v AS (
     SELECT g.unit, c.variable, sum(c.value) AS value
@@ -16,7 +18,10 @@ grouped AS (
     FROM v
 ),
 shares AS (
-    SELECT *, 100.0 * value / nullif(sum(value) OVER (PARTITION BY unit, breakdown), 0) AS share FROM grouped
+    SELECT *, CASE WHEN count(value) OVER (PARTITION BY unit, breakdown)
+                        = CASE breakdown WHEN 'age' THEN 6 WHEN 'sector' THEN 5 ELSE 6 END
+                   THEN 100.0 * value / nullif(sum(value) OVER (PARTITION BY unit, breakdown), 0) END AS share
+    FROM grouped
 )
 SELECT s.unit, s.breakdown, s.variable, s.value, s.share,
        100.0 * s.share / nullif(r.share, 0) AS specialisation

@@ -1,7 +1,9 @@
 -- Census rates by commune (latest census year), for the commune maps of each portrait:
 -- unemployment rate of the 15-64 (chômeurs / actifs 15-64), employment rate of the 15-64 (actifs
--- occupés / population 15-64), and the annual change of the population between the two census
--- years of the file (same rule as census.sql). Secret or missing cells give no value.
+-- occupés / population 15-64; the actifs occupés derived as actifs - chômeurs by the loader where
+-- the file lacks them, as in the comparateur base), and the annual change of the population
+-- between the two census years of the file (same rule as census.sql). Secret or missing cells give
+-- no value.
 WITH y AS (SELECT max(year) AS y FROM census WHERE variable = 'POP1564'),
 y0 AS (SELECT max(year) AS y0 FROM census WHERE variable = 'POP' AND year < (SELECT y FROM y)),
 c AS (
