@@ -59,15 +59,15 @@ NEEDS = (
                                 "establishment_points", "access_far_share_cio", "access_points", "training_initial")),
     Need("code_commune", _PLACED),
     Need("statut_public_prive", ("training_initial",), required=False),
-    Need("nom_commune", ("access_points", "training_initial"), required=False),
+    Need("nom_commune", ("access_contacts", "training_initial"), required=False),
     Need("voie_professionnelle", ("lycees_pro",), required=False),
     Need("latitude", ("establishment_points", "access_far_share_cio"), required=False),
     Need("longitude", ("establishment_points", "access_far_share_cio"), required=False),
-    Need("adresse_1", ("access_points",), required=False),
-    Need("code_postal", ("access_points",), required=False),
-    Need("telephone", ("access_points",), required=False),
-    Need("mail", ("access_points",), required=False),
-    Need("web", ("access_points",), required=False),
+    Need("adresse_1", ("access_contacts",), required=False),
+    Need("code_postal", ("access_contacts",), required=False),
+    Need("telephone", ("access_contacts",), required=False),
+    Need("mail", ("access_contacts",), required=False),
+    Need("web", ("access_contacts",), required=False),
 )
 # The official layout of the API's CSV export, in its order (machine names, from the real API
 # record quoted in the module docstring). The demo writes it.
@@ -90,7 +90,7 @@ HEADER = [
 _NEEDED = {n.column for n in NEEDS}
 KNOWN = (tuple(h for h in HEADER if h not in _NEEDED)
          # The GeoParquet copy's point; names of older labelled exports (eurostat/basic-services FR.java).
-         + ("geometry", "coordonnee_X", "coordonnee_Y", "epsg", "etablissement_multi_lignes"))
+         + ("geometry", "coordonnee_X", "coordonnee_Y", "epsg", "etablissement_multi_lignes", "Code postal"))
 
 SOURCE = Source(
     id="establishments",
