@@ -148,7 +148,8 @@ def header_key(name: str) -> str:
     return normalise_name(str(name).replace("_", " "))
 
 
-_BY_KEY = {header_key(h): h for h in (*HEADER, *KNOWN)}
+# Machine names first: the label variants of KNOWN ("Code postal") map to them.
+_BY_KEY = {header_key(h): h for h in reversed((*HEADER, *KNOWN))}
 
 
 def machine_names(header: list[str]) -> dict[str, str]:
