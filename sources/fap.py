@@ -10,6 +10,12 @@ otherwise the file is rejected (the error names the code and the line).
 
 Codes: FAP-228 ``[A-Z][0-9A-Z]{2}[0-9]{2}`` (``A0X40``, ``QAX01`` for the public-service
 families), FAP-86 its first three characters' shape ``[A-Z][0-9A-Z]{2}``, FAP-22 one letter.
+
+Evidence (``SOURCE.evidence`` "réel"): ``../shared/data/real/dares-nomenclature-FAP2021.csv``, the
+whole national code list (341 lines, PROVENANCE.md §6), from ``dataforgoodfr/13_odis``
+``dbt_odis/seeds/Intitulés_FAP2021.csv``. A national referential: nothing to reduce to the region.
+The six FAP-228/86/22 columns are required (``SOURCE.needs``: they name the BMO métiers and group
+them into the domains compared with the training offer); the FAP-341 ones are known, not read.
 """
 from __future__ import annotations
 
@@ -18,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, read_official_csv, write_csv
+from .base import Loaded, Need, Source, SourceError, check_needs, csv_header, read_official_csv, write_csv
 
 SOURCE = Source(
     id="fap",
@@ -36,6 +42,13 @@ SOURCE = Source(
                 "l'enquête BMO et leurs regroupements.",
     notes=("Le lien de téléchargement direct de la liste des codes n'est pas stable : la page officielle "
            "est indiquée comme adresse de téléchargement.",),
+    needs=tuple(Need(c, ("bmo_metiers", "fap_domains", "training_needs"))
+                for c in ("Code_FAP228", "Intitulé_FAP228", "Code_FAP86", "Intitulé_FAP86", "Code_FAP22",
+                          "Intitulé_FAP22")),
+    known_columns=("Code_FAP341", "Intitulé_FAP341"),
+    evidence="réel",
+    evidence_where="../shared/data/real/dares-nomenclature-FAP2021.csv (liste nationale complète, "
+                   "dataforgoodfr/13_odis dbt_odis/seeds/Intitulés_FAP2021.csv)",
 )
 
 COLUMNS = {
@@ -56,6 +69,9 @@ VINTAGE = "FAP-2021"
 def read(paths: list[Path], communes: object = None) -> Loaded:
     """Read the newest file (``communes`` is accepted for the common interface and not used)."""
     path = paths[-1]
+    warnings: list[str] = []
+    missing: list[dict] = []
+    check_needs(path, csv_header(path), SOURCE, warnings, missing)
     df = read_official_csv(path, COLUMNS)
     for col, pattern in PATTERNS.items():
         bad = ~df[col].str.fullmatch(pattern)
@@ -86,7 +102,7 @@ def read(paths: list[Path], communes: object = None) -> Loaded:
             i = first[first[child] == code].index[1]
             raise SourceError(path, f"le code {code} a plusieurs intitulés", line=int(first.at[i, "_line"]))
     out = first[OUTPUT].sort_values("fap_code", ignore_index=True)
-    return Loaded(SOURCE, out, vintage=VINTAGE, files=[path.name])
+    return Loaded(SOURCE, out, vintage=VINTAGE, files=[path.name], warnings=warnings, missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,15 +9,37 @@ columns per year, ``Nombre d'établissements <AAAA>;Effectifs salariés <AAAA>``
 as a prefix (``FZ Construction``): NA17 and NA38 codes and labels are split from them. The export
 without labels (snake_case machine names) is not read.
 
-Scope: secteur privé, régime général, hors agriculture; annual average headcounts.
+Evidence (``SOURCE.evidence`` "réel"): the real format sample
+``../shared/data/real/urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv`` (PROVENANCE.md §9:
+an export of the same dataset filtered to the zone d'emploi of Rouen, Seine-Maritime, region 28,
+1,048 rows, years 2006–2022), from ``EduardoRodrigues10/ScaleModels_Simulations_FlowRouting``. No
+copy of the region's rows exists: a build given that sample leaves the dataset out (no row of the
+region) and says why.
+
+What the figures are, as the dataset's page states it
+(https://open.urssaf.fr/explore/dataset/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last/;
+its description, read in the copy harvested by grandest-moissonnage.data4citizen.com, dataset
+"Nombre d'établissements employeurs et effectifs salariés du secteur privé, par commune x APE
+(2006-2022)"): « Nombre d'établissements employeurs et effectifs salariés en fin d'année, par commune
+x APE » — headcounts at the end of the year (salaried employees on the payroll on the last day,
+the Urssaf method), not annual averages; field « établissements employeurs du secteur privé,
+régime général » (the agricultural scheme is outside it); apprentices counted since the June 2023
+publication; the number of establishments is a number of contributor accounts (usually one per
+SIRET) with a payroll declared for the last month of the year. Licence: the Open Database License
+(ODbL), the licence of the open.urssaf.fr datasets (every Urssaf dataset harvested on data.gouv.fr
+from that portal carries it; the page's "Informations" tab says so for this one).
 
 Values: an empty cell means no establishment that year: missing, never 0 (a count of 1 with 0
 employees exists). A row × year with both cells empty is left out of the long table; one with an
 establishment count but an empty headcount keeps a missing headcount.
 
-Geography: rows of other départements are dropped (the national export, or a region export, may
-hold them); commune codes of the region are checked against the accepted codes, and former
-communes are added to their current commune (sums, missing if all parts are missing).
+National file: the export covers France unless refined. The region's rows are kept first — by
+``Code région`` when the file has it and the region is given, otherwise by ``Code département``
+(the départements of the accepted communes) — and only those rows are checked (APE codes, sector
+labels, commune codes, numbers, duplicates): a row of another region never stops the build. A
+file with no row of the region raises :class:`sources.base.NoRegionalRows` (the dataset is left
+out, and its parts say why). Commune codes of the region are checked against the accepted codes,
+and former communes are added to their current commune (sums, missing if all parts are missing).
 Duplicate rows (same commune code and APE in the file) are dropped with a warning when identical,
 and are an error otherwise.
 """
@@ -31,25 +53,43 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, NoRegionalRows, Source, SourceError, check_commune_codes, departement_of, normalise_name,
-                   read_official_csv, read_text, sniff_separator, to_number, write_csv)
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_commune_codes, check_needs, csv_header,
+                   departement_of, normalise_name, read_official_csv, read_text, sniff_separator, to_number,
+                   write_csv)
 
+PAGE = "https://open.urssaf.fr/explore/dataset/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last/"
+_ALL = ("salaried_jobs", "salaried_jobs_change_1y", "employer_establishments", "salaried_series", "salaried_sectors")
 SOURCE = Source(
     id="urssaf",
     family="employment",
     title="Nombre d'établissements employeurs et effectifs salariés du secteur privé, par commune x APE",
     producer="Urssaf (Acoss)",
-    licence="Licence Ouverte v2.0 (Etalab)",
+    licence="Open Database License (ODbL)",
     url="https://open.urssaf.fr/api/explore/v2.1/catalog/datasets/etablissements-et-effectifs-salaries-au-niveau-"
         "commune-x-ape-last/exports/csv?delimiter=%3B&use_labels=true&refine=code_region%3A52",
-    page="https://open.urssaf.fr/explore/dataset/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last/",
+    page=PAGE,
     file_patterns=("etablissements-et-effectifs-salaries-au-niveau-commune-x-ape*.csv",
                    "urssaf-etablissements-effectifs-commune-ape*.csv"),
     demo_file="etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last.csv",
     download_name="etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last.csv",
-    description="Établissements employeurs et effectifs salariés moyens annuels du secteur privé "
-                "(régime général, hors agriculture), par commune et code APE.",
-    notes=("Une cellule vide signifie aucun établissement cette année-là : valeur manquante, jamais 0.",),
+    description="Établissements employeurs et effectifs salariés en fin d'année du secteur privé (régime "
+                "général), par commune et code APE, apprentis compris depuis la publication de juin 2023.",
+    notes=("Effectifs salariés en fin d'année (salariés inscrits au dernier jour de l'année), et non "
+           "moyennes annuelles ; établissements : comptes employeurs ayant déclaré une masse salariale au "
+           f"dernier mois de l'année (page du jeu de données : {PAGE}).",
+           "Licence ODbL : la réutilisation doit citer la source (Urssaf) et garder ouverte la base dérivée.",
+           "Une cellule vide signifie aucun établissement cette année-là : valeur manquante, jamais 0."),
+    needs=(Need("Code commune", _ALL), Need("Code APE", _ALL), Need("Code département", _ALL),
+           Need("Secteur NA17", ("salaried_sectors",)), Need("Secteur NA38", ("salaried_sectors",)),
+           Need("Nombre d'établissements {aaaa}", ("employer_establishments",)),
+           Need("Effectifs salariés {aaaa}", ("salaried_jobs", "salaried_jobs_change_1y", "salaried_series",
+                                              "salaried_sectors"))),
+    known_columns=("Région", "Ancienne région", "Département", "Zone d'emploi", "EPCI", "Nom commune", "Commune",
+                   "Grand secteur d'activité", "Secteur NA88", "APE", "Code région", "Code ancienne région",
+                   "Code zone d'emploi", "Code EPCI"),
+    evidence="réel",
+    evidence_where="../shared/data/real/urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv (export réel du "
+                   "même jeu, zone d'emploi de Rouen) ; définitions et licence : page open.urssaf.fr du jeu",
 )
 
 LABEL_COLUMNS = {"Code commune": "commune_code", "Code APE": "ape_code", "Code département": "dep",
@@ -93,24 +133,38 @@ def _split_code(path: Path, df: pd.DataFrame, column: str, pattern: str) -> tupl
 
 
 def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = None,
-         departements: Iterable[str] | None = None) -> Loaded:
+         departements: Iterable[str] | None = None, region: str | None = None) -> Loaded:
     """Read the newest file into a long table ``commune_code, year, ape_code, na17_code,
     na17_label, na38_code, na38_label, establishments, employees``.
 
     ``communes``: accepted commune codes (a mapping brings former codes to current ones, see
-    :func:`sources.base.check_commune_codes`). ``departements``: the départements kept (default:
-    those of the current communes of ``communes``, a mapping's values; all when both are None)."""
+    :func:`sources.base.check_commune_codes`). ``region``: INSEE region code, matched with
+    ``Code région`` when the file has it. ``departements``: otherwise, the départements kept
+    (default: those of the current communes of ``communes``, a mapping's values; all when all three
+    are None)."""
     path = paths[-1]
-    years = _year_columns(path)
-    df = read_official_csv(path, {**LABEL_COLUMNS, **years})
-    if departements is None and communes is not None:
-        current = communes.values() if isinstance(communes, Mapping) else communes
-        departements = {departement_of(c) for c in current}
-    if departements is not None:
-        wanted = {str(d).zfill(2) for d in departements}
-        df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
+    warnings: list[str] = []
+    missing: list[dict] = []
+    years = _year_columns(path)          # first: its message names the export without labels
+    header = csv_header(path)
+    check_needs(path, header, SOURCE, warnings, missing)
+    by_region = region is not None and any(normalise_name(h) == "code region" for h in header)
+    df = read_official_csv(path, {**LABEL_COLUMNS, **years, **({"Code région": "reg"} if by_region else {})})
+    # The region's rows first; everything below checks them only.
+    if by_region:
+        region = str(region).zfill(2)
+        df = df[df.reg.str.zfill(2) == region].reset_index(drop=True)
         if df.empty:
-            raise NoRegionalRows(path, f"aucune ligne des départements {', '.join(sorted(wanted))}")
+            raise NoRegionalRows(path, f"aucune ligne de la région {region} (colonne Code région)")
+    else:
+        if departements is None and communes is not None:
+            current = communes.values() if isinstance(communes, Mapping) else communes
+            departements = {departement_of(c) for c in current}
+        if departements is not None:
+            wanted = {str(d).zfill(2) for d in departements}
+            df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
+            if df.empty:
+                raise NoRegionalRows(path, f"aucune ligne des départements {', '.join(sorted(wanted))}")
     bad = ~df.ape_code.str.fullmatch(r"\d{4}[A-Z]")
     if bad.any():
         i = bad.idxmax()
@@ -119,7 +173,6 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     df["na38_code"], df["na38_label"] = _split_code(path, df, "na38", r"[A-Z0-9]{2}")
     df["file_code"] = df.commune_code
     former = check_commune_codes(path, df, "commune_code", communes)
-    warnings = []
     value_columns = list(years.values())
     dup = df.duplicated(["file_code", "ape_code"], keep=False)
     if dup.any():
@@ -153,8 +206,8 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     if out.empty:
         raise SourceError(path, "aucune valeur d'établissements ni d'effectifs")
     first, last = int(out.year.min()), int(out.year.max())
-    return Loaded(SOURCE, out, vintage=f"effectifs moyens annuels {first}-{last}", files=[path.name],
-                  warnings=warnings)
+    return Loaded(SOURCE, out, vintage=f"effectifs salariés de fin d'année {first}-{last}", files=[path.name],
+                  warnings=warnings, missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ ERRORS = [
     pytest.param("populations", POP, lambda s: drop_column(s, "PMUN"),
                  r"ligne 1 : colonne\(s\) absente\(s\) : PMUN", id="missing-column"),
     pytest.param("urssaf", URSSAF, lambda s: rename_column(s, "Code commune", "Code INSEE"),
-                 r"ligne 1 : colonne\(s\) absente\(s\) : Code commune", id="renamed-column"),
+                 r"ligne 1 : colonne\(s\) nécessaire\(s\) absente\(s\) : Code commune", id="renamed-column"),
     pytest.param("urssaf", URSSAF, lambda s: rename_column(s, "Effectifs salariés 2022", "Effectif 2022"),
                  r"ligne 1 : années sans leur paire de colonnes .*2022", id="renamed-year-column"),
     # --- duplicated rows, where the loader's rule is an error ---

@@ -81,7 +81,7 @@ def test_real_urssaf_sample(real_dir, codes):
     df = loaded.frame
     assert len(df[["commune_code", "ape_code"]].drop_duplicates()) == 1048        # the 1,048 rows of the file
     assert df.commune_code.nunique() == 25
-    assert loaded.vintage == "effectifs moyens annuels 2006-2022"
+    assert loaded.vintage == "effectifs salariés de fin d'année 2006-2022"
     # Line 2: Amfreville-la-Mi-Voie (76005), APE 4399A (FZ Construction): 2006 empty,
     # 2007 "1;1", 2008 "1;3", nothing afterwards.
     row = df[(df.commune_code == "76005") & (df.ape_code == "4399A")].set_index("year")

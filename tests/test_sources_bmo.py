@@ -103,13 +103,16 @@ def test_bmo_missing_data_sheet(tmp_path):
 
 
 def test_bmo_missing_column(tmp_path):
-    header = [h for h in HEADER if h != "xmet"]                         # column xmet removed
+    header = [h for h in HEADER if h != "xmet"]                         # optional column xmet removed
     rows = [r[:12] + r[13:] for r in [row()]]
-    with pytest.raises(SourceError, match=r"ligne 1 : .*colonne\(s\) absente\(s\) : xmet"):
-        bmo.read([workbook(tmp_path / "Base_open_data_BMO_2024.xlsx", rows, header)])
-    header = [h for h in HEADER if h != "BE24"]                         # no bassin code column at all
+    loaded = bmo.read([workbook(tmp_path / "Base_open_data_BMO_2024.xlsx", rows, header)])
+    assert loaded.frame.difficult.isna().all() and loaded.frame.projects.tolist() == [10]
+    assert loaded.missing == [{"column": "xmet", "file": "Base_open_data_BMO_2024.xlsx",
+                               "feeds": ["bmo_difficult_share", "bmo_metiers"]}]
+    assert any("colonne xmet absente" in w for w in loaded.warnings)
+    header = [h for h in HEADER if h != "BE24"]                         # no bassin code column at all: required
     rows = [r[:9] + r[10:] for r in [row()]]
-    with pytest.raises(SourceError, match="BE<aa>"):
+    with pytest.raises(SourceError, match=r"ligne 1 : colonne\(s\) nécessaire\(s\) absente\(s\) : BE\{yy\}"):
         bmo.read([workbook(tmp_path / "Base_open_data_BMO_2024.xlsx", rows, header)])
 
 

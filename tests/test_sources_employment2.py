@@ -164,7 +164,7 @@ def test_urssaf_wide_to_long(tmp_path):
     orée = df[df.commune_code == "49126"].set_index("year")
     assert orée.loc[2021, "employees"] == 14 and orée.loc[2022, "employees"] == 5   # 2022: only 49069 has data
     assert "72181" not in set(df.commune_code)
-    assert loaded.vintage == "effectifs moyens annuels 2021-2022"
+    assert loaded.vintage == "effectifs salariés de fin d'année 2021-2022"
     assert "49069" in loaded.warnings[0]
 
 
@@ -210,7 +210,7 @@ def test_urssaf_demo_is_deterministic_and_readable(tmp_path):
     assert a.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in a.read_bytes()
     loaded = urssaf.read([a], communes={"44109": "44109", "49126": "49126"})
     df = loaded.frame
-    assert loaded.vintage == "effectifs moyens annuels 2018-2022"
+    assert loaded.vintage == "effectifs salariés de fin d'année 2018-2022"
     assert set(df.commune_code) == {"44109", "49126"}
     per_commune = df.groupby("commune_code").ape_code.nunique()
     assert per_commune.between(8, 15).all()

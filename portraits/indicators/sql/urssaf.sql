@@ -1,4 +1,4 @@
--- URSSAF: private salaried employment (annual average headcount, private sector, general
+-- URSSAF: private salaried employment (headcount at the end of the year, private sector, general
 -- scheme) and its change over one year, by territory and for the region.
 WITH y AS (SELECT max(year) AS y FROM urssaf WHERE employees IS NOT NULL),
 u AS (
