@@ -48,7 +48,7 @@ def test_every_real_dataset_is_recognised(real_build):
     nantes = site.contexts[0]
     assert [u["id"] for u in nantes["unusable_sources"]] == ["urssaf"]
     assert any(URSSAF_SAMPLE in n and "aucune ligne de la région" in n for n in nantes["economy"]["missing_notes"])
-    assert any("aucune ligne des départements 44, 49, 53, 72, 85" in w for w in site.warnings)
+    assert any(f"{URSSAF_SAMPLE} : aucune ligne de la région 52" in w for w in site.warnings)
 
 
 def test_real_cio_are_in_the_portraits(real_build):
