@@ -461,3 +461,26 @@ def header_of(path: Path) -> list[str]:
     except UnicodeDecodeError:
         first = head.decode("cp1252", errors="replace").split("\n", 1)[0]
     return csv_header(path, first + "\n")
+
+
+def json_paths(records: "Collection[object]") -> list[str]:
+    """The keys of JSON records as dotted paths, each once, in the order first met: for a key
+    whose value is an object or a list of objects, the key itself and then its own keys
+    (``adresse``, ``adresse.latitude``…). The "header" of a JSON source, for the pre-refresh
+    check (``header(path)`` of the module) and for :func:`check_needs`."""
+    out: dict[str, None] = {}
+
+    def walk(obj: object, prefix: str) -> None:
+        items = obj if isinstance(obj, list) else [obj]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for key, value in item.items():
+                path = f"{prefix}{key}"
+                out.setdefault(path, None)
+                if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+                    walk(value, path + ".")
+
+    for record in records:
+        walk(record, "")
+    return list(out)
