@@ -185,9 +185,14 @@ def logs():
     handler = logging.Handler()
     handler.emit = lambda r: records.append(r.getMessage())
     logger = logging.getLogger("portraits")
+    # `portraits check` raises the level of this logger to ERROR for the rest of the process: the
+    # warnings looked at here must not depend on the tests run before.
+    level = logger.level
+    logger.setLevel(logging.WARNING)
     logger.addHandler(handler)
     yield records
     logger.removeHandler(handler)
+    logger.setLevel(level)
 
 
 def test_fetch_gets_a_token_then_one_request_per_area(api, tmp_path, logs):
