@@ -51,10 +51,12 @@ each category and quarter of the file), so that no sum over bassins silently lea
 
 Rows read (one per area × category × quarter × characteristic, the total as characteristic type
 ``TOTAL``): a cell with ``masque`` true or no ``nombre`` is missing (secret), never 0. Only the
-region's rows are kept: its ``REG`` row and its départements; a file with territories but none of
-the region (fetched for another region) raises :class:`~sources.base.NoRegionalRows`. The sum of
+region's rows are kept: its ``REG`` row, its départements and the bassins (whose codes the
+warehouse checks against the BMO bassin table); rows of another region or département are left
+out before any of their values is checked, and a file with territories but none of the region
+(fetched for another region) raises :class:`~sources.base.NoRegionalRows`. The sum of
 the bassins is compared with the regional row (warning beyond :data:`REGION_GAP_WARNING` %).
-``header(path)`` gives the keys of the answers as dotted paths (``listeValeursParPeriode.nombre``…),
+``header(path)`` gives the keys of the answers as dotted paths (``listeValeursParPeriode.codePeriode``…),
 on which :data:`SOURCE` declares its needs.
 """
 from __future__ import annotations
