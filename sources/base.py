@@ -531,3 +531,26 @@ class OneOf(Need):
         if self.regex:
             parts.append(self.regex)
         return re.compile("|".join(f"(?:{p})" for p in parts))
+
+
+def json_paths(records: "Collection[object]") -> list[str]:
+    """The keys of JSON records as dotted paths, each once, in the order first met: for a key
+    whose value is an object or a list of objects, the key itself and then its own keys
+    (``adresse``, ``adresse.latitude``…). The "header" of a JSON source, for the pre-refresh
+    check (``header(path)`` of the module) and for :func:`check_needs`."""
+    out: dict[str, None] = {}
+
+    def walk(obj: object, prefix: str) -> None:
+        items = obj if isinstance(obj, list) else [obj]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            for key, value in item.items():
+                path = f"{prefix}{key}"
+                out.setdefault(path, None)
+                if isinstance(value, dict) or (isinstance(value, list) and any(isinstance(v, dict) for v in value)):
+                    walk(value, path + ".")
+
+    for record in records:
+        walk(record, "")
+    return list(out)

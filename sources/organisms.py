@@ -1,8 +1,12 @@
 """DGEFP, Liste publique des organismes de formation (article L.6351-7-1 du code du travail).
 
-Format (FORMATS.md §2.3, names read by public code; no real copy checked): ``;``, UTF-8, one line
-per organism (numéro de déclaration d'activité, NDA), **each line ending with a ``;``** (an empty
-last column), booleans ``true``/``false``/empty, dates ``dd/mm/yyyy``. Current columns:
+**Evidence: real header** (``SOURCE.evidence`` "réel"): ``../shared/data/real/``
+``dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv``, the header line of the
+current file (31 fields, the last empty: the line ends with ``;``), identical in three
+independent public readers of the file. No real data row was found: the cell formats below
+(FORMATS.md §2.3, [CODE]) are read tolerantly. ``;``, UTF-8, one line per organism (numéro de
+déclaration d'activité, NDA), **each line ending with a ``;``** (an empty last column), booleans
+``true``/``false``/empty, dates ``dd/mm/yyyy``. Current columns:
 ``numeroDeclarationActivite;numerosDeclarationActivitePrecedent;denomination;siren;
 siretEtablissementDeclarant;adressePhysiqueOrganismeFormation.voie|.codePostal|.ville|.codeRegion;
 certifications.actionsDeFormation|.bilansDeCompetences|.VAE|.actionsDeFormationParApprentissage;
@@ -12,8 +16,10 @@ organismeEtrangerRepresente.*;informationsDeclarees.dateDerniereDeclaration|.deb
 had leading spaces in the column names (names are stripped) and a ``cfa`` column ``Oui``/``Non``.
 
 Rules:
-- Rows of the region are kept: ``codeRegion`` = 52; when the region is empty, the postcode's
-  département (44, 49, 53, 72, 85). Other rows are counted in a warning.
+- The file is national. The rows of the region are kept first, and only they are checked (a
+  row of another region never stops the build): ``codeRegion`` = the region (52); when the
+  region code is empty, the postcode's département (44, 49, 53, 72, 85). Other rows are counted
+  in a warning. A file without a row of the region raises :class:`~sources.base.NoRegionalRows`.
 - ``qualiopi_*``: the Qualiopi certification by category (``certifications.*``), nullable
   booleans (``true``/``oui``/``1`` → true, ``false``/``non``/``0`` → false, empty → missing; anything
   else is an error naming the line). In the old layout, without ``certifications.*``, the
@@ -36,7 +42,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, normalise_name, read_official_csv, read_text, sniff_separator, to_number
+from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
+                   read_official_csv, read_text, to_number)
 from .postcodes import postcode_departements
 
 SOURCE = Source(
@@ -54,6 +61,32 @@ SOURCE = Source(
     description="Organismes de formation déclarés (NDA, SIRET, adresse), certification Qualiopi par catégorie "
                 "d'action, spécialités, nombre de stagiaires et de formateurs déclarés.",
     notes=("Organismes de la région : son code région, à défaut le département du code postal.",),
+    # The portraits name the organisms of the training offer (by SIRET) and say whether they are
+    # Qualiopi-certified for training actions (portraits/indicators/sql/organisms.sql).
+    needs=(Need("numeroDeclarationActivite", ("training_organisms",)),
+           Need("denomination", ("training_organisms",)),
+           Need("siretEtablissementDeclarant", ("training_organisms",)),
+           Need("adressePhysiqueOrganismeFormation.codePostal", ("training_organisms",)),   # the region's rows
+           Need("certifications.actionsDeFormation", ("training_organisms",), required=False)),
+    # The other columns of the official layout. Read when present, nothing shown depends on them:
+    # codeRegion (the region's rows, else by postcode), the address, the other certifications,
+    # the specialities, the counts and the date of the last declaration (the vintage); and cfa
+    # (old layout).
+    known_columns=("numerosDeclarationActivitePrecedent", "siren", "adressePhysiqueOrganismeFormation.voie",
+                   "adressePhysiqueOrganismeFormation.ville", "adressePhysiqueOrganismeFormation.codeRegion",
+                   "certifications.bilansDeCompetences", "certifications.VAE",
+                   "certifications.actionsDeFormationParApprentissage", "organismeEtrangerRepresente.denomination",
+                   "organismeEtrangerRepresente.voie", "organismeEtrangerRepresente.codePostal",
+                   "organismeEtrangerRepresente.ville", "organismeEtrangerRepresente.pays",
+                   "informationsDeclarees.dateDerniereDeclaration", "informationsDeclarees.debutExercice",
+                   "informationsDeclarees.finExercice",
+                   *(f"informationsDeclarees.specialitesDeFormation.{kind}Specialite{i}"
+                     for i in (1, 2, 3) for kind in ("code", "libelle")),
+                   "informationsDeclarees.nbStagiaires", "informationsDeclarees.nbStagiairesConfiesParUnAutreOF",
+                   "informationsDeclarees.effectifFormateurs", "cfa"),
+    evidence="réel",
+    evidence_where="en-tête réel (../shared/data/real/dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv) ; "
+                   "aucune ligne de données réelle : valeurs d'après FORMATS.md §2.3 (code public)",
 )
 
 COLUMNS = ["nda", "name", "siren", "siret", "address", "postcode", "town", "qualiopi_training",
@@ -63,11 +96,11 @@ REQUIRED = {
     "denomination": "name",
     "siretEtablissementDeclarant": "siret",
     "adressePhysiqueOrganismeFormation.codePostal": "postcode",
-    "adressePhysiqueOrganismeFormation.ville": "town",
 }
 OPTIONAL = {
     "siren": "siren",
     "adressePhysiqueOrganismeFormation.voie": "address",
+    "adressePhysiqueOrganismeFormation.ville": "town",
     "adressePhysiqueOrganismeFormation.codeRegion": "region",
     "certifications.actionsDeFormation": "qualiopi_training",
     "certifications.bilansDeCompetences": "qualiopi_skills_review",
@@ -87,9 +120,6 @@ _FALSE = {"false", "non", "0", "faux"}
 _FILE_DATE = re.compile(r"(20\d{2})(\d{2})(\d{2})")
 
 
-def _header(path: Path) -> set[str]:
-    first = read_text(path).splitlines()[0]
-    return {normalise_name(h.strip().strip('"')) for h in first.split(sniff_separator(first))}
 
 
 def _boolean(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
@@ -112,9 +142,13 @@ def read(paths: list[Path], communes=None, region: str = "52") -> Loaded:
     warnings = []
     if len(paths) > 1:
         warnings.append(f"plusieurs listes DGEFP ; seule {path.name} est lue")
-    header = _header(path)
+    text = read_text(path)
+    names = csv_header(path, text)
+    missing: list[dict] = []
+    check_needs(path, names, SOURCE, warnings, missing)
+    header = {normalise_name(h) for h in names}
     optional = {k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}
-    df = read_official_csv(path, {**REQUIRED, **optional})
+    df = read_official_csv(path, {**REQUIRED, **optional}, text=text)
     for col in set(OPTIONAL.values()) - set(df.columns):
         df[col] = ""
     total = len(df)
@@ -126,7 +160,7 @@ def read(paths: list[Path], communes=None, region: str = "52") -> Loaded:
     in_region = (declared == region) | ((declared == "") & by_postcode)
     df = df[in_region].copy()
     if df.empty:
-        raise SourceError(path, f"aucun organisme de la région {region} ({total} lignes lues)")
+        raise NoRegionalRows(path, f"aucun organisme de la région {region} ({total} lignes lues)")
     if total > len(df):
         warnings.append(f"{path.name} : {total - len(df)} organismes hors de la région {region} ignorés")
 
@@ -156,7 +190,7 @@ def read(paths: list[Path], communes=None, region: str = "52") -> Loaded:
     out = df[COLUMNS].reset_index(drop=True)
     for col in ("nda", "name", "siren", "siret", "address", "postcode", "town", "nsf_codes"):
         out[col] = out[col].where(out[col].fillna("").astype(str).str.strip() != "", None).astype("str")
-    return Loaded(SOURCE, out, vintage=_vintage(path, df), files=[path.name], warnings=warnings)
+    return Loaded(SOURCE, out, vintage=_vintage(path, df), files=[path.name], warnings=warnings, missing=missing)
 
 
 def _vintage(path: Path, df: pd.DataFrame) -> str:

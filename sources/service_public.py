@@ -23,10 +23,25 @@ Transitions Pro have no open directory file; they are not covered (the README sa
 
 Official formats read (both are UTF-8 JSON):
 
+* the data.gouv.fr bulk file: ``{"service": [records]}``, structured fields as JSON values.
+  **Evidence: real** — one real record, ``../shared/data/real/dila-annuaire-administration_one-record.json``
+  (carrier GitHub ``MTES-MCT/acceslibre``, ``tests/erp/imports/mapper/fixtures.py``, fixture
+  ``service_public_valid()``): its keys, the nesting of ``adresse`` (a list of addresses, with
+  ``latitude`` and ``longitude`` as strings), ``telephone``, ``site_internet``, ``pivot``
+  (``[{"type_service_local", "code_insee_commune": [...]}]``), ``adresse_courriel`` (a list);
 * the Opendatasoft export of the API (``…/api-lannuaire-administration/exports/json``): a JSON
   array of records whose structured fields (``pivot``, ``adresse``, ``telephone``,
-  ``site_internet``, ``adresse_courriel``) are JSON *strings*;
-* the data.gouv.fr bulk file: ``{"service": [records]}`` with the same fields as JSON values.
+  ``site_internet``) are JSON *strings* and ``adresse_courriel`` a plain string. No real export
+  was seen (public code only): both forms of every field are read.
+
+``header(path)`` gives the keys of the records as dotted paths (``adresse.latitude``…; JSON
+strings decoded), on which :data:`SOURCE` declares its needs.
+
+A file without any access point of the SPRO networks (the real record above: a town hall,
+pivot ``mairie``; an export made with another filter) raises
+:class:`~sources.base.NoRegionalRows`, like a file without a record of the region: the dataset
+is left out and the section "Où s'informer" says why. It is not read as an empty directory,
+which would make every commune "far" from every network — a false figure.
 
 The file is national: records whose commune (``code_insee_commune``; otherwise the commune of
 the address, by name and postcode) is outside the region are left out. Coordinates come from the
@@ -43,7 +58,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Source, SourceError, read_text
+from .base import Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, json_paths, read_text
 
 # Network code → label shown in the portraits, the directory pivots read for it, and the catalogue
 # indicator of its reach. Declared here once; the portraits (section "Où s'informer") take them.
@@ -64,6 +79,24 @@ NETWORKS = {
 }
 PIVOT_TO_NETWORK = {p: code for code, n in NETWORKS.items() for p in n["pivots"]}
 
+# The keys of the real record (dila-annuaire-administration_one-record.json), in its order, and
+# of its nested objects: what the demo writes; those not in SOURCE.needs are known columns.
+RECORD_KEYS = (
+    "plage_ouverture", "plage_ouverture.nom_jour_debut", "plage_ouverture.nom_jour_fin",
+    "plage_ouverture.valeur_heure_debut_1", "plage_ouverture.valeur_heure_fin_1", "plage_ouverture.valeur_heure_debut_2",
+    "plage_ouverture.valeur_heure_fin_2", "plage_ouverture.commentaire", "site_internet", "site_internet.libelle",
+    "site_internet.valeur", "copyright", "siren", "ancien_code_pivot", "reseau_social", "texte_reference", "partenaire",
+    "telecopie", "siret", "itm_identifiant", "sigle", "affectation_personne", "date_modification",
+    "adresse_courriel", "service_disponible", "organigramme", "pivot", "pivot.code_insee_commune",
+    "partenaire_identifiant", "ancien_identifiant", "ancien_nom", "commentaire_plage_ouverture", "annuaire", "tchat",
+    "hierarchie", "categorie", "sve", "telephone_accessible", "application_mobile", "version_type", "type_repertoire",
+    "telephone", "telephone.valeur", "telephone.description", "version_etat_modification", "date_creation",
+    "partenaire_date_modification", "mission", "formulaire_contact", "version_source", "type_organisme",
+    "code_insee_commune", "statut_de_diffusion", "adresse", "adresse.type_adresse", "adresse.complement1",
+    "adresse.complement2", "adresse.numero_voie", "adresse.service_distribution", "adresse.code_postal",
+    "adresse.nom_commune", "adresse.pays", "adresse.continent", "adresse.accessibilite",
+    "adresse.note_accessibilite", "url_service_public", "information_complementaire", "date_diffusion")
+
 _WHERE = " or ".join(f'pivot like "{p}"' for p in PIVOT_TO_NETWORK)
 
 SOURCE = Source(
@@ -80,6 +113,18 @@ SOURCE = Source(
     download_name="api-lannuaire-administration.json",
     description="Agences France Travail, missions locales, Cap emploi, Information Jeunesse, SUIO et Apec, "
                 "avec adresse, coordonnées et contacts.",
+    needs=(Need("id", ("access_points",)), Need("nom", ("access_points",)),
+           Need("pivot.type_service_local", ("access_points", "access_far_share", "access_mean_km",
+                                             *(n["indicator"] for n in NETWORKS.values()))),
+           # Without coordinates an access point is placed at its commune.
+           Need("adresse.latitude", ("access_points",), required=False),
+           Need("adresse.longitude", ("access_points",), required=False)),
+    # The other keys of the real record. Read when present (the commune, address and contacts,
+    # each with a fallback: the commune of the address, no contact shown), or not read.
+    known_columns=RECORD_KEYS,
+    evidence="réel",
+    evidence_where="une fiche réelle au format data.gouv.fr (../shared/data/real/dila-annuaire-administration_one-record.json, "
+                   "GitHub MTES-MCT/acceslibre) ; export de l'API : code public",
 )
 
 COLUMNS = ["id", "network", "name", "address", "postcode", "town", "commune_code", "lat", "lon",
@@ -136,13 +181,39 @@ def _records(path: Path) -> list[dict]:
                             "{\"service\": [...]} (fichier de data.gouv.fr)")
 
 
+def _decoded(record: dict) -> dict:
+    """A record with its structured fields given as JSON strings (API export) decoded."""
+    out = {}
+    for key, value in record.items():
+        if isinstance(value, str) and value.strip()[:1] in ("[", "{"):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass                     # the reader names it when it reads the field
+        out[key] = value
+    return out
+
+
+def header(path: Path) -> list[str]:
+    """The keys of the file's records as dotted paths (``id``, ``pivot.type_service_local``,
+    ``adresse.latitude``…), structured fields given as JSON strings decoded: what the needs of
+    :data:`SOURCE` are declared on."""
+    return json_paths([_decoded(r) for r in _records(Path(path)) if isinstance(r, dict)])
+
+
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
     from .postcodes import MatchError, match_commune
     path = paths[-1]
     records = _records(path)
+    warnings: list[str] = []
+    missing: list[dict] = []
+    keys = json_paths([_decoded(r) for r in records if isinstance(r, dict)])
+    if keys:
+        check_needs(path, keys, SOURCE, warnings, missing, line=None)
     known = communes if isinstance(communes, dict) else ({c: c for c in communes} if communes else None)
     departements = {c[:2] for c in known} if known else None
-    rows, seen, dropped_unlocated, duplicates = [], set(), [], []
+    rows, seen, dropped_unlocated, duplicates, others = [], set(), [], [], 0
+    kinds: dict[str, int] = {}           # pivot types of the records not read
     for n, rec in enumerate(records, start=1):
         if not isinstance(rec, dict):
             raise SourceError(path, f"fiche n° {n} : un objet JSON est attendu, pas {type(rec).__name__}")
@@ -152,14 +223,10 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         types = [p.get("type_service_local") for p in pivots if isinstance(p, dict)]
         networks = sorted({PIVOT_TO_NETWORK[t] for t in types if t in PIVOT_TO_NETWORK})
         if not networks:
+            for t in types or ["sans type"]:
+                kinds[str(t)] = kinds.get(str(t), 0) + 1
             continue
         rid = str(rec.get("id") or "").strip()
-        if not rid:
-            raise SourceError(path, f"fiche n° {n} : identifiant (id) absent")
-        if rid in seen:
-            duplicates.append(rid)
-            continue
-        seen.add(rid)
         addresses = _json_field(path, n, rec, "adresse") or []
         if isinstance(addresses, dict):
             addresses = [addresses]
@@ -171,11 +238,20 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         if not code and pivots and isinstance(pivots[0], dict):
             served = pivots[0].get("code_insee_commune") or []
             code = served[0] if isinstance(served, list) and len(served) == 1 else ""
+        # The file is national: a record of another region (by its commune, else its postcode) is
+        # left out before anything else of it is checked.
+        if departements is not None and (code or postcode)[:2] not in departements:
+            others += 1
+            continue
+        if not rid:
+            raise SourceError(path, f"fiche n° {n} : identifiant (id) absent")
+        if rid in seen:
+            duplicates.append(rid)
+            continue
+        seen.add(rid)
         if code and not (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit()):
             raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune invalide {code!r}")
         if not code:
-            if departements is not None and postcode[:2] not in departements:
-                continue        # another region, by its postcode
             try:
                 code = match_commune(town.split(" Cedex")[0].split(" CEDEX")[0], postcode).current
             except MatchError:
@@ -183,7 +259,8 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
                 continue
         if known is not None:
             if code[:2] not in departements:
-                continue        # the file is national: another region
+                others += 1
+                continue        # the commune of the address is in another region
             if code not in known:
                 raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune inconnu {code!r}")
             code = known[code]
@@ -203,13 +280,26 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         if not base["name"]:
             raise SourceError(path, f"fiche n° {n} (id {rid!r}) : nom absent")
         rows.extend({**base, "network": net} for net in networks)
+    if not rows:
+        # Nothing usable: left out, its section says why (an empty table would read as "no office").
+        if dropped_unlocated:
+            raise NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO localisable ({len(dropped_unlocated)} "
+                                       f"fiches sans commune identifiable : {', '.join(dropped_unlocated[:10])})")
+        if others:
+            raise NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO dans la région ({others} fiches "
+                                       f"d'autres régions)")
+        found = ", ".join(f"{t} ({k})" for t, k in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))[:5])
+        raise NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO (types lus : "
+                                   f"{', '.join(sorted(PIVOT_TO_NETWORK))}) parmi {len(records)} fiches"
+                                   + (f" ; types présents : {found}" if found else ""))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["lat"] = frame.lat.astype("Float64")
     frame["lon"] = frame.lon.astype("Float64")
-    warnings = []
     if duplicates:
         warnings.append(f"{path.name} : fiches en double ({', '.join(sorted(set(duplicates))[:10])}) ; "
                         "la première est retenue")
+    if others:
+        warnings.append(f"{path.name} : {others} points d'accueil d'autres régions ignorés (fichier national)")
     if dropped_unlocated:
         warnings.append(f"{path.name} : {len(dropped_unlocated)} fiches sans commune identifiable, écartées "
                         f"({', '.join(dropped_unlocated[:10])})")
@@ -219,11 +309,12 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     dates = pd.to_datetime(frame.updated, errors="coerce", dayfirst=True, format="mixed")
     vintage = f"annuaire mis à jour le {dates.max():%d/%m/%Y}" if dates.notna().any() else "extraction non datée"
     frame = frame.sort_values(["network", "commune_code", "id"], ignore_index=True)
-    return Loaded(SOURCE, frame, vintage=vintage, files=[path.name], warnings=warnings)
+    return Loaded(SOURCE, frame, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
 
 
 # ---------------------------------------------------------------------------------------------
-# Demo profile: the API export (fields as JSON strings), with synthetic offices in real communes.
+# Demo profile: the data.gouv.fr layout of the real record (its keys in its order, the same nesting,
+# coordinates as strings), with synthetic offices in real communes.
 
 # Network → (inhabitants per office, minimum commune population to host one, population from which
 # a town always hosts one, office name pattern). As in reality, every town of 10,000 inhabitants
@@ -250,9 +341,41 @@ def of_town(name: str) -> str:
     return ("d'" if name[:1] in "AEÉÈIOUYaeiouy" else "de ") + name
 
 
+COPYRIGHT = "Direction de l'information légale et administrative (Première ministre)"
+
+
+def demo_record(rid: str, name: str, pivot: str, code: str, street: str, postcode: str, town: str, lat: str,
+                lon: str, phone: str, email: str, website: str, url: str, updated: str) -> dict:
+    """One record in the layout of the real one (``RECORD_KEYS``): the keys the portraits do not
+    read are there too, empty or with the values a local office has."""
+    return {
+        "plage_ouverture": [{"nom_jour_debut": "Lundi", "nom_jour_fin": "Vendredi", "valeur_heure_debut_1": "09:00:00",
+                             "valeur_heure_fin_1": "12:30:00", "valeur_heure_debut_2": "13:30:00",
+                             "valeur_heure_fin_2": "17:00:00", "commentaire": ""}],
+        "site_internet": [{"libelle": "", "valeur": website}] if website else [],
+        "copyright": COPYRIGHT, "siren": "", "ancien_code_pivot": f"{pivot}-{code}-01", "reseau_social": [],
+        "texte_reference": [], "partenaire": "", "telecopie": [], "nom": name, "siret": "", "itm_identifiant": "",
+        "sigle": "", "affectation_personne": [], "date_modification": updated,
+        "adresse_courriel": [email] if email else [], "service_disponible": "", "organigramme": [],
+        "pivot": [{"type_service_local": pivot, "code_insee_commune": [code]}], "partenaire_identifiant": "",
+        "ancien_identifiant": [], "id": rid, "ancien_nom": [], "commentaire_plage_ouverture": "", "annuaire": [],
+        "tchat": [], "hierarchie": [], "categorie": "SL", "sve": [], "telephone_accessible": [],
+        "application_mobile": [], "version_type": "Publiable", "type_repertoire": "",
+        "telephone": [{"valeur": phone, "description": ""}] if phone else [], "version_etat_modification": "",
+        "date_creation": "18/01/2012 00:00:00", "partenaire_date_modification": "", "mission": "",
+        "formulaire_contact": [], "version_source": "", "type_organisme": "", "code_insee_commune": code,
+        "statut_de_diffusion": "true",
+        "adresse": [{"type_adresse": "Adresse", "complement1": "", "complement2": "", "numero_voie": street,
+                     "service_distribution": "", "code_postal": postcode, "nom_commune": town, "pays": "",
+                     "continent": "", "longitude": lon, "latitude": lat, "accessibilite": "",
+                     "note_accessibilite": ""}],
+        "url_service_public": url, "information_complementaire": "", "date_diffusion": ""}
+
+
 def demo_records(communes, rng: np.random.Generator) -> list[dict]:
     """Offices in the region's communes: the biggest towns host them, then others drawn with a
-    probability that grows with population, so that rural areas are less covered (as in reality)."""
+    probability that grows with population, so that rural areas are less covered (as in reality).
+    Then, as in the national file, an office of another region and a town hall (never read)."""
     from .establishments import random_point
     from .postcodes import official_names
     names = official_names()
@@ -278,35 +401,30 @@ def demo_records(communes, rng: np.random.Generator) -> list[dict]:
                 lat, lon = f"{pt.y:.6f}", f"{pt.x:.6f}"
                 if rng.random() < 0.03:     # some entries have no coordinates in the real directory
                     lat = lon = ""
-                slugged = c.code
-                records.append({
-                    "id": rid, "nom": name,
-                    "pivot": json.dumps([{"type_service_local": PIVOT_OF[network], "code_insee_commune": [c.code]}]),
-                    "code_insee_commune": c.code,
-                    "adresse": json.dumps([{"type_adresse": "Adresse", "complement1": "",
-                                            "numero_voie": f"{int(rng.integers(1, 120))} rue de la République",
-                                            "service_distribution": "", "code_postal": c.postcode,
-                                            "nom_commune": town, "pays": "France",
-                                            "latitude": lat, "longitude": lon}], ensure_ascii=False),
-                    "telephone": json.dumps([{"valeur": f"02 {int(rng.integers(40, 54))} "
-                                                       f"{int(rng.integers(10, 99))} {int(rng.integers(10, 99))} "
-                                                       f"{int(rng.integers(10, 99))}", "description": ""}]),
-                    "adresse_courriel": f"contact.{slugged}@{network.replace('_', '-')}.example.org",
-                    "site_internet": json.dumps([{"libelle": "", "valeur": f"https://{network.replace('_', '-')}"
-                                                                          f".example.org/{slugged}"}]),
-                    "url_service_public": f"https://lannuaire.service-public.gouv.fr/pays-de-la-loire/{rid}",
-                    "date_modification": f"{int(rng.integers(1, 28)):02d}/0{int(rng.integers(1, 10))}/2025 10:00:00",
-                })
+                street = f"{int(rng.integers(1, 120))} rue de la République"
+                phone = (f"02 {int(rng.integers(40, 54))} {int(rng.integers(10, 99))} {int(rng.integers(10, 99))} "
+                         f"{int(rng.integers(10, 99))}")
+                updated = f"{int(rng.integers(1, 28)):02d}/0{int(rng.integers(1, 10))}/2025 10:00:00"
+                host = network.replace("_", "-")
+                records.append(demo_record(
+                    rid, name, PIVOT_OF[network], c.code, street, c.postcode, town, lat, lon, phone,
+                    f"contact.{c.code}@{host}.example.org", f"https://{host}.example.org/{c.code}",
+                    f"https://lannuaire.service-public.gouv.fr/pays-de-la-loire/{rid}", updated))
+    # The file is national: an office of another region (Rennes), left out by the reader.
+    records.append(demo_record("fra-35238-1", "France Travail Rennes", "france_travail", "35238", "2 rue de Paris",
+                               "35000", "Rennes", "48.111000", "-1.680000", "02 99 00 00 00",
+                               "contact.35238@france-travail.example.org", "https://france-travail.example.org/35238",
+                               "https://lannuaire.service-public.gouv.fr/bretagne/fra-35238-1", "01/09/2025 10:00:00"))
     # An office of another network type (a town hall): present in the real file, never read.
     first = by_pop.iloc[0]
-    records.append({"id": "mairie-demo", "nom": f"Mairie - {first['name']}",
-                    "pivot": json.dumps([{"type_service_local": "mairie", "code_insee_commune": [first["code"]]}]),
-                    "code_insee_commune": first["code"], "adresse": "[]", "telephone": "[]",
-                    "adresse_courriel": "", "site_internet": "[]", "url_service_public": "",
-                    "date_modification": "01/09/2025 10:00:00"})
+    records.append(demo_record("mairie-demo", f"Mairie - {first['name']}", "mairie", first["code"], "", "", "", "",
+                               "", "", "", "", "", "01/09/2025 10:00:00"))
     return records
 
 
 def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
+    """The data.gouv.fr layout, ``{"service": [records]}``, one record a line (diffable)."""
+    records = demo_records(communes, rng)
+    lines = [json.dumps(r, ensure_ascii=False) for r in records]
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(demo_records(communes, rng), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    path.write_text('{"service": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")

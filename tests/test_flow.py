@@ -107,9 +107,10 @@ def test_pdf_shows_name_and_independent_key_figure(demo_build):
     last = max(values, key=lambda v: v["codePeriode"])
     n = {c["libCaract"]: c["nombre"] for c in last["listeValeurParCaract"]}
     page = (next(site.glob("t01-*")) / "index.html").read_text(encoding="utf-8")
-    assert "Profil des demandeurs d'emploi" in page and last["libPeriode"] in page
-    for label, parts in (("Part des femmes", ["Femmes"]), ("Part des 50 ans ou plus", ["50 ans ou plus"]),
-                         ("de longue durée", ["De 1 an à moins de 2 ans", "2 ans ou plus"])):
+    year, q = last["codePeriode"].split("T")                  # the API's code: 2024T4
+    assert "Profil des demandeurs d'emploi" in page and fmt.quarter(f"{year}-T{q}") in page
+    for label, parts in (("Part des femmes", ["Femme"]), ("Part des 50 ans ou plus", ["50 ans et +"]),
+                         ("de longue durée", ["De 1 an à moins de 2 ans", "2 ans et +"])):
         share = fmt.percent(100 * sum(n[p] for p in parts) / last["valeurPrincipaleNombre"])
         assert re.search(rf"{re.escape(label)}[^<]*</th>\s*<td>{re.escape(share)}</td>", page), (label, share)
 
@@ -292,8 +293,8 @@ def test_every_portrait_says_where_to_get_advice(demo_build):
     site = Path(settings.output)
     directory = json.loads((ROOT / "data/demo/api-lannuaire-administration.json").read_text(encoding="utf-8"))
     towns = {}
-    for r in directory:
-        kinds = {p["type_service_local"] for p in json.loads(r["pivot"])}
+    for r in directory["service"]:                          # the data.gouv.fr layout
+        kinds = {p["type_service_local"] for p in r["pivot"]}
         if kinds & {"france_travail", "mission_locale", "cap_emploi", "cij", "suio", "apec"}:
             towns.setdefault(r["code_insee_commune"], []).append(r["nom"])
     schools = pd.read_csv(ROOT / "data/demo/fr-en-annuaire-education.csv", sep=";", dtype=str)
