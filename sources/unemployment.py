@@ -20,8 +20,9 @@ a real copy, edition 2022-T2 (../shared/reference/FORMATS.md, section 1.6); thre
   (``0051``), beside the whole zone's rate (``ZE``), and the portrait shows the part.
 
 There is no département or région sheet. Public code confirms the two sheets and an annual variant
-``chomage-zone-2003-2025.xlsx`` with year columns: an R script of the search tool's code index
-(found by ``find_string "txcho_parties reg"``) reads ``read_excel("…/chomage-zone-2003-2025.xlsx",
+``chomage-zone-2003-2025.xlsx`` with year columns: an R script of public code, found by
+searching "txcho_parties reg" (the code index names it by a file id, 56930322938, not by its
+repository), reads ``read_excel("…/chomage-zone-2003-2025.xlsx",
 sheet = "txcho_ze", skip = 4)`` and ``sheet = "txcho_parties reg", skip = 6``, keeps the first
 column and the period columns, and turns the period names into years (``as.numeric(annee)``).
 Its exact header rows are not known, hence:
@@ -40,9 +41,10 @@ python-calamine. Public code reads it: thorbeorn/EPSI_M1_MSPR_Big_Data_Analyse_d
 ``main.py`` (URL ``https://www.insee.fr/fr/statistiques/fichier/2012804/sl_etc_2025T3.xls``,
 sheet ``"Département"``) and ``[silver]transformers/dataframe_cleanup.py`` (``clean_taux_chomage``:
 "change le header à la ligne 4 et supprime les lignes 1 à 3", "4 dernieres lignes", columns
-``Code``, ``Libellé``, ``T1_1982`` → year by ``split('_')``); a Node script of the same index
-downloads ``sl_etc_2021T4.xls`` and reads the régions from the third sheet, rows 5 to 23, column
-A code, B label. That repository also committed the downloaded file (``[raw]requesters/temp/
+``Code``, ``Libellé``, ``T1_1982`` → year by ``split('_')``); a Node script found the same way (file id
+17013952450) downloads ``sl_etc_2021T4.xls`` and reads the régions from the third sheet, rows 5
+to 23, code in column A, label in B, 2021-T4 in column FF (the 162nd: two label columns, then
+T1_1982 … T4_2021). That repository also committed the downloaded file (``[raw]requesters/temp/
 taux_chommage.xls``, commit c29d262, removed later): its layout, checked on that copy
 (edition 2025-T3), is the one read here:
 
@@ -151,7 +153,7 @@ SOURCE = Source(
                    *(f"T{q} {{aaaa}}" for q in range(1, 5)), "{aaaa}"),
     evidence="réel",
     evidence_where="zones d'emploi : copie réelle de chomage-zone-t1-2003-t2-2022.xlsx (FORMATS.md 1.6) et script R "
-                   "public (variante annuelle) ; sl_etc_2025T3.xls : copie réelle publiée dans "
+                   "public (variante annuelle, fichier 56930322938 de l'index de code) ; sl_etc_2025T3.xls : copie réelle publiée dans "
                    "thorbeorn/EPSI_M1_MSPR_Big_Data_Analyse_donne-es (commit c29d262) et son code "
                    "([silver]transformers/dataframe_cleanup.py) ; moyennes annuelles : "
                    "../shared/data/real/chomage-localise-departements_pdl.csv et chomage-localise-regions.csv",
