@@ -238,6 +238,10 @@ def test_series_workbook_xls(tmp_path):
     df = unemployment.read([path]).frame
     assert sorted(df[df.area_type == "DEP"].area_code.unique()) == ["01", "2A", "44", "79", "85", "971"]
     assert sorted(df[df.area_type == "REG"].area_code.unique()) == ["01", "52", "53"]
+    # Another région's row that would be refused (bad code, a rate that is no number): not read
+    other = [*DEP_ROWS, ["7X", "CODE D'UNE AUTRE REGION", *["n/a"] * len(Q)]]
+    path = series_workbook(tmp_path, {"Département": other, "Région": REG_ROWS}, name="sl_etc_2025T2.xls")
+    assert len(unemployment.read([path], region="52").frame) == 3 * len(Q)         # DEP 44, 85; REG 52
 
 
 def test_series_workbook_tolerance(tmp_path):
