@@ -101,9 +101,9 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     written.append(path)
     _, departements = region_info(region)
     written += unemployment.write_demo(dest, region, departements, _rng(seed, "unemployment")) or []
-    # The quarterly workbook (zones d'emploi, départements, régions), zones of the bundled composition.
-    written.append(unemployment.write_demo_workbook(dest, region, read_membership(TERRITORIES_DIR / "ze2020.csv"),
-                                                    _rng(seed, "unemployment_quarterly")))
+    # The quarterly workbooks: zones d'emploi (of the bundled composition), départements and régions.
+    written += unemployment.write_demo_workbooks(dest, region, read_membership(TERRITORIES_DIR / "ze2020.csv"),
+                                                 _rng(seed, "unemployment_quarterly"))
 
     # BMO: the demo bassins are the zones d'emploi 2020 (real bassins are not bundled).
     zones = demo_zones(communes)

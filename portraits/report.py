@@ -12,6 +12,8 @@ import math
 
 import pandas as pd
 
+from sources.unemployment import period_text
+
 from . import fmt
 from .geography import GEOGRAPHY_SOURCE, POPULATION_SOURCE, POPULATION_VINTAGE, departement_names
 from .indicators import DEFAULT_PARAMS, Indicator, catalogue
@@ -59,6 +61,7 @@ BLOCKS = {
     "commune_reference": "le rattachement des anciens codes communes",
     "population_legal": "la population légale",
     "access_contacts": "les adresses et contacts des CIO",
+    "unemployment_zone_parts": "les taux des parties régionales des zones d'emploi interrégionales",
 }
 # The sources whose missing columns a section of the portrait names (``missing_notes``).
 SECTION_SOURCES = {
@@ -414,30 +417,53 @@ def _employment(code, name, region_name, tables, prov) -> dict:
            "rows": rows, "name": name, "region_name": region_name,
            "source": source_line(prov["jobseekers"]), "unemployment": None,
            "profile": _jobseekers_profile(code, tables, prov)}
-    if "unemployment" in tables:
-        out["unemployment"] = (_quarterly_unemployment(code, region_name, tables, prov)
-                               or _annual_unemployment(code, tables, prov))
+    if "unemployment" in prov:
+        out["unemployment"] = _unemployment(code, region_name, tables, prov)
     return out
 
 
-def _annual_unemployment(code, tables, prov) -> dict | None:
+def _unemployment(code, region_name, tables, prov) -> dict | None:
+    """The localised unemployment rates of the territory, in two parts, each with its own period
+    and source line: the départements and the region (the quarterly series when loaded, else the
+    latest annual averages), and the zones d'emploi (whenever their workbook was loaded, whatever
+    the source of the départements). None when neither has a figure."""
+    series = (_quarterly_unemployment(code, region_name, tables, prov)
+              or _annual_unemployment(code, region_name, tables, prov))
+    zones = _zone_unemployment(code, region_name, tables, prov)
+    if series is None and zones is None:
+        return None
+    return {**(series or {"quarterly": False, "rates": [], "source": None}), "zones": zones}
+
+
+def _unemployment_source(prov, period: str) -> str:
+    """The source line of a part of the unemployment block: the dataset, and the period of the
+    figures it shows (not the dataset's vintage, which may name another part's)."""
+    return source_line({**prov["unemployment"], "vintage": period_text(period)})
+
+
+def _annual_unemployment(code, region_name, tables, prov) -> dict | None:
     """The latest annual averages of the territory's départements and of the region (the annual
     CSV extracts), or None when there are none."""
-    u = tables["unemployment"]
-    rates = [{"area": area, "rate_text": fmt.percent(_clean(rate)), "period": period}
-             for area, rate, period in
-             list(zip(u[u.unit == code].area_code.map(lambda d: f"département {d}"), u[u.unit == code].rate,
-                      u[u.unit == code].period))
-             + list(zip(["région"] * int((u.unit == REGION_UNIT).sum()), u[u.unit == REGION_UNIT].rate,
-                        u[u.unit == REGION_UNIT].period))]
-    return {"quarterly": False, "rates": rates, "source": source_line(prov["unemployment"])} if rates else None
+    u = tables.get("unemployment")
+    if u is None or u.empty:
+        return None
+    names = departement_names()
+    mine = u[u.unit == code].sort_values("area_code")
+    rates = [{"area": f"{names.get(d, d)} ({d})", "rate_text": fmt.percent(_clean(r))}
+             for d, r in zip(mine.area_code, mine.rate)]
+    rates += [{"area": region_name, "rate_text": fmt.percent(_clean(r))} for r in u[u.unit == REGION_UNIT].rate]
+    if not rates:
+        return None
+    period = u.period.max()
+    return {"quarterly": False, "rates": rates, "period_text": period_text(period),
+            "source": _unemployment_source(prov, period)}
 
 
 def _quarterly_unemployment(code, region_name, tables, prov) -> dict | None:
-    """The quarterly benchmark (Insee workbook): the last five years of the territory's
-    départements and the region (chart and its table), the latest regional rate, and the zones
-    d'emploi of the territory with their latest rate and its change over a year. None when the
-    workbook was not loaded (the annual sentence is shown instead)."""
+    """The quarterly benchmark (Insee's sl_etc workbook): the last five years of the territory's
+    départements and the region (chart and its table), the latest regional rate and its change
+    over a year. None when no quarterly series of the region was loaded (the annual averages are
+    shown instead)."""
     q = tables.get("unemployment_quarterly")
     if q is None or q.empty or not (q.unit == REGION_UNIT).any():
         return None
@@ -453,22 +479,40 @@ def _quarterly_unemployment(code, region_name, tables, prov) -> dict | None:
     region = series[region_name]
     last = periods[-1]
     before = f"{int(last[:4]) - 1}{last[4:]}"
-    zones = []
-    z = tables.get("unemployment_zones")
-    for r in (z[z.unit == code].itertuples() if z is not None else ()):
-        rate, previous = _clean(r.rate), _clean(r.rate_year_before)
-        zones.append({"code": r.ze_code, "name": r.ze_name, "whole": bool(r.whole),
-                      "interregional": bool(r.interregional),
-                      "rate_text": fmt.percent(rate) if rate is not None else "non publié",
-                      "change_text": _points(rate - previous) if rate is not None and previous is not None else "–"})
     return {"quarterly": True, "names": [name for name, _ in areas], "series": {k: [v.get(p) for p in periods]
                                                                                for k, v in series.items()},
             "periods": periods, "rows": rows, "first_text": fmt.quarter(periods[0]), "last_text": fmt.quarter(last),
-            "year_before_text": fmt.quarter(before),
             "region_text": fmt.percent(region.get(last)) if region.get(last) is not None else "non publié",
             "region_change_text": (_points(region[last] - region[before])
                                    if region.get(last) is not None and region.get(before) is not None else None),
-            "zones": zones, "source": source_line(prov["unemployment"])}
+            "source": _unemployment_source(prov, last)}
+
+
+def _zone_unemployment(code, region_name, tables, prov) -> dict | None:
+    """The zones d'emploi of the territory with their latest rate (a quarter, or an annual average
+    for the annual workbook) and its change over a year; an interregional zone by its regional
+    part when Insee's workbook gives it. None without the zones workbook or a zone of the territory."""
+    z = tables.get("unemployment_zones")
+    if z is None or z.empty or not (z.unit == code).any():
+        return None
+    mine = z[z.unit == code]
+    last, before = mine.period.iloc[0], mine.period_year_before.iloc[0]
+    rows = []
+    for r in mine.itertuples():
+        rate, previous = _clean(r.rate), _clean(r.rate_year_before)
+        part = bool(r.interregional) and bool(r.regional_part)
+        rows.append({"code": r.ze_code, "name": r.ze_name, "whole": bool(r.whole),
+                     "interregional": bool(r.interregional), "regional_part": part,
+                     "note": (f"partie {region_name}" if part else "déborde de la région" if r.interregional else None),
+                     "rate_text": fmt.percent(rate) if rate is not None else "non publié",
+                     "change_text": _points(rate - previous) if rate is not None and previous is not None else "–"})
+    quarterly = "-T" in last
+    return {"rows": rows, "quarterly": quarterly,
+            "when_text": f"au {fmt.quarter(last)}" if quarterly else f"en moyenne annuelle {last}",
+            "before_text": f"depuis le {fmt.quarter(before)}" if quarterly else f"depuis {before}",
+            "parts": any(r["regional_part"] for r in rows),
+            "whole_interregional": any(r["interregional"] and not r["regional_part"] for r in rows),
+            "source": _unemployment_source(prov, last)}
 
 
 MIN_PROJECTS_FOR_DIFFICULTY = 30

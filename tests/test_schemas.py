@@ -65,7 +65,7 @@ BROKEN = [
                  r"colonne employment_rate_6m : taux hors de l'intervalle 0 à 100 : 150 \(uai \d{7}[A-Z], route pro, "
                  r"population ensemble, millesime 2022-2023\)", id="rate-above-100"),
     pytest.param("unemployment", _set("rate", -0.5), r"colonne rate : taux de chômage hors de l'intervalle 0 à 100 : "
-                 r"-0\.5 \(area_type DEP, area_code 44, period 2015-T1\)", id="rate-below-0"),
+                 r"-0\.5 \(area_type DEP, area_code 44, period 1982-T1\)", id="rate-below-0"),
     pytest.param("establishments", _set("commune_code", "4410"),
                  r"colonne commune_code : code commune invalide \(attendu .*\) : '4410' \(uai 0440001M\)",
                  id="commune-pattern"),

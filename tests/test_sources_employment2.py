@@ -1,4 +1,5 @@
-"""COG change tables, URSSAF, localised unemployment rates and the raw STMT jobseekers export, on
+"""COG change tables, URSSAF, localised unemployment rates (annual extracts; the workbooks in
+test_formats_unemployment.py) and the raw STMT jobseekers export, on
 tiny files in the official layouts written here (never copies of real files). Each row says which
 edge case it exists for."""
 from __future__ import annotations
@@ -250,7 +251,8 @@ def test_unemployment_departements_and_region(tmp_path):
     ("044;Loire-Atlantique;2023;100,5", r"ligne 3 : valeur '100,5' supérieure à 100"),   # rate > 100
     ("044;Loire-Atlantique;2023;-1", r"ligne 3 : valeur '-1' inférieure à 0"),
     ("044;Loire-Atlantique;2023;n/a", r"ligne 3 : valeur non numérique 'n/a'"),
-    ("44X;Loire-Atlantique;2023;5,6", r"ligne 3 : code département invalide '44X'"),
+    # (a code that is no département of the région, e.g. "44X", is not the région's row: dropped,
+    # see tests/test_formats_unemployment.py)
     ("044;Loire-Atlantique;23;5,6", r"ligne 3 : année illisible '23'"),
     ("085;Vendée;2023;6,0", r"ligne 3 : taux différents pour DEP 85 en 2023"),           # conflicting duplicate
 ])
@@ -280,83 +282,7 @@ def test_unemployment_demo(tmp_path):
     assert df.period.min() == "2019" and df.rate.between(0, 100).all()
 
 
-# ----- Localised unemployment rates: Insee's quarterly workbook ---------------------------------
-# Communes: one of zone 5216 (Nantes, département 44) and one of the interregional zone 0051 (Alençon,
-# whose REG in Insee's file is another région's), per data/territories/ze2020.csv.
-Q_COMMUNES = {"44002": "44002", "53038": "53038"}
-TITLES = [["Taux de chômage localisés par zone d'emploi"], ["Données CVS, en %"], ["Source : Insee"], []]
-
-
-def workbook(tmp_path, sheets, name="chomage-zone-t1-2003-t2-2025.xlsx"):
-    """An xlsx with the given sheets: {title: rows}."""
-    import openpyxl
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    path = tmp_path / name
-    wb.save(path)
-    return path
-
-
-def q_sheets(ze_rows=(), dep_rows=(), reg_rows=()):
-    return {
-        "Présentation": [["Taux de chômage localisés"], ["Séries longues"]],     # no code column: ignored
-        "txcho_ze": [*TITLES, [], ["ZE2020", "LIBZE2020", "REG", "LIBREG", "2024-T2", "2025-T1", "2025-T2"],
-                     *ze_rows],                                                 # header on row 6 (skiprows=5)
-        "txcho_dep": [*TITLES, ["DEP", "LIBDEP", "T2_2024", "T1 2025", "T2_2025"], *dep_rows],   # row 5, Tq_AAAA
-        "txcho_reg": [*TITLES[:2], ["reg ", "LIBREG", "2024-T2", "2025-T1", "2025-T2"], *reg_rows],  # row 3, case
-    }
-
-
-def test_unemployment_workbook(tmp_path):
-    path = workbook(tmp_path, q_sheets(
-        ze_rows=[["5216", "Nantes", "52", "Pays de la Loire", 6.1, 6.0, 5.9],    # codes as text, rates as numbers
-                 [51, "Alençon", 28, "Normandie", 7.2, "7,0", 6.8],             # numeric code → 0051; kept: a
-                                                                                 # zone of our communes; "7,0"
-                 ["2401", "Bourges", "24", "Centre-Val de Loire", 7.5, 7.4, 7.3],  # other région's zone: dropped
-                 [], ["Source : Insee, estimations de taux de chômage localisés"]],   # blank row, note: skipped
-        dep_rows=[[44, "Loire-Atlantique", 6.0, None, 5.8],                      # int code; blank rate: missing
-                  ["75", "Paris", 7.0, 7.1, 7.2]],                               # other région's: dropped
-        reg_rows=[["52", "Pays de la Loire", 6.3, 6.2, 6.1], ["11", "Île-de-France", 7.0, 7.1, 7.2]]))
-    annual = write(tmp_path, "chomage-localise-regions.csv", "codeRegion;rentreeScolaire;tauxChomage\n52;2023;5,9\n")
-    loaded = unemployment.read([path, annual], communes=Q_COMMUNES)
-    df = loaded.frame.set_index(["area_type", "area_code", "period"]).rate
-    assert list(loaded.frame.columns) == ["area_type", "area_code", "period", "rate"]
-    assert sorted(set(df.index.droplevel(2))) == [("DEP", "44"), ("REG", "52"), ("ZE", "0051"), ("ZE", "5216")]
-    assert df[("ZE", "5216", "2025-T2")] == 5.9 and df[("ZE", "0051", "2025-T1")] == 7.0
-    assert df[("DEP", "44", "2024-T2")] == 6.0 and pd.isna(df[("DEP", "44", "2025-T1")])   # missing, not zero
-    assert df[("REG", "52", "2025-T2")] == 6.1 and df[("REG", "52", "2023")] == 5.9        # annual kept beside
-    assert loaded.vintage == "2e trimestre 2025" and loaded.warnings == []
-
-
-@pytest.mark.parametrize("sheets, message", [
-    (q_sheets(dep_rows=[["44X", "Loire-Atlantique", 6.0, 5.9, 5.8]]),          # bad code holding rates
-     r"xlsx, ligne 6 : feuille txcho_dep : code département invalide '44X'"),
-    (q_sheets(ze_rows=[["5216", "Nantes", "52", "PdL", 6.1, 120, 5.9]]),       # rate of 120
-     r"xlsx, ligne 7 : feuille txcho_ze : taux 120 hors de l'intervalle 0 à 100 dans la colonne 2025-T1"),
-    (q_sheets(reg_rows=[["52", "PdL", 6.3, "n/a", 6.1]]),                      # text that is not a rate
-     r"ligne 4 : feuille txcho_reg : valeur non numérique 'n/a' dans la colonne 2025-T1"),
-    ({"Feuil1": [["code", "taux"], ["44", 6.0]],                               # no sheet with a code column,
-      "annuel": [["DEP", "2023"], ["44", 6.0]]},                                # nor with a quarter column
-     r"aucune feuille avec une colonne ZE2020, DEP ou REG et des colonnes de trimestres"),
-])
-def test_unemployment_workbook_errors(tmp_path, sheets, message):
-    with pytest.raises(SourceError, match=message):
-        unemployment.read([workbook(tmp_path, sheets)], communes=Q_COMMUNES)
-
-
-def test_unemployment_workbook_editions_and_xls(tmp_path):
-    old = workbook(tmp_path, q_sheets(reg_rows=[["52", "PdL", 6.3, 6.2, 6.0]]), "chomage-zone-t1-2003-t4-2024.xlsx")
-    new = workbook(tmp_path, q_sheets(reg_rows=[["52", "PdL", 6.3, 6.2, 6.1]]))   # revised: only the latest read
-    loaded = unemployment.read([new, old], communes=Q_COMMUNES)
-    assert loaded.frame.rate.tolist() == [6.3, 6.2, 6.1]
-    assert "ignorés : chomage-zone-t1-2003-t4-2024" in loaded.warnings[0]
-    xls = write(tmp_path, "sl_etc_2025T2.xls", "\xd0\xcf")                    # Excel 97: not read, said so
-    with pytest.raises(SourceError, match=r"sl_etc_2025T2.xls : ancien format Excel .*/fr/statistiques/1893230"):
-        unemployment.read([xls], communes=Q_COMMUNES)
+# ----- Localised unemployment rates: Insee's workbooks: tests/test_formats_unemployment.py ---------
 
 
 # ----- Jobseekers: raw STMT export ---------------------------------------------------------------

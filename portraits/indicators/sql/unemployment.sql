@@ -1,7 +1,10 @@
 -- Localised unemployment rates (Insee), latest annual average, for the region and the départements
--- of each territory (a benchmark: the rate is not published for our territories). Annual periods
--- only ("2023"): the quarters of the workbook ("2025-T2") have their own queries (unemployment_*).
-WITH last AS (SELECT max(period) AS p FROM unemployment WHERE length(period) = 4),
+-- of each territory (a benchmark: the rate is not published for our territories). Annual averages
+-- of the départements and région only ("2023", the CSV extracts): the quarters ("2025-T2") and the
+-- zones d'emploi have their own queries (unemployment_*).
+WITH last AS (
+    SELECT max(period) AS p FROM unemployment WHERE area_type IN ('DEP', 'REG') AND length(period) = 4
+),
 deps AS (
     SELECT DISTINCT tc.territory_code AS unit, left(tc.commune_code, 2) AS dep FROM territory_communes tc
 )

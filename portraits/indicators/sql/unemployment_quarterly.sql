@@ -1,8 +1,9 @@
--- Localised unemployment rates by quarter (Insee workbook, seasonally adjusted): the last 20
--- quarters (five years) for the départements of each territory and for the region. Empty when
--- only the annual averages were loaded.
+-- Localised unemployment rates by quarter (Insee's sl_etc workbook, seasonally adjusted): the last
+-- 20 quarters (five years) of the départements and région series, for the départements of each
+-- territory and for the region. Empty when only the annual averages were loaded.
 WITH q AS (
-    SELECT DISTINCT period FROM unemployment WHERE period LIKE '____-T_' ORDER BY period DESC LIMIT 20
+    SELECT DISTINCT period FROM unemployment
+    WHERE area_type IN ('DEP', 'REG') AND period LIKE '____-T_' ORDER BY period DESC LIMIT 20
 ),
 deps AS (
     SELECT DISTINCT tc.territory_code AS unit, left(tc.commune_code, 2) AS dep FROM territory_communes tc
