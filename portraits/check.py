@@ -17,6 +17,7 @@ The check reads every file as the refresh does (same loaders, same schemas: see
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +25,11 @@ from pathlib import Path
 import sources
 from sources.base import Loaded, SourceError, header_of, missing_needs, unexpected_columns
 
+from .report import feeds_label
+
 WIDTH = 100          # the table fits a terminal of 100 columns
+# The warning sources.base.check_needs (and the census loader) write for a needed column missing.
+MISSING_WARNING = re.compile(r" absentes? ; non calculé : ")
 VERDICTS = {"bon": "lu, rien à signaler", "à vérifier": "lu, avec des points à vérifier",
             "hors région": "aucune ligne de la région : les parties qui en ont besoin le diront",
             "absent": "aucun fichier : les parties qui en ont besoin le diront",
@@ -92,7 +97,8 @@ def row(key: str, files: list[str], loaded: Loaded | None = None, error: str | N
                        error=error, seconds=round(seconds, 2), missing=list(required_missing or []))
     if loaded is not None:
         out.vintage, out.rows = loaded.vintage or None, loaded.rows
-        out.missing += [f"{m['column']} ({m['file']})" for m in loaded.missing]
+        out.missing += [f"{m['column']} ({m['file']}) ; non calculé : {', '.join(feeds_label(f) for f in m['feeds'])}"
+                        for m in loaded.missing]
         out.unexpected, out.warnings = list(loaded.unexpected), list(loaded.warnings)
     return out
 
@@ -142,14 +148,15 @@ def format_table(rows: list[DatasetCheck | dict], folder: str = "") -> str:
             lines.append(f"{'':<23}{_cut(', '.join(r['files']), 77)}")
     for r in (r for r in rows if r["verdict"] in ("refusé", "à vérifier", "hors région")):
         details = [f"erreur : {r['error']}"] if r["error"] else []
-        if r["missing"]:
-            details.append(f"colonnes nécessaires absentes : {', '.join(r['missing'])}")
+        details += [f"colonne(s) nécessaire(s) absente(s) : {m}" for m in r["missing"]]
         if r["unexpected"]:
             details.append(f"colonnes inconnues : {', '.join(r['unexpected'][:12])}"
                            + (f" … ({len(r['unexpected'])} en tout)" if len(r["unexpected"]) > 12 else ""))
-        details += [f"avertissement : {w}" for w in r["warnings"][:8] if w != r["error"]]
-        if len(r["warnings"]) > 8:
-            details.append(f"… et {len(r['warnings']) - 8} autres avertissements")
+        # The warnings of the missing columns are said above, with what goes without them.
+        warnings = [w for w in r["warnings"] if w != r["error"] and not MISSING_WARNING.search(w)]
+        details += [f"avertissement : {w}" for w in warnings[:8]]
+        if len(warnings) > 8:
+            details.append(f"… et {len(warnings) - 8} autres avertissements")
         lines += ["", *textwrap.wrap(f"{r['id']} — {r['title']} : {r['verdict']}", WIDTH)]
         lines += [w for d in details for w in textwrap.wrap(d, WIDTH, initial_indent="  ", subsequent_indent="    ")]
     counts = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}

@@ -196,9 +196,13 @@ def cmd_check(args) -> int:
     """Read the official files of a folder as a refresh would, print what each gave; exit 1 when a
     refresh would fail. Renders nothing."""
     settings = _settings(args)
+    level = log.level
     if not args.verbose:
         log.setLevel(logging.ERROR)      # the table says what the log lines would (missing files, rows read)
-    rows = check_inputs(settings)
+    try:
+        rows = check_inputs(settings)
+    finally:
+        log.setLevel(level)
     print(check.format_table(rows, str(settings.inputs_dir)))
     return 1 if check.failed(rows) else 0
 

@@ -78,15 +78,16 @@ SECTION_SOURCES = {
 def feeds_label(feed: str) -> str:
     """What a needed column feeds, in words: an indicator's label, or a block of :data:`BLOCKS`."""
     cat = catalogue()
-    return cat[feed].label if feed in cat else BLOCKS.get(feed, feed)
+    label = cat[feed].label if feed in cat else BLOCKS.get(feed, feed)
+    return label[0].lower() + label[1:] if label[1:2].islower() else label     # mid-sentence ("Part des…")
 
 
 def missing_column_text(m: dict) -> str:
     """``{"column", "file", "feeds"}`` (see ``sources.base.check_needs``) in a sentence; ``column``
     may name several columns, comma-separated (the census groups the columns feeding the same parts)."""
     several = ", " in m["column"]
-    return (f"Colonne{'s' * several} {m['column']} absente{'s' * several} du fichier {m['file']} : "
-            f"{', '.join(feeds_label(f) for f in m['feeds'])} non calculé{'s' if len(m['feeds']) > 1 else ''}.")
+    return (f"Colonne{'s' * several} {m['column']} absente{'s' * several} du fichier {m['file']} ; non calculé : "
+            f"{', '.join(feeds_label(f) for f in m['feeds'])}.")
 
 
 def missing_notes(prov: dict, sources: tuple[str, ...]) -> list[str]:

@@ -45,7 +45,7 @@ def test_an_optional_column_missing_is_a_named_warning_and_a_note_in_its_block()
     assert missing == [{"column": "P{yy}_POP90P", "file": "base.csv", "feeds": ["ages"]}]
     prov = {"census": {"missing": missing}}
     assert report.missing_notes(prov, ("census",)) == [
-        "Colonne P{yy}_POP90P absente du fichier base.csv : la structure par âge de la population non calculé."]
+        "Colonne P{yy}_POP90P absente du fichier base.csv ; non calculé : la structure par âge de la population."]
 
 
 def test_an_indicator_without_its_column_says_which_one():
@@ -94,7 +94,7 @@ def test_check_refuses_a_folder_whose_refresh_would_fail(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "jobseekers             refusé" in out
     assert "erreur : defm-communes-mensuel.csv, ligne 1 : colonne(s) absente(s) : Demandeurs_Emploi" in out
-    assert "colonnes nécessaires absentes : Demandeurs_Emploi" in out
+    assert "colonne(s) nécessaire(s) absente(s) : Demandeurs_Emploi" in out
     assert "populations            bon" in out
     assert "un rafraîchissement échouerait" in out
 

@@ -112,8 +112,8 @@ def test_a_file_without_the_90_plus_band_names_the_column_and_leaves_the_ages_ou
     assert report._present(report._breakdown(tables, "T1", "age", report.AGE_BANDS)) == []
     prov = {"census": {"missing": ages}}
     assert report.missing_notes(prov, ("census",)) == [
-        "Colonne P20_POP90P absente du fichier base-cc-evol-struct-pop-2020.CSV : la structure par âge de la "
-        "population, Part des 15-29 ans, Part des 60 ans ou plus non calculés."]
+        "Colonne P20_POP90P absente du fichier base-cc-evol-struct-pop-2020.CSV ; non calculé : la structure par "
+        "âge de la population, part des 15-29 ans, part des 60 ans ou plus."]
 
 
 def test_an_iris_style_75_plus_column_is_read_as_it_is(tmp_path):
@@ -180,8 +180,8 @@ def test_comparateur_employment_rate_is_derived_and_what_it_lacks_is_named(tmp_p
     prov = {"census": {"missing": loaded.missing}}
     notes = report.missing_notes(prov, ("census",))
     assert notes[2] == ("Colonnes " + ", ".join(f"C18_ACTOCC1564_CS{i}" for i in range(1, 7)) + " absentes du "
-                        "fichier base_cc_comparateur.CSV : les actifs occupés par catégorie socioprofessionnelle "
-                        "non calculé.")
+                        "fichier base_cc_comparateur.CSV ; non calculé : les actifs occupés par catégorie "
+                        "socioprofessionnelle.")
     from portraits.indicators import catalogue
     assert report._missing_reason(catalogue()["employment_concentration"], prov) == (
         "non calculable : colonne P18_ACTOCC absente du fichier base_cc_comparateur.CSV")

@@ -400,5 +400,5 @@ def test_the_sections_name_the_datasets_by_their_id():
     prov = {"onisep_formations": {"missing": [{"column": "domaine/sous-domaine", "file": "ideo.csv",
                                                "feeds": ["training_initial"]}]}}
     assert report.missing_notes(prov, report.SECTION_SOURCES["initial"]) == [
-        "Colonne domaine/sous-domaine absente du fichier ideo.csv : les formations initiales sous statut scolaire "
-        "non calculé."]
+        "Colonne domaine/sous-domaine absente du fichier ideo.csv ; non calculé : les formations initiales sous "
+        "statut scolaire."]
