@@ -5,7 +5,9 @@ import argparse
 import logging
 import os
 import sys
+import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from .pipeline import PROFILES, Settings
@@ -169,26 +171,87 @@ def cmd_serve(args) -> int:
     return 0
 
 
+WIDTH = 100     # the columns of the terminal the listings fit
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
 def cmd_territories(args) -> int:
-    from .geography import load_communes, region_info
-    from .territories import dissolve, load_membership
+    from .geography import POPULATION_VINTAGE, load_communes, region_info
+    from .pipeline import cog_tables, set_membership
     settings = _settings(args)
     tset = settings.tset()
     communes = load_communes(settings.region_code())
-    membership = load_membership(tset, communes)
+    tables = cog_tables(settings)
+    membership, warnings = set_membership(settings, tables)
+    other = None
+    if args.compare:
+        other, more = set_membership(replace(settings, territory_set=args.compare), tables)
+        warnings += more
+    for w in warnings:
+        log.warning("avertissement : %s", w)
+    region_name, _ = region_info(settings.region_code())
+    if other is not None:
+        _print_comparison(settings, args.compare, membership, other, communes, region_name, POPULATION_VINTAGE)
+        return 0
     stats = membership.merge(communes[["code", "population"]], left_on="commune_code", right_on="code") \
         .groupby(["territory_code", "territory_name"]).agg(communes=("code", "count"), population=("population", "sum")) \
         .reset_index()
-    region_name, _ = region_info(settings.region_code())
     print(f"{tset.title}, {region_name} ({tset.key}, {len(stats)} territoires"
           f"{', périmètres indicatifs' if tset.indicative else ''})")
+    if tset.source:
+        print(textwrap.fill("Périmètres : " + ", ".join(tset.source[k] for k in ("producer", "publication", "version")
+                                                         if k in tset.source), WIDTH))
     wc = max(6, stats.territory_code.str.len().max())      # EPCI: 9-digit SIREN codes, long names
     wn = max(34, stats.territory_name.str.len().max())
     print(f"{'code':<{wc}} {'territoire':<{wn}} {'communes':>8} {'population (2017)':>18}")
     for r in stats.itertuples():
-        print(f"{r.territory_code:<{wc}} {r.territory_name:<{wn}} {r.communes:>8} {r.population:>18,}".replace(",", " "))
-    print(f"{'':<{wc}} {'total':<{wn}} {stats.communes.sum():>8} {stats.population.sum():>18,}".replace(",", " "))
+        print(f"{r.territory_code:<{wc}} {r.territory_name:<{wn}} {r.communes:>8} {_number(r.population):>18}")
+    print(f"{'':<{wc}} {'total':<{wn}} {stats.communes.sum():>8} {_number(stats.population.sum()):>18}")
     return 0
+
+
+def _print_comparison(settings, key: str, ours, theirs, communes, region_name: str, vintage: str) -> None:
+    """``portraits territories --compare KEY``: the matches, the communes placed elsewhere, a summary."""
+    from .territories import compare, get_set
+    mine, other = settings.tset(), get_set(key)
+    matches, moved = compare(ours, theirs, communes, weight="population")
+    print(f"Comparaison de deux jeux de territoires, {region_name} (population {vintage})")
+    for what, tset, m in (("jeu utilisé", mine, ours), ("comparé à  ", other, theirs)):
+        print(textwrap.fill(f"{what} : {tset.key}, {m.territory_code.nunique()} territoires — {tset.title}",
+                            WIDTH, initial_indent="  ", subsequent_indent=" " * 16))
+    print(textwrap.fill(f"Chaque territoire de {mine.key} est apparié au territoire de {other.key} qui rassemble la "
+                        "plus grande part de sa population (part : cette part) ; suivent les communes placées "
+                        "ailleurs que dans le territoire apparié.", WIDTH))
+    print()
+    wc = max(4, matches.territory_code.str.len().max())
+    wm = max(4, matches.match_code.str.len().max())
+    wn = (WIDTH - wc - wm - 9) // 2
+    print(f"{'code':<{wc}} {_fit('territoire (' + mine.key + ')', wn):<{wn}} "
+          f"{_fit('territoire apparié (' + other.key + ')', wm + 1 + wn):<{wm + 1 + wn}} {'part':>5}")
+    for r in matches.itertuples():
+        print(f"{r.territory_code:<{wc}} {_fit(r.territory_name, wn):<{wn}} "
+              f"{r.match_code:<{wm}} {_fit(r.match_name, wn):<{wn}} {f'{100 * r.share:.0f} %':>5}")
+    print()
+    print(f"Communes placées ailleurs que dans le territoire apparié : {len(moved)}")
+    wname = min(26, max(7, moved.name.str.len().max() if len(moved) else 0))
+    wt = (WIDTH - 5 - wname - 10 - 4) // 2
+    print(f"{'code':<5} {'commune':<{wname}} {'population':>10}  {_fit('territoire (' + mine.key + ')', wt):<{wt}} "
+          f"{_fit('territoire (' + other.key + ')', wt)}")
+    for r in moved.itertuples():
+        print(f"{r.commune_code:<5} {_fit(r.name, wname):<{wname}} {_number(r.population):>10}  "
+              f"{_fit(r.territory_name, wt):<{wt}} {_fit(r.other_name, wt)}")
+    total = int(communes.population.sum())
+    share = f"{100 * moved.population.sum() / total:.1f}".replace(".", ",") if total else "0"
+    print(f"{len(moved)} communes sur {_number(len(communes))} placées ailleurs : "
+          f"{_number(int(moved.population.sum()))} habitants, {share} % de la population de la région.")
 
 
 def cmd_fetch(args) -> int:
@@ -243,6 +306,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     t = sub.add_parser("territories", help="lister le jeu de territoires : code, nom, communes, population")
     _common(t)
+    t.add_argument("--compare", metavar="SET", help="comparer au jeu SET : chaque territoire apparié au territoire "
+                   "de SET qui rassemble le plus de sa population, puis les communes placées ailleurs")
     t.set_defaults(func=cmd_territories)
     f = sub.add_parser("fetch", help="télécharger les fichiers officiels (profil official)")
     _common(f)
