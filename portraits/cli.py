@@ -10,9 +10,27 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .pipeline import PROFILES, Settings
+from sources.base import SourceError
+
+from .demo import DemoError
+from .deployment import ConfigError
+from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
+from .pipeline import PROFILES, PublishError, Settings, accepted_codes, cog_tables, set_membership
+from .territories import TerritorySetError, compare, get_set
 
 log = logging.getLogger("portraits")
+# What a user can mend (a bad file, a bad territory set, a bad setting): said once, in French,
+# without a traceback.
+INPUT_ERRORS = (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError)
+
+
+class NoInputErrorTraceback(logging.Filter):
+    """Leaves out of Prefect's console the tracebacks of a task or flow failed on an input error
+    (:data:`INPUT_ERRORS`): ``portraits build`` says the error itself ("échec : …"). Any other
+    failure keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], INPUT_ERRORS))
 
 
 def _prefect_environment(work: Path) -> None:
@@ -106,6 +124,8 @@ def cmd_build(args) -> int:
     t0 = time.perf_counter()
     log.info("démarrage de Prefect (serveur éphémère local)…")
     from flows.refresh import refresh
+    for handler in logging.getLogger().handlers:          # Prefect's console handler
+        handler.addFilter(NoInputErrorTraceback())
     log.info("Prefect prêt (%.1f s) ; jeu %s, profil %s, entrées %s", time.perf_counter() - t0,
              settings.territory_set, settings.profile, settings.inputs_dir)
     state = refresh(settings, task_runner=args.task_runner, dask_address=args.dask_address, return_state=True)
@@ -179,21 +199,28 @@ def _fit(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+def _widths(columns: list[list[str]], room: int) -> list[int]:
+    """Widths of text columns sharing ``room`` characters: each as wide as its longest text, the
+    widest narrowed first until they fit."""
+    widths = [max(len(t) for t in texts) for texts in columns]
+    while sum(widths) > room:
+        widths[widths.index(max(widths))] -= 1
+    return widths
+
+
 def _number(n: int) -> str:
     return f"{n:,}".replace(",", " ")
 
 
 def cmd_territories(args) -> int:
-    from .geography import POPULATION_VINTAGE, load_communes, region_info
-    from .pipeline import cog_tables, set_membership
     settings = _settings(args)
     tset = settings.tset()
     communes = load_communes(settings.region_code())
-    tables = cog_tables(settings)
-    membership, warnings = set_membership(settings, tables)
+    codes, _ = accepted_codes(settings.region_code(), cog_tables(settings))
+    membership, warnings = set_membership(settings, codes)
     other = None
     if args.compare:
-        other, more = set_membership(replace(settings, territory_set=args.compare), tables)
+        other, more = set_membership(replace(settings, territory_set=args.compare), codes)
         warnings += more
     for w in warnings:
         log.warning("avertissement : %s", w)
@@ -220,7 +247,6 @@ def cmd_territories(args) -> int:
 
 def _print_comparison(settings, key: str, ours, theirs, communes, region_name: str, vintage: str) -> None:
     """``portraits territories --compare KEY``: the matches, the communes placed elsewhere, a summary."""
-    from .territories import compare, get_set
     mine, other = settings.tset(), get_set(key)
     matches, moved = compare(ours, theirs, communes, weight="population")
     print(f"Comparaison de deux jeux de territoires, {region_name} (population {vintage})")
@@ -241,13 +267,13 @@ def _print_comparison(settings, key: str, ours, theirs, communes, region_name: s
               f"{r.match_code:<{wm}} {_fit(r.match_name, wn):<{wn}} {f'{100 * r.share:.0f} %':>5}")
     print()
     print(f"Communes placées ailleurs que dans le territoire apparié : {len(moved)}")
-    wname = min(26, max(7, moved.name.str.len().max() if len(moved) else 0))
-    wt = (WIDTH - 5 - wname - 10 - 4) // 2
-    print(f"{'code':<5} {'commune':<{wname}} {'population':>10}  {_fit('territoire (' + mine.key + ')', wt):<{wt}} "
-          f"{_fit('territoire (' + other.key + ')', wt)}")
+    heads = ["commune", f"territoire ({mine.key})", f"territoire ({other.key})"]
+    wname, wt, wo = _widths([[h, *v] for h, v in zip(heads, (moved.name, moved.territory_name, moved.other_name))],
+                            WIDTH - 5 - 10 - 5)
+    print(f"{'code':<5} {heads[0]:<{wname}} {'population':>10}  {_fit(heads[1], wt):<{wt}} {_fit(heads[2], wo)}")
     for r in moved.itertuples():
         print(f"{r.commune_code:<5} {_fit(r.name, wname):<{wname}} {_number(r.population):>10}  "
-              f"{_fit(r.territory_name, wt):<{wt}} {_fit(r.other_name, wt)}")
+              f"{_fit(r.territory_name, wt):<{wt}} {_fit(r.other_name, wo)}")
     total = int(communes.population.sum())
     share = f"{100 * moved.population.sum() / total:.1f}".replace(".", ",") if total else "0"
     print(f"{len(moved)} communes sur {_number(len(communes))} placées ailleurs : "
@@ -326,15 +352,9 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
-    from sources.base import SourceError
-    from .geography import GeographyError
-    from .demo import DemoError
-    from .deployment import ConfigError
-    from .pipeline import PublishError
-    from .territories import TerritorySetError
     try:
         return args.func(args)
-    except (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError) as exc:
+    except INPUT_ERRORS as exc:
         log.error("erreur : %s", exc)
         return 2
 

@@ -302,11 +302,10 @@ def cog_tables(settings: Settings) -> Loaded | None:
     return sources.REGISTRY["cog"].read(paths) if paths else None
 
 
-def set_membership(settings: Settings, cog_loaded: Loaded | None) -> tuple[pd.DataFrame, list[str]]:
+def set_membership(settings: Settings, codes: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
     """The communes of the region → their territory in the set of ``settings``, checked, and the
-    warnings of its reading (former commune codes brought to their commune, with the COG tables
-    ``cog_loaded`` when read)."""
-    codes, _ = accepted_codes(settings.region_code(), cog_loaded)
+    warnings of its reading (former commune codes brought to their commune with ``codes``, as
+    :func:`accepted_codes` gives them)."""
     return load_membership(settings.tset(), load_communes(settings.region_code()), codes)
 
 
@@ -337,11 +336,14 @@ def ingest_dataset(settings: Settings, key: str, paths: list[str], codes: dict[s
     return loaded
 
 
-def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs) -> Path:
+def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs,
+                    membership: tuple[pd.DataFrame, list[str]] | None = None) -> Path:
+    """Write the warehouse of ``settings``' set from the datasets read. ``membership``: the set
+    read and checked beforehand (:func:`set_membership`), when it was."""
     region = settings.region_code()
     region_name, _ = region_info(region)
     communes = load_communes(region)
-    membership, set_warnings = set_membership(settings, datasets.get("cog"))
+    membership, set_warnings = membership or set_membership(settings, accepted_codes(region, datasets.get("cog"))[0])
     territories = dissolve(membership, communes)
     # The stamp goes first and comes back last: a run killed in between leaves no stamp, so the
     # next run rebuilds rather than trust a warehouse built from other inputs.
