@@ -388,8 +388,13 @@ def test_cli_compare_lists_the_communes_placed_elsewhere(capsys):
     matches = out[head + 1:head + 21]
     assert matches[2].split() == ["CLPE44002", "Loire-Atlantique", "Nord", "T01", "Nantes", "46", "%"]
     assert matches[12].startswith("CLPE61003 Pays d'Alençon et d'Andaine (partie ré… T12  Nord Sarthe")
-    assert "Communes placées ailleurs que dans le territoire apparié : 293" in out
-    assert "44128 Plessé                          5 248  Redon (partie régionale)    Nantes" in out
+    listing = out.index("Communes placées ailleurs que dans le territoire apparié : 293") + 1
+    assert out[listing].split() == ["code", "commune", "population", "territoire", "(cle)", "territoire", "(spro17)"]
+    assert len(out) == listing + 1 + 293 + 1                  # the heading, the communes, the summary
+    # Plessé, of the Redon committee (matched with Saint-Nazaire – Pays de Retz), lies in the Nantes one.
+    plesse = next(line for line in out if line.startswith("44128 "))
+    assert plesse.split() == ["44128", "Plessé", "5", "248", "Redon", "(partie", "régionale)", "Nantes"]
+    assert plesse.index("5 248") + 5 == out[listing].index("population") + 10      # numbers aligned right
     assert out[-1] == ("293 communes sur 1 228 placées ailleurs : 578 688 habitants, 15,4 % de la population "
                        "de la région.")
 
@@ -421,3 +426,12 @@ def test_cli_warns_of_former_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(pipeline, "get_set", lambda key: tset)
     assert cli.main(["territories", "--territories", "x"]) == 0
     assert "avertissement : officiel.csv : 1 code(s) commune ancien(s) rapporté(s)" in capsys.readouterr().err
+
+
+def test_set_source_is_written_with_a_link_and_escaped():
+    from portraits.render import environment
+    macro = environment().get_template("_macros.html.j2").module.set_source
+    html = str(macro({"producer": "France Travail", "publication": "Informations <CLE>",
+                      "url": "https://www.data.gouv.fr/x", "version": "état au 12 mai 2026"}))
+    assert html == ('France Travail, <a href="https://www.data.gouv.fr/x">Informations &lt;CLE&gt;</a>, '
+                    "état au 12 mai 2026")
