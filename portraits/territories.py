@@ -111,8 +111,11 @@ def _declared(k: str, v: dict, folder: Path) -> TerritorySet:
 
 
 def available_sets(folder: Path = DEFAULT_DIR) -> dict[str, TerritorySet]:
-    with open(folder / "sets.toml", "rb") as f:
-        decl = tomllib.load(f)
+    try:
+        with open(folder / "sets.toml", "rb") as f:
+            decl = tomllib.load(f)
+    except tomllib.TOMLDecodeError as exc:
+        raise TerritorySetError(f"sets.toml illisible : {exc}") from None
     return {k: _declared(k, v, folder) for k, v in decl.items()}
 
 
@@ -134,6 +137,8 @@ def read_membership(path: Path, columns: Mapping[str, str] | None = None, by: st
         df = read_official_csv(Path(path), headers)
     except SourceError as exc:
         raise TerritorySetError(str(exc)) from None
+    except OSError as exc:          # a file sets.toml names but that is not there (or not readable)
+        raise TerritorySetError(f"{Path(path).name} : fichier illisible ({exc.strerror}) : {path}") from None
     return df[["_line", *roles]].astype({"_line": int})
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def _register_geo(con, name: str, gdf: gpd.GeoDataFrame) -> None:
 
 def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
           territories: gpd.GeoDataFrame, region_name: str, datasets: dict[str, Loaded],
-          set_warnings: list[str] = ()) -> Path:
+          set_warnings: Sequence[str] = ()) -> Path:
     """Write the whole warehouse to ``path`` (atomically). ``set_warnings``: what reading the
     territory set noted (former commune codes brought to their commune), kept for the run report."""
     path = Path(path)

@@ -341,6 +341,16 @@ def test_set_declaration_errors(tmp_path, keys, message):
         declare(tmp_path, HEADER, keys)
 
 
+def test_set_file_absent_or_sets_toml_unreadable(tiny, tmp_path):
+    tset = declare(tmp_path, HEADER)
+    (tmp_path / "officiel.csv").unlink()
+    with pytest.raises(TerritorySetError, match=r"officiel.csv : fichier illisible \(No such file or directory\)"):
+        load_membership(tset, tiny)
+    (tmp_path / "sets.toml").write_text('[x]\nfile = "officiel.csv\n', encoding="utf-8")    # quote not closed
+    with pytest.raises(TerritorySetError, match="sets.toml illisible : "):
+        available_sets(tmp_path)
+
+
 def test_set_warnings_are_kept_in_the_warehouse(communes, tmp_path, monkeypatch):
     """The warnings of reading the set reach the run report: the warehouse keeps them (it may be
     reused by later runs), compute_site adds them to the site's warnings."""
