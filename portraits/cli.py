@@ -231,8 +231,8 @@ def cmd_territories(args) -> int:
     stats = membership.merge(communes[["code", "population"]], left_on="commune_code", right_on="code") \
         .groupby(["territory_code", "territory_name"]).agg(communes=("code", "count"), population=("population", "sum")) \
         .reset_index()
-    print(f"{tset.title}, {region_name} ({tset.key}, {len(stats)} territoires"
-          f"{', périmètres indicatifs' if tset.indicative else ''})")
+    print(textwrap.fill(f"{tset.title}, {region_name} ({tset.key}, {len(stats)} territoires"
+                        f"{', périmètres indicatifs' if tset.indicative else ''})", WIDTH))
     if tset.source:
         print(textwrap.fill("Périmètres : " + ", ".join(tset.source[k] for k in ("producer", "publication", "version")
                                                          if k in tset.source), WIDTH))
@@ -357,6 +357,9 @@ def main(argv: list[str] | None = None) -> int:
     except INPUT_ERRORS as exc:
         log.error("erreur : %s", exc)
         return 2
+    except BrokenPipeError:      # a listing piped into a command that stopped reading it (head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error at exit
+        return 0
 
 
 if __name__ == "__main__":
