@@ -39,10 +39,16 @@ def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
     return pipeline.warehouse_is_current(settings, inputs)
 
 
+@task(name="read-territory-set", **TASK)
+def read_territory_set(settings: Settings, codes: dict[str, str]):
+    """Read and check the territory set before the datasets: a bad set file fails the run at once."""
+    return pipeline.set_membership(settings, codes)
+
+
 @task(name="build-warehouse", **TASK)
-def build_warehouse(settings: Settings, datasets: dict, inputs: Inputs):
+def build_warehouse(settings: Settings, datasets: dict, inputs: Inputs, membership):
     """Load the datasets, communes and territories into the DuckDB warehouse (atomically)."""
-    return pipeline.build_warehouse(settings, datasets, inputs)
+    return pipeline.build_warehouse(settings, datasets, inputs, membership)
 
 
 @flow(name="warehouse", persist_result=False, log_prints=False)
@@ -55,8 +61,9 @@ def warehouse(settings: Settings) -> WarehouseRun:
         return WarehouseRun(inputs, False, {"locate": time.perf_counter() - t0})
     t1 = time.perf_counter()
     codes, datasets = commune_reference(settings, inputs)
+    membership = read_territory_set(settings, codes)
     for family in pipeline.FAMILIES:
         datasets.update(INGEST_FLOWS[family](settings, inputs, codes))
     t2 = time.perf_counter()
-    build_warehouse(settings, datasets, inputs)
+    build_warehouse(settings, datasets, inputs, membership)
     return WarehouseRun(inputs, True, {"locate": t1 - t0, "ingest": t2 - t1, "warehouse": time.perf_counter() - t2})

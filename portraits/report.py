@@ -17,7 +17,7 @@ from sources.unemployment import period_text
 from . import fmt
 from .geography import GEOGRAPHY_SOURCE, POPULATION_SOURCE, POPULATION_VINTAGE, departement_names
 from .indicators import DEFAULT_PARAMS, Indicator, catalogue
-from .territories import TerritorySet, slug
+from .territories import PARTIAL, TerritorySet, slug
 from .warehouse import REGION_UNIT
 
 # Key figures on the first page, in order.
@@ -210,7 +210,9 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
         ctx = {
             "code": code, "name": t.territory_name, "slug": f"{slug(code)}-{slug(t.territory_name)}",
             "set": {"key": tset.key, "title": tset.title, "short": tset.short,
-                    "indicative": tset.indicative, "method": tset.method},
+                    "indicative": tset.indicative, "method": tset.method, "source": dict(tset.source)},
+            # Only the communes of the region of a territory reaching beyond it are described.
+            "partial": t.territory_name.endswith(PARTIAL),
             "region_name": region_name, "demo": demo,
             "figures": figs,
             "key_figures": [k for k in [headline_population, *KEY_FIGURES[1:]] if k in figs],

@@ -6,7 +6,8 @@ it, so the regional benchmark is computed by the same SQL as the territories), o
 dataset, ``establishment_territory`` (points placed by polygon containment, commune code as the
 fallback), ``access_points`` (the SPRO networks' offices, from the directories) with
 ``commune_access`` (distance from each commune to the nearest office of each network),
-``commune_zones`` (the zone d'emploi of each commune), and ``datasets`` (provenance of each loaded dataset).
+``commune_zones`` (the zone d'emploi of each commune), ``datasets`` (provenance of each loaded dataset)
+and ``territory_set_warnings`` (what reading the territory set noted).
 
 The file is written under a temporary name and renamed when complete, so a crash never leaves a
 half-built warehouse in place.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 
@@ -52,8 +54,10 @@ def _register_geo(con, name: str, gdf: gpd.GeoDataFrame) -> None:
 
 
 def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
-          territories: gpd.GeoDataFrame, region_name: str, datasets: dict[str, Loaded]) -> Path:
-    """Write the whole warehouse to ``path`` (atomically)."""
+          territories: gpd.GeoDataFrame, region_name: str, datasets: dict[str, Loaded],
+          set_warnings: Sequence[str] = ()) -> Path:
+    """Write the whole warehouse to ``path`` (atomically). ``set_warnings``: what reading the
+    territory set noted (former commune codes brought to their commune), kept for the run report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
@@ -66,6 +70,9 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                                                        "communes", "geometry"]])
         con.register("membership_df", membership)
         con.execute("CREATE TABLE territory_communes AS SELECT * FROM membership_df")
+        con.execute("CREATE TABLE territory_set_warnings (warning VARCHAR)")
+        if set_warnings:
+            con.executemany("INSERT INTO territory_set_warnings VALUES (?)", [[w] for w in set_warnings])
         con.execute("""
             CREATE TABLE geo_units AS
             SELECT commune_code, territory_code AS unit, territory_name AS unit_name FROM territory_communes

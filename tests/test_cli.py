@@ -119,3 +119,22 @@ def test_portrait_files_and_sitemap_follow_the_formats():
     assert not [f for f in portrait_files(html_only) if f.endswith(".pdf")]
     listed = sitemap_files(Site([html_only], {}))
     assert "t05-angers/index.html" in listed and not [f for f in listed if f.endswith(".pdf")]
+
+
+def test_prefect_console_leaves_out_tracebacks_of_input_errors():
+    """A bad input file fails `portraits build` with one French line ("échec : …"): Prefect's
+    console does not print its traceback; any other failure keeps its own."""
+    import logging
+
+    from portraits.cli import NoInputErrorTraceback
+    from portraits.territories import TerritorySetError
+
+    def record(exc):
+        try:
+            raise exc
+        except Exception:
+            return logging.LogRecord("prefect.task_runs", logging.ERROR, "", 0, "Task run failed", None, sys.exc_info())
+    f = NoInputErrorTraceback()
+    assert not f.filter(record(TerritorySetError("jeu.csv, ligne 3 : 2 champs au lieu de 3")))
+    assert f.filter(record(RuntimeError("bug")))
+    assert f.filter(logging.LogRecord("prefect", logging.INFO, "", 0, "Prefect prêt", None, None))
