@@ -299,7 +299,7 @@ def accepted_codes(region: str, tables: Loaded | None) -> tuple[dict[str, str], 
     communes déléguées/associées, extended by the COG change tables when read (``tables``); and
     the disagreements between the two (see :func:`sources.cog.extend_commune_codes`)."""
     codes = commune_codes(region)
-    if tables is None:
+    if tables is None or tables.unusable:
         return codes, []
     return cog.extend_commune_codes(codes, tables.frame)
 
