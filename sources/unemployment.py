@@ -21,8 +21,7 @@ a real copy, edition 2022-T2 (../shared/reference/FORMATS.md, section 1.6); thre
 
 There is no département or région sheet. Public code confirms the two sheets and an annual variant
 ``chomage-zone-2003-2025.xlsx`` with year columns: an R script of public code, found by
-searching "txcho_parties reg" (the code index names it by a file id, 56930322938, not by its
-repository), reads ``read_excel("…/chomage-zone-2003-2025.xlsx",
+searching "txcho_parties reg" (the code index did not name its repository), reads ``read_excel("…/chomage-zone-2003-2025.xlsx",
 sheet = "txcho_ze", skip = 4)`` and ``sheet = "txcho_parties reg", skip = 6``, keeps the first
 column and the period columns, and turns the period names into years (``as.numeric(annee)``).
 Its exact header rows are not known, hence:
@@ -152,8 +151,9 @@ SOURCE = Source(
                    *(f"{{aaaa}}-T{q}" for q in range(1, 5)), *(f"T{q}_{{aaaa}}" for q in range(1, 5)),
                    *(f"T{q} {{aaaa}}" for q in range(1, 5)), "{aaaa}"),
     evidence="réel",
-    evidence_where="zones d'emploi : copie réelle de chomage-zone-t1-2003-t2-2022.xlsx (FORMATS.md 1.6) et script R "
-                   "public (variante annuelle, fichier 56930322938 de l'index de code) ; sl_etc_2025T3.xls : copie réelle publiée dans "
+    evidence_where="zones d'emploi : copie réelle de chomage-zone-t1-2003-t2-2022.xlsx (FORMATS.md 1.6) et un "
+                   "script R public qui lit les deux feuilles (variante annuelle chomage-zone-2003-2025.xlsx ; dépôt "
+                   "non identifié) ; sl_etc_2025T3.xls : copie réelle publiée dans "
                    "thorbeorn/EPSI_M1_MSPR_Big_Data_Analyse_donne-es (commit c29d262) et son code "
                    "([silver]transformers/dataframe_cleanup.py) ; moyennes annuelles : "
                    "../shared/data/real/chomage-localise-departements_pdl.csv et chomage-localise-regions.csv",

@@ -120,3 +120,17 @@ def test_check_of_the_real_extracts(capsys):
     out = capsys.readouterr().out
     assert "urssaf                 hors région" in out
     assert "refusé" not in out.split("Bilan")[0]
+
+
+def test_readme_says_how_each_format_is_known():
+    """The README's evidence table has one row per registered dataset, with the level and the
+    evidence its SOURCE declares."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text.split("### How each format is known", 1)[1].split("\n\n| dataset | level | evidence |", 1)[1]
+    rows = [line for line in table.split("\n\n", 1)[0].splitlines() if line.startswith("| `")]
+    cells = {r.split(" | ")[0].strip("| `"): r.split(" | ", 2)[1:] for r in rows}
+    assert list(cells) == list(sources.REGISTRY)
+    for key, module in sources.REGISTRY.items():
+        level, where = cells[key]
+        assert level == module.SOURCE.evidence in EVIDENCE_LEVELS, key
+        assert where.rstrip(" |") == module.SOURCE.evidence_where, key
