@@ -753,7 +753,9 @@ def _training_needs(code, tables, prov) -> dict:
                      "projects_text": fmt.number(_clean(m.projects)), "actions_text": fmt.number(int(m.actions)),
                      "projects_share_text": fmt.percent(_clean(m.projects_share)),
                      "actions_share_text": fmt.percent(_clean(m.actions_share)),
-                     "gap_text": _points(g), "region_gap_text": _points(rg)})
+                     "gap_text": _points(g), "region_gap_text": _points(rg),
+                     # the table gives the unit in its header: a narrow screen fits its seven columns
+                     "gap_number": _signed(g), "region_gap_number": _signed(rg)})
     total, mapped = int(mine.actions_total.iloc[0]), int(mine.actions_mapped.iloc[0])
     top = rows[0]
     reading = (f"Lecture : {top['projects_share_text']} des projets de recrutement du territoire concernent les "
@@ -770,12 +772,19 @@ def _training_needs(code, tables, prov) -> dict:
                       "professionnels (FAP-2021) : table établie pour ces portraits (fichier data/training/nsf_fap2021.csv)."}
 
 
+def _signed(x: float | None) -> str:
+    """A gap, signed, one decimal (« +2,5 », « −1,0 », « 0,0 »), or « – »."""
+    if x is None:
+        return "–"
+    sign = "+" if x >= 0.05 else ("−" if x <= -0.05 else "")
+    return f"{sign}{fmt.number(abs(x), 1)}"
+
+
 def _points(x: float | None) -> str:
     """A gap in percentage points, signed (« +2,5 points », « −1,0 point »), or « – »."""
     if x is None:
         return "–"
-    sign = "+" if x >= 0.05 else ("−" if x <= -0.05 else "")
-    return f"{sign}{fmt.number(abs(x), 1)}{fmt.NBSP}point{'s' if abs(x) >= 2 else ''}"
+    return f"{_signed(x)}{fmt.NBSP}point{'s' if abs(x) >= 2 else ''}"
 
 
 def _trajectories(code, tables, figs, prov) -> dict:
