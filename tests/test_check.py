@@ -10,8 +10,9 @@ import sources
 from portraits import check, report
 from portraits.cli import main
 from portraits.indicators import catalogue
-from sources.base import (EVIDENCE_LEVELS, Need, Source, SourceError, check_needs, header_of, missing_needs,
-                          unexpected_columns)
+from portraits.pipeline import Settings, commune_reference, ingest_dataset, locate_inputs
+from sources.base import (EVIDENCE_LEVELS, Need, Source, SourceError, check_needs, files_matching, header_of,
+                          missing_needs, normalise_name, unexpected_columns)
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
@@ -134,3 +135,49 @@ def test_readme_says_how_each_format_is_known():
         level, where = cells[key]
         assert level == module.SOURCE.evidence in EVIDENCE_LEVELS, key
         assert where.rstrip(" |") == module.SOURCE.evidence_where, key
+
+
+def _csv_demo_files(key: str) -> list[str]:
+    src = sources.REGISTRY[key].SOURCE
+    return [p.name for p in files_matching(src, DEMO) if p.suffix.lower() == ".csv"]
+
+
+def _required_in_demo(key: str) -> bool:
+    src = sources.REGISTRY[key].SOURCE
+    return any(n.found_in(header_of(DEMO / name)) for name in _csv_demo_files(key) for n in src.required_columns())
+
+
+# Sources read in alternative layouts declare no column required of every layout (sources.base.
+# union_needs): their per-layout messages are tested in tests/test_formats_national2.py.
+PER_LAYOUT = {"onisep_formations", "inserjeunes"}
+
+
+def test_every_text_dataset_has_a_required_column_or_per_layout_tests():
+    assert {k for k in sources.REGISTRY if _csv_demo_files(k) and not _required_in_demo(k)} == PER_LAYOUT
+
+
+@pytest.mark.parametrize("key", [k for k in sources.REGISTRY if _csv_demo_files(k) and k not in PER_LAYOUT])
+def test_each_dataset_names_a_required_column_missing_from_its_file(tmp_path, key):
+    """For every dataset whose demo file is a delimited text: the first required column found in
+    its header is renamed; the loader refuses the file, naming it and the column."""
+    src = sources.REGISTRY[key].SOURCE
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for p in files_matching(src, DEMO):
+        shutil.copy(p, folder / p.name)
+    target, need = next((folder / name, n) for name in _csv_demo_files(key)
+                        for n in src.required_columns() if n.found_in(header_of(folder / name)))
+    raw = target.read_bytes()
+    column = next(h for h in header_of(target) if need.pattern.fullmatch(normalise_name(h)))
+    first, rest = raw.split(b"\n", 1)
+    target.write_bytes(first.replace(column.encode("utf-8"), b"Colonne_renommee", 1) + b"\n" + rest)
+    settings = Settings(raw_dir=folder, output=tmp_path / "site")
+    inputs = locate_inputs(settings)
+    codes, _ = commune_reference(settings, inputs) if key != "cog" else ({}, None)
+    with pytest.raises(SourceError) as err:
+        if key == "cog":
+            sources.REGISTRY["cog"].read([Path(p) for p in inputs.found["cog"]])
+        else:
+            ingest_dataset(settings, key, inputs.found[key], codes)
+    message = str(err.value)
+    assert target.name in message and (column in message or need.column in message), message
