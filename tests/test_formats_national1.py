@@ -374,7 +374,9 @@ def test_urssaf_source_states_the_headcount_and_the_licence():
     assert any(urssaf.PAGE in n and "fin d'année" in n for n in s.notes)
     from portraits.indicators import catalogue
     definition = catalogue()["salaried_jobs"].definition
-    assert "fin d'année" in definition and "ODbL" in definition and urssaf.PAGE in definition
+    # The definition names the page; its address is the dataset's, given with every source line.
+    assert "fin d'année" in definition and "ODbL" in definition and "open.urssaf.fr" in definition
+    assert s.page == urssaf.PAGE
 
 
 @pytest.mark.real
