@@ -12,7 +12,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -506,8 +506,7 @@ def region_scope(region: str | None, communes: Collection[str] | dict[str, str] 
         name, deps = region_info(str(region))
         return set(deps), region_key(name)
     if communes is not None:
-        current = communes.values() if hasattr(communes, "values") else communes   # a mapping: current codes
-        return {departement_of(c) for c in current}, None
+        return region_departements(communes), None
     return None, None
 
 
@@ -554,3 +553,20 @@ def json_paths(records: "Collection[object]") -> list[str]:
     for record in records:
         walk(record, "")
     return list(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The region's rows of a national file, by commune code. ``communes``: the accepted commune codes
+# (a set of current codes, or a mapping accepted code → current code, as the pipeline gives it).
+
+def region_departements(communes: Collection[str] | Mapping[str, str]) -> set[str]:
+    """The départements of the region's current communes (a mapping's values)."""
+    current = communes.values() if isinstance(communes, Mapping) else communes
+    return {departement_of(c) for c in current}
+
+
+def in_region(codes: pd.Series, communes: Collection[str] | Mapping[str, str]) -> pd.Series:
+    """True for the commune codes of the region: in a département of its current communes, or an
+    accepted code wherever its département (79224, a commune associée of Cholet, is the region's)."""
+    codes = codes.fillna("").astype(str)
+    return codes.map(departement_of).isin(region_departements(communes)) | codes.isin(set(communes))

@@ -117,8 +117,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_commune_codes, check_needs,
-                   check_not_binary, departement_of, normalise_name, to_number, write_csv)
+from .base import (check_commune_codes, check_needs, check_not_binary, departement_of, Loaded, Need, NoRegionalRows,
+                   normalise_name, region_departements, Source, SourceError, to_number, write_csv)
 
 @dataclass(frozen=True)
 class Variable:
@@ -396,8 +396,7 @@ def _region_filter(communes) -> tuple[set[str] | None, set[str]]:
     """(départements of the region, accepted codes) from ``communes`` (a set or a mapping)."""
     if communes is None:
         return None, set()
-    targets = set(communes.values()) if isinstance(communes, dict) else set(communes)
-    return {departement_of(c) for c in targets}, set(communes)
+    return region_departements(communes), set(communes)
 
 
 _COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")

@@ -43,8 +43,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, OneOf, Source, SourceError, check_needs, departement_of, header_of,
-                   normalise_name, read_official_csv, read_text, write_csv)
+from .base import (check_needs, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name, OneOf,
+                   read_official_csv, read_text, region_departements, Source, SourceError, write_csv)
 
 FEEDS = ("commune_reference",)
 # The needed columns of each layout, checked on each file; ``Année`` is read when present (the
@@ -166,8 +166,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     or the year in the file name); exact duplicate rows of one file are dropped."""
     deps = None
     if communes is not None:
-        current = communes.values() if isinstance(communes, Mapping) else communes
-        deps = {departement_of(c) for c in current}
+        deps = region_departements(communes)
     frames, years, warnings, missing = [], [], [], []
     for path in paths:
         path = Path(path)
@@ -261,7 +260,7 @@ def write_demo(path: Path, communes: "pd.DataFrame | Mapping[str, str]", year: i
     mapping is then looked up."""
     if isinstance(communes, Mapping):
         mapping = dict(communes)
-        deps = sorted({departement_of(c) for c in mapping.values()})
+        deps = sorted(region_departements(mapping))
         regions: list[str] = []
     else:
         from portraits.geography import commune_codes

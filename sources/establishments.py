@@ -44,9 +44,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_text, check_commune_codes, check_needs,
-                   csv_header, departement_of, normalise_name, read_official_csv, to_number, uai_key, uai_prefix,
-                   write_csv)
+from .base import (cell_text, check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
+                   normalise_name, read_official_csv, region_departements, Source, SourceError, to_number, uai_key,
+                   uai_prefix, write_csv)
 
 # What the portraits read, and what each column feeds (indicators of the catalogue, blocks of
 # portraits.report.BLOCKS).
@@ -199,10 +199,8 @@ def regional_rows(path: Path, df: pd.DataFrame, communes: "set[str] | Mapping[st
     departements: set[str] = set()
     keep = pd.Series(False, index=df.index)
     if communes is not None:
-        current = communes.values() if isinstance(communes, Mapping) else communes
-        departements = {departement_of(c) for c in current}
-        codes = df.commune_code.fillna("").astype(str)
-        keep = codes.map(departement_of).isin(departements) | codes.isin(set(communes))
+        departements = region_departements(communes)
+        keep = in_region(df.commune_code, communes)
     if by_region is not None:
         keep = keep.where(by_region == "00", by_region == region)
     out = df[keep]

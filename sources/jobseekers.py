@@ -56,9 +56,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, OneOf, Source, SourceError, check_commune_codes, check_needs,
-                   departement_of, header_of, normalise_name, read_official_csv, read_text, sniff_separator, to_number,
-                   write_csv)
+from .base import (check_commune_codes, check_needs, header_of, in_region, Loaded, Need, NoRegionalRows,
+                   normalise_name, OneOf, read_official_csv, read_text, region_departements, sniff_separator, Source,
+                   SourceError, to_number, write_csv)
 
 MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
           "octobre", "novembre", "decembre"]
@@ -173,10 +173,8 @@ def _regional_rows(path: Path, df: pd.DataFrame, communes: set[str] | Mapping[st
     df = df[~aggregate]
     if communes is None:
         return df.reset_index(drop=True)
-    current = communes.values() if isinstance(communes, Mapping) else communes
-    deps = {departement_of(c) for c in current}
-    # An accepted code of another département (79224, commune associée of Cholet) is the region's.
-    inside = df.commune_code.astype(str).map(departement_of).isin(deps) | df.commune_code.isin(set(communes))
+    deps = region_departements(communes)
+    inside = in_region(df.commune_code, communes)
     if not inside.any():
         raise NoRegionalRows(path, f"aucune commune des départements {', '.join(sorted(deps))}")
     if not inside.all():
@@ -273,8 +271,7 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
         accepted = {c: c for c in communes}
     else:
         accepted = None
-    region_deps = ({departement_of(c) for c in accepted.values()}
-                   if accepted is not None else None)
+    region_deps = region_departements(accepted) if accepted is not None else None
     width = max(months) + 1
     records, skipped, outside = [], [], 0
     body = lines[header_no:len(lines) - STMT_FOOTER_LINES]

@@ -99,8 +99,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, NoRegionalRows, Need, OneOf, Source, SourceError, check_needs, csv_header,
-                   departement_of, header_of, normalise_name, sniff_separator, write_csv)
+from .base import (check_needs, csv_header, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name,
+                   OneOf, region_departements, sniff_separator, Source, SourceError, write_csv)
 from .census import check_head
 
 # What the portraits compute from each kind of flow (catalogue indicators and report blocks).
@@ -473,7 +473,7 @@ def _accepted(con: duckdb.DuckDBPyConnection, communes) -> tuple[list[str], list
                 "FROM accepted_df")
     con.unregister("accepted_df")
 
-    deps = sorted({departement_of(c) for c in mapping.values()})
+    deps = sorted(region_departements(mapping))
     return deps, sorted(c for c in mapping if departement_of(c) not in deps)
 
 

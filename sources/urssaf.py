@@ -53,8 +53,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_commune_codes, check_needs, csv_header,
-                   departement_of, normalise_name, read_official_csv, read_text, sniff_separator, to_number,
+from .base import (check_commune_codes, check_needs, csv_header, Loaded, Need, NoRegionalRows, normalise_name,
+                   read_official_csv, read_text, region_departements, sniff_separator, Source, SourceError, to_number,
                    write_csv)
 
 PAGE = "https://open.urssaf.fr/explore/dataset/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last/"
@@ -158,8 +158,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
             raise NoRegionalRows(path, f"aucune ligne de la région {region} (colonne Code région)")
     else:
         if departements is None and communes is not None:
-            current = communes.values() if isinstance(communes, Mapping) else communes
-            departements = {departement_of(c) for c in current}
+            departements = region_departements(communes)
         if departements is not None:
             wanted = {str(d).zfill(2) for d in departements}
             df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
