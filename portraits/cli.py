@@ -16,7 +16,7 @@ from .demo import DemoError
 from .deployment import ConfigError
 from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
 from . import check, lock
-from .lock import RunInProgress
+from .lock import LockError, RunInProgress
 from .pipeline import (PROFILES, PublishError, Settings, accepted_codes, check_inputs, cog_tables,
                        set_membership)
 from .territories import TerritorySetError, compare, get_set
@@ -24,7 +24,7 @@ from .territories import TerritorySetError, compare, get_set
 log = logging.getLogger("portraits")
 # What a user can mend (a bad file, a bad territory set, a bad setting): said once, in French,
 # without a traceback.
-INPUT_ERRORS = (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError, RunInProgress)
+INPUT_ERRORS = (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError, LockError)
 # Exit status of a run refused because another one holds the site (EX_TEMPFAIL: try again later).
 BUSY = 75
 

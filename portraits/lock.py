@@ -45,7 +45,11 @@ POLL_SECONDS = 0.5           # how often a waiting run tries the lock again
 DEFAULT_WAIT_MINUTES = 60.0  # ``--wait`` without a value
 
 
-class RunInProgress(RuntimeError):
+class LockError(RuntimeError):
+    """The lock cannot be taken (the message, in French, says why)."""
+
+
+class RunInProgress(LockError):
     """Another run holds the lock of the folder (the message, in French, names it)."""
 
     def __init__(self, message: str, holder: "Holder | None" = None):
@@ -183,8 +187,11 @@ def hold(folder: Path | str, *, wait_seconds: float = 0.0, what: str = "le dossi
             with _HELD_GUARD:
                 held[1] -= 1
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    f = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o644), "r+", encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        f = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o644), "r+", encoding="utf-8")
+    except OSError as exc:            # a folder or lock file of another user, a read-only disk
+        raise LockError(f"verrou {path} impossible à ouvrir : {exc.strerror or exc} ; rien n'a été fait") from exc
     try:
         t0 = time.monotonic()
         announced = False
