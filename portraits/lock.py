@@ -131,7 +131,7 @@ def _parse(text: str) -> Holder | None:
         return None
 
 
-# Locks this process holds: lock file → [open file, depth] (re-entrant within the process).
+# Locks this process holds: lock file → [its open file, depth] (re-entrant within the process).
 _HELD: dict[Path, list] = {}
 _HELD_GUARD = threading.Lock()
 

@@ -84,7 +84,6 @@ class Progress:
         isatty = getattr(self.stream, "isatty", None)
         self.bar = bar if bar is not None else bool(isatty and isatty())
         self.done = 0
-        self.lines: list[str] = []
         self._rich: RichProgress | None = None
         self._task = None
         self._rerouted: list[tuple[logging.StreamHandler, TextIO]] = []
@@ -116,7 +115,6 @@ class Progress:
         self.done += 1
         elapsed = self.clock() - self.t0
         line = progress_line(self.done, self.total, elapsed, outcome, self.pdf)
-        self.lines.append(line)
         (log.warning if outcome.error else log.info)("%s", line)
         if self._rich is not None:
             left = remaining(self.done, self.total, elapsed)
