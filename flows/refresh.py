@@ -8,7 +8,9 @@ or SQL here. Our own caching (input fingerprints, per-territory render keys) dec
 redone, so Prefect's task caching is off.
 
 ``portraits build`` calls ``refresh`` directly; ``portraits serve`` serves it as a deployment with
-the schedules of ``portraits.toml`` (``portraits/deployment.py``).
+the schedules of ``portraits.toml`` (``portraits/deployment.py``). However it is started, a run
+holds the lock of its site and work folders from start to end (``portraits.lock``): a second run
+on the same site stops at once naming the first, or waits ``wait_minutes`` for it.
 """
 from __future__ import annotations
 
@@ -16,13 +18,13 @@ import os
 import time
 from typing import Literal
 
-from prefect import flow, get_run_logger, task
+from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from portraits import pipeline
+from portraits import lock, pipeline
 from portraits.pipeline import Inputs, RenderOutcome, Settings, Site
 
 from .render import render
@@ -98,7 +100,8 @@ def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warning
 
 @flow(name="refresh", persist_result=False, log_prints=False)
 def refresh(settings: Settings = Settings(), fetch: bool = False,
-            task_runner: Literal["threads", "dask"] = "threads", dask_address: str | None = None) -> dict:
+            task_runner: Literal["threads", "dask"] = "threads", dask_address: str | None = None,
+            wait_minutes: float = 0.0) -> dict:
     """Rebuild the portraits of a territory set and publish them when everything succeeded.
 
     settings: territory set, profile (demo | official), inputs folder, site folder, region,
@@ -107,9 +110,24 @@ def refresh(settings: Settings = Settings(), fetch: bool = False,
         downloaded again).
     task_runner: ``threads`` (default) or ``dask`` for the per-territory rendering;
         dask_address: an existing Dask scheduler (default: a local cluster).
+    wait_minutes: when another run (a build, a rollback, another deployment run) holds the same
+        site, wait for its end up to this long; 0 (default): fail at once, naming it.
     """
     # A bad choice fails before any work. Threads: as many as render processes (settings.processes()).
     runner = task_runner_for(task_runner, dask_address, settings.processes() if task_runner == "threads" else None)
+    with lock.hold_refresh(settings.output, settings.work, wait_seconds=60 * wait_minutes, run=_run_label(),
+                           hint="pour attendre sa fin : paramètre wait_minutes du flux refresh, "
+                                "ou portraits build --wait"):
+        return _refresh(settings, fetch, task_runner, runner)
+
+
+def _run_label() -> str:
+    """The Prefect flow run holding the lock, as the message of a refused run names it."""
+    label = f"exécution Prefect « {runtime.flow_run.name} » ({runtime.flow_run.id})"
+    return label + (f" du déploiement « {runtime.deployment.name} »" if runtime.deployment.name else "")
+
+
+def _refresh(settings: Settings, fetch: bool, task_runner: str, runner) -> dict:
     downloads = fetch_sources(settings) if fetch else []
     built = warehouse(settings)
     t0 = time.perf_counter()

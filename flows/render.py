@@ -1,7 +1,7 @@
 """The ``render`` flow: indicators and page contexts from the warehouse; the territories unchanged
 since the published edition are reused (one ``reuse-unchanged`` task), then one ``render-<code>``
-task per other territory (mapped), into the staging folder. Publishing is the
-``refresh`` flow's last step.
+task per other territory (mapped), into the staging folder, its progress shown as each
+completes (``portraits.progress``). Publishing is the ``refresh`` flow's last step.
 
 Only wiring: the work is in ``portraits.pipeline``. The task runner is chosen by ``refresh``
 (threads by default, a Dask cluster with ``--task-runner dask``).
@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task, unmapped
-from prefect.utilities.annotations import quote
 from prefect.cache_policies import NONE
+from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from portraits import pipeline
+from portraits.progress import Progress
 from portraits.pipeline import RenderOutcome, Settings, Site
 
 TASK = dict(cache_policy=NONE, persist_result=False)
@@ -91,10 +93,14 @@ def render(settings: Settings, in_processes: bool = True) -> quote[RenderRun]:
     todo = [c for c in site.contexts if c["code"] not in reused]
     rendered: dict[str, RenderOutcome] = {}
     if todo:
-        with (pipeline.render_pool(settings, todo) if in_processes else nullcontext()) as pool:
+        with (pipeline.render_pool(settings, todo) if in_processes else nullcontext()) as pool, \
+                Progress(len(todo), reused=len(reused), pdf="pdf" in settings.formats) as progress:
             futures = render_territory.map(unmapped(settings), [quote(c) for c in todo], unmapped(staging),
                                            unmapped(pool))
-            rendered = {ctx["code"]: _outcome(f, ctx) for f, ctx in zip(futures, todo)}
+            ctx_of = dict(zip(futures, todo))
+            for f in as_completed(list(futures)):      # in the order they complete: the progress lines
+                rendered[ctx_of[f]["code"]] = _outcome(f, ctx_of[f])
+                progress.update(rendered[ctx_of[f]["code"]])
     outcomes = [reused.get(c["code"]) or rendered[c["code"]] for c in site.contexts]
     # Quoted: Prefect would walk through every page's context looking for futures in the return
     # value (about a second); the caller unquotes it.

@@ -15,7 +15,8 @@ from sources.base import SourceError
 from .demo import DemoError
 from .deployment import ConfigError
 from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
-from . import check
+from . import check, lock
+from .lock import LockError, RunInProgress
 from .pipeline import (PROFILES, PublishError, Settings, accepted_codes, check_inputs, cog_tables,
                        set_membership)
 from .territories import TerritorySetError, compare, get_set
@@ -23,7 +24,9 @@ from .territories import TerritorySetError, compare, get_set
 log = logging.getLogger("portraits")
 # What a user can mend (a bad file, a bad territory set, a bad setting): said once, in French,
 # without a traceback.
-INPUT_ERRORS = (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError)
+INPUT_ERRORS = (SourceError, TerritorySetError, GeographyError, PublishError, ConfigError, DemoError, LockError)
+# Exit status of a run refused because another one holds the site (EX_TEMPFAIL: try again later).
+BUSY = 75
 
 
 class NoInputErrorTraceback(logging.Filter):
@@ -91,6 +94,23 @@ def _formats(text: str) -> tuple[str, ...]:
     return formats
 
 
+def _minutes(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"durée invalide : {text!r} (un nombre de minutes)") from None
+    if not 0 <= value <= 24 * 60:
+        raise argparse.ArgumentTypeError(f"durée hors bornes (0 à 1440 minutes) : {text!r}")
+    return value
+
+
+def _wait_option(p: argparse.ArgumentParser, command: str) -> None:
+    p.add_argument("--wait", metavar="MINUTES", nargs="?", type=_minutes, const=lock.DEFAULT_WAIT_MINUTES,
+                   default=0.0, help="si une autre exécution (build, rollback, exécution planifiée) est en cours "
+                   f"sur le même site : attendre sa fin, au plus MINUTES minutes (--wait seul : "
+                   f"{lock.DEFAULT_WAIT_MINUTES:.0f}) ; sans cette option, {command} s'arrête aussitôt en la nommant")
+
+
 def _base_url(text: str) -> str:
     from .sitemap import SitemapError, normalise_base_url
     try:
@@ -122,6 +142,13 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def cmd_build(args) -> int:
     settings = _settings(args)
+    # Taken before Prefect starts, so that a refused run stops at once; the flow takes it again.
+    with lock.hold_refresh(settings.output, settings.work, wait_seconds=60 * args.wait,
+                           hint="pour attendre sa fin : portraits build --wait [MINUTES]"):
+        return _build(settings, args)
+
+
+def _build(settings: Settings, args) -> int:
     _prefect_environment(settings.work)
     t0 = time.perf_counter()
     log.info("démarrage de Prefect (serveur éphémère local)…")
@@ -311,7 +338,9 @@ def cmd_fetch(args) -> int:
 def cmd_rollback(args) -> int:
     from .pipeline import rollback
     settings = _settings(args)
-    rollback(settings)
+    with lock.hold(settings.output, wait_seconds=60 * args.wait, what="le site",
+                   hint="pour attendre sa fin : portraits rollback --wait [MINUTES]"):
+        rollback(settings)
     log.info("édition précédente remise en place dans %s (l'édition retirée est gardée dans %s.previous)",
              settings.output, settings.output)
     return 0
@@ -336,6 +365,7 @@ def parser() -> argparse.ArgumentParser:
                         "ou celle de --dask-address)")
     b.add_argument("--dask-address", metavar="ADRESSE", help="ordonnanceur Dask existant (ex. tcp://hote:8786) ; "
                    "défaut : une grappe locale, un processus par cœur")
+    _wait_option(b, "build")
     b.set_defaults(func=cmd_build)
     s = sub.add_parser("serve", help="servir le rafraîchissement comme déploiement Prefect, selon les "
                                      "planifications du fichier de configuration")
@@ -361,6 +391,7 @@ def parser() -> argparse.ArgumentParser:
     f.set_defaults(func=cmd_fetch)
     r = sub.add_parser("rollback", help="remettre en place l'édition précédente du site")
     _common(r)
+    _wait_option(r, "rollback")
     r.set_defaults(func=cmd_rollback)
     d = sub.add_parser("demo", help="régénérer les données de démonstration (data/demo)")
     d.add_argument("--dest", metavar="DIR", help="dossier de sortie (défaut : data/demo)")
@@ -375,6 +406,9 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(getattr(args, "verbose", False))
     try:
         return args.func(args)
+    except RunInProgress as exc:
+        log.error("erreur : %s", exc)
+        return BUSY
     except INPUT_ERRORS as exc:
         log.error("erreur : %s", exc)
         return 2

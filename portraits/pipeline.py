@@ -676,7 +676,8 @@ def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executo
     except OSError as exc:   # disk full, no permission: say where (the staging folder is never published)
         raise OSError(exc.errno, f"écriture impossible dans {folder} : {exc.strerror or exc}") from exc
     seconds = time.perf_counter() - t0
-    log.info("%s %s : page et PDF produits (%.1f s)", ctx["code"], ctx["name"], seconds)
+    # The line a user reads is the render flow's progress line (portraits.progress), with n/total.
+    log.debug("%s %s : portrait produit (%.1f s)", ctx["code"], ctx["name"], seconds)
     return RenderOutcome(ctx["code"], ctx["name"], True, seconds, key=key)
 
 

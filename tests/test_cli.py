@@ -25,6 +25,8 @@ def test_help_of_every_command(command):
             assert opt in r.stdout
     if command == ["build"]:
         assert "--task-runner {threads,dask}" in r.stdout and "--dask-address" in r.stdout
+    if command in (["build"], ["rollback"]):
+        assert "--wait [MINUTES]" in r.stdout                # another run on the same site: wait for it
 
 
 def test_territories_lists_the_set():
