@@ -13,6 +13,8 @@ the structure tree, but:
   content with an MCID whose structure element is left out of the tree (ISO 14289-1 7.8,
   Matterhorn 18). ``mark_pagination_artifacts`` marks it /Artifact /Pagination instead and takes
   it out of the parent tree.
+- the dots of a CSS ``leader()`` (the table of contents' dotted lines) are text of the tree, one
+  /Span a dot, read out one by one: ``mark_leader_artifacts`` makes them /Artifact /Layout.
 - link annotations have no flags: not printed (ISO 14289-1 7.18.1, Matterhorn 28);
 - an inline element with no text (the network's coloured mark in a table header) is an empty
   /Span;
@@ -34,6 +36,7 @@ def finish(document, pdf: pydyf.PDF) -> None:
     """The finisher passed to WeasyPrint's ``write_pdf``: every fix of this module, in order."""
     scope_header_cells(document)
     mark_pagination_artifacts(pdf)
+    mark_leader_artifacts(document, pdf)
     drop_empty_elements(pdf)
     print_link_annotations(pdf)
     figure_boxes_in_user_space(document, pdf)
@@ -109,13 +112,74 @@ def mark_pagination_artifacts(pdf: pydyf.PDF) -> int:
         orphans = {mcid for mcid, ref in enumerate(refs) if resolve(pdf, ref).number not in tree}
         if not orphans:
             continue
-        stream = resolve(pdf, pdf.objects[pages[key]]["Contents"]).stream
-        for i, item in enumerate(stream):
-            if isinstance(item, pydyf.Dictionary) and item.get("MCID") in orphans and stream[i + 1] == b"BDC":
-                refs[item["MCID"]] = "null"
-                stream[i - 1] = "/Artifact"
-                stream[i] = pydyf.Dictionary({"Type": "/Pagination"})
-                count += 1
+        _to_artifact(resolve(pdf, pdf.objects[pages[key]]["Contents"]).stream, orphans, "/Pagination")
+        for mcid in orphans:
+            refs[mcid] = "null"
+        count += len(orphans)
+    return count
+
+
+def _shown_text(stream: list) -> dict[int, tuple[bytes, ...]]:
+    """The text-showing operations (TJ) of each marked-content sequence of a page, by MCID."""
+    shown: dict[int, list[bytes]] = {}
+    current = None
+    for i, item in enumerate(stream):
+        if isinstance(item, pydyf.Dictionary) and "MCID" in item and stream[i + 1] == b"BDC":
+            current = shown.setdefault(item["MCID"], [])
+        elif item == b"EMC":
+            current = None
+        elif current is not None and isinstance(item, bytes) and item.endswith(b"TJ"):
+            current.append(item)
+    return {mcid: tuple(ops) for mcid, ops in shown.items()}
+
+
+def _to_artifact(stream: list, mcids: set[int], kind: str) -> None:
+    for i, item in enumerate(stream):
+        if isinstance(item, pydyf.Dictionary) and item.get("MCID") in mcids and stream[i + 1] == b"BDC":
+            stream[i - 1] = "/Artifact"
+            stream[i] = pydyf.Dictionary({"Type": kind})
+
+
+def mark_leader_artifacts(document, pdf: pydyf.PDF) -> int:
+    """The dots of each CSS ``leader()`` become ``/Artifact <</Type /Layout>>``: their /Span
+    elements and the element holding them leave the tree, their parent-tree entries are emptied.
+    A leader is a layout box (``box.is_leader``) whose text boxes are its dots; in the tree, its
+    element holds one /Span a dot, each showing the same glyphs. An element is taken for a leader
+    only when its page has a leader box of that many dots. Returns the number of leaders."""
+    tree = structure_elements(pdf)
+    page_of = {ref: i for i, ref in enumerate(pdf.page_references)}
+    dots = [[len(b.children) for b in _boxes(page._page_box) if getattr(b, "is_leader", False)]
+            for page in document.pages]
+    if not any(dots):
+        return 0
+    root = resolve(pdf, pdf.catalog["StructTreeRoot"])
+    nums = resolve(pdf, root["ParentTree"])["Nums"]
+    page_refs = {key: refs for key, refs in zip(nums[::2], nums[1::2]) if isinstance(refs, pydyf.Array)}
+    streams = [resolve(pdf, pdf.objects[n]["Contents"]).stream for n in _page_numbers(pdf)]
+    shown: dict[int, dict] = {}
+    count = 0
+    for element in list(tree.values()):
+        kids = element["K"]
+        if element["S"] != "/NonStruct" or len(kids) < 2 or not all(isinstance(k, bytes) for k in kids):
+            continue
+        spans = [resolve(pdf, k) for k in kids]
+        if not all(s.get("S") == "/Span" and len(s["K"]) == 1 and isinstance(s["K"][0], int) for s in spans):
+            continue
+        page = page_of[element["Pg"]]
+        if len(spans) not in dots[page]:
+            continue
+        if page not in shown:
+            shown[page] = _shown_text(streams[page])
+        mcids = {s["K"][0] for s in spans}
+        if len({shown[page].get(m) for m in mcids}) != 1:
+            continue
+        dots[page].remove(len(spans))
+        _to_artifact(streams[page], mcids, "/Layout")
+        for m in mcids:
+            page_refs[page][m] = "null"
+        parent = resolve(pdf, element["P"])["K"]
+        parent[:] = [k for k in parent if k != element.reference]
+        count += 1
     return count
 
 

@@ -22,7 +22,8 @@ MARGIN = 18 * MM              # top and bottom page margins of style.css (@page,
 
 # Three A6 pages, each with a running head and a page number in the page margins (@page margin
 # boxes), a table with a column-header row and row headers, an empty inline element in a header
-# cell (like the network marks of the portraits), a link and an image with its alternative text.
+# cell (like the network marks of the portraits), a link, a table of contents' entry with its
+# dotted leader and page number (as in the portraits), and an image with its alternative text.
 TINY = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Essai</title><style>
 @page { size: A6; margin: 18mm 10mm;
         @top-left { content: "Essai d'en-tête"; } @bottom-right { content: "page " counter(page); } }
@@ -30,6 +31,7 @@ body { font-family: "DejaVu Sans"; font-size: 9pt; margin: 0; }
 section { break-after: page; }
 .mark { display: inline-block; width: .7em; height: .7em; background: #0072B2; }
 img { display: block; width: 30mm; height: 20mm; margin-left: 5mm; }
+.toc li::after { content: leader(".") " " target-counter(attr(data-target), page); }
 </style></head><body>
 <section><h1>Titre</h1><img src="carre.svg" alt="Un carré bleu.">
 <table><caption>Habitants</caption>
@@ -37,8 +39,9 @@ img { display: block; width: 30mm; height: 20mm; margin-left: 5mm; }
 <tbody><tr><th scope="row"><span class="mark"></span>Angers</th><td>150 000</td><td>90 000</td></tr>
 <tr><th scope="row">Cholet</th><td>54 000</td><td>30 000</td></tr>
 <tr><th scope="row">Saumur</th><td>26 000</td><td>15 000</td></tr></tbody></table></section>
-<section><h2>Deuxième page</h2><p>Voir <a href="https://example.org/">le site</a>.</p></section>
-<section><h2>Troisième page</h2><p>Fin.</p></section>
+<section><h2>Deuxième page</h2><p>Voir <a href="https://example.org/">le site</a>.</p>
+<ol class="toc"><li data-target="#p3"><a href="#p3">Troisième page</a></li></ol></section>
+<section><h2 id="p3">Troisième page</h2><p>Fin.</p></section>
 </body></html>"""
 SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" width="30" height="20"><rect width="30" height="20" fill="#1f5fa8"/></svg>'
 
@@ -164,7 +167,7 @@ def test_tiny_pdf_header_scopes_margin_artifacts_links_and_figure_box(tmp_path):
     # The margin boxes' text is pagination artifacts on every page, and no tree element holds it.
     for i, page in enumerate(pdf.pages):
         _, artifacts = marked_content(page)
-        drawn = [a for a in artifacts if a["text"]]
+        drawn = [a for a in artifacts if a["text"] and a["type"] != "/Layout"]      # /Layout: leader dots
         assert len(drawn) == 2 and all(a["type"] == "/Pagination" for a in drawn), (i, drawn)
         assert all(y < MARGIN or y > float(page.mediabox[3]) - MARGIN for _, y in (a["at"] for a in drawn))
     parent_tree = pdf.Root.StructTreeRoot.ParentTree.Nums
@@ -172,6 +175,11 @@ def test_tiny_pdf_header_scopes_margin_artifacts_links_and_figure_box(tmp_path):
     for refs in list(parent_tree)[1::2]:
         for r in (refs if isinstance(refs, pikepdf.Array) else [refs]):
             assert r is None or r.objgen in in_tree          # emptied, or an element of the tree
+    # The leader's dots are layout artifacts; the entry is its link, then its page number.
+    _, artifacts = marked_content(pdf.pages[1])
+    assert len([a for a in artifacts if a["type"] == "/Layout" and a["text"]]) > 20
+    entry, = [e for e in elements if str(e.S) == "/LBody"]
+    assert [str(k.S) for k in entry.K] == ["/Link", "/NonStruct"] and len(entry.K[1].K) == 1
     # Link annotations are printed (/F 4).
     annots = [a for p in pdf.pages for a in p.get("/Annots", [])]
     assert annots and all(int(a.F) & 4 for a in annots)
@@ -266,8 +274,9 @@ def test_every_demo_pdf_tags_header_scopes_figures_and_no_margin_text(demo_build
 
 def test_structure_tree_follows_the_page(demo_build):
     """Angers: the structure tree (what a screen reader reads, in order) goes down each page, and
-    along rows for the key-figure tiles and the table cells; the running head and page numbers
-    are pagination artifacts in the margins, on every page."""
+    along rows for the key-figure tiles and the table cells (cover, summary, contents, tiles,
+    tables, sources: every page); the running head and page numbers are pagination artifacts in
+    the margins, on every page."""
     settings, _ = demo_build
     path = next(Path(settings.output).glob("t05-*/portrait-*.pdf"))
     assert reading_order_jumps(path) == []
@@ -277,9 +286,13 @@ def test_structure_tree_follows_the_page(demo_build):
     assert text.count("Portrait de territoire — Angers") == len(pdf.pages) - 1   # not on the cover
     for i, page in enumerate(pdf.pages):
         _, artifacts = marked_content(page)
-        drawn = [a for a in artifacts if a["text"]]
+        drawn = [a for a in artifacts if a["text"] and a["type"] != "/Layout"]      # /Layout: leader dots
         assert len(drawn) == (2 if i == 0 else 3) and all(a["type"] == "/Pagination" for a in drawn), i
         assert all(y < MARGIN or y > float(page.mediabox[3]) - MARGIN for _, y in (a["at"] for a in drawn)), i
-    # The parts named in the tree come in the page's order: cover, summary, contents, tiles.
-    headings = [e for e in struct_elements(pdf) if str(e.S) in ("/H1", "/H2")]
-    assert len(headings) >= 12
+    # The table of contents: an entry is its link, then its page number (one /Span); the dots of
+    # its leader are layout artifacts, not a /Span a dot.
+    entries = [e for e in struct_elements(pdf) if str(e.S) == "/LBody" and str(e.K[0].get("/S")) == "/Link"]
+    assert len(entries) == 11
+    assert all([str(k.S) for k in e.K] == ["/Link", "/NonStruct"] and len(e.K[1].K) == 1 for e in entries)
+    _, artifacts = marked_content(pdf.pages[1])
+    assert len([a for a in artifacts if a["type"] == "/Layout" and a["text"]]) > 11 * 20
