@@ -22,7 +22,7 @@ the structure tree, but:
 
 Everything here works on pydyf objects: dictionaries whose values are names ('/TH'), references
 (b'12 0 R'), arrays and numbers. The structure tree is walked once, the layout boxes once, and each
-page's content stream is rewritten in one pass (about 2 % of a portrait's PDF time: README,
+page's content stream is rewritten in one pass (about 1 % of a portrait's PDF time: README,
 "Performance").
 """
 from __future__ import annotations
