@@ -171,7 +171,7 @@ def write_pdf(html_text: str, base_dir: Path, target: Path, title: str) -> None:
     try:
         # PDF/UA-1: a tagged PDF (structure tree, reading order, alternative texts of the images)
         # with its title and language (from the page's <title> and lang), for screen readers;
-        # pdf_tags adds what WeasyPrint's tagging leaves out (header scopes, margin artifacts).
+        # pdf_tags adds what its tagging leaves out (header scopes, artifacts of the margins and leaders).
         HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp, pdf_variant="pdf/ua-1",
                                                                  finisher=pdf_tags.finish)
         tmp.replace(target)

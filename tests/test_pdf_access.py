@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import outloud
 import pikepdf
 import pytest
 
+from conftest import ROOT
 from portraits import render
 
 MM = 72 / 25.4                # points per millimetre
@@ -296,3 +298,17 @@ def test_structure_tree_follows_the_page(demo_build):
     assert all([str(k.S) for k in e.K] == ["/Link", "/NonStruct"] and len(e.K[1].K) == 1 for e in entries)
     _, artifacts = marked_content(pdf.pages[1])
     assert len([a for a in artifacts if a["type"] == "/Layout" and a["text"]]) > 11 * 20
+
+
+def test_pdf_tags_benchmark_prints_its_figures(demo_build):
+    """Smoke run of ``python -m benchmarks.pdf_tags`` (not timed): one portrait of the demo site,
+    one line of figures and the totals; the site is left as it was."""
+    settings, _ = demo_build
+    site = Path(settings.output)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*.pdf")}
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.pdf_tags", "--output", str(site), "--codes", "T03",
+                           "--repeat", "1"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"^T03 +\d+ pages +write +[\d.]+ s +finisher +[\d.]+ ms", proc.stdout, re.M), proc.stdout
+    assert re.search(r"^1 PDFs: write [\d.]+ s, finisher \d+ ms", proc.stdout, re.M), proc.stdout
+    assert {p: p.stat().st_mtime_ns for p in site.rglob("*.pdf")} == before
