@@ -13,7 +13,7 @@ import shapely
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import charts, fmt
+from . import charts, fmt, pdf_tags
 from .geography import projected_crs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +170,10 @@ def write_pdf(html_text: str, base_dir: Path, target: Path, title: str) -> None:
     tmp = target.with_name(target.name + ".part")
     try:
         # PDF/UA-1: a tagged PDF (structure tree, reading order, alternative texts of the images)
-        # with its title and language (from the page's <title> and lang), for screen readers.
-        HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp, pdf_variant="pdf/ua-1")
+        # with its title and language (from the page's <title> and lang), for screen readers;
+        # pdf_tags adds what its tagging leaves out (header scopes, artifacts of the margins and leaders).
+        HTML(string=html_text, base_url=str(base_dir)).write_pdf(tmp, pdf_variant="pdf/ua-1",
+                                                                 finisher=pdf_tags.finish)
         tmp.replace(target)
     finally:
         tmp.unlink(missing_ok=True)   # a PDF cut short (disk full) never stays beside the page
