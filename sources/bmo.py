@@ -315,6 +315,17 @@ DICTIONARY = [
 ]
 DICTIONARY_NOTE = 'Pour plus d\'information consulter la rubrique en savoir plus, en particulier "source et méthode" '
 FIXED_TIME = dt.datetime(2024, 4, 1)
+# The workbook properties of a demo xlsx, as bytes: openpyxl stamps the time of saving, and its
+# serialiser places the namespaces differently with and without lxml, so they are written here once.
+FIXED_CORE_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    '<dc:creator>portraits (données de démonstration)</dc:creator>'
+    f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}</dcterms:created>'
+    f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>'
+    '</cp:coreProperties>').encode("utf-8")
 
 
 def family_of(fap_code: str) -> str:
@@ -379,16 +390,10 @@ def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.ran
                  "Dept", "NomDept", f"BE{yy}", f"NOMBE{yy}", "met", "xmet", "smet"])
     for row in demo_rows(bassins, fap, rng, year, region, region_name):
         data.append(row)
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "portraits (données de démonstration)"
     buf = io.BytesIO()
     wb.save(buf)
-    # Saving stamps the workbook with the current time: write its properties again, fixed.
-    from openpyxl.xml.functions import tostring
-    wb.properties.modified = FIXED_TIME
-    core = tostring(wb.properties.to_tree())
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": core}))
+    Path(path).write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
 
 
 def _fixed_container(raw: bytes, replace: dict[str, bytes]) -> bytes:

