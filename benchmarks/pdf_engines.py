@@ -5,7 +5,7 @@ output), each PDF timed and checked by the PDF/UA checker of the tests (outloud)
     python -m benchmarks.pdf_engines [--output output/site] [--codes T01,T05] [--repeat 1]
 
 Needs a site already built in ``--output`` (its warehouse gives the pages' contexts and its
-folders the images). For each portrait: the HTML the PDF is laid out from (``for_pdf=True``) is
+folders the images). For each portrait: the HTML the PDF is laid out from (``pipeline.pdf_page``) is
 written beside the portrait's images in a temporary copy of its folder, then printed by each engine
 ``--repeat`` times (the median is kept). Printed: one line a portrait (pages, seconds, checker
 errors by engine), the totals, the ratio, and the checker's error rules by engine with their counts.
@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     site = args.output
     codes = set(args.codes.split(",")) if args.codes else None
-    contexts = [c for c in pipeline.compute_site(pipeline.Settings(output=site)).contexts
+    settings = pipeline.Settings(output=site)
+    contexts = [c for c in pipeline.compute_site(settings).contexts
                 if not codes or c["code"] in codes]
     totals = {"weasyprint": 0.0, "chromium": 0.0}
     rules = {"weasyprint": collections.Counter(), "chromium": collections.Counter()}
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
             folder = Path(tmp) / ctx["slug"]
             shutil.copytree(site / ctx["slug"], folder)
             html = folder / "pdf.html"
-            html.write_text(render.render_html("portrait.html.j2", **ctx, for_pdf=True), encoding="utf-8")
+            html.write_text(pipeline.pdf_page(settings, ctx), encoding="utf-8")
             w_pdf, c_pdf = folder / "weasyprint.pdf", folder / "chromium.pdf"
             w = timed(lambda: weasyprint_pdf(html, w_pdf), args.repeat)
             c = timed(lambda: chromium_pdf(page, html, c_pdf), args.repeat)

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from portraits import pdf_tags, pipeline, render
+from portraits import pdf_tags, pipeline
 
 
 def contexts(site: Path, codes: list[str] | None) -> list[dict]:
@@ -30,7 +30,7 @@ def write(ctx: dict, site: Path, target: Path, finisher) -> None:
     """The portrait's PDF as ``render.write_pdf`` writes it, with ``finisher`` (None: WeasyPrint's
     tagging alone)."""
     from weasyprint import HTML
-    html = render.render_html("portrait.html.j2", **ctx, for_pdf=True)
+    html = pipeline.pdf_page(pipeline.Settings(output=site), ctx)
     HTML(string=html, base_url=str(site / ctx["slug"])).write_pdf(target, pdf_variant="pdf/ua-1", finisher=finisher)
 
 

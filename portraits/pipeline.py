@@ -624,15 +624,21 @@ def render_pool(settings: Settings, contexts: list[dict]):
         yield pool
 
 
+def pdf_page(settings: Settings, ctx: dict) -> str:
+    """The HTML a territory's PDF is laid out from: the page without its data tables in <details>
+    (hidden in print: a third of the page's elements, which WeasyPrint would parse and style for
+    nothing), and without the definitions of the indicators, the same in every portrait: the PDF
+    links the site's glossary at ``settings.base_url`` instead."""
+    return render.render_html("portrait.html.j2", **ctx, for_pdf=True, site_url=settings.base_url)
+
+
 def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     """Draw the images of one territory and write its page, PDF and data files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
     (folder / "index.html").write_text(render.render_html("portrait.html.j2", **ctx), encoding="utf-8")
     if ctx.get("pdf", True):
-        # The PDF is laid out from the page without its data tables in <details> (hidden in print):
-        # a third of the page's elements, which WeasyPrint would parse and style for nothing.
-        render.write_pdf(render.render_html("portrait.html.j2", **ctx, for_pdf=True), folder,
+        render.write_pdf(pdf_page(settings, ctx), folder,
                          folder / f"portrait-{ctx['slug']}.pdf", title=f"Portrait du territoire {ctx['name']}")
     write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
 

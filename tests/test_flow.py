@@ -318,15 +318,19 @@ def test_every_portrait_says_where_to_get_advice(demo_build):
 
 
 def test_pdf_leaves_out_the_data_tables_and_its_images_say_where_the_values_are(demo_build):
-    """The PDF is laid out from the page without its <details> data tables (hidden in print). An
+    """The PDF is laid out from the page without its <details> data tables (hidden in print) nor
+    the definitions of the indicators (the site's glossary, linked). An
     image whose text alternative sends to "le tableau qui suit" is followed by a table in both;
     in the PDF, the others send to the online version."""
     from portraits import pipeline, render
     settings, _ = demo_build
     ctx = next(c for c in pipeline.compute_site(settings).contexts if c["code"] == "T01")
     page = render.render_html("portrait.html.j2", **ctx)
-    pdf_page = render.render_html("portrait.html.j2", **ctx, for_pdf=True)
+    pdf_page = pipeline.pdf_page(settings, ctx)
     assert page.count('<details class="data-table">') >= 7 and "data-table" not in pdf_page
+    # The definitions are on the page; the PDF links the site's glossary instead of repeating them.
+    assert page.count("<dt>") == len(ctx["figures"]) and "<dt>" not in pdf_page
+    assert f'<a href="{settings.base_url}glossaire.html">' in pdf_page
 
     def next_element_after_figure(text: str, img: re.Match) -> str:
         rest = text[text.index("</figure>", img.end()) + len("</figure>"):]
