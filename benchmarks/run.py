@@ -1,11 +1,14 @@
 """Benchmark of a full refresh from a cold cache, then of a second run with nothing changed.
 
     python -m benchmarks.run [--territories SET] [--profile demo|official] [--limit N]
-                             [--output DIR] [--json PATH] [--no-prefect] [--keep] [-v]
+                             [--output DIR] [--json PATH] [--no-prefect] [--processes N] [--keep] [-v]
     make bench                                   # the 17 territories of spro17, through Prefect
+    make bench ARGS="--processes 1"              # every stage timed, on one core
     make bench ARGS="--limit 3 --no-prefect"     # a quick one
 
-What it does, in one process:
+What it does, in one process (and, as ``portraits build``, one render worker process per core:
+``--processes``; with more than one, the drawing and writing of the portraits is one line, the
+render phase's wall time, since the stage timers below see only this process):
 
 1. imports the pipeline (timed); unless ``--no-prefect``, imports Prefect and the ``refresh`` flow,
    then runs a trivial flow, which starts Prefect's ephemeral server (each timed on its own line);
@@ -109,11 +112,12 @@ STAGES = [
     ("html", "HTML (Jinja)"),
     ("pdf", "PDF (WeasyPrint)"),
     ("render_other", "Render: rest (render keys, files)"),
+    ("render_parallel", "Render in N worker processes (wall)"),
     ("publish", "Publish (index, manifest, check, swap)"),
     ("unaccounted", "Unaccounted (orchestration between steps)"),
 ]
 STAGE_KEYS = [k for k, _ in STAGES]
-WORK_STAGES = ("charts", "maps", "html", "pdf", "ingest", "warehouse", "indicators")
+WORK_STAGES = ("charts", "maps", "html", "pdf", "render_parallel", "ingest", "warehouse", "indicators")
 # Functions of portraits.charts that draw maps (the others draw charts).
 MAP_FUNCTIONS = {"territory_map", "choropleth", "flow_map"}
 # ... and the chart of the site's comparison page, drawn by publish at every run.
@@ -488,7 +492,7 @@ def run_direct(settings) -> dict:
 
 
 def phase_result(timer: StageTimer, wall: float, flow_wall: float, extra: dict[str, float],
-                 flow_t0: float | None, summary: dict | None) -> dict:
+                 flow_t0: float | None, summary: dict | None, processes: int = 1) -> dict:
     stages = {k: {"seconds": 0.0, "calls": 0} for k in STAGE_KEYS}
     for k, v in extra.items():
         stages[k] = {"seconds": v, "calls": 1}
@@ -497,6 +501,13 @@ def phase_result(timer: StageTimer, wall: float, flow_wall: float, extra: dict[s
     for k, v in timer.totals.items():
         stages.setdefault(k, {"seconds": 0.0, "calls": 0})
         stages[k] = {"seconds": v, "calls": timer.calls[k], "first_s": timer.first[k]}
+    if processes > 1 and timer.render_span:
+        # The drawing and writing run in worker processes, which the stage timers do not see: the
+        # render tasks' time (summed over threads, waiting for the workers) becomes one stage, the
+        # render phase's wall time.
+        rendered = sum(1 for p in timer.portraits if p["rendered"])
+        stages["render_parallel"] = {"seconds": timer.render_span[1] - timer.render_span[0], "calls": rendered}
+        stages["render_other"] = {"seconds": 0.0, "calls": 0}
     accounted = sum(s["seconds"] for k, s in stages.items() if k != "unaccounted")
     stages["unaccounted"] = {"seconds": max(0.0, wall - accounted), "calls": 0}
     for s in stages.values():
@@ -568,11 +579,13 @@ def benchmark(args) -> tuple[dict, int]:
             extra["prefect_start"] = time.perf_counter() - t
 
         patches = instrument(timer, args.limit)
-        # One render process: the stage timers wrap functions of this process, which worker
-        # processes (pipeline.render_pool) would not see. The figures are those of one core.
+        # As `portraits build`: one render process per core (--processes). The stage timers wrap
+        # functions of this process, which the worker processes (pipeline.render_pool) do not see:
+        # with --processes 1, the portraits are drawn here and each stage is timed on one core.
         settings = pipeline.Settings(territory_set=args.territories, profile=args.profile,
                                      output=args.output / "site", work_dir=args.output / "work",
-                                     render_processes=1)
+                                     render_processes=args.processes)
+        result["settings"]["processes"] = settings.processes()
 
         def once() -> tuple[dict, float, float]:
             t0 = time.perf_counter()
@@ -583,11 +596,12 @@ def benchmark(args) -> tuple[dict, int]:
         timer.reset()
         summary, flow_t0, flow_t1 = once()
         cold = phase_result(timer, flow_t1 - bench_t0, flow_t1 - flow_t0, extra,
-                            flow_t0 if refresh is not None else None, summary)
+                            flow_t0 if refresh is not None else None, summary, settings.processes())
         cold["memory"] = sampler.peak("cold")
         result["settings"]["territories_built"] = cold["portraits"]["count"]
         result["cold"] = cold
-        _check_instrumentation(cold)
+        if settings.processes() == 1:
+            _check_instrumentation(cold)
 
         phase = "second_run"
         sampler.set_phase("second")
@@ -707,6 +721,7 @@ def format_report(r: dict) -> str:
     lines += ["", "Full refresh from a cold cache (fresh output and work folders)",
               f"  {'stage':<48}{'seconds':>9}{'share':>8}{'calls':>7}{'per call':>10}{'1st call':>10}"]
     for key, label in STAGES:
+        label = label.replace("N worker", f"{st.get('processes', 1)} worker")
         s = c["stages"].get(key, {"seconds": 0.0, "calls": 0})
         if not s["seconds"] and not s["calls"]:
             continue
@@ -776,6 +791,8 @@ def parser() -> argparse.ArgumentParser:
                         "(default: a new temporary folder, removed at the end unless --keep)")
     p.add_argument("--json", metavar="PATH", type=Path,
                    help=f"results file (default: {DEFAULT_RESULTS.relative_to(ROOT)}/<timestamp>.json)")
+    p.add_argument("--processes", metavar="N", type=int, default=0,
+                   help="render processes (default: one per core, as portraits build; 1: every stage timed here)")
     p.add_argument("--no-prefect", action="store_true", help="call the pipeline functions directly, without Prefect")
     p.add_argument("--keep", action="store_true", help="keep the temporary output folder")
     p.add_argument("--mobpro-rows", metavar="N", type=int, default=0,

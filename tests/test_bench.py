@@ -21,7 +21,7 @@ def test_bench_smoke(tmp_path):
     out = tmp_path / "bench"
     result_file = tmp_path / "b.json"
     proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--limit", "2", "--no-prefect",
-                           "--output", str(out), "--json", str(result_file), "--mobpro-rows", "20000"],
+                           "--processes", "1", "--output", str(out), "--json", str(result_file), "--mobpro-rows", "20000"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Full refresh from a cold cache" in proc.stdout
@@ -30,7 +30,7 @@ def test_bench_smoke(tmp_path):
     assert {"schema", "created", "settings", "machine", "cold", "second_run", "memory"} <= set(r)
     assert "error" not in r
     assert {"cpu_count", "python", "platform", "git_commit"} <= set(r["machine"])
-    assert r["settings"]["prefect"] is False and r["settings"]["limit"] == 2
+    assert r["settings"]["prefect"] is False and r["settings"]["limit"] == 2 and r["settings"]["processes"] == 1
 
     cold = r["cold"]
     assert {"wall_s", "stages", "portraits", "overhead", "memory"} <= set(cold)
@@ -80,3 +80,23 @@ def test_national_bench_smoke(tmp_path):
     assert r["windows"][0]["portraits"] == 3
     assert r["projection"]["portraits_all"] > 1200 and r["memory"]["peak_rss_tree_mib"] > 0
     assert (tmp_path / "out" / "site" / "02" / "index.html").is_file()
+
+
+def test_bench_counts_the_render_in_worker_processes_as_its_wall_time():
+    """With render worker processes (as ``portraits build``), the stage timers see only the render
+    tasks waiting for them, in two threads: the render phase is one stage, its wall time, and the
+    stages still add up to the wall time of the run."""
+    from benchmarks.run import StageTimer, phase_result
+
+    timer = StageTimer()
+    # Two render tasks in two threads, overlapping: 0 → 6 s and 1 → 8 s; a reused one (not rendered).
+    for code, t0, t1, rendered in (("T01", 0.0, 6.0, True), ("T02", 1.0, 8.0, True), ("T03", 8.0, 8.1, False)):
+        timer._add("render_other", t1 - t0)
+        timer.record_portrait((None, {"code": code, "name": code}), {}, type("R", (), {"rendered": rendered})(), t0, t1)
+    timer._add("indicators", 2.0)
+    two = phase_result(timer, wall=12.0, flow_wall=11.0, extra={}, flow_t0=None, summary=None, processes=2)
+    assert two["stages"]["render_parallel"] == {"seconds": 8.1, "calls": 2}
+    assert two["stages"]["render_other"]["seconds"] == 0.0          # not the 13.1 s summed over threads
+    assert two["stages"]["unaccounted"]["seconds"] == round(12.0 - 8.1 - 2.0, 3)
+    one = phase_result(timer, wall=12.0, flow_wall=11.0, extra={}, flow_t0=None, summary=None, processes=1)
+    assert one["stages"]["render_parallel"]["seconds"] == 0.0 and one["stages"]["render_other"]["seconds"] == 13.1
