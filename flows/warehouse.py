@@ -1,5 +1,5 @@
 """The ``warehouse`` flow: find the input files, and when they (or the loading code) changed,
-ingest them (one subflow per source family) and build the DuckDB warehouse.
+ingest them (one task per dataset, tagged with its source family) and build the DuckDB warehouse.
 
 Only wiring: the work is in ``portraits.pipeline`` and ``sources/``.
 """
@@ -14,7 +14,7 @@ from prefect.cache_policies import NONE
 from portraits import pipeline
 from portraits.pipeline import Inputs, Settings
 
-from .ingest import INGEST_FLOWS, commune_reference
+from .ingest import commune_reference, read_family
 
 TASK = dict(cache_policy=NONE, persist_result=False)
 
@@ -63,7 +63,7 @@ def warehouse(settings: Settings) -> WarehouseRun:
     codes, datasets = commune_reference(settings, inputs)
     membership = read_territory_set(settings, codes)
     for family in pipeline.FAMILIES:
-        datasets.update(INGEST_FLOWS[family](settings, inputs, codes))
+        datasets.update(read_family(settings, inputs, family, codes))
     t2 = time.perf_counter()
     build_warehouse(settings, datasets, inputs, membership)
     return WarehouseRun(inputs, True, {"locate": t1 - t0, "ingest": t2 - t1, "warehouse": time.perf_counter() - t2})
