@@ -284,7 +284,7 @@ def _fresh(output: Path) -> None:
     """A cold run: remove the sites and work folders of an earlier run, but keep its generated
     demo inputs (DIR/work/<region>/demo-<region>: they stand in for downloads)."""
     shutil.rmtree(output / "site", ignore_errors=True)
-    for work in (output / "work").glob("*") if (output / "work").is_dir() else []:
+    for work in [w for w in (output / "work").glob("*") if w.is_dir()]:      # not the lock files beside
         for item in work.iterdir():
             if not item.name.startswith("demo-") or item.name.endswith(".tmp"):
                 shutil.rmtree(item) if item.is_dir() else item.unlink()

@@ -66,6 +66,9 @@ def _setup_logging(verbose: bool) -> None:
     log.propagate = False
     quiet_rendering_logs()
     logging.getLogger("distributed").setLevel(logging.ERROR)
+    # distributed sets its logger's level again when imported (from dask's configuration), in this
+    # process and in the workers of a local cluster: only its errors there too.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
 
 
 def _settings(args) -> Settings:
