@@ -6,7 +6,8 @@ user runs it on the 5 départements of the demo profile.
 What would fail if the feature broke: the portraits are published (HTML and PDF); each render
 task ran on a worker (the workers' logs name them; both workers took some); the tasks reported
 to the flow's own Prefect API (its database holds them, completed; no worker started a Prefect
-server of its own)."""
+server of its own: on one machine, such a server would share the flow's database, so the
+workers' child processes are what tells)."""
 from __future__ import annotations
 
 import os
@@ -18,7 +19,9 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
+from distributed import Client
 
 from conftest import ROOT
 
@@ -69,7 +72,6 @@ def dask_cluster(tmp_path):
         for i in (1, 2):
             start(f"worker{i}", ["worker", address, "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
                                  "--no-dashboard", "--name", f"w{i}", "--local-directory", str(tmp_path / f"w{i}")])
-        from distributed import Client
         with Client(address, timeout=120) as client:
             client.wait_for_workers(2, timeout=120)
             pids = set(client.run(os.getpid).values())
@@ -102,8 +104,11 @@ def test_build_on_a_dask_scheduler_and_two_workers(dask_cluster, tmp_path):
            for pid, log in workers.items()}
     assert set().union(*ran.values()) == DEPARTEMENTS, ran
     assert all(ran.values()), ran
-    # ...and reported to the flow's Prefect API (the ephemeral server of the build), not to one of their own.
-    assert not (tmp_path / "worker-prefect" / "prefect.db").exists()
+    # ...and reported to the flow's Prefect API (the ephemeral server of the build): no worker
+    # started a Prefect server of its own (it would be the worker's child process until it exits).
+    assert not {pid: [c.cmdline() for c in psutil.Process(pid).children(recursive=True)] for pid in workers
+                if psutil.Process(pid).children(recursive=True)}
+    assert not any("temporary server" in log.read_text() for log in workers.values())
     with sqlite3.connect(flow_home / "prefect.db") as db:
         rows = db.execute("SELECT name, state_type FROM task_run WHERE created >= ? AND name IN (?, ?, ?, ?, ?)",
                           (time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(started - 1)),
