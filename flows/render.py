@@ -27,6 +27,18 @@ from portraits.pipeline import RenderOutcome, Settings, Site
 TASK = dict(cache_policy=NONE, persist_result=False)
 
 
+class shipped(quote):
+    """Prefect's ``quote`` (the value passed to the task as it is, not walked through) that comes
+    back whole from pickling, as the parameters of a task sent to a Dask worker do. ``quote`` is a
+    tuple subclass whose constructor takes the value, while pickle rebuilds a tuple subclass from
+    its items: ``quote(ctx)`` arrived as ``quote((ctx,))``, unquoted to the tuple ``(ctx,)`` (the
+    "tuple indices must be integers or slices, not str" of every territory under Dask)."""
+    __slots__ = ()
+
+    def __reduce__(self):
+        return type(self), (self.unwrap(),)
+
+
 @dataclass
 class RenderRun:
     """What the render flow produced: the site's contexts, the staging folder, one outcome per
@@ -95,7 +107,7 @@ def render(settings: Settings, in_processes: bool = True) -> quote[RenderRun]:
     if todo:
         with (pipeline.render_pool(settings, todo) if in_processes else nullcontext()) as pool, \
                 Progress(len(todo), reused=len(reused), pdf="pdf" in settings.formats) as progress:
-            futures = render_territory.map(unmapped(settings), [quote(c) for c in todo], unmapped(staging),
+            futures = render_territory.map(unmapped(settings), [shipped(c) for c in todo], unmapped(staging),
                                            unmapped(pool))
             ctx_of = dict(zip(futures, todo))
             for f in as_completed(list(futures)):      # in the order they complete: the progress lines

@@ -18,7 +18,7 @@ from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region
 from . import check, lock
 from .lock import LockError, RunInProgress
 from .pipeline import (PROFILES, PublishError, Settings, accepted_codes, check_inputs, cog_tables,
-                       set_membership)
+                       quiet_rendering_logs, set_membership)
 from .territories import TerritorySetError, compare, get_set
 
 log = logging.getLogger("portraits")
@@ -64,8 +64,11 @@ def _setup_logging(verbose: bool) -> None:
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
-    for noisy in ("weasyprint", "fontTools", "distributed"):
-        logging.getLogger(noisy).setLevel(logging.ERROR)
+    quiet_rendering_logs()
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    # distributed sets its logger's level again when imported (from dask's configuration), in this
+    # process and in the workers of a local cluster: only its errors there too.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")
 
 
 def _settings(args) -> Settings:

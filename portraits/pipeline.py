@@ -664,6 +664,17 @@ def reuse_unchanged(settings: Settings, contexts: list[dict], staging: Path) -> 
     return {o.code: o for o in (reuse_published(settings, c, staging) for c in contexts) if o is not None}
 
 
+NOISY_LOGGERS = ("weasyprint", "fontTools")
+
+
+def quiet_rendering_logs() -> None:
+    """Only the errors of WeasyPrint and fontTools (their warnings, a few on every PDF, are about
+    CSS they ignore on purpose): done by the command line, and again in the process that renders
+    (a Dask worker, whose logging is its own)."""
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
 def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executor | None = None) -> RenderOutcome:
     """Write one territory's page, PDF and images into ``staging`` (in a worker process of
     ``pool`` when given, see :func:`render_pool`); reuse the published ones when the territory's
@@ -676,6 +687,7 @@ def render_territory(settings: Settings, ctx: dict, staging: Path, pool: Executo
     folder = staging / ctx["slug"]
     try:
         if pool is None:
+            quiet_rendering_logs()
             write_portrait(settings, ctx, folder)
         else:
             pool.submit(write_portrait, settings, ctx, folder).result()
