@@ -1,5 +1,5 @@
-"""The ``refresh`` flow: (download) → ``warehouse`` (ingest subflows per source family, then the
-DuckDB warehouse) → ``render`` (one task per territory) → publish → run report. When the published
+"""The ``refresh`` flow: (download) → the ``warehouse`` steps (one ingest task per dataset, then
+the DuckDB warehouse) → the ``render`` subflow (one task per territory) → publish → run report. When the published
 site is already the edition these inputs, code and settings make (``unchanged-edition``), the
 render flow and publish are skipped.
 
