@@ -23,12 +23,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import sources
-from sources.base import Loaded, SourceError, header_of, missing_needs, unexpected_columns
+from sources.common import Loaded, SourceError, header_of, missing_needs, unexpected_columns
 
 from .report import feeds_label
 
 WIDTH = 100          # the table fits a terminal of 100 columns
-# The warning sources.base.check_needs (and the census loader) write for a needed column missing.
+# The warning sources.common.check_needs (and the census loader) write for a needed column missing.
 MISSING_WARNING = re.compile(r" absentes? ; non calculé : ")
 VERDICTS = {"bon": "lu, rien à signaler", "à vérifier": "lu, avec des points à vérifier",
             "hors région": "aucune ligne de la région : les parties qui en ont besoin le diront",
@@ -56,7 +56,7 @@ class DatasetCheck:
 
 def file_header(key: str, path: Path) -> list[str]:
     """The column names of one file of dataset ``key``: the module's own ``header(path)`` when its
-    files are not a plain table, else :func:`sources.base.header_of`."""
+    files are not a plain table, else :func:`sources.common.header_of`."""
     module = sources.REGISTRY[key]
     return getattr(module, "header", header_of)(Path(path))
 

@@ -10,7 +10,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from sources.base import SourceError
+from sources.common import SourceError
 
 from .demo import DemoError
 from .deployment import ConfigError

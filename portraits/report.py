@@ -17,6 +17,7 @@ from sources.unemployment import period_text
 from . import fmt
 from .geography import GEOGRAPHY_SOURCE, POPULATION_SOURCE, POPULATION_VINTAGE, departement_names
 from .indicators import DEFAULT_PARAMS, Indicator, catalogue
+from .networks import NETWORK_COLOURS, NETWORKS
 from .territories import PARTIAL, TerritorySet, slug
 from .warehouse import REGION_UNIT
 
@@ -83,7 +84,7 @@ def feeds_label(feed: str) -> str:
 
 
 def missing_column_text(m: dict) -> str:
-    """``{"column", "file", "feeds"}`` (see ``sources.base.check_needs``) in a sentence; ``column``
+    """``{"column", "file", "feeds"}`` (see ``sources.common.check_needs``) in a sentence; ``column``
     may name several columns, comma-separated (the census groups the columns feeding the same parts)."""
     several = ", " in m["column"]
     return (f"Colonne{'s' * several} {m['column']} absente{'s' * several} du fichier {m['file']} ; non calculé : "
@@ -130,7 +131,7 @@ def compare(ind: Indicator, value, region) -> str:
 
 class Provenance(dict):
     """The datasets of the edition by id (what :func:`provenance` returns), and in ``unusable``
-    those found without a row of the region (``sources.base.NoRegionalRows``): id → title, files,
+    those found without a row of the region (``sources.common.NoRegionalRows``): id → title, files,
     reason. They are not in the mapping: every part that needs them is unavailable."""
 
     def __init__(self, *args, unusable: dict[str, dict] | None = None, **kwargs):
@@ -810,7 +811,6 @@ def _trajectories(code, tables, figs, prov) -> dict:
 def _access(code, tables, figs, prov, params) -> dict:
     """Section "Où s'informer et se faire accompagner": the access points of the territory by
     network (map and table), and reach figures by network against the region."""
-    from sources.service_public import NETWORKS
     if "service_public" not in prov and "establishments" not in prov:
         return _unavailable("service_public", prov)
     points = tables["access_points"]
@@ -848,7 +848,6 @@ def _access(code, tables, figs, prov, params) -> dict:
 def coverage_table(contexts: list[dict]) -> dict | None:
     """The SPRO coverage of every territory of the set, side by side (site index): access points,
     share of the population far from any of them and from each network, against the region."""
-    from sources.service_public import NETWORKS
     if not contexts or not contexts[0]["access"].get("available"):
         return None
     first = contexts[0]
@@ -1040,11 +1039,6 @@ def _text(x) -> str | None:
         return None
     s = str(x).strip()
     return s or None
-
-
-# Colours of the networks on maps and in tables (colour-blind-safe "Okabe-Ito" palette).
-NETWORK_COLOURS = {"cio": "#0072B2", "france_travail": "#D55E00", "mission_locale": "#009E73",
-                   "cap_emploi": "#CC79A7", "information_jeunesse": "#E69F00", "suio": "#56B4E9", "apec": "#000000"}
 
 
 def _rate(x) -> str:

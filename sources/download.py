@@ -29,7 +29,10 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from . import REGISTRY
+from . import REGISTRY, bmo_bassins
+from . import jobseekers_profile as jp
+from .common import SourceError, files_matching
+from .datafrance import region_info
 
 log = logging.getLogger("portraits")
 OFFICIAL_HOSTS = {"statistiques.francetravail.org", "data.education.gouv.fr", "www.education.gouv.fr",
@@ -269,8 +272,8 @@ def write_ledger(folder: Path, entries: dict[str, dict]) -> None:
 def fetch_all(dest: Path, region: str = "52") -> list[dict]:
     """Download every registered dataset into ``dest`` under its official file name; a file
     unchanged on the server (HTTP 304 to the conditional request) is kept. The ledger records
-    each download and check. A source module with its own ``fetch(dest, region)`` (an API needing
-    credentials and several requests) is fetched by it, into one file."""
+    each download and check. A dataset served by an API needing credentials and several requests
+    (:data:`API_FETCHES`) is fetched by its own function, into one file."""
     # Partial files left by an interrupted fetch: never used, not worth keeping.
     shutil.rmtree(Path(dest) / PARTIAL_DIR, ignore_errors=True)
     Path(dest).mkdir(parents=True, exist_ok=True)
@@ -279,9 +282,9 @@ def fetch_all(dest: Path, region: str = "52") -> list[dict]:
     for key, module in REGISTRY.items():
         s = module.SOURCE
         target = dest / s.download_name
-        if hasattr(module, "fetch"):
+        if key in API_FETCHES:
             try:
-                info = module.fetch(target, region=region)
+                info = API_FETCHES[key](target, region=region)
                 ledger[info["url"]] = info
                 results.append({"id": key, "error": None, **info})
             except DownloadError as exc:
@@ -299,3 +302,75 @@ def fetch_all(dest: Path, region: str = "52") -> list[dict]:
             results.append({"id": key, "error": str(exc)})
     write_ledger(dest, ledger)
     return results
+
+
+# ---------------------------------------------------------------------------------------------
+# The France Travail API (jobseekers_profile): OAuth2 client credentials, then one request per area,
+# one raw file per run (its format: sources/jobseekers_profile.py request_body and dump).
+
+def jobseekers_profile_areas(folder: Path, region: str) -> list[tuple[str, str]]:
+    """What is asked for: the region, its départements and its BMO bassins (from the bassin table
+    in ``folder``: the bassins must be the ones it knows)."""
+    paths = files_matching(bmo_bassins.SOURCE, folder)
+    if not paths:
+        raise FileNotFoundError(f"la table des bassins BMO ({bmo_bassins.SOURCE.download_name}) doit être déposée dans "
+                                f"{folder} avant le téléchargement : elle donne les bassins à demander")
+    codes = sorted(set(bmo_bassins.read(paths, None, region).frame.bassin_code))
+    _, deps = region_info(region)
+    return [("REG", region), *(("DEP", d) for d in sorted(deps)), *((jp.BASSIN_TYPE, c) for c in codes)]
+
+
+def fetch_jobseekers_profile(dest: Path, region: str = "52", env: dict | None = None) -> dict:
+    """The France Travail API's answers for ``jobseekers_profile`` (in the format of
+    :mod:`sources.jobseekers_profile`): ask the API for every area of
+    :func:`jobseekers_profile_areas` and save the answers as one file ``dest`` (atomically: a
+    failure leaves the previous file). Returns the ledger entry. The credentials
+    come from ``FT_API_CLIENT_ID`` / ``FT_API_CLIENT_SECRET`` and are never logged."""
+    env = os.environ if env is None else env
+    client_id, secret = env.get(jp.CLIENT_ID_ENV, ""), env.get(jp.CLIENT_SECRET_ENV, "")
+    if not client_id or not secret:
+        raise DownloadError(f"identifiants de l'API France Travail absents : définir les variables "
+                            f"d'environnement {jp.CLIENT_ID_ENV} et {jp.CLIENT_SECRET_ENV} (application déclarée "
+                            f"sur francetravail.io, API « Marché du travail ») ; {dest.name} n'a pas été "
+                            f"modifié")
+    dest = Path(dest)
+    try:
+        wanted = jobseekers_profile_areas(dest.parent, region)
+    except (FileNotFoundError, SourceError) as exc:
+        raise DownloadError(f"{exc} ; {dest.name} n'a pas été modifié") from None
+    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": jp.SCOPE}
+    token = post_json(jp.TOKEN_URL, form=form, secrets=(secret, client_id))
+    if not isinstance(token, dict) or not token.get("access_token"):
+        raise DownloadError(f"jeton d'accès absent de la réponse de {jp.TOKEN_URL} ; {dest.name} n'a pas été "
+                            f"modifié")
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    answers, refused = [], []
+    for area_type, code in wanted:
+        body = jp.request_body(area_type, code)
+        try:
+            answer = post_json(jp.API_URL, json_body=body, headers=headers,
+                               secrets=(secret, token["access_token"]))
+        except DownloadError as exc:
+            # One territory refused (e.g. HTTP 400): the others are kept, this one is named.
+            log.warning("%s %s : %s", area_type, code, exc)
+            refused.append({"territoire": f"{area_type} {code}", "erreur": str(exc)})
+            answers.append({"requete": body, "reponse": None, "erreur": str(exc)})
+            continue
+        answers.append({"requete": body, "reponse": answer})
+    if len(refused) == len(wanted):
+        raise DownloadError(f"toutes les requêtes ({len(wanted)}) ont été refusées, dont "
+                            f"{refused[0]['territoire']} : {refused[0]['erreur']} ; {dest.name} n'a pas "
+                            f"été modifié")
+    data = jp.dump(answers)
+    part = dest.parent / PARTIAL_DIR / (dest.name + ".part")
+    part.parent.mkdir(parents=True, exist_ok=True)
+    part.write_bytes(data)
+    os.replace(part, dest)
+    now = _now()
+    return {"url": jp.API_URL, "file": dest.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
+            "requests": len(wanted), "status": "partial" if refused else "downloaded", "refused": refused,
+            "checked": now, "downloaded": now}
+
+
+# The datasets fetched by a function of their own (source id → fetch(dest, region=...)).
+API_FETCHES = {"jobseekers_profile": fetch_jobseekers_profile}

@@ -31,7 +31,7 @@ communes that the accepted codes map to a current commune of the region, e.g. 79
 and only those rows are checked (UAI, commune codes, coordinates, duplicates): an establishment of
 another region never stops the build. ``code_departement`` is not used: its form differs between
 exports ("078" in the API, "1" or "02A" in a labelled download). A file with no row of the region
-raises :class:`sources.base.NoRegionalRows` (the dataset is left out and its parts say why).
+raises :class:`sources.common.NoRegionalRows` (the dataset is left out and its parts say why).
 
 Coordinates may be missing: such establishments are placed by their commune code.
 """
@@ -44,9 +44,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .base import (cell_text, check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
-                   normalise_name, read_official_csv, region_departements, Source, SourceError, to_number, uai_key,
-                   uai_prefix, write_csv)
+from .common import (cell_text, check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
+                     normalise_name, read_official_csv, region_departements, Source, SourceError, to_number, uai_key,
+                     uai_prefix, write_csv, of_town)
+from .datafrance import official_names
 
 # What the portraits read, and what each column feeds (indicators of the catalogue, blocks of
 # portraits.report.BLOCKS).
@@ -329,8 +330,6 @@ def demo_establishments(communes, rng: np.random.Generator) -> pd.DataFrame:
 def demo_guidance_centres(communes, rng: np.random.Generator) -> pd.DataFrame:
     """Synthetic CIO ("Information et orientation"): one in each town of more than 25,000
     inhabitants and in the biggest town of each département, two in the biggest cities."""
-    from .postcodes import official_names
-    from .service_public import of_town
     names = official_names()
     big = communes.sort_values(["population", "code"], ascending=[False, True])
     hosts = big[(big.population > 25000) | ~big.dep.duplicated()]

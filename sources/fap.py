@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Need, Source, SourceError, check_needs, csv_header, read_official_csv, write_csv
+from .common import Loaded, Need, Source, SourceError, check_needs, csv_header, read_official_csv, write_csv
 
 SOURCE = Source(
     id="fap",

@@ -50,9 +50,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
-                   read_official_csv, read_text, region_key, region_scope, to_number, uai_key, uai_prefix,
-                   union_needs, write_csv)
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
+                     read_official_csv, read_text, region_key, to_number, uai_key, uai_prefix, union_needs, write_csv)
+from .datafrance import region_scope
 
 # The official headers, as written (the apprentissage file's trailing spaces included).
 CFA_HEADER = ["Année", "UAI", "Libellé", "Région", "DEVENIR Part poursuite études", "DEVENIR Part en emploi 6 mois",

@@ -61,8 +61,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
-                   read_official_csv, read_text, to_number, write_csv)
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
+                     read_official_csv, read_text, to_number, write_csv)
 
 # Official header of the flattened file (the demo writes it).
 HEADER = ["id", "millesime", "code_region_ij", "code_region", "voie", "cfd", "mefstat11", "nb_annee_term",
@@ -240,15 +240,13 @@ _DEMO_PROFILE = {
 }
 
 
-def demo_rows(rng: np.random.Generator, region: str = "52") -> list[list[str]]:
-    """Synthetic region × formation lines for the BCN demo catalogue (:func:`sources.bcn.demo_catalogue`):
+def demo_rows(catalogue: pd.DataFrame, rng: np.random.Generator, region: str = "52") -> list[list[str]]:
+    """Synthetic region × formation lines for the BCN demo ``catalogue`` (:func:`sources.bcn.demo_catalogue`):
     scolaire lines for the CAP, bac pro and BTS taught in lycée (keyed on their final-year
     MEFSTAT11), apprentissage lines for every CFD, including two titres professionnels unknown to
     the BCN demo. Counts hidden below 5 final-year pupils, employment rates published from 20
     leavers, further-study rate from 20 final-year pupils, 18 and 24 months for the two oldest
     millésimes only, as in the real file."""
-    from .bcn import demo_catalogue
-    catalogue = demo_catalogue()
     region_ij = REGIONS_IJ.get(region, region)
     rows = []
     size_effect = {cfd: rng.lognormal(0.0, 0.7) for cfd in catalogue.cfd}
@@ -286,6 +284,7 @@ def demo_rows(rng: np.random.Generator, region: str = "52") -> list[list[str]]:
     return rows
 
 
-def write_demo(path: Path, rng: np.random.Generator, region: str = "52") -> None:
-    """Write the demo region × formation file in the official layout (UTF-8 with BOM, ``;``, LF)."""
-    write_csv(path, HEADER, demo_rows(rng, region), sep=";", bom=True)
+def write_demo(path: Path, catalogue: pd.DataFrame, rng: np.random.Generator, region: str = "52") -> None:
+    """Write the demo region × formation file of the diplomas of ``catalogue`` (the BCN demo, see
+    :func:`demo_rows`) in the official layout (UTF-8 with BOM, ``;``, LF)."""
+    write_csv(path, HEADER, demo_rows(catalogue, rng, region), sep=";", bom=True)

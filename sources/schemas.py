@@ -1,6 +1,6 @@
 """The declared contract of every normalised dataset: one pandera schema per registered source.
 
-Each loader's ``read()`` returns a :class:`sources.base.Loaded` whose ``frame`` is the tidy table
+Each loader's ``read()`` returns a :class:`sources.common.Loaded` whose ``frame`` is the tidy table
 the warehouse loads. :data:`SCHEMAS` declares, for each registry key, that frame's columns (no
 more, no less), their types, which may be missing, the values they may take (counts ≥ 0, rates
 and shares within 0–100, commune codes, UAI, years and months plausible…) and the key that
@@ -9,7 +9,7 @@ as its docstring says). The loaders keep their own line-level checks, which name
 official file; the schema is checked after them, on what is actually handed to the warehouse.
 
 :func:`validate` runs a schema (all checks, ``lazy``) and turns its failures into a
-:class:`sources.base.SourceError` in French naming the file(s), the first failing column, check
+:class:`sources.common.SourceError` in French naming the file(s), the first failing column, check
 and value, and the row (by its key columns), e.g.::
 
     defm-communes-mensuel.csv : contrôle du tableau normalisé « jobseekers » : colonne jobseekers :
@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .base import Loaded, SourceError
+from .common import Loaded, SourceError
 from .census import KEPT as CENSUS_VARIABLES
+from .service_public import NETWORK_PIVOTS
 
 COMMUNE = r"^[0-9][0-9AB][0-9]{3}$"
 UAI = r"^[0-9]{7}[A-Z]$"
@@ -96,8 +97,7 @@ def _month_check(s: pd.Series) -> pd.Series:
 
 
 def _known_network(s: pd.Series) -> pd.Series:
-    from .service_public import NETWORKS       # imported when checked: the module owns the list
-    return s.isin(list(NETWORKS))
+    return s.isin(list(NETWORK_PIVOTS))
 
 
 # Error of a frame check → the columns it compares (shown with the failing row).
@@ -306,7 +306,7 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
 
     "service_public": schema("service_public", {
         "id": text(), "network": pa.Column(str, pa.Check(_known_network, error="réseau hors de la liste "
-                                                                        "(sources/service_public.py NETWORKS)")),
+                                                                        "(sources/service_public.py NETWORK_PIVOTS)")),
         "name": text(),
         "address": text(nullable=True), "postcode": text(nullable=True), "town": text(nullable=True),
         "commune_code": commune(), "lat": coordinate(90), "lon": coordinate(180),

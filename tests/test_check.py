@@ -11,7 +11,7 @@ from portraits import check, report
 from portraits.cli import main
 from portraits.indicators import catalogue
 from portraits.pipeline import Settings, commune_reference, ingest_dataset, locate_inputs
-from sources.base import (EVIDENCE_LEVELS, Need, Source, SourceError, check_needs, files_matching, header_of,
+from sources.common import (EVIDENCE_LEVELS, Need, Source, SourceError, check_needs, files_matching, header_of,
                           missing_needs, normalise_name, unexpected_columns)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,7 +147,7 @@ def _required_in_demo(key: str) -> bool:
     return any(n.found_in(header_of(DEMO / name)) for name in _csv_demo_files(key) for n in src.required_columns())
 
 
-# Sources read in alternative layouts declare no column required of every layout (sources.base.
+# Sources read in alternative layouts declare no column required of every layout (sources.common.
 # union_needs): their per-layout messages are tested in tests/test_formats_national2.py.
 PER_LAYOUT = {"onisep_formations", "inserjeunes"}
 

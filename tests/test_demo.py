@@ -6,7 +6,7 @@ from pathlib import Path
 
 from portraits.demo import DEFAULT_DIR, generate
 from sources import REGISTRY
-from sources.base import files_matching
+from sources.common import files_matching
 
 
 def test_demo_inputs_are_reproducible(tmp_path):

@@ -31,7 +31,7 @@ import pytest
 
 from conftest import ROOT
 from sources import REGISTRY, download
-from sources.base import files_matching
+from sources.common import files_matching
 
 
 class Killed(BaseException):

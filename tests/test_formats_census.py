@@ -17,7 +17,7 @@ from conftest import REAL
 from portraits import report
 from portraits.indicators import run
 from sources import census, populations
-from sources.base import NoRegionalRows, SourceError, column_pattern, files_matching, header_of, unexpected_columns
+from sources.common import NoRegionalRows, SourceError, column_pattern, files_matching, header_of, unexpected_columns
 
 # Nantes, Saint-Herblain; Orée d'Anjou (49126) and Champtoceaux (49069), one of its communes déléguées.
 COMMUNES = {"44109": "44109", "44184": "44184", "49126": "49126", "49069": "49126"}

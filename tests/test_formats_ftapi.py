@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sources import download, organisms, service_public
+from sources import download, establishments, organisms, service_public, training_offer
 from sources import jobseekers_profile as jp
-from sources.base import NoRegionalRows, SourceError, header_of
+from sources.common import NoRegionalRows, SourceError, header_of
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real absent")
@@ -258,7 +258,7 @@ def test_a_refused_territory_is_named_and_the_others_are_kept(tmp_path, monkeypa
     (tmp_path / "bmo-communes-bassins.csv").write_text(BASSINS_CSV, encoding="utf-8")
     dest = tmp_path / jp.SOURCE.download_name
     fake_api(monkeypatch, {"DEP 49", f"{jp.BASSIN_TYPE} 5225"})
-    info = jp.fetch(dest, region="52", env=ENV)
+    info = download.fetch_jobseekers_profile(dest, region="52", env=ENV)
     assert info["status"] == "partial" and info["requests"] == 8
     assert [r["territoire"] for r in info["refused"]] == ["DEP 49", f"{jp.BASSIN_TYPE} 5225"]
     assert "HTTP Error 400" in info["refused"][0]["erreur"]
@@ -282,7 +282,7 @@ def test_when_every_request_is_refused_the_previous_file_is_kept(tmp_path, monke
     fake_api(monkeypatch, "all")
     with pytest.raises(download.DownloadError, match=r"toutes les requêtes \(8\) ont été refusées, dont REG 52 "
                                                       r".*HTTP Error 400.*n'a pas été modifié"):
-        jp.fetch(dest, region="52", env=ENV)
+        download.fetch_jobseekers_profile(dest, region="52", env=ENV)
     assert dest.read_bytes() == b"previous"
 
 
@@ -304,7 +304,7 @@ def test_every_request_of_fetch_is_a_crossing_of_de_1(tmp_path, monkeypatch):
                  for c in indicator["listeCroisementsIndicateur"]}
     (tmp_path / "bmo-communes-bassins.csv").write_text(BASSINS_CSV, encoding="utf-8")
     sent = fake_api(monkeypatch, set())
-    jp.fetch(tmp_path / jp.SOURCE.download_name, region="52", env=ENV)
+    download.fetch_jobseekers_profile(tmp_path / jp.SOURCE.download_name, region="52", env=ENV)
     assert {b["codeTypeTerritoire"] for b in sent} == {"REG", "DEP", jp.BASSIN_TYPE}
     for body in sent:
         key = (body["codeTypeTerritoire"], body["codeTypeActivite"], body["codeTypePeriode"],
@@ -376,7 +376,7 @@ def test_dgefp_real_header_and_one_row_in_its_layout(tmp_path):
     row = loaded.frame.iloc[0]
     assert (row.nda, row.siret, row.qualiopi_training, row.trainees) == ("52440000044", "12345678900012", True, 120)
     assert not loaded.missing and not loaded.warnings
-    from sources.base import unexpected_columns
+    from sources.common import unexpected_columns
     assert unexpected_columns(organisms.SOURCE, header_of(p)) == []
 
 
@@ -385,7 +385,9 @@ def test_dgefp_real_header_and_one_row_in_its_layout(tmp_path):
 def test_dgefp_demo_writes_the_real_header(tmp_path):
     from portraits.geography import load_communes
     p = tmp_path / organisms.SOURCE.demo_file
-    organisms.write_demo(p, load_communes("52"), np.random.default_rng(9))
+    communes = load_communes("52")
+    organisms.write_demo(p, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
+                         np.random.default_rng(9))
     real_path = REAL / "dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv"
     assert header_of(p) == header_of(real_path)
     assert p.read_bytes().split(b"\n", 1)[0] == real_path.read_bytes().split(b"\n", 1)[0]   # byte for byte
@@ -455,7 +457,7 @@ def test_dila_real_record_a_town_hall_leaves_the_dataset_out(region_codes):
         service_public.read([path], communes=region_codes)
     with pytest.raises(NoRegionalRows):                       # without a region too: nothing usable
         service_public.read([path])
-    from sources.base import unexpected_columns
+    from sources.common import unexpected_columns
     assert unexpected_columns(service_public.SOURCE, service_public.header(path)) == []
 
 
@@ -490,7 +492,7 @@ def test_dila_real_record_layout_for_spro_networks(tmp_path, region_codes):
 def test_dila_demo_writes_the_real_record_keys_and_nesting(tmp_path):
     from portraits.geography import load_communes
     path = tmp_path / service_public.SOURCE.demo_file
-    service_public.write_demo(path, load_communes("52"), np.random.default_rng(3))
+    service_public.write_demo(path, load_communes("52"), np.random.default_rng(3), establishments.random_point)
     real_path = REAL / "dila-annuaire-administration_one-record.json"
     assert service_public.header(path) == service_public.header(real_path)
     demo = json.loads(path.read_text(encoding="utf-8"))["service"]

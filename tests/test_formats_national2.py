@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from portraits import check
-from sources import bcn, inserjeunes, inserjeunes_formations as ijf, onisep, onisep_actions
-from sources.base import (Need, NoRegionalRows, SourceError, header_of, read_text, region_key, uai_key,
+from sources import bcn, inserjeunes, inserjeunes_formations as ijf, onisep, onisep_actions, training_offer
+from sources.common import (Need, NoRegionalRows, SourceError, header_of, read_text, region_key, uai_key,
                           unexpected_columns, union_needs)
 
 BOM = "\ufeff"
@@ -40,7 +40,7 @@ def raw_header(path: Path) -> list[str]:
     return next(csv.reader(io.StringIO(first), delimiter=";"))
 
 
-# ----- Shared helpers (sources.base) --------------------------------------------------------------
+# ----- Shared helpers (sources.common) --------------------------------------------------------------
 
 def test_union_needs_of_alternative_layouts_and_of_complementary_tables():
     a = (Need("UAI", ("x",)), Need("Taux", ("y",), required=False))
@@ -346,7 +346,7 @@ def test_real_inserjeunes_headers_are_the_module_layouts(tmp_path):
 def test_real_region_formation_demo_header(tmp_path):
     import numpy as np
     demo = tmp_path / ijf.SOURCE.demo_file
-    ijf.write_demo(demo, np.random.default_rng(1))
+    ijf.write_demo(demo, bcn.demo_catalogue(), np.random.default_rng(1))
     real_file = REAL / "inserjeunes-region-formation_pdl.csv"
     assert raw_header(demo) == raw_header(real_file) == ijf.HEADER
     assert demo.read_bytes()[:3] == real_file.read_bytes()[:3] == b"\xef\xbb\xbf"
@@ -368,7 +368,7 @@ def test_real_ideo_demo_header_byte_for_byte(tmp_path):
     """The 2022 header line, quotes included (text fields quoted, the others bare)."""
     import numpy as np
     demo = tmp_path / onisep.SOURCE.demo_file
-    onisep.write_demo(demo, np.random.default_rng(1))
+    onisep.write_demo(demo, training_offer.DEMO_DOMAINS, training_offer.demo_certifications(), np.random.default_rng(1))
     real_file = REAL / "onisep-ideo-formations_initiales_en_france_2022.csv"
     assert demo.read_bytes().split(b"\n", 1)[0] == real_file.read_bytes().split(b"\n", 1)[0]
     assert header_of(real_file) == onisep.HEADER_2022

@@ -18,12 +18,12 @@ import pytest
 
 from portraits import check, pipeline
 from sources import cog, jobseekers, mobility, training_offer
-from sources.base import NoRegionalRows, SourceError, files_matching, header_of, missing_needs, unexpected_columns
+from sources.common import NoRegionalRows, SourceError, files_matching, header_of, missing_needs, unexpected_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "data" / "demo"
 BOM = "\ufeff"
-# Accepted codes → current code (as portraits.geography.commune_codes gives them): Nantes, Angers,
+# Accepted codes → current code (as sources.datafrance.commune_codes gives them): Nantes, Angers,
 # Orée d'Anjou and its commune déléguée Champtoceaux, Cholet and Le Puy-Saint-Bonnet, a commune
 # associée of Cholet with a code of Deux-Sèvres (79224). Région: départements 44 and 49.
 COMMUNES = {"44109": "44109", "49007": "49007", "49126": "49126", "49069": "49126", "49099": "49099",

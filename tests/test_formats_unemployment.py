@@ -22,7 +22,7 @@ from conftest import ROOT
 from portraits import indicators, render, report
 from portraits.warehouse import load_zones
 from sources import unemployment
-from sources.base import NoRegionalRows, SourceError, header_of, unexpected_columns
+from sources.common import NoRegionalRows, SourceError, header_of, unexpected_columns
 
 # One commune of zone 5216 (Nantes, 44), two of the interregional zones 0051 (Alençon, 53038 in
 # Mayenne) and 0062 (Redon, 44007), per data/territories/ze2020.csv.

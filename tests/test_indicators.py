@@ -8,7 +8,8 @@ from portraits import fmt
 from portraits.indicators import SQL_DIR, catalogue
 from portraits.report import KEY_FIGURES
 from sources import REGISTRY
-from sources.service_public import NETWORKS
+from portraits.networks import NETWORKS
+from sources.service_public import NETWORK_PIVOTS
 
 
 def test_every_declared_indicator_is_computed_sourced_and_shown():
@@ -30,10 +31,10 @@ def test_every_declared_indicator_is_computed_sourced_and_shown():
 
 
 def test_network_colours_match_the_stylesheet():
-    """Map symbols (report.NETWORK_COLOURS) and the table marks (style.css) use the same colours."""
-    from portraits.report import NETWORK_COLOURS
+    """Map symbols (networks.NETWORK_COLOURS) and the table marks (style.css) use the same colours."""
+    from portraits.networks import NETWORK_COLOURS
     css = (ROOT / "templates" / "assets" / "style.css").read_text(encoding="utf-8")
-    assert set(NETWORK_COLOURS) == set(NETWORKS)
+    assert set(NETWORK_COLOURS) == set(NETWORKS) == set(NETWORK_PIVOTS)   # the portraits' networks are the sources'
     for code, colour in NETWORK_COLOURS.items():
         assert re.search(rf"\.net-{code} \{{ background: {colour};", css), code
 

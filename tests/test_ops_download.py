@@ -141,5 +141,5 @@ def test_fetch_all_keeps_a_ledger_and_does_not_download_unchanged_sources(server
     assert all(h.get("If-None-Match") == ETAG for _, h in server.requests[n:])
     assert {e["status"] for e in json.loads((raw / download.LEDGER).read_text(encoding="utf-8"))} == {"unchanged"}
     # The ledger is not mistaken for a dataset by any loader.
-    from sources.base import files_matching
+    from sources.common import files_matching
     assert not any(p.name == download.LEDGER for m in REGISTRY.values() for p in files_matching(m.SOURCE, raw))

@@ -11,7 +11,7 @@ import pytest
 
 from portraits.geography import commune_codes
 from sources import bmo, bmo_bassins, fap
-from sources.base import SourceError
+from sources.common import SourceError
 
 pytestmark = pytest.mark.real
 

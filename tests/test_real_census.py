@@ -9,7 +9,7 @@ import pytest
 
 from portraits.geography import commune_codes, load_communes
 from sources import census, populations
-from sources.base import SourceError
+from sources.common import SourceError
 
 pytestmark = pytest.mark.real
 

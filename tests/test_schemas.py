@@ -12,7 +12,7 @@ import pytest
 
 import sources
 from sources import schemas
-from sources.base import SourceError
+from sources.common import SourceError
 
 
 def test_every_registered_dataset_has_a_schema():

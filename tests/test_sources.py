@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from sources import REGISTRY, establishments, inserjeunes, jobseekers
-from sources.base import SourceError
+from sources.common import SourceError
 
 BOM = "\ufeff"
 COMMUNES = {"44109", "44184", "49007", "85191"}

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from sources import bmo, bmo_bassins, fap
-from sources.base import SourceError
+from sources.common import SourceError
 
 HEADER = ["annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG", "Dept",
           "NomDept", "BE24", "NOMBE24", "met", "xmet", "smet"]

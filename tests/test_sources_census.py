@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sources import census, populations
-from sources.base import SourceError
+from sources.common import SourceError
 
 # Orée d'Anjou (49126) and Champtoceaux (49069), one of its communes déléguées; Nantes; Bouguenais.
 COMMUNES = {"49126": "49126", "49069": "49126", "44109": "44109", "44184": "44184"}

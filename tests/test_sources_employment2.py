@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from sources import cog, jobseekers, unemployment, urssaf
-from sources.base import SourceError
+from sources.common import SourceError
 
 BOM = "\ufeff"
 

@@ -16,7 +16,7 @@ import pytest
 
 from sources import download
 from sources import jobseekers_profile as jp
-from sources.base import SourceError
+from sources.common import SourceError
 
 SECRET = "s3cr3t-client-value"
 TOKEN = "tok-abc-123"
@@ -199,7 +199,7 @@ def test_fetch_gets_a_token_then_one_request_per_area(api, tmp_path, logs):
     (tmp_path / "bmo-communes-bassins.csv").write_text(BASSINS_CSV, encoding="utf-8")
     dest = tmp_path / jp.SOURCE.download_name
     env = {jp.CLIENT_ID_ENV: "my-client", jp.CLIENT_SECRET_ENV: SECRET}
-    info = jp.fetch(dest, region="52", env=env)
+    info = download.fetch_jobseekers_profile(dest, region="52", env=env)
     kind, headers, form = api.requests[0]
     assert kind == "token" and form == {"grant_type": ["client_credentials"], "client_id": ["my-client"],
                                         "client_secret": [SECRET], "scope": [jp.SCOPE]}
@@ -227,7 +227,7 @@ def test_a_refused_token_names_no_secret_and_keeps_the_previous_file(api, tmp_pa
     env = {jp.CLIENT_ID_ENV: "my-client", jp.CLIENT_SECRET_ENV: SECRET}
     api.token_status = 503                              # retried, then given up
     with pytest.raises(download.DownloadError) as err:
-        jp.fetch(dest, env=env)
+        download.fetch_jobseekers_profile(dest, env=env)
     assert "HTTP Error 503" in str(err.value) and SECRET not in str(err.value)
     assert logs and all(SECRET not in m for m in logs)   # the retry warnings
     assert dest.read_bytes() == b"previous" and len(api.requests) == 3

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from sources import bcn, inserjeunes_formations as ijf, mobility
-from sources.base import SourceError
+from sources.common import SourceError
 
 BOM = "\ufeff"
 # Accepted codes → current code: A = Nantes, B = Angers, Orée d'Anjou and its commune déléguée
@@ -344,9 +344,9 @@ def test_inserjeunes_formations_duplicates_and_region_filter(tmp_path):
 
 def test_inserjeunes_formations_demo_uses_the_bcn_demo_codes(tmp_path):
     p = tmp_path / ijf.SOURCE.demo_file
-    ijf.write_demo(p, np.random.default_rng(2))
+    ijf.write_demo(p, bcn.demo_catalogue(), np.random.default_rng(2))
     again = tmp_path / "again.csv"
-    ijf.write_demo(again, np.random.default_rng(2))
+    ijf.write_demo(again, bcn.demo_catalogue(), np.random.default_rng(2))
     assert p.read_bytes() == again.read_bytes() and p.read_bytes().startswith(b"\xef\xbb\xbfid;millesime;")
     df = ijf.read([p]).frame
     assert sorted(set(df.millesime)) == ["2019-2020", "2020-2021", "2021-2022", "2022-2023"]

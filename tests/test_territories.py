@@ -12,7 +12,7 @@ from portraits import cli, pipeline
 from portraits.geography import load_communes, projected_crs, region_gaps_km2
 from portraits.territories import (TerritorySetError, available_sets, compare, dissolve, epci_of_communes,
                                    load_membership, read_membership, slug, validate)
-from sources.base import departement_of
+from sources.common import departement_of
 
 REFERENCE = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "territories"
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sources import onisep_actions
-from sources.base import SourceError, uai_key
+from sources.common import SourceError, uai_key
 
 BOM = "\ufeff"
 FOR = "http://www.onisep.fr/http/redirection/formation/slug/"

@@ -1,0 +1,283 @@
+"""The import rules of the house (README, "Where a number comes from": the layout), held over the
+``ast`` of the project's modules (no import-linter: no new dependency).
+
+- ``sources/`` never imports ``portraits`` or ``flows``;
+- a dataset module (``sources/<dataset>.py``) imports, of the project, only ``sources.common``
+  and ``sources.datafrance``: never a sibling dataset module;
+- ``sources.common`` imports only the standard library, pandas, numpy and the file-format libraries
+  it reads with (:data:`LEAF_LIBRARIES`); ``sources.datafrance`` the same and ``sources.common``;
+- no import cycle among the modules of ``sources``, ``portraits`` and ``flows``;
+- no import inside a function in ``sources/``, except of a heavy optional library
+  (:data:`HEAVY_OPTIONAL`);
+- ``sources/base.py`` and ``sources/postcodes.py`` (old paths) only re-export: they define nothing.
+
+Each rule is a function of ``{module name: Module}``, so that the unit tests below can show it
+failing on tiny in-memory modules; the last tests hold it on the real tree.
+"""
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("sources", "portraits", "flows")
+
+# Modules of sources/ that are not datasets. ``__init__`` holds the registry and ``schemas`` the
+# checks of every dataset's frame: both name the datasets. ``download`` fetches the files of the
+# registry. ``base`` and ``postcodes`` are the old paths of sources.common and sources.datafrance,
+# kept as re-exports for code outside this step (flows/ingest.py, benchmarks/national.py).
+SHIMS = {"sources.base", "sources.postcodes"}
+NOT_DATASETS = {"sources", "sources.schemas", "sources.download", *SHIMS}
+LEAF = ("sources.common", "sources.datafrance")
+# What the leaf may import besides the standard library: pandas and numpy, and the libraries that
+# read the file formats (openpyxl for xlsx workbooks, pyarrow for Parquet schemas).
+LEAF_LIBRARIES = {"pandas", "numpy", "openpyxl", "pyarrow"}
+# Libraries a function of sources/ may import where it needs them (slow to import, needed by
+# one reader or one demo writer only): pyarrow (Parquet files and schemas: sources.common.text
+# header_of, establishments, mobility, schemas), geopandas (mobility's demo flows).
+HEAVY_OPTIONAL = {"pyarrow", "geopandas"}
+
+
+@dataclass(frozen=True)
+class Import:
+    target: str           # absolute dotted name of what is imported (a module, or a module's attribute's module)
+    names: tuple[str, ...]  # for ``from X import a, b``: a, b (they may be submodules of X)
+    line: int
+    in_function: bool
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str
+    source: str
+    is_package: bool = False
+
+    def imports(self) -> list[Import]:
+        tree = ast.parse(self.source)
+        out: list[Import] = []
+
+        def visit(node: ast.AST, in_function: bool) -> None:
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.Import):
+                    out.extend(Import(a.name, (), child.lineno, in_function) for a in child.names)
+                elif isinstance(child, ast.ImportFrom):
+                    out.append(Import(self._absolute(child), tuple(a.name for a in child.names),
+                                      child.lineno, in_function))
+                visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+
+        visit(tree, False)
+        return out
+
+    def _absolute(self, node: ast.ImportFrom) -> str:
+        if not node.level:
+            return node.module or ""
+        package = self.name.split(".") if self.is_package else self.name.split(".")[:-1]
+        base = package[: len(package) - (node.level - 1)]
+        return ".".join(base + ([node.module] if node.module else []))
+
+
+def project_modules(root: Path = ROOT) -> dict[str, Module]:
+    mods = {}
+    for pkg in PACKAGES:
+        for path in sorted((root / pkg).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            is_package = parts[-1] == "__init__"
+            if is_package:
+                parts = parts[:-1]
+            name = ".".join(parts)
+            mods[name] = Module(name, path.read_text(encoding="utf-8"), is_package)
+    return mods
+
+
+def _internal(name: str) -> bool:
+    return name.split(".")[0] in PACKAGES
+
+
+def targets(imp: Import, modules: dict[str, Module]) -> list[str]:
+    """The project modules an import names: ``from sources import bcn`` names ``sources.bcn``
+    (a submodule), ``from sources import REGISTRY`` names ``sources``."""
+    if not _internal(imp.target):
+        return []
+    subs = [f"{imp.target}.{n}" for n in imp.names if f"{imp.target}.{n}" in modules]
+    if subs and len(subs) == len(imp.names):
+        return subs
+    return [*subs, imp.target]
+
+
+def _in(name: str, prefixes) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def is_dataset(name: str) -> bool:
+    return name.startswith("sources.") and name not in NOT_DATASETS and not _in(name, LEAF)
+
+
+# ----- The rules: each returns its violations, as "module:line message" ------------------------
+
+def sources_importing_the_app(modules: dict[str, Module]) -> list[str]:
+    return [f"{m.name}:{i.line} imports {i.target}" for m in modules.values() if _in(m.name, ("sources",))
+            for i in m.imports() if _in(i.target, ("portraits", "flows"))]
+
+
+def dataset_imports_outside_the_leaf(modules: dict[str, Module]) -> list[str]:
+    return [f"{m.name}:{i.line} imports {t}" for m in modules.values() if is_dataset(m.name)
+            for i in m.imports() for t in targets(i, modules) if not _in(t, LEAF)]
+
+
+def leaf_imports(modules: dict[str, Module]) -> list[str]:
+    out = []
+    for m in modules.values():
+        if not _in(m.name, LEAF):
+            continue
+        for i in m.imports():
+            if _internal(i.target):
+                if not all(_in(t, ("sources.common",)) for t in targets(i, modules)):
+                    out.append(f"{m.name}:{i.line} imports {i.target}")
+            elif i.target and i.target.split(".")[0] not in sys.stdlib_module_names | LEAF_LIBRARIES | {"__future__"}:
+                out.append(f"{m.name}:{i.line} imports {i.target}")
+    return out
+
+
+def function_level_imports(modules: dict[str, Module]) -> list[str]:
+    return [f"{m.name}:{i.line} imports {i.target} inside a function" for m in modules.values()
+            if _in(m.name, ("sources",)) for i in m.imports()
+            if i.in_function and i.target.split(".")[0] not in HEAVY_OPTIONAL]
+
+
+def shims_defining_something(modules: dict[str, Module]) -> list[str]:
+    return [f"{m.name}:{node.lineno} defines something" for m in modules.values() if m.name in SHIMS
+            for node in ast.parse(m.source).body
+            if not isinstance(node, (ast.Import, ast.ImportFrom))
+            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
+
+
+def import_cycles(modules: dict[str, Module]) -> list[list[str]]:
+    """The import cycles among the project's modules (every import counts, module-level or inside
+    a function: a cycle through a function is one the next refactor turns into a crash). One
+    cycle per strongly connected component, as a path."""
+    graph = {name: sorted({t for i in m.imports() for t in targets(i, modules) if t in modules and t != name})
+             for name, m in modules.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+
+    def strong(v: str) -> None:     # Tarjan, iterative enough for a few hundred modules
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph[v]:
+            if w not in index:
+                strong(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                components.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            strong(v)
+    return components
+
+
+# ----- Each rule can fail: tiny in-memory modules ----------------------------------------------
+
+def _mods(**sources: str) -> dict[str, Module]:
+    """``sources__bcn="..."`` → module ``sources.bcn``; a name ending in ``__init`` is a package."""
+    out = {}
+    for key, text in sources.items():
+        parts = key.split("__")
+        is_package = parts[-1] == "init"
+        name = ".".join(parts[:-1] if is_package else parts)
+        out[name] = Module(name, text, is_package)
+    return out
+
+
+def test_a_source_importing_portraits_is_caught():
+    mods = _mods(sources__init="", sources__bcn="import pandas\n\ndef f():\n    from portraits.geography import region_info\n",
+                 sources__fap="from flows import refresh\n", portraits__init="from sources import bcn\n")
+    assert sources_importing_the_app(mods) == ["sources.bcn:4 imports portraits.geography", "sources.fap:1 imports flows"]
+
+
+def test_a_dataset_importing_a_sibling_is_caught():
+    mods = _mods(sources__init="from . import bcn, fap\n", sources__common__init="", sources__datafrance="",
+                 sources__bcn="from .common import SourceError\nfrom .datafrance import region_info\n",
+                 # relative, absolute, and "from package import submodule" forms
+                 sources__fap="from .bcn import demo_catalogue\nimport sources.bcn\nfrom . import bcn\n")
+    assert dataset_imports_outside_the_leaf(mods) == ["sources.fap:1 imports sources.bcn", "sources.fap:2 imports sources.bcn",
+                                                      "sources.fap:3 imports sources.bcn"]
+
+
+def test_the_leaf_importing_a_dataset_or_a_library_is_caught():
+    mods = _mods(sources__init="", sources__common__init="from .text import read_text\nimport csv, pandas, openpyxl\n",
+                 sources__common__text="from ..datafrance import region_info\nimport geopandas\n",
+                 sources__datafrance="from .common import read_text\nfrom .bcn import x\n", sources__bcn="")
+    assert leaf_imports(mods) == ["sources.common.text:1 imports sources.datafrance", "sources.common.text:2 imports geopandas",
+                                  "sources.datafrance:2 imports sources.bcn"]
+
+
+def test_a_function_level_import_is_caught():
+    mods = _mods(sources__init="", sources__bcn="def f():\n    import pyarrow.parquet as pq\n    import csv\n"
+                                               "    from .common import uai_key\n")
+    assert function_level_imports(mods) == ["sources.bcn:3 imports csv inside a function",
+                                            "sources.bcn:4 imports sources.common inside a function"]
+
+
+def test_a_shim_defining_something_is_caught():
+    mods = _mods(sources__init="", sources__base='"""Old path."""\nfrom .common import *\n',
+                 sources__postcodes='from .datafrance import name_key\n\ndef split_label(x):\n    return x\n')
+    assert shims_defining_something(mods) == ["sources.postcodes:3 defines something"]
+
+
+def test_an_import_cycle_is_caught_even_through_a_function():
+    mods = _mods(sources__init="from . import base\n", sources__base="def f():\n    from portraits.geography import g\n",
+                 portraits__init="", portraits__geography="from sources.base import departement_of\n",
+                 portraits__fmt="import math\n")
+    assert import_cycles(mods) == [["portraits.geography", "sources.base"]]
+    mods["sources.base"] = Module("sources.base", "import pandas\n")
+    assert import_cycles(mods) == []
+
+
+# ----- The rules on the real tree --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def modules():
+    return project_modules()
+
+
+def test_sources_never_import_portraits_or_flows(modules):
+    assert sources_importing_the_app(modules) == []
+
+
+def test_dataset_modules_import_only_the_leaf(modules):
+    assert dataset_imports_outside_the_leaf(modules) == []
+
+
+def test_the_leaf_imports_only_the_standard_library_and_its_readers(modules):
+    assert leaf_imports(modules) == []
+
+
+def test_no_function_level_import_in_sources(modules):
+    assert function_level_imports(modules) == []
+
+
+def test_old_paths_only_re_export(modules):
+    assert shims_defining_something(modules) == []
+
+
+def test_no_import_cycle(modules):
+    assert import_cycles(modules) == []
