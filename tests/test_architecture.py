@@ -9,7 +9,6 @@
 - no import cycle among the modules of ``sources``, ``portraits`` and ``flows``;
 - no import inside a function in ``sources/``, except of a heavy optional library
   (:data:`HEAVY_OPTIONAL`);
-- ``sources/base.py`` and ``sources/postcodes.py`` (old paths) only re-export: they define nothing.
 
 Each rule is a function of ``{module name: Module}``, so that the unit tests below can show it
 failing on tiny in-memory modules; the last tests hold it on the real tree.
@@ -28,10 +27,8 @@ PACKAGES = ("sources", "portraits", "flows")
 
 # Modules of sources/ that are not datasets. ``__init__`` holds the registry and ``schemas`` the
 # checks of every dataset's frame: both name the datasets. ``download`` fetches the files of the
-# registry. ``base`` and ``postcodes`` are the old paths of sources.common and sources.datafrance,
-# kept as re-exports for code outside this step (flows/ingest.py, benchmarks/national.py).
-SHIMS = {"sources.base", "sources.postcodes"}
-NOT_DATASETS = {"sources", "sources.schemas", "sources.download", *SHIMS}
+# registry.
+NOT_DATASETS = {"sources", "sources.schemas", "sources.download"}
 LEAF = ("sources.common", "sources.datafrance")
 # What the leaf may import besides the standard library: pandas and numpy, and the libraries that
 # read the file formats (openpyxl for xlsx workbooks, pyarrow for Parquet schemas).
@@ -148,12 +145,6 @@ def function_level_imports(modules: dict[str, Module]) -> list[str]:
             if i.in_function and i.target.split(".")[0] not in HEAVY_OPTIONAL]
 
 
-def shims_defining_something(modules: dict[str, Module]) -> list[str]:
-    return [f"{m.name}:{node.lineno} defines something" for m in modules.values() if m.name in SHIMS
-            for node in ast.parse(m.source).body
-            if not isinstance(node, (ast.Import, ast.ImportFrom))
-            and not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant))]
-
 
 def import_cycles(modules: dict[str, Module]) -> list[list[str]]:
     """The import cycles among the project's modules (every import counts, module-level or inside
@@ -237,11 +228,6 @@ def test_a_function_level_import_is_caught():
                                             "sources.bcn:4 imports sources.common inside a function"]
 
 
-def test_a_shim_defining_something_is_caught():
-    mods = _mods(sources__init="", sources__base='"""Old path."""\nfrom .common import *\n',
-                 sources__postcodes='from .datafrance import name_key\n\ndef split_label(x):\n    return x\n')
-    assert shims_defining_something(mods) == ["sources.postcodes:3 defines something"]
-
 
 def test_an_import_cycle_is_caught_even_through_a_function():
     mods = _mods(sources__init="from . import base\n", sources__base="def f():\n    from portraits.geography import g\n",
@@ -274,9 +260,6 @@ def test_the_leaf_imports_only_the_standard_library_and_its_readers(modules):
 def test_no_function_level_import_in_sources(modules):
     assert function_level_imports(modules) == []
 
-
-def test_old_paths_only_re_export(modules):
-    assert shims_defining_something(modules) == []
 
 
 def test_no_import_cycle(modules):
