@@ -175,7 +175,7 @@ def merge_split_tables(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary], roots:
         body = next((g for g in reversed(groups) if g["S"] == "/TBody"), None)
         head_ids = [e["ID"] for e in _descendants(pdf, head) if "ID" in e] if head is not None else []
         for _, fragment in rest:
-            renamed = {}
+            renamed, joined = {}, []
             for group in [resolve(pdf, k) for k in fragment["K"] if isinstance(k, bytes)]:
                 if group["S"] == "/THead" and head is not None:
                     repeated = list(_descendants(pdf, group))
@@ -197,11 +197,11 @@ def merge_split_tables(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary], roots:
                 for element in moved:
                     element["P"] = target.reference
                     target["K"].append(element.reference)
-            if renamed:
-                for e in _descendants(pdf, first):
-                    headers = e.get("A", {}).get("Headers") if isinstance(e.get("A"), dict) else None
-                    if headers:
-                        headers[:] = [renamed.get(id(h), h) for h in headers]
+                joined += moved
+            for e in (e for element in joined if renamed for e in _descendants(pdf, element)):
+                headers = e["A"].get("Headers") if e["S"] == "/TD" else None
+                if headers:
+                    headers[:] = [renamed.get(id(h), h) for h in headers]
             fragment["K"][:] = []
             _detach(pdf, fragment, tree)
         merged += 1
