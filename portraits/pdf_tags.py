@@ -49,11 +49,13 @@ SCOPES = {"col": "/Column", "colgroup": "/Column", "row": "/Row", "rowgroup": "/
 def finish(document, pdf: pydyf.PDF) -> None:
     """The finisher passed to WeasyPrint's ``write_pdf``: every fix of this module, in order."""
     boxes = [list(_boxes(page._page_box)) for page in document.pages]
-    scope_header_cells(boxes)
+    cells = table_cells(boxes)
+    scope_header_cells(cells)
     tree = structure_elements(pdf)
     artifacts = pagination_artifacts(pdf, tree)
-    merge_split_tables(pdf, tree, [page._page_box for page in document.pages], artifacts)
-    lone_row_headers(pdf, tree)
+    tables = table_elements(pdf, cells)
+    merge_split_tables(pdf, tree, tables, artifacts)
+    lone_row_headers(pdf, [fragments[0][1] for fragments in tables])
     leader_artifacts(pdf, tree, boxes, artifacts)
     mark_artifacts(pdf, artifacts)
     drop_empty_elements(pdf, tree)
@@ -94,44 +96,57 @@ def _content(pdf: pydyf.PDF, page: int) -> list:
     return resolve(pdf, pdf.objects[_page_numbers(pdf)[page]]["Contents"]).stream
 
 
-def scope_header_cells(boxes: list[list]) -> int:
+def table_cells(boxes: list[list]) -> list[tuple[int, object, object]]:
+    """The table cells' boxes: (page, box, the HTML ``<table>`` of the nearest table box before it).
+    WeasyPrint keeps each table cell's structure element on its box (``box.mark``), the box keeps
+    its HTML element. The boxes are in depth-first order: a cell comes after its table's box; in a
+    table nested in a cell, the outer table's next cells come after the inner one's (the outer
+    table is named by its first cell: ``table_elements``)."""
+    cells = []
+    for page, page_boxes in enumerate(boxes):
+        table = None
+        for box in page_boxes:
+            if box.element_tag == "table":
+                table = box.element
+            elif getattr(box, "mark", None) is not None:
+                cells.append((page, box, table))
+    return cells
+
+
+def scope_header_cells(cells: list[tuple[int, object, object]]) -> int:
     """Set /A /Scope on the /TH element of every ``<th>`` from its ``scope`` attribute; returns the
-    number of cells set. WeasyPrint keeps each table cell's structure element on its box
-    (``box.mark``), the box keeps its HTML element: the scope comes from the HTML, not guessed from
-    the cell's place. A ``<th>`` without ``scope`` is left as it is (the templates give one to all;
-    the PDF/UA check of the tests would find the one missing)."""
+    number of cells set. The scope comes from the HTML, not guessed from the cell's place. A
+    ``<th>`` without ``scope`` is left as it is (the templates give one to all; the PDF/UA check of
+    the tests would find the one missing)."""
     count = 0
-    for page in boxes:
-        for box in page:
-            element = getattr(box, "mark", None)
-            if element is None or box.element is None or box.element_tag != "th":
-                continue
-            scope = SCOPES.get((box.element.get("scope") or "").lower())
-            if scope:
-                element["A"]["Scope"] = scope
-                count += 1
+    for _, box, _ in cells:
+        if box.element is None or box.element_tag != "th":
+            continue
+        scope = SCOPES.get((box.element.get("scope") or "").lower())
+        if scope:
+            box.mark["A"]["Scope"] = scope
+            count += 1
     return count
 
 
-def _table_fragments(pdf: pydyf.PDF, roots: list) -> list[list[tuple[int, pydyf.Dictionary]]]:
-    """The /Table elements of each HTML table laid out over more than one page: [(page, element)]
-    in page order, one list a table (``roots``: the pages' boxes). A cell's box keeps its /TH or
-    /TD element (``box.mark``, see ``scope_header_cells``): its row's group's parent is the /Table
-    of that page; the HTML table is the ``<table>`` of the cell's nearest table box."""
+def table_elements(pdf: pydyf.PDF, cells: list[tuple[int, object, object]]) -> list[list[tuple[int, pydyf.Dictionary]]]:
+    """The /Table elements of each HTML table, [(page, element)] in page order, one list a table:
+    WeasyPrint writes one a page the table runs over. A cell's element's row's group's parent is
+    the /Table of its page; the first cell seen of a /Table names its HTML table."""
+    rows: set[bytes] = set()
+    named: set[int] = set()                           # the /Table elements seen
     fragments: dict[int, dict[int, tuple[int, pydyf.Dictionary]]] = {}
-    for page, root in enumerate(roots):
-        stack = [(root, None)]
-        while stack:
-            box, table = stack.pop()
-            if box.element_tag == "table" and box.element is not None:
-                table = box.element
-            elif table is not None and getattr(box, "mark", None) is not None:
-                group = resolve(pdf, resolve(pdf, box.mark["P"])["P"])
-                element = resolve(pdf, group["P"])
-                if element.get("S") == "/Table":
-                    fragments.setdefault(id(table), {}).setdefault(element.number, (page, element))
-            stack.extend((child, table) for child in reversed(getattr(box, "children", ())))
-    return [list(f.values()) for f in fragments.values() if len(f) > 1]
+    for page, box, table in cells:
+        row = box.mark["P"]
+        if row in rows:
+            continue
+        rows.add(row)
+        element = resolve(pdf, resolve(pdf, resolve(pdf, row)["P"])["P"])
+        if element.get("S") != "/Table" or table is None or element.number in named:
+            continue
+        named.add(element.number)
+        fragments.setdefault(id(table), {})[element.number] = (page, element)
+    return [list(f.values()) for f in fragments.values()]
 
 
 def _descendants(pdf: pydyf.PDF, element: pydyf.Dictionary) -> Iterator[pydyf.Dictionary]:
@@ -157,8 +172,8 @@ def _detach(pdf: pydyf.PDF, element: pydyf.Dictionary, tree: dict[int, pydyf.Dic
         element = parent
 
 
-def merge_split_tables(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary], roots: list,
-                       artifacts: dict[int, dict[int, str]]) -> int:
+def merge_split_tables(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary],
+                       tables: list[list[tuple[int, pydyf.Dictionary]]], artifacts: dict[int, dict[int, str]]) -> int:
     """One /Table element for each HTML table, whatever the pages it runs over. The rows of the
     following pages' fragments join the first fragment's last body group (/TBody), in page order;
     their repeated header groups (/THead, WeasyPrint's repetition of the ``<thead>`` on each page)
@@ -168,8 +183,10 @@ def merge_split_tables(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary], roots:
     the tree (the /Sect of a page that held only the table's end). Returns the tables merged."""
     page_of = {ref: i for i, ref in enumerate(pdf.page_references)}
     merged = 0
-    for fragments in _table_fragments(pdf, roots):
+    for fragments in tables:
         (_, first), rest = fragments[0], fragments[1:]
+        if not rest:
+            continue
         groups = [resolve(pdf, k) for k in first["K"] if isinstance(k, bytes)]
         head = next((g for g in groups if g["S"] == "/THead"), None)
         body = next((g for g in reversed(groups) if g["S"] == "/TBody"), None)
@@ -198,10 +215,10 @@ def merge_split_tables(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary], roots:
                     element["P"] = target.reference
                     target["K"].append(element.reference)
                 joined += moved
-            for e in (e for element in joined if renamed for e in _descendants(pdf, element)):
-                headers = e["A"].get("Headers") if e["S"] == "/TD" else None
-                if headers:
-                    headers[:] = [renamed.get(id(h), h) for h in headers]
+            rows = [r for e in joined if renamed for r in ([e] if e["S"] == "/TR" else _kids(pdf, e, "/TR"))]
+            for cell in (c for r in rows for c in _kids(pdf, r, "/TD")):
+                if "Headers" in cell["A"]:
+                    cell["A"]["Headers"][:] = [renamed.get(id(h), h) for h in cell["A"]["Headers"]]
             fragment["K"][:] = []
             _detach(pdf, fragment, tree)
         merged += 1
@@ -214,12 +231,12 @@ def _kids(pdf: pydyf.PDF, element: pydyf.Dictionary, *types: str) -> list[pydyf.
     return [k for k in kids if k.get("Type") == "/StructElem" and (not types or k["S"] in types)]
 
 
-def lone_row_headers(pdf: pydyf.PDF, tree: dict[int, pydyf.Dictionary]) -> int:
+def lone_row_headers(pdf: pydyf.PDF, tables: list[pydyf.Dictionary]) -> int:
     """In a table with a header row and a single body row, the row's header cells (/Scope /Row)
     become data cells (/TD) whose /Headers name their column's header, and the row's other cells
     no longer name them. Returns the cells changed."""
     count = 0
-    for table in [e for e in tree.values() if e["S"] == "/Table"]:
+    for table in tables:
         head = [r for g in _kids(pdf, table, "/THead") for r in _kids(pdf, g, "/TR")]
         rows = [r for g in _kids(pdf, table, "/TBody", "/TFoot") for r in _kids(pdf, g, "/TR")]
         rows += _kids(pdf, table, "/TR")
