@@ -342,7 +342,8 @@ def test_demo_pdf_passes_the_pdfua_checker(demo_build, code):
     settings, _ = demo_build
     pdf, = Path(settings.output).glob(f"{code}-*/portrait-*.pdf")
     result = outloud.check(str(pdf))
-    assert result.error is None and result.stats["pages"] > 20
+    # The whole PDF was checked: the shortest demo portrait has 18 pages (the definitions are on the site).
+    assert result.error is None and result.stats["pages"] >= 15
     assert not [r.rule for r in result.runs if r.status == "crashed"]
     with pikepdf.open(pdf) as opened:
         continued = continued_tables(opened)
