@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sources import download, establishments, organisms, service_public, training_offer
+from portraits.demo import establishments as demo_establishments, organisms as demo_organisms
+from sources import download, organisms, service_public, training_offer
 from sources import jobseekers_profile as jp
 from sources.common import NoRegionalRows, SourceError, header_of
 
@@ -386,7 +387,7 @@ def test_dgefp_demo_writes_the_real_header(tmp_path):
     from portraits.geography import load_communes
     p = tmp_path / organisms.SOURCE.demo_file
     communes = load_communes("52")
-    organisms.write_demo(p, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
+    demo_organisms.write_demo(p, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
                          np.random.default_rng(9))
     real_path = REAL / "dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv"
     assert header_of(p) == header_of(real_path)
@@ -492,7 +493,7 @@ def test_dila_real_record_layout_for_spro_networks(tmp_path, region_codes):
 def test_dila_demo_writes_the_real_record_keys_and_nesting(tmp_path):
     from portraits.geography import load_communes
     path = tmp_path / service_public.SOURCE.demo_file
-    service_public.write_demo(path, load_communes("52"), np.random.default_rng(3), establishments.random_point)
+    service_public.write_demo(path, load_communes("52"), np.random.default_rng(3), demo_establishments.random_point)
     real_path = REAL / "dila-annuaire-administration_one-record.json"
     assert service_public.header(path) == service_public.header(real_path)
     demo = json.loads(path.read_text(encoding="utf-8"))["service"]
