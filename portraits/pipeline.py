@@ -598,4 +598,3 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
         (folder / "insertion.svg").write_bytes(charts.rate_bars(
             [r["name"] for r in tj["rows"]], [r["employment_6m"] for r in tj["rows"]],
             tj["region_median"], "médiane régionale"))
-
