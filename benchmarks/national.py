@@ -124,11 +124,11 @@ def windows(seconds: list[float]) -> list[dict]:
 
 def build_region(code: str, args, sampler: MemorySampler, refresh) -> tuple[dict, list[float]]:
     """Demo inputs (generated or reused), then one refresh of the region's epci set."""
-    from portraits import pipeline
     from portraits.demo import DEMO_REGION, DONE, DemoError, ensure_demo
     from portraits.geography import region_info
-    settings = pipeline.Settings(territory_set="epci", region=code, output=args.output / "site" / code,
-                                 work_dir=args.output / "work" / code, formats=tuple(args.formats))
+    from portraits.settings import Settings
+    settings = Settings(territory_set="epci", region=code, output=args.output / "site" / code,
+                        work_dir=args.output / "work" / code, formats=tuple(args.formats))
     row: dict = {"code": code, "name": region_info(code)[0]}
     t = time.perf_counter()
     if code != DEMO_REGION:

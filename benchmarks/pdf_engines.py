@@ -28,6 +28,7 @@ import pikepdf
 from playwright.sync_api import sync_playwright
 
 from portraits import pipeline, render
+from portraits.settings import Settings
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
     args = ap.parse_args(argv)
     site = args.output
     codes = set(args.codes.split(",")) if args.codes else None
-    settings = pipeline.Settings(output=site)
+    settings = Settings(output=site)
     contexts = [c for c in pipeline.compute_site(settings).contexts
                 if not codes or c["code"] in codes]
     totals = {"weasyprint": 0.0, "chromium": 0.0}

@@ -19,10 +19,11 @@ import time
 from pathlib import Path
 
 from portraits import pdf_tags, pipeline
+from portraits.settings import Settings
 
 
 def contexts(site: Path, codes: list[str] | None) -> list[dict]:
-    found = pipeline.compute_site(pipeline.Settings(output=site)).contexts
+    found = pipeline.compute_site(Settings(output=site)).contexts
     return [c for c in found if not codes or c["code"] in codes]
 
 
@@ -30,7 +31,7 @@ def write(ctx: dict, site: Path, target: Path, finisher) -> None:
     """The portrait's PDF as ``render.write_pdf`` writes it, with ``finisher`` (None: WeasyPrint's
     tagging alone)."""
     from weasyprint import HTML
-    html = pipeline.pdf_page(pipeline.Settings(output=site), ctx)
+    html = pipeline.pdf_page(Settings(output=site), ctx)
     HTML(string=html, base_url=str(site / ctx["slug"])).write_pdf(target, pdf_variant="pdf/ua-1", finisher=finisher)
 
 

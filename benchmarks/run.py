@@ -15,7 +15,7 @@ render phase's wall time, since the stage timers below see only this process):
 2. runs a full refresh on fresh output and work folders (``DIR/site`` and ``DIR/work``; ``DIR`` is
    ``--output``, a new temporary folder by default, removed at the end unless ``--keep``):
    through the ``refresh`` flow, or with ``--no-prefect`` by calling the functions of
-   ``portraits.pipeline`` in the flow's order;
+   ``portraits.pipeline`` and ``portraits.publish`` in the flow's order;
 3. runs it a second time with nothing changed (same folders, same process: in-process caches
    and Prefect's server are warm, imports are not repeated) and checks that nothing was rendered.
 4. with ``--mobpro-rows N`` (``make bench``: 8 million, the size of Insee's national
@@ -26,10 +26,10 @@ render phase's wall time, since the stage timers below see only this process):
    memory of that phase.
 
 Stage timings come from timing wrappers installed at runtime, in this process only, on functions
-of ``portraits.pipeline``, ``portraits.charts`` and ``portraits.render`` (the package is not
-modified). Times are *exclusive*: a wrapped call made inside another one (``render.write_pdf``
-inside ``pipeline.render_territory``, the index page's ``render.render_html`` inside
-``pipeline.publish``) counts for its own stage only, so the stages add up to the wall time; what no
+of ``portraits.pipeline``, ``portraits.publish``, ``portraits.charts`` and ``portraits.render``
+(the package is not modified). Times are *exclusive*: a wrapped call made inside another one
+(``render.write_pdf`` inside ``pipeline.render_territory``, the index page's ``render.render_html``
+inside ``publish.publish``) counts for its own stage only, so the stages add up to the wall time; what no
 wrapper covers (Prefect's task machinery, the flow's own code) is reported as ``unaccounted``.
 Totals are summed over threads: should territories be rendered in parallel one day, stage totals
 could exceed the render phase's wall time (reported as ``render_wall_s``).
@@ -229,16 +229,17 @@ class Patches:
 def instrument(timer: StageTimer, limit: int | None) -> Patches:
     """Install the timing wrappers (and the ``--limit`` cut) on the pipeline's modules."""
     import sources
-    from portraits import charts, pipeline, render
+    from portraits import charts, pipeline, publish, render
 
     p = Patches()
     stages = {
         # The flows call commune_reference and ingest_dataset (one task each), run_direct calls ingest.
-        pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate", "unchanged_edition": "locate",
+        pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate",
                    "ingest": "ingest",
                    "commune_reference": "ingest", "ingest_dataset": "ingest",
-                   "build_warehouse": "warehouse", "compute_site": "indicators", "prepare_staging": "staging",
-                   "map_data": "maps", "publish": "publish"},
+                   "build_warehouse": "warehouse", "compute_site": "indicators",
+                   "map_data": "maps"},
+        publish: {"unchanged_edition": "locate", "prepare_staging": "staging", "publish": "publish"},
         # Every public drawing function of portraits.charts: maps or charts (new ones are timed too).
         charts: {name: "maps" if name in MAP_FUNCTIONS else "publish" if name in SITE_CHARTS else "charts"
                  for name, fn in inspect.getmembers(charts, inspect.isfunction)
@@ -465,20 +466,23 @@ def prefect_environment() -> None:
 
 def run_direct(settings) -> dict:
     """The refresh flow's steps, without Prefect (looked up at call time: the wrappers apply)."""
-    from portraits import pipeline
+    from portraits import pipeline, publish
+    from portraits.demo import ensure_demo
+    if settings.generated_demo:
+        ensure_demo(settings.inputs_dir, settings.region_code())
     inputs = pipeline.locate_inputs(settings)
     rebuilt_warehouse = False
     if not pipeline.warehouse_is_current(settings, inputs):
         datasets = pipeline.ingest(settings, inputs)
         pipeline.build_warehouse(settings, datasets, inputs)
         rebuilt_warehouse = True
-    unchanged = pipeline.unchanged_edition(settings, inputs)
+    unchanged = publish.unchanged_edition(settings, inputs)
     if unchanged is not None:
-        _, summary = pipeline.unchanged_run(unchanged)
+        _, summary = publish.unchanged_run(unchanged)
         return {**summary, "warehouse_rebuilt": rebuilt_warehouse, "missing": inputs.missing,
                 "warnings": unchanged["warnings"]}
     site = pipeline.compute_site(settings)
-    staging = pipeline.prepare_staging(settings)
+    staging = publish.prepare_staging(settings)
     outcomes = []
     for ctx in site.contexts:
         try:
@@ -486,7 +490,7 @@ def run_direct(settings) -> dict:
         except Exception as exc:  # isolated like in the flow: publish refuses and names it
             outcomes.append(pipeline.RenderOutcome(ctx["code"], ctx["name"], rendered=False, seconds=0.0,
                                                    error=f"{type(exc).__name__}: {exc}"))
-    summary = pipeline.publish(settings, staging, site, outcomes, inputs.edition)
+    summary = publish.publish(settings, staging, site, outcomes, inputs.edition)
     summary.update(warehouse_rebuilt=rebuilt_warehouse, missing=inputs.missing, warnings=site.warnings)
     return summary
 
@@ -566,7 +570,8 @@ def benchmark(args) -> tuple[dict, int]:
     try:
         sampler.set_phase("cold")
         t = time.perf_counter()
-        from portraits import pipeline
+        from portraits import pipeline  # noqa: F401  (timed: what the steps import)
+        from portraits.settings import Settings
         extra["imports"] = time.perf_counter() - t
         refresh = None
         if not args.no_prefect:
@@ -582,7 +587,7 @@ def benchmark(args) -> tuple[dict, int]:
         # As `portraits build`: one render process per core (--processes). The stage timers wrap
         # functions of this process, which the worker processes (pipeline.render_pool) do not see:
         # with --processes 1, the portraits are drawn here and each stage is timed on one core.
-        settings = pipeline.Settings(territory_set=args.territories, profile=args.profile,
+        settings = Settings(territory_set=args.territories, profile=args.profile,
                                      output=args.output / "site", work_dir=args.output / "work",
                                      render_processes=args.processes)
         result["settings"]["processes"] = settings.processes()
@@ -649,9 +654,10 @@ def _tree_fingerprint() -> str | None:
     """What the pipeline's own caches depend on besides the inputs: the loading code, the
     templates, the indicator SQL and the code of ``portraits/`` (the edition fingerprint's part
     that is not the inputs). A change between the two runs explains a second run that redoes work."""
-    from portraits import pipeline
+    from portraits import fingerprints
+    from portraits.settings import Settings
     try:
-        return pipeline.edition_fingerprint(pipeline.Settings(), pipeline.code_fingerprint())
+        return fingerprints.edition_fingerprint(Settings(), fingerprints.code_fingerprint())
     except Exception:  # the pipeline's internals may change: never fail the benchmark for it
         return None
 

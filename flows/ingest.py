@@ -14,7 +14,8 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from portraits import pipeline
-from portraits.pipeline import Inputs, Settings
+from portraits.pipeline import Inputs
+from portraits.settings import Settings
 from sources.common import Loaded
 
 TASK = dict(cache_policy=NONE, persist_result=False)

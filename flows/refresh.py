@@ -3,9 +3,9 @@ the DuckDB warehouse) → the ``render`` subflow (one task per territory) → pu
 site is already the edition these inputs, code and settings make (``unchanged-edition``), the
 render flow and publish are skipped.
 
-Flows and tasks only wire the plain functions of ``portraits.pipeline`` and ``sources``; no pandas
-or SQL here. Our own caching (input fingerprints, per-territory render keys) decides what is
-redone, so Prefect's task caching is off.
+Flows and tasks only wire the plain functions of ``portraits`` (``pipeline``, ``publish``,
+``runreport``, ``demo``) and ``sources``; no pandas or SQL here. Our own caching (input
+fingerprints, per-territory render keys) decides what is redone, so Prefect's task caching is off.
 
 ``portraits build`` calls ``refresh`` directly; ``portraits serve`` serves it as a deployment with
 the schedules of ``portraits.toml`` (``portraits/deployment.py``). However it is started, a run
@@ -27,8 +27,10 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from portraits import lock, pipeline
-from portraits.pipeline import Inputs, RenderOutcome, Settings, Site
+from portraits import lock, publish as publishing, runreport
+from portraits.pipeline import Inputs, RenderOutcome, Site
+from portraits.settings import Settings
+from sources.download import fetch_all
 
 from .render import render
 from .warehouse import warehouse
@@ -67,7 +69,6 @@ def fetch_sources(settings: Settings) -> list[dict]:
     (HTTP 304) is kept; a failed download keeps the previous file and is reported."""
     if settings.is_demo:
         raise ValueError("le téléchargement (fetch) ne concerne que le profil official ou un dossier --raw-dir")
-    from sources.download import fetch_all
     results = fetch_all(settings.inputs_dir, region=settings.region_code())
     logger = get_run_logger()
     for r in results:
@@ -80,23 +81,23 @@ def fetch_sources(settings: Settings) -> list[dict]:
 def unchanged_edition(settings: Settings, inputs: Inputs) -> dict | None:
     """What was noted of the published edition when these inputs, code and settings made it
     (then nothing is computed nor rendered); otherwise None."""
-    return pipeline.unchanged_edition(settings, inputs)
+    return publishing.unchanged_edition(settings, inputs)
 
 
 @task(name="publish", **TASK)
 def publish(settings: Settings, staging, site: Site, outcomes: list[RenderOutcome], edition: str) -> dict:
     """Swap the staging folder in place of the site when every territory succeeded (the previous
     edition is kept); otherwise fail naming the territories, the site untouched."""
-    return pipeline.publish(settings, staging, site, outcomes, edition)
+    return publishing.publish(settings, staging, site, outcomes, edition)
 
 
 @task(name="run-report", **TASK)
 def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warnings: list[str],
                outcomes: list[RenderOutcome], summary: dict, timings: dict) -> dict:
     """Write the run report (JSON, HTML) and publish it as a Prefect markdown artifact."""
-    report = pipeline.run_report(settings, inputs, datasets, warnings, outcomes, summary, timings)
-    pipeline.write_run_report(settings, report)
-    create_markdown_artifact(markdown=pipeline.report_markdown(report), key="portraits-run-report",
+    report = runreport.run_report(settings, inputs, datasets, warnings, outcomes, summary, timings)
+    runreport.write_run_report(settings, report)
+    create_markdown_artifact(markdown=runreport.report_markdown(report), key="portraits-run-report",
                              description="Rapport du rafraîchissement des portraits")
     return report
 
@@ -149,7 +150,7 @@ def _refresh(settings: Settings, fetch: bool, task_runner: str, runner) -> dict:
     t0 = time.perf_counter()
     unchanged = unchanged_edition(settings, built.inputs)
     if unchanged is not None:
-        outcomes, summary = pipeline.unchanged_run(unchanged)
+        outcomes, summary = publishing.unchanged_run(unchanged)
         datasets, warnings = unchanged["datasets"], unchanged["warnings"]
         timings = {**built.timings, "unchanged_edition": time.perf_counter() - t0}
     else:
@@ -158,7 +159,7 @@ def _refresh(settings: Settings, fetch: bool, task_runner: str, runner) -> dict:
         t0 = time.perf_counter()
         # quote(): the site (every page's context) is passed as it is, not walked through by Prefect.
         summary = publish(settings, rendered.staging, quote(rendered.site), rendered.outcomes, built.inputs.edition)
-        outcomes, datasets, warnings = rendered.outcomes, pipeline.report_datasets(rendered.site), rendered.site.warnings
+        outcomes, datasets, warnings = rendered.outcomes, runreport.report_datasets(rendered.site), rendered.site.warnings
         timings = {**built.timings, **rendered.timings, "publish": time.perf_counter() - t0}
     summary.update(warehouse_rebuilt=built.rebuilt, missing=built.inputs.missing, warnings=warnings,
                    downloads=downloads)

@@ -3,7 +3,7 @@ since the published edition are reused (one ``reuse-unchanged`` task), then one 
 task per other territory (mapped), into the staging folder, its progress shown as each
 completes (``portraits.progress``). Publishing is the ``refresh`` flow's last step.
 
-Only wiring: the work is in ``portraits.pipeline``. The task runner is chosen by ``refresh``
+Only wiring: the work is in ``portraits.pipeline`` (and ``portraits.publish`` for the staging folder). The task runner is chosen by ``refresh``
 (threads by default, a Dask cluster with ``--task-runner dask``).
 """
 from __future__ import annotations
@@ -20,9 +20,10 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from portraits import pipeline
+from portraits import pipeline, publish
+from portraits.pipeline import RenderOutcome, Site
 from portraits.progress import Progress
-from portraits.pipeline import RenderOutcome, Settings, Site
+from portraits.settings import Settings
 
 TASK = dict(cache_policy=NONE, persist_result=False)
 
@@ -51,14 +52,16 @@ class RenderRun:
 
 @task(name="compute-indicators", **TASK)
 def compute_site(settings: Settings) -> Site:
-    """Indicators by territory and for the region, and the context of every page."""
+    """Indicators by territory and for the region, and the context of every page (the published
+    site they are compared with is first repaired, when a publish was killed midway)."""
+    publish.recover_site(settings)
     return pipeline.compute_site(settings)
 
 
 @task(name="prepare-staging", **TASK)
 def prepare_staging(settings: Settings) -> Path:
     """An empty staging folder beside the site (what an interrupted run left is deleted)."""
-    return pipeline.prepare_staging(settings)
+    return publish.prepare_staging(settings)
 
 
 @task(name="reuse-unchanged", **TASK)

@@ -1,10 +1,10 @@
-"""The warehouse steps of the ``refresh`` flow: find the input files, and when they (or the
-loading code) changed, ingest them (one task per dataset, tagged with its source family) and
+"""The warehouse steps of the ``refresh`` flow: (generate the demo inputs of a region other than
+the bundled one,) find the input files, and when they (or the loading code) changed, ingest them (one task per dataset, tagged with its source family) and
 build the DuckDB warehouse.
 
 Tasks of the refresh flow run, not a subflow: a Prefect subflow costs 1.5 to 2.5 s of
 orchestration on 2 cores, paid by every run, the one with nothing changed included. Only
-wiring: the work is in ``portraits.pipeline`` and ``sources/``.
+wiring: the work is in ``portraits.pipeline``, ``portraits.demo`` and ``sources/``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from portraits import pipeline
-from portraits.pipeline import Inputs, Settings
+from portraits.demo import ensure_demo
+from portraits.pipeline import Inputs
+from portraits.settings import Settings
 
 from .ingest import commune_reference, read_family
 
@@ -28,6 +30,13 @@ class WarehouseRun:
     inputs: Inputs
     rebuilt: bool
     timings: dict[str, float] = field(default_factory=dict)
+
+
+@task(name="demo-inputs", **TASK)
+def demo_inputs(settings: Settings) -> None:
+    """Generate the demo inputs of a region other than the bundled one into the work folder
+    (``Settings.generated_demo``), unless a complete generation by the same code is there."""
+    ensure_demo(settings.inputs_dir, settings.region_code())
 
 
 @task(name="locate-inputs", **TASK)
@@ -58,6 +67,8 @@ def warehouse(settings: Settings) -> WarehouseRun:
     """Bring the warehouse of ``settings.territory_set`` up to date with the inputs folder of
     ``settings.profile`` (or ``settings.raw_dir``): nothing is read when it already is."""
     t0 = time.perf_counter()
+    if settings.generated_demo:       # before locating them: the inputs are the files it writes
+        demo_inputs(settings)
     inputs = locate_inputs(settings)
     if warehouse_is_current(settings, inputs):
         return WarehouseRun(inputs, False, {"locate": time.perf_counter() - t0})

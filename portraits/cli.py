@@ -11,14 +11,17 @@ from dataclasses import replace
 from pathlib import Path
 
 from sources.common import SourceError
+from sources.download import fetch_all, redact
 
-from .demo import DemoError
+from . import check, deployment, lock
+from .demo import DemoError, ensure_demo, generate
 from .deployment import ConfigError
 from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
-from . import check, lock
 from .lock import LockError, RunInProgress
-from .pipeline import (PROFILES, PublishError, Settings, accepted_codes, check_inputs, cog_tables,
-                       quiet_rendering_logs, set_membership)
+from .pipeline import accepted_codes, check_inputs, cog_tables, quiet_rendering_logs, set_membership
+from .publish import PublishError, rollback
+from .settings import DEMO_DIR, DEMO_REGION, PROFILES, Settings
+from .sitemap import SitemapError, normalise_base_url
 from .territories import TerritorySetError, compare, get_set
 
 log = logging.getLogger("portraits")
@@ -54,7 +57,6 @@ class RedactingFormatter(logging.Formatter):
     """Log lines with the credentials of any URL masked (user:password@, token parameters)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from sources.download import redact
         return redact(super().format(record))
 
 
@@ -115,7 +117,6 @@ def _wait_option(p: argparse.ArgumentParser, command: str) -> None:
 
 
 def _base_url(text: str) -> str:
-    from .sitemap import SitemapError, normalise_base_url
     try:
         return normalise_base_url(text)
     except SitemapError as exc:
@@ -187,7 +188,6 @@ def _build(settings: Settings, args) -> int:
 
 def cmd_serve(args) -> int:
     """Serve the refresh flow as a deployment on the schedules of the configuration file."""
-    from . import deployment
     spec = deployment.load(args.config)
     for s in spec.schedules:
         runs = ", ".join(d.strftime("%Y-%m-%d %H:%M %Z") for d in deployment.next_runs(s, 3))
@@ -285,6 +285,8 @@ def cmd_check(args) -> int:
     if not args.verbose:
         log.setLevel(logging.ERROR)      # the table says what the log lines would (missing files, rows read)
     try:
+        if settings.generated_demo:     # as the refresh flow does before locating the inputs
+            ensure_demo(settings.inputs_dir, settings.region_code())
         rows = check_inputs(settings)
     finally:
         log.setLevel(level)
@@ -328,7 +330,6 @@ def _print_comparison(settings, key: str, ours, theirs, communes, region_name: s
 
 
 def cmd_fetch(args) -> int:
-    from sources.download import fetch_all
     settings = _settings(args)
     dest = Path(args.raw_dir) if args.raw_dir else settings.work.parent / "raw"
     results = fetch_all(dest, region=settings.region_code())
@@ -339,7 +340,6 @@ def cmd_fetch(args) -> int:
 
 
 def cmd_rollback(args) -> int:
-    from .pipeline import rollback
     settings = _settings(args)
     with lock.hold(settings.output, wait_seconds=60 * args.wait, what="le site",
                    hint="pour attendre sa fin : portraits rollback --wait [MINUTES]"):
@@ -350,8 +350,7 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .demo import DEFAULT_DIR, DEMO_REGION, generate
-    dest = Path(args.dest) if args.dest else DEFAULT_DIR
+    dest = Path(args.dest) if args.dest else DEMO_DIR
     for p in generate(dest, region=args.region or DEMO_REGION):
         log.info("écrit : %s", p)
     return 0

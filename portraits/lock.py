@@ -12,7 +12,7 @@ The operating system releases a ``flock`` when its process dies, however it dies
 included). A run that ends normally empties the file before letting go, so a free lock whose
 file still describes a run means that run died: the lock is taken over, with a warning naming
 it; nothing is ever cleaned by hand. (What a dead run left in the site's folders is repaired by
-``pipeline.recover_site`` and ``prepare_staging``.)
+``publish.recover_site`` and ``publish.prepare_staging``.)
 
 Within one process the lock is re-entrant: ``portraits build`` takes it before starting Prefect
 (so a refused run stops in a second, not after Prefect's start), and the ``refresh`` flow it

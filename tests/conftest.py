@@ -36,7 +36,7 @@ def prefect_harness():
 def demo_build(tmp_path_factory, prefect_harness):
     """The demo site built once by the refresh flow: (settings, summary of the first run)."""
     from flows.refresh import refresh
-    from portraits.pipeline import Settings
+    from portraits.settings import Settings
     out = tmp_path_factory.mktemp("demo") / "site"
     settings = Settings(output=out)
     summary = refresh(settings)

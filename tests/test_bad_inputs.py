@@ -360,7 +360,8 @@ def test_case_resolved_by_the_documented_rule(tmp_path, codes, key, name, spoil,
 # official files; the others are reported missing.
 
 def _ingest(raw: Path, tmp_path: Path):
-    from portraits.pipeline import Settings, ingest, locate_inputs
+    from portraits.pipeline import ingest, locate_inputs
+    from portraits.settings import Settings
     settings = Settings(raw_dir=raw, output=tmp_path / "site", work_dir=tmp_path / "work")
     return ingest(settings, locate_inputs(settings))
 
@@ -441,7 +442,7 @@ FLOW = [
 @pytest.mark.parametrize("spoil, message", FLOW)
 def test_refresh_with_a_bad_file_leaves_the_last_good_site(demo_build, tmp_path, spoil, message):
     from flows.refresh import refresh
-    from portraits.pipeline import Settings
+    from portraits.settings import Settings
     settings, _ = demo_build
     raw = copy_demo_inputs(tmp_path / "raw")
     site = tmp_path / "site"

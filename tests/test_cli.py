@@ -111,7 +111,9 @@ def test_formats_need_html_and_known_names(formats):
 
 
 def test_portrait_files_and_sitemap_follow_the_formats():
-    from portraits.pipeline import Settings, portrait_files, sitemap_files, Site
+    from portraits.pipeline import Site, portrait_files
+    from portraits.publish import sitemap_files
+    from portraits.settings import Settings
     assert Settings(formats=("html",)).formats == ("html",)
     ctx = {"slug": "t05-angers", "population": {}, "economy": {}, "employment": {}, "training": {},
            "trajectories": {}, "offer": {}, "needs": {}, "mobility": {}, "access": {}}

@@ -261,7 +261,8 @@ def small_warehouse(tmp_path):
     """Warehouse builds of the default set with no dataset (communes and territories only):
     the same code path as a full build, in about a second."""
     from portraits import pipeline
-    from portraits.pipeline import Inputs, Settings
+    from portraits.pipeline import Inputs
+    from portraits.settings import Settings
     settings = Settings(output=tmp_path / "site", work_dir=tmp_path / "work")
 
     def build(fingerprint: str) -> Path:
@@ -296,7 +297,8 @@ def test_warehouse_build_killed_keeps_the_old_warehouse(small_warehouse, monkeyp
 
 
 def test_first_warehouse_build_killed_leaves_no_warehouse(small_warehouse, monkeypatch):
-    from portraits import pipeline, warehouse
+    from portraits import warehouse
+    from portraits.settings import warehouse_path
     settings, build = small_warehouse
 
     def dies(*args):
@@ -304,7 +306,7 @@ def test_first_warehouse_build_killed_leaves_no_warehouse(small_warehouse, monke
     monkeypatch.setattr(warehouse, "_register_geo", dies)
     with pytest.raises(Killed):
         build("entrées A")
-    assert not pipeline.warehouse_path(settings).exists()
+    assert not warehouse_path(settings).exists()
 
 
 def test_killed_between_warehouse_and_stamp_is_not_taken_for_current(small_warehouse, monkeypatch):
@@ -340,7 +342,7 @@ def demo_site(demo_build):
 @pytest.fixture
 def published(demo_build, tmp_path):
     """A copy of the demo site, with a previous edition, published from a copy of its warehouse."""
-    from portraits.pipeline import Settings, warehouse_path
+    from portraits.settings import Settings, warehouse_path
     demo, _ = demo_build
     site, previous = tmp_path / "site", tmp_path / "site.previous"
     shutil.copytree(demo.output, site)
@@ -357,7 +359,8 @@ def published(demo_build, tmp_path):
 def _stage(settings, site):
     """Render (reusing the published pages) into a fresh staging folder; one territory counts as
     rebuilt, so that publish swaps the editions."""
-    from portraits.pipeline import prepare_staging, render_territory
+    from portraits.pipeline import render_territory
+    from portraits.publish import prepare_staging
     staging = prepare_staging(settings)
     outcomes = [render_territory(settings, c, staging) for c in site.contexts]
     assert not any(o.rendered for o in outcomes)
@@ -385,7 +388,7 @@ def test_publish_killed_between_renames_then_next_run_recovers(published, demo_s
     """publish renames previous → retired, site → previous, staging → site. Killed before the
     n-th: at n = 3 no site is left at the published path; the next run puts the last published
     edition back before anything else, then publishes normally."""
-    from portraits.pipeline import publish
+    from portraits.publish import publish
     settings = published
     out, parent = Path(settings.output), Path(settings.output).parent
     site_before, previous_before = snapshot(out), snapshot(parent / "site.previous")
@@ -407,7 +410,7 @@ def test_publish_killed_between_renames_then_next_run_recovers(published, demo_s
 
 
 def test_publish_killed_while_deleting_the_oldest_edition(published, demo_site, monkeypatch):
-    from portraits import pipeline
+    from portraits import publish
     settings = published
     parent = Path(settings.output).parent
     site_before = snapshot(Path(settings.output))
@@ -419,34 +422,34 @@ def test_publish_killed_while_deleting_the_oldest_edition(published, demo_site, 
             real(next(Path(path).glob("t01-*")))     # killed halfway through the deletion
             raise Killed
         return real(path, *args, **kwargs)
-    monkeypatch.setattr(pipeline.shutil, "rmtree", dies_on_retired)
+    monkeypatch.setattr(publish.shutil, "rmtree", dies_on_retired)
     with pytest.raises(Killed):
-        pipeline.publish(settings, staging, demo_site, outcomes)
+        publish.publish(settings, staging, demo_site, outcomes)
     monkeypatch.undo()
     assert (Path(settings.output) / "edition.txt").read_text() == "nouvelle"   # the new edition is in place
     assert snapshot(parent / "site.previous") == site_before
-    pipeline.prepare_staging(settings)                                          # next run
+    publish.prepare_staging(settings)                                           # next run
     assert sorted(p.name for p in parent.iterdir()) == [".site.staging", "site", "site.previous", "work"]
 
 
 def test_killed_while_rendering_leaves_the_site_and_the_next_run_starts_clean(published, demo_site, monkeypatch):
-    from portraits import pipeline
+    from portraits import pipeline, publish
     settings = published
     out = Path(settings.output)
     before = snapshot(out)
-    staging = pipeline.prepare_staging(settings)
+    staging = publish.prepare_staging(settings)
     pipeline.render_territory(settings, demo_site.contexts[0], staging)
     (staging / "half-written.pdf").write_bytes(b"%PDF-1.7 cut")
     # (killed here: nothing else runs)
     assert snapshot(out) == before
     staging, outcomes = _stage(settings, demo_site)
     assert not (staging / "half-written.pdf").exists()
-    assert pipeline.publish(settings, staging, demo_site, outcomes)["published"]
+    assert publish.publish(settings, staging, demo_site, outcomes)["published"]
 
 
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_rollback_killed_between_renames_then_recovers(published, monkeypatch, n):
-    from portraits.pipeline import recover_site, rollback
+    from portraits.publish import recover_site, rollback
     settings = published
     out, parent = Path(settings.output), Path(settings.output).parent
     current, previous = snapshot(out), snapshot(parent / "site.previous")
@@ -486,7 +489,7 @@ def test_disk_full_while_writing_a_pdf_fails_naming_the_territory(published, mon
     from weasyprint import HTML
 
     from flows.refresh import refresh
-    from portraits.pipeline import MANIFEST
+    from portraits.settings import MANIFEST
     settings = published
     out = Path(settings.output)
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))

@@ -61,7 +61,7 @@ def test_epci_of_another_region_from_demo_inputs_generated_on_first_use(prefect_
     generated in the work folder on first use and reused after."""
     from flows.refresh import refresh
     from portraits.demo import DONE
-    from portraits.pipeline import Settings
+    from portraits.settings import Settings
     settings = Settings(territory_set="epci", region="02", output=tmp_path / "site", formats=("html",))
     summary = refresh(settings)
     assert summary["published"] and len(summary["rebuilt"]) == 3
@@ -117,7 +117,7 @@ def test_pdf_shows_name_and_independent_key_figure(demo_build):
 
 def test_additive_indicator_sums_to_region(demo_build):
     from portraits import indicators
-    from portraits.pipeline import warehouse_path
+    from portraits.settings import warehouse_path
     from portraits.warehouse import REGION_UNIT, connect
     settings, _ = demo_build
     con = connect(warehouse_path(settings), read_only=True)
@@ -156,8 +156,8 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
     (On the 5 départements and without PDF — ``formats=("html",)`` — to keep the four builds short;
     the pages then link no PDF.)"""
     from flows.refresh import refresh
-    from portraits import pipeline
-    from portraits.pipeline import Settings
+    from portraits import pipeline, publish
+    from portraits.settings import Settings, edition_stamp_path
     raw = copy_demo_inputs(tmp_path / "raw")
     settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw,
                         work_dir=tmp_path / "work", formats=("html",))
@@ -198,7 +198,7 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
     # Nothing new: nothing is rendered again, and the comparison (and its box) stays. Without the
     # note of the published edition (a site published by an earlier version), the indicators are
     # computed again and every page found unchanged; the note is then written.
-    pipeline.edition_stamp_path(settings).unlink()
+    edition_stamp_path(settings).unlink()
     fourth = refresh(settings)
     assert fourth["rebuilt"] == [] and not fourth["published"] and not fourth.get("unchanged_edition")
     assert html.unescape(page44.read_text(encoding="utf-8")) == t44
@@ -207,17 +207,17 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
 
     # The note holds only for that very edition, complete, in that folder, with those settings.
     inputs = pipeline.locate_inputs(settings)
-    assert pipeline.unchanged_edition(settings, inputs) is not None
-    assert pipeline.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, reach_km=20.0))) is None
-    assert pipeline.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, formats=("html", "pdf")))) is None
+    assert publish.unchanged_edition(settings, inputs) is not None
+    assert publish.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, reach_km=20.0))) is None
+    assert publish.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, formats=("html", "pdf")))) is None
     data = next(folder.glob("donnees-*.csv"))
     data.rename(data.with_suffix(".bak"))          # a published file lost
-    assert pipeline.unchanged_edition(settings, inputs) is None
+    assert publish.unchanged_edition(settings, inputs) is None
     data.with_suffix(".bak").rename(data)
     # Rolled back to the edition before: the note no longer matches the published manifest, the
     # pages are computed again and the last edition is published again, with the same comparison.
-    pipeline.rollback(settings)
-    assert pipeline.unchanged_edition(settings, inputs) is None
+    publish.rollback(settings)
+    assert publish.unchanged_edition(settings, inputs) is None
     sixth = refresh(settings)
     assert sixth["published"] and not sixth.get("unchanged_edition")
     assert html.unescape(page44.read_text(encoding="utf-8")) == t44
@@ -225,7 +225,7 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
 
 def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harness, tmp_path):
     from flows.refresh import refresh
-    from portraits.pipeline import Settings
+    from portraits.settings import Settings
     raw = copy_demo_inputs(tmp_path / "raw")
     (raw / "depp-inserjeunes-etablissements-2022_2023-pro.csv").unlink()
     settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw,   # 5: a short build
@@ -239,7 +239,7 @@ def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harnes
 
 def test_bad_input_fails_and_leaves_the_published_site(demo_build, tmp_path):
     from flows.refresh import refresh
-    from portraits.pipeline import Settings
+    from portraits.settings import Settings
     settings, _ = demo_build
     raw = copy_demo_inputs(tmp_path / "raw")
     site = tmp_path / "site"

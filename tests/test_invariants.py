@@ -305,7 +305,7 @@ def test_published_ranks_follow_the_values(published):
 
 
 def test_demo_warehouse_puts_every_region_commune_in_exactly_one_territory(demo_build, published):
-    from portraits.pipeline import warehouse_path
+    from portraits.settings import warehouse_path
     from portraits.warehouse import connect
     settings, _ = demo_build
     con = connect(warehouse_path(settings), read_only=True)
@@ -343,7 +343,8 @@ def _today_patterns() -> list[str]:
 @given(i=st.integers(0, 16))
 def test_rendering_a_territory_twice_gives_the_same_bytes(demo_build, demo_site, i):
     from portraits import render
-    from portraits.pipeline import published_manifest, render_key
+    from portraits.fingerprints import render_key
+    from portraits.settings import published_manifest
     settings_, _ = demo_build
     ctx = demo_site.contexts[i]
     first = render.render_html("portrait.html.j2", **ctx).encode()
@@ -362,7 +363,8 @@ _CHILD = """
 import sys
 from pathlib import Path
 from portraits import render
-from portraits.pipeline import Settings, compute_site
+from portraits.pipeline import compute_site
+from portraits.settings import Settings
 site = compute_site(Settings(output=Path(sys.argv[1]), work_dir=Path(sys.argv[2])))
 for ctx in site.contexts[:3]:
     Path(sys.argv[3], ctx["code"] + ".html").write_bytes(render.render_html("portrait.html.j2", **ctx).encode())

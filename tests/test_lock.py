@@ -202,7 +202,7 @@ def test_the_lock_is_reentrant_within_a_process(holders, tmp_path):
 def test_the_refresh_flow_refuses_to_run_while_another_run_holds_the_site(prefect_harness, holders, tmp_path):
     """However the flow is started (here directly, as a deployment run starts it)."""
     from flows.refresh import refresh
-    from portraits.pipeline import Settings
+    from portraits.settings import Settings
     site = published_site(tmp_path)
     first = holders(site, tmp_path / "work")
     before = tree(tmp_path)

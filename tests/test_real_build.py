@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 
 from portraits import fmt
-from portraits.pipeline import Settings, build_warehouse, compute_site, ingest, locate_inputs, prepare_staging, \
-    render_territory
+from portraits.pipeline import build_warehouse, compute_site, ingest, locate_inputs, render_territory
+from portraits.publish import prepare_staging
+from portraits.settings import Settings
 from portraits.warehouse import REGION_UNIT
 
 pytestmark = pytest.mark.real

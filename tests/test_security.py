@@ -62,8 +62,8 @@ def _quote(field: str) -> str:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
-    from portraits import pipeline, render, territories
-    from portraits.pipeline import Settings
+    from portraits import pipeline, publish, render, territories
+    from portraits.settings import Settings, warehouse_path
     from portraits.demo import DEFAULT_DIR
     tmp = tmp_path_factory.mktemp("hostile")
     raw = tmp / "raw"
@@ -104,18 +104,18 @@ def hostile(tmp_path_factory):
     f.write_text(out.getvalue(), encoding="utf-8")
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "get_set", lambda key: territories.get_set(key, folder=sets))
+        mp.setattr("portraits.settings.get_set", lambda key: territories.get_set(key, folder=sets))
         settings = Settings(territory_set="hostile", raw_dir=raw, output=tmp / "site", work_dir=tmp / "work")
         inputs = pipeline.locate_inputs(settings)
         datasets = pipeline.ingest(settings, inputs)
         pipeline.build_warehouse(settings, datasets, inputs)
         site = pipeline.compute_site(settings)
-        staging = pipeline.prepare_staging(settings)
+        staging = publish.prepare_staging(settings)
         ctxs = {c["code"]: c for c in site.contexts}
         outcomes = [pipeline.render_territory(settings, ctxs[code], staging) for code, _ in HOSTILE_CODES.values()]
         assert all(o.rendered and not o.error for o in outcomes)
         # The index page as publish() writes it.
-        con = pipeline.connect(pipeline.warehouse_path(settings), read_only=True)
+        con = pipeline.connect(warehouse_path(settings), read_only=True)
         md = render.MapData.from_warehouse(con)
         con.close()
         links = {c["code"]: f"{c['slug']}/index.html" for c in site.contexts}
@@ -318,16 +318,17 @@ def test_command_line_log_lines_carry_no_credentials():
 
 
 def test_run_report_carries_no_credentials(tmp_path):
-    from portraits import pipeline
-    from portraits.pipeline import Inputs, Settings, Site
+    from portraits import runreport
+    from portraits.pipeline import Inputs, Site
+    from portraits.settings import Settings
     settings = Settings(output=tmp_path / "site", work_dir=tmp_path / "work")
     (tmp_path / "site").mkdir()
     site = Site(contexts=[], index={}, warnings=[f"Annuaire : lien {SECRET_URL} cité dans le fichier"])
     inputs = Inputs(folder=str(tmp_path), found={}, missing=[], fingerprint="x")
-    report = pipeline.run_report(settings, inputs, pipeline.report_datasets(site), site.warnings, [],
-                                 {"published": True}, {"ingest": 1.0})
-    written = pipeline.write_run_report(settings, report)
+    report = runreport.run_report(settings, inputs, runreport.report_datasets(site), site.warnings, [],
+                                  {"published": True}, {"ingest": 1.0})
+    written = runreport.write_run_report(settings, report)
     assert len(written) == 4
-    for text in [p.read_text(encoding="utf-8") for p in written] + [pipeline.report_markdown(report)]:
+    for text in [p.read_text(encoding="utf-8") for p in written] + [runreport.report_markdown(report)]:
         assert "www.insee.fr/fichier/v_commune_2025.csv" in text
         assert not any(s in text for s in SECRETS), text

@@ -82,7 +82,9 @@ def test_sitemap_problems_and_refusals(tmp_path):
 
 
 def test_publishing_refuses_a_sitemap_address_without_file(tmp_path):
-    from portraits.pipeline import SITE_PAGES, PublishError, Settings, Site, check_site
+    from portraits.pipeline import Site
+    from portraits.publish import SITE_PAGES, PublishError, check_site
+    from portraits.settings import Settings
     site = _site(tmp_path / "s", {p: "x" for p in SITE_PAGES})
     settings = Settings(output=tmp_path / "published", base_url="https://exemple.fr/")
     sitemap.write(site, ["index.html"], settings.base_url, None, today=DAY1)

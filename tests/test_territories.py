@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from portraits import cli, pipeline
+from portraits import cli, pipeline, territories
 from portraits.geography import load_communes, projected_crs, region_gaps_km2
+from portraits.settings import Settings
 from portraits.territories import (TerritorySetError, available_sets, compare, dissolve, epci_of_communes,
                                    load_membership, read_membership, slug, validate)
 from sources.common import departement_of
@@ -357,8 +358,8 @@ def test_set_warnings_are_kept_in_the_warehouse(communes, tmp_path, monkeypatch)
     from portraits import warehouse
     spro = Path(available_sets()["spro17"].path).read_text(encoding="utf-8")
     tset = declare(tmp_path, spro.replace("\n44163,", "\n44004,"), "")     # Vair-sur-Loire by a former code
-    monkeypatch.setattr(pipeline, "get_set", lambda key: tset)
-    settings = pipeline.Settings(territory_set="x", output=tmp_path / "site", work_dir=tmp_path / "work")
+    monkeypatch.setattr("portraits.settings.get_set", lambda key: tset)
+    settings = Settings(territory_set="x", output=tmp_path / "site", work_dir=tmp_path / "work")
     path = pipeline.build_warehouse(settings, {}, pipeline.Inputs("", {}, [], "f"))
     con = warehouse.connect(path, read_only=True)
     assert con.execute("SELECT warning FROM territory_set_warnings").fetchall() == [
@@ -422,8 +423,8 @@ def test_cli_lists_the_cle_set_with_its_source(capsys):
                                   ["territories", "--compare", "x"]])
 def test_cli_broken_set_file_is_a_french_error_not_a_traceback(tmp_path, monkeypatch, capsys, argv):
     tset = declare(tmp_path, HEADER + "44109;A;Nantes\n49007;B\n")
-    real = pipeline.get_set
-    monkeypatch.setattr(pipeline, "get_set", lambda key: tset if key == "x" else real(key))
+    real = territories.get_set
+    monkeypatch.setattr("portraits.settings.get_set", lambda key: tset if key == "x" else real(key))
     assert cli.main(argv) == 2
     err = capsys.readouterr().err
     assert "erreur : officiel.csv, ligne 3 : 2 champs au lieu de 3 (fichier tronqué ?)" in err
@@ -433,7 +434,7 @@ def test_cli_broken_set_file_is_a_french_error_not_a_traceback(tmp_path, monkeyp
 def test_cli_warns_of_former_codes(tmp_path, monkeypatch, capsys):
     spro = Path(available_sets()["spro17"].path).read_text(encoding="utf-8")
     tset = declare(tmp_path, spro.replace("\n44163,", "\n44004,"), "")
-    monkeypatch.setattr(pipeline, "get_set", lambda key: tset)
+    monkeypatch.setattr("portraits.settings.get_set", lambda key: tset)
     assert cli.main(["territories", "--territories", "x"]) == 0
     assert "avertissement : officiel.csv : 1 code(s) commune ancien(s) rapporté(s)" in capsys.readouterr().err
 
