@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portraits.demo import urssaf as demo_urssaf
 from sources import cog, jobseekers, unemployment, urssaf
 from sources.common import SourceError
 
@@ -204,9 +205,8 @@ def test_urssaf_duplicates_and_header(tmp_path):
 def test_urssaf_demo_is_deterministic_and_readable(tmp_path):
     communes = pd.DataFrame({"code": ["44109", "49126"], "name": ["Nantes", "Orée d'Anjou"], "dep": ["44", "49"],
                              "region": ["52", "52"], "population": [309346, 16000]})
-    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    urssaf.write_demo(a, communes, np.random.default_rng(7))
-    urssaf.write_demo(b, communes, np.random.default_rng(7))
+    a = demo_urssaf.write_demo(tmp_path / "a", communes, np.random.default_rng(7))
+    b = demo_urssaf.write_demo(tmp_path / "b", communes, np.random.default_rng(7))
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in a.read_bytes()
     loaded = urssaf.read([a], communes={"44109": "44109", "49126": "49126"})
@@ -215,7 +215,7 @@ def test_urssaf_demo_is_deterministic_and_readable(tmp_path):
     assert set(df.commune_code) == {"44109", "49126"}
     per_commune = df.groupby("commune_code").ape_code.nunique()
     assert per_commune.between(8, 15).all()
-    assert set(df.ape_code) <= {a[0] for a in urssaf.APE}
+    assert set(df.ape_code) <= {a[0] for a in demo_urssaf.APE}
     nantes = df[(df.commune_code == "44109") & (df.year == 2022)].employees.sum()
     assert 20_000 < nantes < 200_000                                         # roughly proportional to population
 

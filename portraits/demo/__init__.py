@@ -14,7 +14,9 @@ import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
                      jobseekers, jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
-                     unemployment, urssaf)
+                     unemployment)
+
+from . import urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -96,9 +98,7 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     jobseekers.write_demo(path, communes, _rng(seed, "jobseekers"))
     written.append(path)
 
-    path = dest / urssaf.SOURCE.demo_file
-    urssaf.write_demo(path, communes, _rng(seed, "urssaf"), years=range(2019, 2023))   # a series for the index chart
-    written.append(path)
+    written.append(urssaf.write_demo(dest, communes, _rng(seed, "urssaf"), years=range(2019, 2023)))  # a series for the index chart
     _, departements = region_info(region)
     written += unemployment.write_demo(dest, region, departements, _rng(seed, "unemployment")) or []
     # The quarterly workbooks: zones d'emploi (of the bundled composition), départements and régions.
