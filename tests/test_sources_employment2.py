@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portraits.demo import urssaf as demo_urssaf
+from portraits.demo import jobseekers as demo_jobseekers, urssaf as demo_urssaf
 from sources import cog, jobseekers, unemployment, urssaf
 from sources.common import SourceError
 
@@ -371,8 +371,8 @@ def test_stmt_demo_writer(tmp_path):
     communes = pd.DataFrame({"code": ["44055", "44109", "49126"], "name": ["Baule-Escoublac", "Nantes", "Orée-d'Anjou"],
                              "population": [16000, 309346, 4900], "postcode": ["44500", "44000", "49270"]})
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    jobseekers.write_stmt_demo(a, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
-    jobseekers.write_stmt_demo(b, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
+    demo_jobseekers.write_stmt_demo(a, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
+    demo_jobseekers.write_stmt_demo(b, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
     assert a.read_bytes() == b.read_bytes()
     lines = a.read_text(encoding="utf-8").splitlines()
     assert lines[3] == "Mois;janvier 2024;février 2024;mars 2024"

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     jobseekers, jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
+                     jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
                      unemployment)
 
-from . import urssaf
+from . import jobseekers, urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -94,9 +94,7 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     populations.write_demo(path, communes, _rng(seed, "populations"))
     written.append(path)
 
-    path = dest / jobseekers.SOURCE.demo_file
-    jobseekers.write_demo(path, communes, _rng(seed, "jobseekers"))
-    written.append(path)
+    written.append(jobseekers.write_demo(dest, communes, _rng(seed, "jobseekers")))
 
     written.append(urssaf.write_demo(dest, communes, _rng(seed, "urssaf"), years=range(2019, 2023)))  # a series for the index chart
     _, departements = region_info(region)
