@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portraits.demo import service_public as demo_service_public
 from sources import download, establishments, organisms, service_public, training_offer
 from sources import jobseekers_profile as jp
 from sources.common import NoRegionalRows, SourceError, header_of
@@ -491,8 +492,7 @@ def test_dila_real_record_layout_for_spro_networks(tmp_path, region_codes):
 @real
 def test_dila_demo_writes_the_real_record_keys_and_nesting(tmp_path):
     from portraits.geography import load_communes
-    path = tmp_path / service_public.SOURCE.demo_file
-    service_public.write_demo(path, load_communes("52"), np.random.default_rng(3), establishments.random_point)
+    path = demo_service_public.write_demo(tmp_path, load_communes("52"), np.random.default_rng(3), establishments.random_point)
     real_path = REAL / "dila-annuaire-administration_one-record.json"
     assert service_public.header(path) == service_public.header(real_path)
     demo = json.loads(path.read_text(encoding="utf-8"))["service"]

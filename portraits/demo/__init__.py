@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public, training_offer,
+                     jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, training_offer,
                      unemployment)
 
-from . import jobseekers, urssaf
+from . import jobseekers, service_public, urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -126,9 +126,7 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     establishments.write_demo(path, pd.concat(
         [estab, establishments.demo_guidance_centres(communes, _rng(seed, "cio"))], ignore_index=True))
     written.append(path)
-    path = dest / service_public.SOURCE.demo_file
-    service_public.write_demo(path, communes, _rng(seed, service_public.SOURCE.id), establishments.random_point)
-    written.append(path)
+    written.append(service_public.write_demo(dest, communes, _rng(seed, "service_public"), establishments.random_point))
 
     # The training offer's organisms, domains and certifications are also those of the list of
     # organisms and of the ONISEP referential.
