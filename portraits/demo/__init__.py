@@ -12,11 +12,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sources import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations,
+from sources import (bcn, bmo, bmo_bassins, cog, establishments, fap, inserjeunes, inserjeunes_formations,
                      jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, training_offer,
                      unemployment)
 
-from . import jobseekers, service_public, urssaf
+from . import census, jobseekers, service_public, urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
