@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portraits.demo import service_public as demo_service_public
+from portraits.demo import jobseekers_profile as demo_jp, service_public as demo_service_public
 from sources import download, establishments, organisms, service_public, training_offer
 from sources import jobseekers_profile as jp
 from sources.common import NoRegionalRows, SourceError, header_of
@@ -159,9 +159,8 @@ def test_masked_cells_and_empty_counts_are_missing_never_zero(tmp_path):
 
 def test_demo_answers_have_the_keys_codes_and_labels_of_the_real_answer(tmp_path):
     bassins = pd.DataFrame({"bassin_code": ["5218"], "bassin_name": ["NANTES"], "dep": ["44"], "population": [600000]})
-    path = tmp_path / jp.SOURCE.demo_file
-    jp.write_demo(path, bassins, "52", "Pays de la Loire", {"44": "Loire-Atlantique"}, np.random.default_rng(1),
-                  quarters=2)
+    path = demo_jp.write_demo(tmp_path, bassins, "52", "Pays de la Loire", {"44": "Loire-Atlantique"},
+                              np.random.default_rng(1), quarters=2)
     answer = json.loads(path.read_text(encoding="utf-8"))[0]["reponse"]
     value = answer["listeValeursParPeriode"][0]
     real_value = REAL_ANSWER["listeValeursParPeriode"][0]

@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, training_offer,
+                     mobility, onisep, onisep_actions, organisms, populations, training_offer,
                      unemployment)
 
-from . import census, jobseekers, service_public, urssaf
+from . import census, jobseekers, jobseekers_profile, service_public, urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -116,10 +116,8 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     bmo.write_demo(path, bassins, fap.demo_frame(), _rng(seed, "bmo"), region=region, region_name=region_info(region)[0])
     written.append(path)
     # Jobseekers by profile (France Travail API): the same demo bassins, their départements, the region.
-    path = dest / jobseekers_profile.SOURCE.demo_file
-    jobseekers_profile.write_demo(path, bassins, region,
-                                  region_info(region)[0], departement_names(), _rng(seed, "jobseekers_profile"))
-    written.append(path)
+    written.append(jobseekers_profile.write_demo(dest, bassins, region, region_info(region)[0], departement_names(),
+                                                 _rng(seed, "jobseekers_profile")))
 
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))
     path = dest / establishments.SOURCE.demo_file
