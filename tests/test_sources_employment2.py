@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portraits.demo import jobseekers as demo_jobseekers, urssaf as demo_urssaf
+from portraits.demo import jobseekers as demo_jobseekers, unemployment as demo_unemployment, urssaf as demo_urssaf
 from sources import cog, jobseekers, unemployment, urssaf
 from sources.common import SourceError
 
@@ -272,8 +272,8 @@ def test_unemployment_identical_duplicate_and_unknown_file(tmp_path):
 
 def test_unemployment_demo(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    files = unemployment.write_demo(a, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
-    unemployment.write_demo(b, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
+    files = demo_unemployment.write_demo(a, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
+    demo_unemployment.write_demo(b, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
     assert [p.name for p in files] == ["chomage-localise-departements.csv", "chomage-localise-regions.csv"]
     assert all((a / p.name).read_bytes() == (b / p.name).read_bytes() for p in files)
     assert files[0].read_text().splitlines()[1].startswith("044;LOIRE-ATLANTIQUE;2023;")
