@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from portraits import check, pipeline
-from portraits.demo import jobseekers as demo_jobseekers
+from portraits.demo import jobseekers as demo_jobseekers, mobility as demo_mobility
 from sources import cog, jobseekers, mobility, training_offer
 from sources.common import NoRegionalRows, SourceError, files_matching, header_of, missing_needs, unexpected_columns
 
@@ -139,7 +139,7 @@ def test_mobility_a_needed_column_missing_names_member_and_column(tmp_path):
 
 def test_mobility_demo_files_meet_the_declared_layout():
     paths = files_matching(mobility.SOURCE, DEMO)
-    assert [p.name for p in paths] == [mobility.DEMO_STUDY_FILE, mobility.DEMO_WORK_FILE]
+    assert [p.name for p in paths] == [demo_mobility.DEMO_STUDY_FILE, demo_mobility.DEMO_WORK_FILE]
     assert check.required_missing("mobility", paths) == [] and check.unexpected_of("mobility", paths) == []
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     mobility, onisep, onisep_actions, organisms, populations, training_offer)
+                     onisep, onisep_actions, organisms, populations, training_offer)
 
-from . import census, jobseekers, jobseekers_profile, service_public, unemployment, urssaf
+from . import census, jobseekers, jobseekers_profile, mobility, service_public, unemployment, urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
