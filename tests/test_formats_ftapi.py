@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from portraits.demo import jobseekers_profile as demo_jp, service_public as demo_service_public
-from sources import download, establishments, organisms, service_public, training_offer
+from portraits.demo import training_offer as demo_training_offer
+from sources import download, establishments, organisms, service_public
 from sources import jobseekers_profile as jp
 from sources.common import NoRegionalRows, SourceError, header_of
 
@@ -386,7 +387,7 @@ def test_dgefp_demo_writes_the_real_header(tmp_path):
     from portraits.geography import load_communes
     p = tmp_path / organisms.SOURCE.demo_file
     communes = load_communes("52")
-    organisms.write_demo(p, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
+    organisms.write_demo(p, communes, demo_training_offer.demo_organisms(communes), demo_training_offer.DEMO_DOMAINS,
                          np.random.default_rng(9))
     real_path = REAL / "dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv"
     assert header_of(p) == header_of(real_path)

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from sources import (bcn, bmo, bmo_bassins, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     onisep, onisep_actions, organisms, populations, training_offer)
+                     onisep, onisep_actions, organisms, populations)
 
-from . import census, jobseekers, jobseekers_profile, mobility, service_public, unemployment, urssaf
+from . import census, jobseekers, jobseekers_profile, mobility, service_public, training_offer, unemployment, urssaf
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -127,9 +127,7 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
 
     # The training offer's organisms, domains and certifications are also those of the list of
     # organisms and of the ONISEP referential.
-    path = dest / training_offer.SOURCE.demo_file
-    training_offer.write_demo(path, communes, _rng(seed, training_offer.SOURCE.id), establishments.random_point)
-    written.append(path)
+    written.append(training_offer.write_demo(dest, communes, _rng(seed, "training_offer"), establishments.random_point))
     path = dest / organisms.SOURCE.demo_file
     organisms.write_demo(path, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
                          _rng(seed, organisms.SOURCE.id))
