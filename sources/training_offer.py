@@ -298,15 +298,58 @@ class _Document:
         self.paths: dict[str, None] = {}       # element paths, as header() lists them (ordered set)
 
 
+class _Walk:
+    """The state of a parse between its events: the depth, the element path below ``<offres>`` of
+    each open element ("" above it, None below another child of the root or an element not read),
+    the ``<offres>`` element, the line of each open formation and action."""
+
+    def __init__(self, path: Path, where: str, doc: _Document, rows: bool) -> None:
+        self.path, self.where, self.doc, self.rows = path, where, doc, rows
+        self.lines: dict[int, int] = {}
+        self.depth = 0
+        self.stack: list[str | None] = [""]
+        self.offres: ET.Element | None = None
+
+    def start(self, elem: ET.Element, lineno: int) -> None:
+        name = _local(elem.tag)
+        self.depth += 1
+        parent = self.stack[-1]
+        if self.depth == 1:
+            _root(self.path, self.where, elem, self.doc)
+            self.stack.append("")
+            return
+        if self.depth == 2:
+            self.offres = elem if name == "offres" else None
+            if self.offres is None:
+                self.doc.paths[f"lheo/{name}"] = None
+            self.stack.append("")
+            return
+        here = None if parent is None or (self.depth == 3 and self.offres is None) else \
+            (f"{parent}/{name}" if parent else name)
+        if here is not None and (self.depth == 3 or parent in _DESCEND):
+            self.doc.paths[here] = None
+        self.stack.append(here)
+        if name == "formation" or name == "action":
+            self.lines[id(elem)] = lineno
+
+    def end(self, elem: ET.Element) -> None:
+        self.depth -= 1
+        self.stack.pop()
+        if self.depth == 2 and _local(elem.tag) == "formation" and self.offres is not None:
+            if self.rows:
+                self.doc.rows.extend(_formation_rows(self.path, self.where, elem, self.lines, self.doc))
+            self.doc.formations += 1
+            for sub in elem.iter():
+                self.lines.pop(id(sub), None)
+            self.offres.remove(elem)        # streaming: the tree never holds more than one formation
+
+
 def _parse(path: Path, member: str | None, doc: _Document, rows: bool = True) -> None:
     """Parse one document into ``doc`` (its rows unless ``rows`` is False: the element paths only)."""
     where = f"{member} : " if member else ""
     parser = ET.XMLPullParser(events=("start", "end"))
-    lines: dict[int, int] = {}       # id(formation or action element) → line of its start tag
+    walk = _Walk(path, where, doc, rows)
     lineno = 1
-    depth = 0
-    stack: list[str | None] = [""]   # element path below <offres> of each open element ("" above it)
-    offres: ET.Element | None = None  # the <offres> element, when it is the current child of the root
     with _raw(path, member) as stream:
         head = True
         while True:
@@ -326,38 +369,10 @@ def _parse(path: Path, member: str | None, doc: _Document, rows: bool = True) ->
             except ET.ParseError as exc:
                 raise _parse_error(path, where, exc) from None
             for event, elem in events:
-                name = _local(elem.tag)
                 if event == "start":
-                    depth += 1
-                    parent = stack[-1]
-                    if depth == 1:
-                        _root(path, where, elem, doc)
-                        stack.append("")
-                        continue
-                    if depth == 2:
-                        offres = elem if name == "offres" else None
-                        if offres is None:
-                            doc.paths[f"lheo/{name}"] = None
-                        stack.append("")
-                        continue
-                    # None: below another child of the root, or below an element not read
-                    here = None if parent is None or (depth == 3 and offres is None) else \
-                        (f"{parent}/{name}" if parent else name)
-                    if here is not None and (depth == 3 or parent in _DESCEND):
-                        doc.paths[here] = None
-                    stack.append(here)
-                    if name == "formation" or name == "action":
-                        lines[id(elem)] = lineno
-                    continue
-                depth -= 1
-                stack.pop()
-                if depth == 2 and name == "formation" and offres is not None:
-                    if rows:
-                        doc.rows.extend(_formation_rows(path, where, elem, lines, doc))
-                    doc.formations += 1
-                    for sub in elem.iter():
-                        lines.pop(id(sub), None)
-                    offres.remove(elem)        # streaming: the tree never holds more than one formation
+                    walk.start(elem, lineno)
+                else:
+                    walk.end(elem)
             if chunk.endswith(b"\n"):
                 lineno += 1
         try:
@@ -432,8 +447,8 @@ def _nsf(code: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[int, int], doc: _Document) -> list[dict]:
-    line = lines.get(id(formation))
+def _formation_columns(formation: ET.Element) -> tuple[dict, str | None]:
+    """The columns a formation gives each of its actions, and its raw exit level code."""
     formacodes = [t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-FORMACODE")) if t]
     nsf = next((t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-NSF")) if t), None)
     certifications = _kids(formation, "certification")
@@ -442,9 +457,8 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
         rncp = re.sub(r"^RNCP\s*", "", rncp, flags=re.IGNORECASE)
     certifinfo = next((t for t in (_text(_first(c, "code-CERTIFINFO")) for c in certifications) if t), None)
     exit_level = _text(_first(formation, "code-niveau-sortie"))
-    level = LEVELS.get(exit_level) if exit_level is not None else None
     siret = _text(_first(formation, "organisme-formation-responsable", "SIRET-organisme-formation", "SIRET"))
-    common = {
+    return {
         "formation_id": formation.get("numero"),
         "title": _text(_first(formation, "intitule-formation")),
         "formacode": formacodes[0] if formacodes else None,
@@ -452,52 +466,62 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
         "nsf": _nsf(nsf),
         "rncp": rncp,
         "certifinfo": certifinfo,
-        "level": level,
+        "level": LEVELS.get(exit_level) if exit_level is not None else None,
         "organism_siret": siret.replace(" ", "") if siret else None,
-    }
+    }, exit_level
+
+
+def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[int, int], doc: _Document) -> list[dict]:
+    line = lines.get(id(formation))
+    common, exit_level = _formation_columns(formation)
     rows = []
     for action in _kids(formation, "action"):
-        aline = lines.get(id(action), line)
-        places = _kids(action, "lieu-de-formation")
-        address = _first(places[0], "coordonnees", "adresse") if places else None
-        postcode = _text(_first(address, "codepostal"))
-        insee = _text(_first(address, "code-INSEE-commune"))
-        if doc.deps is not None and insee not in doc.accepted and not _in_region(insee, postcode, doc.deps):
-            doc.outside += 1           # another region's action: dropped before any check
-            continue
-        if len(places) > 1:
-            doc.several_places += 1
-        if not places:
-            doc.no_place += 1
-        geo = _first(address, "geolocalisation")
-        lat = _coordinate(path, where, _text(_first(geo, "latitude")), aline, "latitude", 90)
-        lon = _coordinate(path, where, _text(_first(geo, "longitude")), aline, "longitude", 180)
-        if lat is None or lon is None:
-            lat = lon = None
-        elif lat == 0 and lon == 0:
-            doc.zero_coordinates += 1
-            lat = lon = None
-        sessions = _kids(action, "session")
-        starts = [d for d in (_date(path, where, _text(_first(s, "periode", "debut")), aline, "debut") for s in sessions)
-                  if d is not None]
-        publics = [t for t in (_text(e) for e in _kids(action, "code-public-vise")) if t]
-        rows.append({
-            **common,
-            "action_id": action.get("numero"),
-            "apprenticeship": is_apprenticeship(publics, _text(_first(action, "modalites-alternance"))),
-            "postcode": postcode.replace(" ", "") if postcode else None,
-            "town": _text(_first(address, "ville")),
-            "commune_code": insee,
-            "lat": lat,
-            "lon": lon,
-            "sessions": len(sessions),
-            "first_start": min(starts) if starts else None,
-            "_line": aline,
-            "_file": path.name + (f":{where[:-3]}" if where else ""),
-        })
-    if rows and exit_level is not None and level is None and exit_level not in NO_LEVEL:
+        row = _action_row(path, where, action, lines.get(id(action), line), doc)
+        if row is not None:
+            rows.append({**common, **row})
+    if rows and exit_level is not None and common["level"] is None and exit_level not in NO_LEVEL:
         doc.unknown_levels.add(exit_level)
     return rows
+
+
+def _action_row(path: Path, where: str, action: ET.Element, aline: int | None, doc: _Document) -> dict | None:
+    """The columns of one action; None for an action of another region (dropped before any check)."""
+    places = _kids(action, "lieu-de-formation")
+    address = _first(places[0], "coordonnees", "adresse") if places else None
+    postcode = _text(_first(address, "codepostal"))
+    insee = _text(_first(address, "code-INSEE-commune"))
+    if doc.deps is not None and insee not in doc.accepted and not _in_region(insee, postcode, doc.deps):
+        doc.outside += 1           # another region's action: dropped before any check
+        return None
+    if len(places) > 1:
+        doc.several_places += 1
+    if not places:
+        doc.no_place += 1
+    geo = _first(address, "geolocalisation")
+    lat = _coordinate(path, where, _text(_first(geo, "latitude")), aline, "latitude", 90)
+    lon = _coordinate(path, where, _text(_first(geo, "longitude")), aline, "longitude", 180)
+    if lat is None or lon is None:
+        lat = lon = None
+    elif lat == 0 and lon == 0:
+        doc.zero_coordinates += 1
+        lat = lon = None
+    sessions = _kids(action, "session")
+    starts = [d for d in (_date(path, where, _text(_first(s, "periode", "debut")), aline, "debut") for s in sessions)
+              if d is not None]
+    publics = [t for t in (_text(e) for e in _kids(action, "code-public-vise")) if t]
+    return {
+        "action_id": action.get("numero"),
+        "apprenticeship": is_apprenticeship(publics, _text(_first(action, "modalites-alternance"))),
+        "postcode": postcode.replace(" ", "") if postcode else None,
+        "town": _text(_first(address, "ville")),
+        "commune_code": insee,
+        "lat": lat,
+        "lon": lon,
+        "sessions": len(sessions),
+        "first_start": min(starts) if starts else None,
+        "_line": aline,
+        "_file": path.name + (f":{where[:-3]}" if where else ""),
+    }
 
 
 def _in_region(insee: str | None, postcode: str | None, deps: set[str]) -> bool:
@@ -556,22 +580,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
             _parse(Path(path), member, doc)
             docs.append(doc)
             elements.update(doc.paths)
-            where = f"{Path(path).name}" + (f" ({member})" if member else "")
-            if doc.outside:
-                warnings.append(f"{where} : {doc.outside} actions hors des départements de la région ignorées")
-            if doc.namespace not in (LHEO_NAMESPACE, ""):
-                warnings.append(f"{where} : espace de noms {doc.namespace!r} (LHÉO 2.3 attendu : {LHEO_NAMESPACE}) ; "
-                                f"lu par le nom local des éléments")
-            if doc.several_places:
-                warnings.append(f"{where} : {doc.several_places} actions ont plusieurs lieux de formation ; "
-                                f"le premier est retenu")
-            if doc.no_place:
-                warnings.append(f"{where} : {doc.no_place} actions sans lieu de formation")
-            if doc.unknown_levels:
-                warnings.append(f"{where} : codes de niveau de sortie inconnus de la table LHÉO dict-niveaux, "
-                                f"niveau laissé vide : {', '.join(sorted(doc.unknown_levels))}")
-            if doc.zero_coordinates:
-                warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
+            warnings += _document_warnings(f"{Path(path).name}" + (f" ({member})" if member else ""), doc)
         check_needs(path, list(elements), SOURCE, warnings, missing, line=None)
     df = pd.DataFrame([r for d in docs for r in d.rows])
     if df.empty and any(d.outside for d in docs):
@@ -613,6 +622,27 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     files = [Path(p).name for p in paths]
     return Loaded(SOURCE, out, vintage=_vintage(docs, [Path(p) for p in paths]), files=files, warnings=warnings,
                   missing=missing)
+
+
+def _document_warnings(where: str, doc: _Document) -> list[str]:
+    """What the parse of one document left out or could not read, in words."""
+    warnings = []
+    if doc.outside:
+        warnings.append(f"{where} : {doc.outside} actions hors des départements de la région ignorées")
+    if doc.namespace not in (LHEO_NAMESPACE, ""):
+        warnings.append(f"{where} : espace de noms {doc.namespace!r} (LHÉO 2.3 attendu : {LHEO_NAMESPACE}) ; "
+                        f"lu par le nom local des éléments")
+    if doc.several_places:
+        warnings.append(f"{where} : {doc.several_places} actions ont plusieurs lieux de formation ; "
+                        f"le premier est retenu")
+    if doc.no_place:
+        warnings.append(f"{where} : {doc.no_place} actions sans lieu de formation")
+    if doc.unknown_levels:
+        warnings.append(f"{where} : codes de niveau de sortie inconnus de la table LHÉO dict-niveaux, "
+                        f"niveau laissé vide : {', '.join(sorted(doc.unknown_levels))}")
+    if doc.zero_coordinates:
+        warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
+    return warnings
 
 
 def _current_codes(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
