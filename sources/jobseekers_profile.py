@@ -78,6 +78,7 @@ import pandas as pd
 
 from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, check_needs, json_paths,
                      normalise_name, read_text, bassin_code, wording)
+from .common.bands import age_group, seniority_group, sex_group
 from .datafrance import region_info
 
 API_ROOT = "https://api.francetravail.io/partenaire/stats-offres-demandes-emploi/v1"
@@ -149,7 +150,8 @@ REGION_GAP_WARNING = 5.0
 
 
 # ---------------------------------------------------------------------------------------------
-# Classification of periods, age bands and seniority classes (by value, never by position).
+# Classification of periods and categories; age bands, seniority classes and sexes are read by value
+# (never by position) with sources.common.bands.
 
 def parse_quarter(code: object, label: object = None) -> dt.date | None:
     """First day of the quarter of ``codePeriode`` (or, failing that, of ``libPeriode``); None
@@ -168,77 +170,6 @@ def parse_quarter(code: object, label: object = None) -> dt.date | None:
 def quarter_label(q: dt.date) -> str:
     """The quarter starting on ``q`` in words (``2e trimestre 2025``)."""
     return wording.quarter(f"{q.year}-T{(q.month - 1) // 3 + 1}")
-
-
-_NUM = r"(\d+|un)"
-_UNIT = r"(ans?|mois)"
-
-
-def _n(text: str) -> int:
-    return 1 if text == "un" else int(text)
-
-
-def _months(n: str, unit: str | None) -> int:
-    return _n(n) * (12 if unit and unit.startswith("an") else 1)
-
-
-def interval(label: str) -> tuple[float, float] | None:
-    """(low, high) bounds in the label's units written as ``N à M ans``, ``moins de N mois``,
-    ``N ans ou plus``…; units: years → months ×12, months → months. None when not an interval."""
-    text = normalise_name(label).replace("d'", "de ").replace("’", "'")
-    text = re.sub(r"^(de |inscrits? depuis |depuis )", "", text).strip()
-    m = re.fullmatch(rf"moins de {_NUM} ?{_UNIT}", text)
-    if m:
-        return 0, _months(m[1], m[2])
-    m = re.fullmatch(rf"{_NUM} ?{_UNIT}? ?(?:-|a|à) ?(?:moins de )?{_NUM} ?{_UNIT}", text)
-    if m:
-        return _months(m[1], m[2] or m[4]), _months(m[3], m[4])
-    m = (re.fullmatch(rf"{_NUM} ?{_UNIT} (?:ou|et) (?:plus|\+)", text) or re.fullmatch(rf"{_NUM} ?{_UNIT} ?\+", text)
-         or re.fullmatch(rf"(?:plus de|au moins) {_NUM} ?{_UNIT}", text))
-    if m:
-        return _months(m[1], m[2]), float("inf")
-    return None
-
-
-def age_group(label: str) -> str | None:
-    """``under25``, ``age25_49`` or ``age50plus`` for an age band; None when the label is not an
-    age band, or straddles two groups (the caller names it)."""
-    if not re.search(r"\bans?\b", normalise_name(label)):
-        return None
-    bounds = interval(label)
-    if bounds is None:
-        return None
-    low, high = bounds[0] / 12, bounds[1] / 12          # interval() counts years as 12 months
-    if any(0 < b < 15 for b in (low, high)):
-        return None                                     # "1 à 3 ans": a duration, not an age band
-    if "moins de" in normalise_name(label):
-        high -= 1                                       # "moins de 25 ans": up to 24
-    if high <= 24:
-        return "under25"
-    if low >= 25 and high <= 49:
-        return "age25_49"
-    if low >= 50:
-        return "age50plus"
-    return "straddle"
-
-
-def seniority_group(label: str) -> str | None:
-    """``short_term`` (registered less than a year) or ``long_term`` (one year or more); None
-    when the label cannot be classified."""
-    bounds = interval(label)
-    if bounds is None:
-        return None
-    low, high = bounds
-    if high <= 12:
-        return "short_term"
-    if low >= 12:
-        return "long_term"
-    return None
-
-
-def sex_group(label: str) -> str | None:
-    text = normalise_name(label)
-    return "women" if re.fullmatch(r"femmes?", text) else "men" if re.fullmatch(r"hommes?", text) else None
 
 
 def category(code: object) -> str:
@@ -566,9 +497,3 @@ def write(path: Path, answers: list[dict]) -> None:
     characteristics and adds the refused areas' missing totals)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(dump(answers))
-
-
-def api_period_label(q: dt.date) -> str:
-    """The API's label of a quarter: ``1er trimestre 2022``, ``3ème trimestre 2022``."""
-    n = (q.month - 1) // 3 + 1
-    return f"{n}{'er' if n == 1 else 'ème'} trimestre {q.year}"

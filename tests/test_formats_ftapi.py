@@ -19,7 +19,7 @@ from portraits.demo import jobseekers_profile as demo_jp, service_public as demo
 from portraits.demo import training_offer as demo_training_offer
 from sources import download, establishments, organisms, service_public
 from sources import jobseekers_profile as jp
-from sources.common import NoRegionalRows, SourceError, header_of
+from sources.common import NoRegionalRows, SourceError, bands, header_of
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real absent")
@@ -313,7 +313,7 @@ def test_every_request_of_fetch_is_a_crossing_of_de_1(tmp_path, monkeypatch):
         assert key in crossings, key
     # The characteristic types of DE_1 are the known ones; its sex, age and seniority classes are classified.
     assert {t["codeTypeCaracteristique"] for t in indicator["listeTypesCracteristiqueIndicateur"]} == set(jp.KNOWN_TYPES)
-    groups = {c["codeCaracteristique"]: {"sex": jp.sex_group, "age": jp.age_group, "seniority": jp.seniority_group}
+    groups = {c["codeCaracteristique"]: {"sex": bands.sex_group, "age": bands.age_group, "seniority": bands.seniority_group}
               [jp.KNOWN_TYPES[c["codeTypeCaracteristique"]]](c["libelleCaracteristique"])
               for c in indicator["listeCaracteristiqueIndicateur"] if jp.KNOWN_TYPES[c["codeTypeCaracteristique"]]}
     assert groups == {"H": "men", "F": "women", "AGE1": "under25", "AGE2": "age25_49", "AGE3": "age50plus",

@@ -23,6 +23,12 @@ CATEGORY_LABELS = {"A": "Demandeurs d'Emploi de catégorie A", "ABC": "Demandeur
 CARACT_TYPES = {"GENRE": SEXES, "AGE": tuple(a[:2] for a in AGE_BANDS), "CHOMANC": tuple(s[:2] for s in SENIORITY)}
 
 
+def api_period_label(q: dt.date) -> str:
+    """The API's label of a quarter: ``1er trimestre 2022``, ``3ème trimestre 2022``."""
+    n = (q.month - 1) // 3 + 1
+    return f"{n}{'er' if n == 1 else 'ème'} trimestre {q.year}"
+
+
 def _split(total: int, shares: list[float], rng: np.random.Generator) -> list[int]:
     w = np.array(shares) * rng.normal(1, 0.06, len(shares))
     parts = np.floor(total * w / w.sum()).astype(int)
@@ -50,7 +56,7 @@ def _value(area_type: str, code: str, name: str, cat: str, q: dt.date, cell: dic
             "codeTypeActivite": CUMUL, "codeActivite": CUMUL, "libActivite": "Cumul (toutes activités)",
             "codeNomenclature": cat, "libNomenclature": CATEGORY_LABELS[cat],
             "codeTypePeriode": "TRIMESTRE", "codePeriode": f"{q.year}T{(q.month - 1) // 3 + 1}",
-            "libPeriode": jobseekers_profile.api_period_label(q), "valeurPrincipaleNombre": total,
+            "libPeriode": api_period_label(q), "valeurPrincipaleNombre": total,
             # As in the real answer: the category's share of all jobseekers (categories A to E).
             "valeurSecondairePourcentage": float(round(100 * total / cell["all"])) if cell["all"] else 0.0,
             "listeValeurParCaract": caract}
