@@ -33,6 +33,9 @@ raises :class:`sources.common.NoRegionalRows` (the dataset is then left out, and
 The national file has 53,443 rows, the Pays de la Loire 3,462 (26 bassins). When several files are
 given, the most recent survey (year in the file name) is read, the workbook preferred to the zip of
 the same year. ``Code métier BMO`` is a FAP-2021 code at the 228 level (see :mod:`sources.fap`).
+
+:func:`write` writes the workbook from the frame of the data sheet's own columns: the read is lossy
+(the region's rows, the columns read), so the round-trip test states the tidy result it expects.
 """
 from __future__ import annotations
 
@@ -40,13 +43,12 @@ import io
 import re
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 
 from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, cell_text, check_needs,
                      normalise_name, open_workbook, bassin_code, FIXED_CORE_XML, fixed_container)
-from .datafrance import departement_names
+from .common.writing import frame_rows
 
 SOURCE = Source(
     id="bmo",
@@ -276,24 +278,8 @@ def read(paths: list[Path], communes: object = None, region: str = "52") -> Load
 
 
 # ---------------------------------------------------------------------------------------------
-# Demo
+# Writing: the official workbook
 
-FAMILY_NAMES = {
-    "A": "Fonctions administratives",
-    "C": "Fonctions d'encadrement",
-    "I": "Ouvriers des secteurs de l'industrie",
-    "O": "Ouvriers de la construction et du bâtiment",
-    "S": "Fonctions sociales et médico-sociales",
-    "T": "Autres techniciens et employés",
-    "V": "Fonctions liées à la vente, au tourisme et aux services",
-    "Z": "Autres métiers",
-}
-# BMO family of a FAP-2021 code for the demo: by FAP-22 domain, FAP-86 exceptions, cadres (x9x) → C.
-_DOMAIN_FAMILY = {"A": "Z", "B": "O", "C": "I", "D": "I", "E": "I", "F": "I", "G": "I", "H": "C", "J": "T",
-                  "K": "I", "L": "A", "M": "T", "N": "C", "P": "A", "Q": "A", "R": "V", "S": "V", "T": "V",
-                  "U": "T", "V": "S", "W": "S", "X": "Z"}
-_GROUP_FAMILY = {"J0X": "I", "J1X": "I", "T2X": "S", "T4X": "T"}
-_SEASONAL = {"A": 0.6, "S": 0.35, "R": 0.12, "J": 0.1, "T": 0.08}
 # The dictionary sheet as the real workbook writes it (texts, trailing spaces included: see the
 # real extract named in the module docstring).
 DICTIONARY = [
@@ -313,50 +299,24 @@ DICTIONARY = [
     ("smet", "Nombre de projets de recrutement saisonniers"),
 ]
 DICTIONARY_NOTE = 'Pour plus d\'information consulter la rubrique en savoir plus, en particulier "source et méthode" '
-def family_of(fap_code: str) -> str:
-    if fap_code[3] == "9":
-        return "C"
-    return _GROUP_FAMILY.get(fap_code[:3], _DOMAIN_FAMILY.get(fap_code[0], "T"))
 
 
-def demo_rows(bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator, year: int = 2024,
-              region: str = "52", region_name: str = "Pays de la Loire") -> list[list]:
-    """Synthetic survey rows: 10–40 métiers per bassin (more in populous ones), projects about
-    5 % of the population spread over them, ``*`` for small cells as published (fewer than 5
-    projects: the three counts; fewer than 3 difficult or seasonal projects, or at random (8 %):
-    that count alone)."""
-    dep_names = departement_names()
-    codes = fap.sort_values("fap_code").reset_index(drop=True)
-    top = float(bassins.population.max())
-    rows = []
-    for b in bassins.sort_values("bassin_code").itertuples():
-        n = int(np.clip(round(10 + 30 * np.sqrt(b.population / top)), 10, min(40, len(codes))))
-        chosen = codes.iloc[np.sort(rng.choice(len(codes), size=n, replace=False))]
-        total = b.population * 0.05 * rng.lognormal(0, 0.1)
-        weights = rng.lognormal(0, 1.8, size=n)
-        projects = np.rint(total * weights / weights.sum()).astype(int)
-        for f, met in zip(chosen.itertuples(), projects):
-            difficult = int(round(met * float(np.clip(rng.beta(4, 4), 0, 1))))
-            seasonal = int(min(met, round(met * _SEASONAL.get(f.fap_code[0], 0.04) * rng.uniform(0.5, 1.5))))
-            if met < 5:
-                cells = ["*", "*", "*"]
-            else:
-                # Small sub-counts are secret, and some others (secondary secret).
-                hide = rng.random(2) < 0.08
-                cells = [str(met), "*" if difficult < 3 or hide[0] else str(difficult),
-                         "*" if seasonal < 3 or hide[1] else str(seasonal)]
-            family = family_of(f.fap_code)
-            rows.append([year, f.fap_code, f.fap_name, family, FAMILY_NAMES[family], region, region_name, b.dep,
-                         dep_names.get(b.dep, b.dep), int(b.bassin_code), b.bassin_name, *cells])
-    rows.sort(key=lambda r: (r[1], r[9]))
-    return rows
+def data_header(year: int) -> list[str]:
+    """The header row of the data sheet of the ``year`` survey (the bassin columns carry its last
+    two digits: ``BE24``, ``NOMBE24``)."""
+    yy = f"{year % 100:02d}"
+    return ["annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG",
+            "Dept", "NomDept", f"BE{yy}", f"NOMBE{yy}", "met", "xmet", "smet"]
 
 
-def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.random.Generator,
-               year: int = 2024, region: str = "52", region_name: str = "Pays de la Loire") -> None:
-    """Write a BMO workbook in the official layout for the demo. ``bassins``: bassin_code,
-    bassin_name, dep, population (e.g. the demo bassins of :mod:`sources.bmo_bassins` summed by
-    bassin); ``fap``: the demo FAP-2021 frame (fap_code, fap_name, …). Same rng state, same bytes."""
+def write(path: Path, frame: pd.DataFrame, year: int | None = None) -> None:
+    """Write ``frame`` (the columns of the data sheet, :func:`data_header`, one row per bassin ×
+    métier; ``*`` for a secret cell) as the official workbook: the dictionary sheet
+    ``Description des variables`` (:data:`DICTIONARY`, from B7), then the data sheet
+    ``BMO_<year>_open_data``; the container's timestamps fixed, so that the same frame gives the same
+    bytes. ``year``: the survey year (by default the largest ``annee``). :func:`read` keeps the
+    region's rows and the columns it reads: ``read(write(frame))`` is that tidy table."""
+    year = int(frame["annee"].max()) if year is None else year
     yy = f"{year % 100:02d}"
     wb = openpyxl.Workbook()
     desc = wb.active
@@ -369,13 +329,10 @@ def write_demo(path: Path, bassins: pd.DataFrame, fap: pd.DataFrame, rng: np.ran
     desc.cell(row=8 + len(DICTIONARY) + 2, column=1,
               value=f"https://statistiques.francetravail.org/bmo/static/methode_{year}")
     data = wb.create_sheet(f"BMO_{year}_open_data")
-    data.append(["annee", "Code métier BMO", "Nom métier BMO", "Famille_met", "Lbl_fam_met", "REG", "NOM_REG",
-                 "Dept", "NomDept", f"BE{yy}", f"NOMBE{yy}", "met", "xmet", "smet"])
-    for row in demo_rows(bassins, fap, rng, year, region, region_name):
+    data.append(list(frame.columns))
+    for row in frame_rows(frame):
         data.append(row)
     buf = io.BytesIO()
     wb.save(buf)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
-
-

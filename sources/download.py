@@ -181,6 +181,39 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _fetch_once(url: str, dest: Path, part: Path, timeout: float, headers: dict, known: dict | None) -> dict:
+    """One attempt of :func:`download`: the body streamed to ``part``, its size checked against the
+    announced length, then renamed to ``dest``; a ``304 Not Modified`` keeps ``dest``. Returns the
+    ledger entry; raises what the network or the disk raised."""
+    shown = redact(url)
+    h = hashlib.sha256()
+    size = 0
+    try:
+        # The two-argument call when unconditional: the network seam stays that simple.
+        resp = _open(url, timeout, headers) if headers else _open(url, timeout)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 304 or not headers:
+            raise
+        exc.close()
+        log.info("inchangé depuis le dernier téléchargement : %s (%s)", shown, dest.name)
+        return {**known, "url": shown, "file": dest.name, "status": "unchanged", "checked": _now()}
+    with resp, open(part, "wb") as out:
+        announced = resp.headers.get("Content-Length")
+        validators = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified")}
+        while chunk := resp.read(1 << 20):
+            h.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+    # http.client ends a body cut short by the server like a complete one: check its size.
+    if announced and announced.strip().isdigit() and size != int(announced):
+        raise IncompleteDownload(f"{size} octets reçus sur {int(announced)} annoncés "
+                                 f"(connexion interrompue)")
+    os.replace(part, dest)
+    now = _now()
+    return {"url": shown, "file": dest.name, "bytes": size, "sha256": h.hexdigest(), **validators,
+            "status": "downloaded", "checked": now, "downloaded": now}
+
+
 def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0, known: dict | None = None,
              backoff: float | None = None, sleep=time.sleep) -> dict:
     """Download ``url`` to ``dest`` (atomically); retry with exponential backoff (``backoff``
@@ -202,32 +235,7 @@ def download(url: str, dest: Path, *, attempts: int = 3, timeout: float = 60.0, 
     try:
         for attempt in range(1, attempts + 1):
             try:
-                h = hashlib.sha256()
-                size = 0
-                try:
-                    # The two-argument call when unconditional: the network seam stays that simple.
-                    resp = _open(url, timeout, headers) if headers else _open(url, timeout)
-                except urllib.error.HTTPError as exc:
-                    if exc.code != 304 or not headers:
-                        raise
-                    exc.close()
-                    log.info("inchangé depuis le dernier téléchargement : %s (%s)", shown, dest.name)
-                    return {**known, "url": shown, "file": dest.name, "status": "unchanged", "checked": _now()}
-                with resp, open(part, "wb") as out:
-                    announced = resp.headers.get("Content-Length")
-                    validators = {"etag": resp.headers.get("ETag"), "last_modified": resp.headers.get("Last-Modified")}
-                    while chunk := resp.read(1 << 20):
-                        h.update(chunk)
-                        out.write(chunk)
-                        size += len(chunk)
-                # http.client ends a body cut short by the server like a complete one: check its size.
-                if announced and announced.strip().isdigit() and size != int(announced):
-                    raise IncompleteDownload(f"{size} octets reçus sur {int(announced)} annoncés "
-                                             f"(connexion interrompue)")
-                os.replace(part, dest)
-                now = _now()
-                return {"url": shown, "file": dest.name, "bytes": size, "sha256": h.hexdigest(), **validators,
-                        "status": "downloaded", "checked": now, "downloaded": now}
+                return _fetch_once(url, dest, part, timeout, headers, known)
             except (OSError, http.client.HTTPException) as exc:   # network, timeout, truncated body, disk
                 last = exc
                 part.unlink(missing_ok=True)

@@ -41,17 +41,21 @@ the indicators it feeds say why. ``nd`` and empty cells are not published, never
 percentages (0–100); the value added may be negative. The same UAI, route, population and
 millésime in two files (the CFA export and the DEPP apprentissage file of the same millésime) is
 reported and the first read is kept.
+
+:func:`write` writes one layout from the frame of its own columns: the read is lossy (the region's
+lines, rates converted, populations recoded), so the round-trip test states the tidy result it
+expects.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, csv_header, normalise_name,
-                     read_official_csv, read_text, region_key, to_number, uai_key, uai_prefix, union_needs, write_csv)
+                     read_official_csv, read_text, region_key, to_number, uai_prefix, union_needs)
+from .common.writing import write_frame
 from .datafrance import region_scope
 
 # The official headers, as written (the apprentissage file's trailing spaces included).
@@ -279,31 +283,9 @@ def _check_uai(path: Path, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def demo_rows(lycees: pd.DataFrame, rng: np.random.Generator) -> list[list[str]]:
-    """Synthetic outcomes for the demo's vocational lycées (``lycees``: uai, name), with the three
-    populations, ``nd`` for small groups, and one UAI unknown to the directory."""
-    def fmt(x):
-        return "nd" if x is None else str(int(round(x)))
-
-    rows = []
-    extra = pd.DataFrame([{"uai": "0859999" + uai_key("0859999"), "name": "Lycée professionnel fermé"}])
-    for r in pd.concat([lycees, extra], ignore_index=True).itertuples():
-        base = float(np.clip(rng.normal(55, 9), 25, 85))
-        expected = float(np.clip(base + rng.normal(0, 4), 20, 90))
-        further = float(np.clip(rng.normal(45, 10), 10, 80))
-        for pop, shift, hidden in (("ensemble", 0, rng.random() < 0.06),
-                                   ("dont apprentis", 12, rng.random() < 0.6),
-                                   ("dont élèves en voie pro sco", -2, rng.random() < 0.1)):
-            if hidden:
-                rows.append([r.uai, r.name, "PAYS DE LA LOIRE", pop] + ["nd"] * 7)
-                continue
-            rate = float(np.clip(base + shift, 0, 100))
-            emp_share = rate * (100 - further) / 100
-            rows.append([r.uai, r.name, "PAYS DE LA LOIRE", pop, fmt(further), fmt(rate), fmt(expected),
-                         fmt(rate - expected), fmt(further), fmt(emp_share), fmt(max(0.0, 100 - further - emp_share))])
-    return rows
-
-
-def write_demo(path: Path, lycees: pd.DataFrame, rng: np.random.Generator) -> None:
-    """The demo lycée file in the DEPP layout: :data:`PRO_HEADER`, UTF-8 without BOM, ``;``, CRLF."""
-    write_csv(path, PRO_HEADER, demo_rows(lycees, rng), sep=";", crlf=True)
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the columns of one official layout: :data:`CFA_HEADER`, :data:`PRO_HEADER`
+    or :data:`APPRENTISSAGE_HEADER`; text cells, ``nd`` where not diffusable) in that layout:
+    ``;``, CRLF, UTF-8 with BOM for the CFA export, without for the DEPP files. :func:`read` keeps
+    the region's rows and derives its own columns: ``read(write(frame))`` is that tidy table."""
+    write_frame(path, frame, sep=";", crlf=True, bom=layout_of(path, list(frame.columns)) == "cfa")

@@ -40,17 +40,20 @@ PROVENANCE.md §12); its header is :data:`HEADER_2022`, which the demo writes. T
 (:data:`HEADER_2024`) come from public code, FORMATS.md 2.2 (R code joining the actions file on
 ``URL et ID Onisep`` and ``code scolarité``): not checked on a real copy, hence read tolerantly
 (both spellings of each column).
+
+:func:`write` writes the 2022 layout from the frame of its own columns: the read is lossy (columns
+derived: identifier, level, domains), so the round-trip test states the tidy result it expects.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (Loaded, Need, Source, SourceError, check_needs, normalise_name, read_official_csv, read_text,
                      sniff_separator, union_needs)
+from .common.writing import frame_rows
 
 HEADER_2022 = ["code CNIS", "sigle type formation", "libellé type formation", "libellé formation principal",
                "sigle formation", "durée", "code RNCP", "niveau RNCP", "libellé niveau RNCP", "tutelle",
@@ -159,38 +162,11 @@ def read(paths: list[Path], communes=None) -> Loaded:
     layout = URL_COLUMNS[url_col]
     names = list(header.values())
     check_needs(path, names, SOURCE, warnings, missing, needs=layout_needs(layout, names))
-    columns = {**{k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}, url_col: "url"}
-    level_col, label_col = _pick(header, LEVEL_COLUMNS), _pick(header, LEVEL_LABEL_COLUMNS)
-    if level_col:
-        columns[level_col] = "level_code"
-    if label_col:
-        columns[label_col] = "rncp_level_label"
-    if _pick(header, [CFD_COLUMN]):
-        columns[CFD_COLUMN] = "cfd"
-    nsf_col = _pick(header, NSF_COLUMNS)
-    if nsf_col:
-        columns[nsf_col] = "nsf"
-    df = read_official_csv(path, columns)
+    df = read_official_csv(path, _columns(header, url_col))
     for col in ("level_code", "rncp_level_label", "cfd", "nsf", *OPTIONAL.values()):
         if col not in df.columns:
             df[col] = ""
-    df = df.map(lambda v: v if not isinstance(v, str) or v.strip() else None)
-
-    ids = df.url.fillna("").str.extract(_ONISEP_ID)[0]
-    if ids.isna().any():
-        i = ids.isna().idxmax()
-        raise SourceError(path, f"identifiant Onisep (FOR.…) introuvable dans l'URL {df.at[i, 'url']!r}",
-                          line=int(df.at[i, "_line"]))
-    df["onisep_id"] = ids
-    df["rncp"] = df.rncp.str.replace(r"^RNCP\s*", "", regex=True, case=False)
-    bad = df.rncp.notna() & ~df.rncp.fillna("").str.fullmatch(r"\d+")
-    if bad.any():
-        i = bad.idxmax()
-        raise SourceError(path, f"code RNCP invalide {df.at[i, 'rncp']!r}", line=int(df.at[i, "_line"]))
-    df["rncp_level"] = [_level(path, label, code, layout, line)
-                        for label, code, line in zip(df.rncp_level_label, df.level_code, df._line)]
-    df["domains"] = df.domains.map(_domains)
-    df["nsf"] = df.nsf.fillna("").str.extract(r"^\s*([0-9]{3})")[0]
+    df = _normalise(path, df.map(lambda v: v if not isinstance(v, str) or v.strip() else None), layout)
     dup = df.onisep_id.duplicated()
     if dup.any():
         warnings.append(f"{path.name} : identifiants Onisep en double ({', '.join(sorted(set(df.onisep_id[dup]))[:5])}) ; "
@@ -206,6 +182,42 @@ def read(paths: list[Path], communes=None) -> Loaded:
     if layout == "2022":
         vintage += " (structure 2022)"
     return Loaded(SOURCE, out, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
+
+
+def _columns(header: dict[str, str], url_col: str) -> dict[str, str]:
+    """Official name → internal name of the columns to read: those of the file's header."""
+    columns = {**{k: v for k, v in OPTIONAL.items() if normalise_name(k) in header}, url_col: "url"}
+    level_col, label_col = _pick(header, LEVEL_COLUMNS), _pick(header, LEVEL_LABEL_COLUMNS)
+    if level_col:
+        columns[level_col] = "level_code"
+    if label_col:
+        columns[label_col] = "rncp_level_label"
+    if _pick(header, [CFD_COLUMN]):
+        columns[CFD_COLUMN] = "cfd"
+    nsf_col = _pick(header, NSF_COLUMNS)
+    if nsf_col:
+        columns[nsf_col] = "nsf"
+    return columns
+
+
+def _normalise(path: Path, df: pd.DataFrame, layout: str) -> pd.DataFrame:
+    """The identifier, RNCP code and level, domains and NSF code of each row (module docstring)."""
+    ids = df.url.fillna("").str.extract(_ONISEP_ID)[0]
+    if ids.isna().any():
+        i = ids.isna().idxmax()
+        raise SourceError(path, f"identifiant Onisep (FOR.…) introuvable dans l'URL {df.at[i, 'url']!r}",
+                          line=int(df.at[i, "_line"]))
+    df["onisep_id"] = ids
+    df["rncp"] = df.rncp.str.replace(r"^RNCP\s*", "", regex=True, case=False)
+    bad = df.rncp.notna() & ~df.rncp.fillna("").str.fullmatch(r"\d+")
+    if bad.any():
+        i = bad.idxmax()
+        raise SourceError(path, f"code RNCP invalide {df.at[i, 'rncp']!r}", line=int(df.at[i, "_line"]))
+    df["rncp_level"] = [_level(path, label, code, layout, line)
+                        for label, code, line in zip(df.rncp_level_label, df.level_code, df._line)]
+    df["domains"] = df.domains.map(_domains)
+    df["nsf"] = df.nsf.fillna("").str.extract(r"^\s*([0-9]{3})")[0]
+    return df
 
 
 def _level(path: Path, label: str | None, code: str | None, layout: str, line: int) -> int | None:
@@ -238,77 +250,24 @@ def _domains(value: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Demo profile (2022 layout), on the certifications of the training-offer demo.
+# Writing: the 2022 layout
 
 # Fields written between quotes in the 2022 file (text fields); the others are written bare.
 _QUOTED_HEADER = {0, 1, 2, 3, 4, 6, 7, 8, 10}
 _QUOTED = {2, 3, 5, 8, 9, 11}
-LEVEL_LABELS_2022 = {3: "niveau 3 (niveau CAP)", 4: "niveau 4 (bac ou équivalent)", 5: "niveau 5 (bac + 2)",
-                     6: "niveau 6 (bac + 3)", 7: "niveau 7 (bac + 5)", 8: "niveau 8 (doctorat)"}
-NEW_TO_OLD = {v: k for k, v in OLD_LEVELS.items()}
-_TUTELLES = {"CAP": "Ministère chargé de l'Éducation nationale et de Jeunesse",
-             "Bac pro": "Ministère chargé de l'Éducation nationale et de Jeunesse",
-             "BTS": "Ministère chargé de l'Éducation nationale et de Jeunesse",
-             "BTSA": "Ministère de l'Agriculture et de l'Alimentation",
-             "CAP agricole": "Ministère de l'Agriculture et de l'Alimentation",
-             "BUT": "Ministère chargé de l'Enseignement supérieur de la Recherche et de l'Innovation",
-             "TP": "Ministère du travail, de l'emploi et du dialogue social"}
-_EXTRA = [  # formations without RNCP registration, as the real file has many
-    ("31", "", "formation d'école spécialisée", "Développeur web (formation d'école)", "3 ans"),
-    ("34", "", "formation d'école spécialisée", "Chargé de clientèle (formation d'école)", "1 an"),
-    ("42", "FCIL", "formation complémentaire d'initiative locale", "FCIL Accueil en structure de santé", "1 an"),
-    ("22", "MC", "mention complémentaire", "MC Plaquiste", "1 an"),
-    ("35", "MC", "mention complémentaire", "MC Cuisinier en desserts de restaurant", "1 an"),
-    ("23", "", "formation d'école spécialisée", "Technicien de maintenance industrielle (école)", "2 ans"),
-]
-_SUBDOMAINS = ["métiers", "techniques", "encadrement"]
-
-
-def demo_rows(demo_domains: list[tuple], certs: pd.DataFrame, rng: np.random.Generator) -> list[list[str]]:
-    """About 60 formations: the certifications of the training-offer demo (``demo_domains`` and
-    ``certs``: :data:`sources.training_offer.DEMO_DOMAINS` and
-    :func:`sources.training_offer.demo_certifications`), some of them twice (another speciality),
-    and formations not registered at the RNCP. Rows in the layout :data:`HEADER_2022`."""
-    domains = {d[0]: d for d in demo_domains}
-    ids = rng.permutation(np.arange(1000, 9999))[: len(certs) * 2 + len(_EXTRA)]
-    rows, n = [], 0
-
-    def domain_value(prefix: str) -> str:
-        first = domains[prefix][2]
-        parts = [f"{first}/{_SUBDOMAINS[int(rng.integers(len(_SUBDOMAINS)))]}"]
-        if rng.random() < 0.35:       # several values, as in the real file
-            other = domains[list(domains)[int(rng.integers(len(domains)))]][2]
-            parts.append(f"{other}/{_SUBDOMAINS[int(rng.integers(len(_SUBDOMAINS)))]}")
-        return "| ".join(dict.fromkeys(parts))
-
-    for c in certs.itertuples():
-        for variant in range(2 if rng.random() < 0.35 else 1):
-            title = c.title if variant == 0 else f"{c.title} option B"
-            rows.append([domains[c.domain][3], c.type_code if c.type_code != "TP" or rng.random() < 0.5 else "",
-                         c.type_label, title, "", c.duration, c.rncp, NEW_TO_OLD[int(c.level)],
-                         LEVEL_LABELS_2022[int(c.level)], _TUTELLES.get(c.type_code, "non renseigné"),
-                         f"http://www.onisep.fr/http/redirection/formation/slug/FOR.{ids[n]}", domain_value(c.domain)])
-            n += 1
-    for prefix, type_code, type_label, title, duration in _EXTRA:
-        rows.append(["", type_code, type_label, title, "", duration, "", "0", "non inscrit au RNCP", "non renseigné",
-                     f"http://www.onisep.fr/http/redirection/formation/slug/FOR.{ids[n]}", domain_value(prefix)])
-        n += 1
-    # one formation whose level is not filled in (empty "niveau RNCP", label "non renseigné")
-    rows[-1][7], rows[-1][8] = "", "non renseigné"
-    return rows
 
 
 def _line(cells: list[str], quoted: set[int]) -> str:
     return ";".join(f'"{c}"' if i in quoted and c != "" else c for i, c in enumerate(cells))
 
 
-def write_demo(path: Path, demo_domains: list[tuple], certs: pd.DataFrame, rng: np.random.Generator) -> None:
-    """Write the demo referential in the 2022 layout: UTF-8 with BOM, ``;``, LF, text fields
-    quoted (as in the real file), about 60 formations on the demo domains of
-    :data:`sources.training_offer.DEMO_DOMAINS` (see :func:`demo_rows`). Same inputs and ``rng`` state,
-    same bytes."""
-    rows = demo_rows(demo_domains, certs, rng)
-    text = "\n".join([_line(HEADER_2022, _QUOTED_HEADER)] + [_line(r, _QUOTED) for r in rows]) + "\n"
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the columns of the 2022 layout, :data:`HEADER_2022`, in that order; text
+    cells) as the 2022 file: UTF-8 with BOM, ``;``, LF, text fields quoted as in the real file
+    (empty cells bare). :func:`read` derives its own columns (identifier, level, domains):
+    ``read(write(frame))`` is that tidy table."""
+    if list(frame.columns) != HEADER_2022:
+        raise ValueError(f"colonnes de la structure 2022 attendues ({', '.join(HEADER_2022)})")
+    text = "\n".join([_line(HEADER_2022, _QUOTED_HEADER)] + [_line(r, _QUOTED) for r in frame_rows(frame)]) + "\n"
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
-

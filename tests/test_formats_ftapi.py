@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portraits.demo import establishments as demo_establishments, organisms as demo_organisms
 from portraits.demo import jobseekers_profile as demo_jp, service_public as demo_service_public
 from portraits.demo import training_offer as demo_training_offer
-from sources import download, establishments, organisms, service_public
+from sources import download, organisms, service_public
 from sources import jobseekers_profile as jp
 from sources.common import NoRegionalRows, SourceError, bands, header_of
 
@@ -387,7 +388,8 @@ def test_dgefp_demo_writes_the_real_header(tmp_path):
     from portraits.geography import load_communes
     p = tmp_path / organisms.SOURCE.demo_file
     communes = load_communes("52")
-    organisms.write_demo(p, communes, demo_training_offer.demo_organisms(communes), demo_training_offer.DEMO_DOMAINS,
+    demo_organisms.write_demo(p, communes, demo_training_offer.demo_organisms(communes),
+                              demo_training_offer.DEMO_DOMAINS,
                          np.random.default_rng(9))
     real_path = REAL / "dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv"
     assert header_of(p) == header_of(real_path)
@@ -492,7 +494,8 @@ def test_dila_real_record_layout_for_spro_networks(tmp_path, region_codes):
 @real
 def test_dila_demo_writes_the_real_record_keys_and_nesting(tmp_path):
     from portraits.geography import load_communes
-    path = demo_service_public.write_demo(tmp_path, load_communes("52"), np.random.default_rng(3), establishments.random_point)
+    path = demo_service_public.write_demo(tmp_path, load_communes("52"), np.random.default_rng(3),
+                                          demo_establishments.random_point)
     real_path = REAL / "dila-annuaire-administration_one-record.json"
     assert service_public.header(path) == service_public.header(real_path)
     demo = json.loads(path.read_text(encoding="utf-8"))["service"]

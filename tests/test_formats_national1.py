@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from portraits.check import unexpected_of
+from portraits.demo import bmo_bassins as demo_bmo_bassins, establishments as demo_establishments, fap as demo_fap
 from sources import bmo, bmo_bassins, establishments, fap, urssaf
 from sources.common import NoRegionalRows, SourceError, csv_header, header_of
 
@@ -159,9 +160,9 @@ def test_annuaire_missing_needed_column(tmp_path):
 def test_annuaire_demo_writes_the_official_layout(tmp_path):
     frame = pd.DataFrame([["0440001M", "Lycée A", "Lycée", "Public", "1 rue A", "44000", "44109", "Nantes", "44",
                            "52", "1", "1", "0", "0", "47.2", "-1.5", "2025-09-01", "02 40 00 00 00", "ce@x.fr"]],
-                         columns=establishments.DEMO_COLUMNS)
+                         columns=demo_establishments.DEMO_COLUMNS)
     p = tmp_path / establishments.SOURCE.demo_file
-    establishments.write_demo(p, frame)
+    demo_establishments.write_demo(p, frame)
     assert header_of(p) == establishments.HEADER and len(establishments.HEADER) == 72
     row = next(csv.DictReader(p.open(encoding="utf-8"), delimiter=";"))
     assert row["code_departement"] == "044" and row["fax"] == ""      # "078" in the real API record
@@ -249,7 +250,7 @@ def test_bmo_header_is_the_data_sheet_row_also_in_a_zip(tmp_path):
 
 @pytest.mark.real
 def test_real_bmo_layout_is_the_demo_layout():
-    """The bundled demo workbook (written by bmo.write_demo; tests/test_demo.py checks it is in step
+    """The bundled demo workbook (written by portraits.demo.bmo.write_demo; tests/test_demo.py checks it is in step
     with the writer) against the real one: sheets, dictionary, header row and column order."""
     real = openpyxl.load_workbook(REAL / "Base_open_data_BMO_2024_pdl.xlsx", read_only=True)
     demo_path = DEMO / bmo.SOURCE.demo_file
@@ -295,7 +296,7 @@ def test_real_bassins_header_is_the_demo_header(tmp_path):
     communes = pd.DataFrame({"code": ["44109"], "dep": ["44"], "name": ["Nantes"], "population": [300_000]})
     zones = pd.DataFrame({"commune_code": ["44109"], "territory_code": ["5216"], "territory_name": ["Nantes"]})
     demo = tmp_path / bmo_bassins.SOURCE.demo_file
-    bmo_bassins.write_demo(demo, communes, zones, np.random.default_rng(1))
+    demo_bmo_bassins.write_demo(demo, communes, zones, np.random.default_rng(1))
     real = REAL / "bmo-communes-bassins_pdl.csv"
     assert header_of(demo) == header_of(real) == BASSIN_HEADER.split(",")
     assert demo.read_bytes()[:60].split(b"\r\n")[0] == real.read_bytes()[:60].split(b"\r\n")[0]   # ',' and CRLF
@@ -309,7 +310,7 @@ def test_real_bassins_header_is_the_demo_header(tmp_path):
 
 def test_fap_missing_needed_column(tmp_path):
     demo = tmp_path / fap.SOURCE.demo_file
-    fap.write_demo(demo, np.random.default_rng(3))
+    demo_fap.write_demo(demo, np.random.default_rng(3))
     text = demo.read_bytes().decode("utf-8-sig").replace("Intitulé_FAP22", "Libellé_FAP22")
     with pytest.raises(SourceError, match=r"FAP2021\.csv, ligne 1 : colonne\(s\) nécessaire\(s\) absente\(s\) : "
                                           r"Intitulé_FAP22"):
@@ -319,7 +320,7 @@ def test_fap_missing_needed_column(tmp_path):
 @pytest.mark.real
 def test_real_fap_header_is_the_demo_header(tmp_path):
     demo = tmp_path / fap.SOURCE.demo_file
-    fap.write_demo(demo, np.random.default_rng(3))
+    demo_fap.write_demo(demo, np.random.default_rng(3))
     real = REAL / "dares-nomenclature-FAP2021.csv"
     assert csv_header(demo) == csv_header(real) == fap.HEADER
     first_line = real.read_bytes().split(b"\n")[0]
@@ -397,7 +398,7 @@ def test_real_urssaf_sample_reads_with_its_own_region():
 
 @pytest.mark.real
 def test_real_urssaf_header_is_the_demo_header():
-    """The bundled demo export (written by urssaf.write_demo, in step with it: tests/test_demo.py)
+    """The bundled demo export (written by portraits.demo.urssaf.write_demo, in step with it: tests/test_demo.py)
     has the real label columns, then the same pairs of year columns in the same order."""
     sample = REAL / "urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv"
     demo = DEMO / urssaf.SOURCE.demo_file

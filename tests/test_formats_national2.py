@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from portraits import check
+from portraits.demo import bcn as demo_bcn, inserjeunes as demo_inserjeunes, inserjeunes_formations as demo_inserjeunes_formations, onisep as demo_onisep
 from portraits.demo import training_offer as demo_training_offer
 from sources import bcn, inserjeunes, inserjeunes_formations as ijf, onisep, onisep_actions
 from sources.common import (Need, NoRegionalRows, SourceError, header_of, read_text, region_key, uai_key,
@@ -337,7 +338,7 @@ def test_real_inserjeunes_headers_are_the_module_layouts(tmp_path):
     import numpy as np
     import pandas as pd
     demo = tmp_path / inserjeunes.SOURCE.demo_file
-    inserjeunes.write_demo(demo, pd.DataFrame({"uai": [uai("0440001")], "name": ["Lycée"]}), np.random.default_rng(1))
+    demo_inserjeunes.write_demo(demo, pd.DataFrame({"uai": [uai("0440001")], "name": ["Lycée"]}), np.random.default_rng(1))
     assert raw_header(demo) == raw_header(REAL / "depp-inserjeunes-etablissements-2022_2023-pro_pdl.csv")
     assert demo.read_bytes()[:3] != b"\xef\xbb\xbf" and b"\r\n" in demo.read_bytes()      # no BOM, CRLF as the real
 
@@ -347,7 +348,7 @@ def test_real_inserjeunes_headers_are_the_module_layouts(tmp_path):
 def test_real_region_formation_demo_header(tmp_path):
     import numpy as np
     demo = tmp_path / ijf.SOURCE.demo_file
-    ijf.write_demo(demo, bcn.demo_catalogue(), np.random.default_rng(1))
+    demo_inserjeunes_formations.write_demo(demo, demo_bcn.demo_catalogue(), np.random.default_rng(1))
     real_file = REAL / "inserjeunes-region-formation_pdl.csv"
     assert raw_header(demo) == raw_header(real_file) == ijf.HEADER
     assert demo.read_bytes()[:3] == real_file.read_bytes()[:3] == b"\xef\xbb\xbf"
@@ -356,7 +357,7 @@ def test_real_region_formation_demo_header(tmp_path):
 @pytest.mark.real
 @real
 def test_real_bcn_demo_headers(tmp_path):
-    demo = {p.name: p for p in bcn.write_demo(tmp_path)}
+    demo = {p.name: p for p in demo_bcn.write_demo(tmp_path)}
     for name in ("bcn-n_formation_diplome.csv", "bcn-n_mef.csv", "bcn-n_niveau_formation_diplome.csv"):
         assert header_of(demo[name]) == header_of(REAL / name), name
         bom = [p.read_bytes().startswith(b"\xef\xbb\xbf") for p in (demo[name], REAL / name)]
@@ -369,8 +370,8 @@ def test_real_ideo_demo_header_byte_for_byte(tmp_path):
     """The 2022 header line, quotes included (text fields quoted, the others bare)."""
     import numpy as np
     demo = tmp_path / onisep.SOURCE.demo_file
-    onisep.write_demo(demo, demo_training_offer.DEMO_DOMAINS, demo_training_offer.demo_certifications(),
-                      np.random.default_rng(1))
+    demo_onisep.write_demo(demo, demo_training_offer.DEMO_DOMAINS, demo_training_offer.demo_certifications(),
+                           np.random.default_rng(1))
     real_file = REAL / "onisep-ideo-formations_initiales_en_france_2022.csv"
     assert demo.read_bytes().split(b"\n", 1)[0] == real_file.read_bytes().split(b"\n", 1)[0]
     assert header_of(real_file) == onisep.HEADER_2022

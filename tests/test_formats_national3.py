@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from portraits import check, pipeline
-from portraits.demo import jobseekers as demo_jobseekers, mobility as demo_mobility
+from portraits.demo import cog as demo_cog, jobseekers as demo_jobseekers, mobility as demo_mobility
 from sources import cog, jobseekers, mobility, training_offer
 from sources.common import NoRegionalRows, SourceError, files_matching, header_of, missing_needs, unexpected_columns
 
@@ -222,7 +222,7 @@ def test_cog_needed_columns(tmp_path):
 def test_real_cog_demo_header_is_the_real_header(real_dir, tmp_path):
     real = real_dir / "cog-table-passage-annuelle-2025_pdl.csv"
     demo = tmp_path / cog.SOURCE.demo_file
-    cog.write_demo(demo, {"49126": "49126", "49069": "49126"})
+    demo_cog.write_demo(demo, {"49126": "49126", "49069": "49126"})
     assert header_of(demo) == header_of(real) == cog.PASSAGE_HEADER
     first = real.read_bytes().split(b"\n", 1)[0]             # BOM, no quotes, CRLF
     assert demo.read_bytes().split(b"\n", 1)[0] == first and first.startswith(b"\xef\xbb\xbf") and first.endswith(b"\r")

@@ -11,6 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from portraits.demo import bmo as demo_bmo, bmo_bassins as demo_bmo_bassins, fap as demo_fap
 from sources import bmo, bmo_bassins, fap
 from sources.common import SourceError
 
@@ -194,8 +195,8 @@ def demo_bassins():
 
 def test_bmo_demo_is_deterministic_and_official(tmp_path):
     first, second = tmp_path / "a" / bmo.SOURCE.demo_file, tmp_path / "b" / bmo.SOURCE.demo_file
-    bmo.write_demo(first, demo_bassins(), fap.demo_frame(), np.random.default_rng(7))
-    bmo.write_demo(second, demo_bassins(), fap.demo_frame(), np.random.default_rng(7))
+    demo_bmo.write_demo(first, demo_bassins(), demo_fap.demo_frame(), np.random.default_rng(7))
+    demo_bmo.write_demo(second, demo_bassins(), demo_fap.demo_frame(), np.random.default_rng(7))
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as z:                                   # no time of writing in the container
         assert {i.date_time for i in z.infolist()} == {(2024, 4, 1, 0, 0, 0)}
@@ -217,9 +218,9 @@ def test_bmo_demo_is_deterministic_and_official(tmp_path):
     assert per_bassin.between(10, 40).all() and per_bassin["5202"] > per_bassin["5201"]
     assert df.projects.isna().any() and df.seasonal.isna().any()        # secret cells exist
     assert (df.difficult <= df.projects).dropna().all()
-    assert set(df.fap_code) <= set(fap.demo_frame().fap_code)
+    assert set(df.fap_code) <= set(demo_fap.demo_frame().fap_code)
     other = tmp_path / "c.xlsx"
-    bmo.write_demo(other, demo_bassins(), fap.demo_frame(), np.random.default_rng(8))
+    demo_bmo.write_demo(other, demo_bassins(), demo_fap.demo_frame(), np.random.default_rng(8))
     assert other.read_bytes() != first.read_bytes()
 
 
@@ -311,14 +312,14 @@ def test_bassins_demo_writer(tmp_path):
     zones = pd.DataFrame({"commune_code": ["44109", "49007", "53130"], "territory_code": ["5216", "5202", "5211"],
                           "territory_name": ["Nantes", "Angers", "Laval"]})
     path = tmp_path / bmo_bassins.SOURCE.demo_file
-    bmo_bassins.write_demo(path, communes, zones, np.random.default_rng(1), former={"49069": "49007"})
+    demo_bmo_bassins.write_demo(path, communes, zones, np.random.default_rng(1), former={"49069": "49007"})
     raw = path.read_bytes()
     assert raw.startswith(BASSIN_HEADER.encode() + b"\r\n") and raw.count(b"\r\n") == raw.count(b"\n")
     loaded = bmo_bassins.read([path], communes={"44109": "44109", "49007": "49007", "53130": "53130",
                                                 "49069": "49007"})
     assert loaded.frame.values.tolist() == [["44109", "5203", "NANTES"], ["49007", "5201", "ANGERS"],
                                             ["53130", "5202", "LAVAL"]]
-    table = bmo_bassins.demo_bassin_table(communes, zones)
+    table = demo_bmo_bassins.demo_bassin_table(communes, zones)
     assert table.columns.tolist() == ["bassin_code", "bassin_name", "dep", "population"]
     assert table.population.sum() == 500_000
 
@@ -367,13 +368,13 @@ def test_fap_inconsistent_or_invalid_codes(tmp_path):
 
 def test_fap_demo(tmp_path):
     path = tmp_path / fap.SOURCE.demo_file
-    fap.write_demo(path, np.random.default_rng(3))
+    demo_fap.write_demo(path, np.random.default_rng(3))
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + FAP_HEADER.encode("utf-8") + b"\r\n")
     loaded = fap.read([path])
     assert 35 <= loaded.rows <= 45 and len(raw.decode("utf-8-sig").splitlines()) - 1 > loaded.rows  # deduped
-    pd.testing.assert_frame_equal(loaded.frame, fap.demo_frame())
+    pd.testing.assert_frame_equal(loaded.frame, demo_fap.demo_frame())
     assert loaded.frame.fap_code.str.fullmatch(r"[A-Z][0-9][A-Z][0-9]{2}").all()
     again = tmp_path / "again.csv"
-    fap.write_demo(again, np.random.default_rng(3))
+    demo_fap.write_demo(again, np.random.default_rng(3))
     assert again.read_bytes() == raw

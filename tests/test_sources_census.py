@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portraits.demo import census as demo_census
+from portraits.demo import census as demo_census, populations as demo_populations
 from sources import census, populations
 from sources.common import SourceError
 
@@ -366,8 +366,8 @@ def test_populations_bad_files(tmp_path, content, message):
 
 def test_populations_demo_is_deterministic_and_readable(tmp_path, communes52):
     a, b = tmp_path / "a" / "donnees_communes.csv", tmp_path / "b" / "donnees_communes.csv"
-    populations.write_demo(a, communes52, np.random.default_rng(3))
-    populations.write_demo(b, communes52, np.random.default_rng(3))
+    demo_populations.write_demo(a, communes52, np.random.default_rng(3))
+    demo_populations.write_demo(b, communes52, np.random.default_rng(3))
     assert a.read_bytes() == b.read_bytes() and b"\r\n" in a.read_bytes()
     assert a.read_bytes().startswith(POP_HEADER.encode() + b"\r\n52;Pays de la Loire;44;")
     loaded = populations.read([a], communes=set(communes52.code))

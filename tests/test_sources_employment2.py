@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from portraits.demo import cog as demo_cog
 from portraits.demo import jobseekers as demo_jobseekers, unemployment as demo_unemployment, urssaf as demo_urssaf
 from sources import cog, jobseekers, unemployment, urssaf
 from sources.common import SourceError
@@ -112,7 +113,7 @@ def test_cog_bad_v_commune_and_unknown_layout(tmp_path):
 def test_cog_demo_round_trip(tmp_path):
     base = {"49126": "49126", "49069": "49126", "44109": "44109"}
     path = tmp_path / cog.SOURCE.demo_file
-    cog.write_demo(path, base)
+    demo_cog.write_demo(path, base)
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf" + PASSAGE_HEADER.encode()) and b"\r\n" in raw
     loaded = cog.read([path])

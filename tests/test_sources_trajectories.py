@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from portraits.demo import mobility as demo_mobility
+from portraits.demo import bcn as demo_bcn, inserjeunes_formations as demo_inserjeunes_formations, mobility as demo_mobility
 from sources import bcn, inserjeunes_formations as ijf, mobility
 from sources.common import SourceError
 
@@ -345,16 +345,16 @@ def test_inserjeunes_formations_duplicates_and_region_filter(tmp_path):
 
 def test_inserjeunes_formations_demo_uses_the_bcn_demo_codes(tmp_path):
     p = tmp_path / ijf.SOURCE.demo_file
-    ijf.write_demo(p, bcn.demo_catalogue(), np.random.default_rng(2))
+    demo_inserjeunes_formations.write_demo(p, demo_bcn.demo_catalogue(), np.random.default_rng(2))
     again = tmp_path / "again.csv"
-    ijf.write_demo(again, bcn.demo_catalogue(), np.random.default_rng(2))
+    demo_inserjeunes_formations.write_demo(again, demo_bcn.demo_catalogue(), np.random.default_rng(2))
     assert p.read_bytes() == again.read_bytes() and p.read_bytes().startswith(b"\xef\xbb\xbfid;millesime;")
     df = ijf.read([p]).frame
     assert sorted(set(df.millesime)) == ["2019-2020", "2020-2021", "2021-2022", "2022-2023"]
-    labels = bcn.read(bcn.write_demo(tmp_path / "bcn")).frame
+    labels = bcn.read(demo_bcn.write_demo(tmp_path / "bcn")).frame
     merged = df.merge(labels, left_on=["formation_code", "code_kind"], right_on=["code", "code_kind"], how="left")
     unlabelled = set(merged.formation_code[merged.label.isna()])
-    assert unlabelled == {cfd for cfd, _ in bcn.DEMO_UNKNOWN_CFD}        # titres pro: typed via their niveau only
+    assert unlabelled == {cfd for cfd, _ in demo_bcn.DEMO_UNKNOWN_CFD}        # titres pro: typed via their niveau only
     levels = set(labels.code[labels.code_kind == "niveau"])
     assert {c[:3] for c in unlabelled} <= levels
     assert (df.below_threshold == (df.leavers.fillna(0) < 20)).all()
@@ -430,14 +430,14 @@ def test_bcn_errors(tmp_path):
 
 
 def test_bcn_demo_files_are_in_their_official_encodings(tmp_path):
-    paths = bcn.write_demo(tmp_path)
+    paths = demo_bcn.write_demo(tmp_path)
     fd, mef, niv = (p.read_bytes() for p in paths)
     assert mef.startswith(b"\xef\xbb\xbfMEF;") and fd.startswith(b"FORMATION_DIPLOME;") and niv.startswith(b"NIVEAU_")
     with pytest.raises(UnicodeDecodeError):
         fd.decode("utf-8")                                           # Windows-1252 accents
     df = bcn.read(paths).frame
-    assert (df.code_kind == "cfd").sum() == len(bcn.DEMO_DIPLOMAS)
-    catalogue = bcn.demo_catalogue()
+    assert (df.code_kind == "cfd").sum() == len(demo_bcn.DEMO_DIPLOMAS)
+    catalogue = demo_bcn.demo_catalogue()
     assert 30 <= len(catalogue) and set(catalogue.diploma_type) >= {"CAP", "BAC PRO", "BTS"}
     final_years = set(catalogue.mefstat11.dropna())
     assert final_years <= set(df.code[df.code_kind == "mefstat11"])

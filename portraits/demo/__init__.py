@@ -12,10 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sources import (bcn, bmo, bmo_bassins, cog, establishments, fap, inserjeunes, inserjeunes_formations,
-                     onisep, onisep_actions, organisms, populations)
-
-from . import census, jobseekers, jobseekers_profile, mobility, service_public, training_offer, unemployment, urssaf
+# The demo modules of the datasets: within this package, ``cog`` is portraits.demo.cog, never
+# sources.cog (a submodule would shadow the name anyway). Some hold the SOURCE they write; the
+# others' write_demo takes the folder and returns the paths written.
+from . import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations, jobseekers,
+               jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public,
+               training_offer, unemployment, urssaf)
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
