@@ -20,7 +20,7 @@ render phase's wall time, since the stage timers below see only this process):
    and Prefect's server are warm, imports are not repeated) and checks that nothing was rendered.
 4. with ``--mobpro-rows N`` (``make bench``: 8 million, the size of Insee's national
    ``FD_MOBPRO`` detail file), writes a synthetic detail file of N lines in that format
-   (:func:`sources.mobility.write_large_demo`, with the region's real commune codes; not timed as
+   (:func:`portraits.demo.mobility.write_large_demo`, with the region's real commune codes; not timed as
    a load) and times its load by :func:`sources.mobility.read` — DuckDB reads the CSV from disk and
    writes the region's flows to Parquet, nothing is materialised in pandas — with the peak
    memory of that phase.
@@ -690,11 +690,12 @@ def mobpro_load(n_rows: int, settings, folder: Path) -> dict:
     import numpy as np
 
     from portraits import geography
+    from portraits.demo import mobility as demo_mobility
     from sources import mobility
     codes = geography.commune_codes(settings.region_code())
     folder.mkdir(parents=True, exist_ok=True)
     t = time.perf_counter()
-    path = mobility.write_large_demo(folder / "FD_MOBPRO_2022.csv", n_rows, np.random.default_rng(2022), codes=codes)
+    path = demo_mobility.write_large_demo(folder / "FD_MOBPRO_2022.csv", n_rows, np.random.default_rng(2022), codes=codes)
     write_s = time.perf_counter() - t
     t = time.perf_counter()
     loaded = mobility.read([path], codes, workdir=folder / "work")

@@ -101,6 +101,11 @@ Vintage: ``recensement <AAAA>``, the latest census year among the main variables
 Evidence: the real ``insee-base_cc_comparateur-rp2018_pdl.CSV`` and the variable dictionaries
 ``meta_base-cc-emploi-pop-active-2020_v2_pdl.CSV`` and ``meta_base_cc_comparateur-rp2018_pdl.CSV``
 (../shared/data/real); public code for ``base-cc-evol-struct-pop`` (above) and for MELODI.
+
+Writing: :func:`write` writes a legacy commune base from the file's own columns (``CODGEO``,
+``P20_POP``…); :func:`read` melts, sums and derives, so the round trip
+(tests/test_write_census.py) states the long table expected. The demo bases are drawn in
+``portraits/demo/census.py``.
 """
 from __future__ import annotations
 
@@ -111,7 +116,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (check_commune_codes, check_needs, departement_of, Loaded, Need, NoRegionalRows, normalise_name,
@@ -600,19 +604,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
         raise SourceError(Path(paths[-1]) if paths else Path("recensement"), "aucun fichier du recensement lisible")
     if outside:
         warnings.append(f"{', '.join(p.name for p in outside)} : aucune commune {where} ; fichier ignoré")
-    out = pd.concat(frames, ignore_index=True)
-    out = out.sort_values(["_rank", "_newest", "_order"], ascending=[True, False, True], kind="stable")
-    dup = out.duplicated(["commune_code", "year", "variable"])
-    if dup.any():
-        dropped = out[dup]
-        kept = out[~dup].set_index(["commune_code", "year", "variable"])._file
-        pairs = sorted({(f, kept[k]) for f, k in zip(dropped._file, zip(dropped.commune_code, dropped.year,
-                                                                         dropped.variable))})
-        warnings.append(f"recensement : {int(dup.sum())} valeurs (commune × année × variable) données par deux "
-                        f"fichiers ; la base la plus spécifique est retenue ("
-                        + "; ".join(f"{k} plutôt que {d}" for d, k in pairs) + ")")
-        out = out[~dup]
-    out = out[COLUMNS].sort_values(["commune_code", "variable", "year"], ignore_index=True)
+    out = _most_specific(pd.concat(frames, ignore_index=True), warnings)
     out["year"] = out["year"].astype("int64")
     out["value"] = out["value"].astype("Float64")
     secret = int(out.value.isna().sum())
@@ -625,8 +617,25 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     return Loaded(SOURCE, out, vintage=f"recensement {latest}", files=names, warnings=warnings, missing=missing)
 
 
+def _most_specific(out: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """One value per commune × year × variable: the most specific base's (then the newest file,
+    then the first given), the others named in a warning; sorted as :data:`COLUMNS`."""
+    out = out.sort_values(["_rank", "_newest", "_order"], ascending=[True, False, True], kind="stable")
+    dup = out.duplicated(["commune_code", "year", "variable"])
+    if dup.any():
+        dropped = out[dup]
+        kept = out[~dup].set_index(["commune_code", "year", "variable"])._file
+        pairs = sorted({(f, kept[k]) for f, k in zip(dropped._file, zip(dropped.commune_code, dropped.year,
+                                                                         dropped.variable))})
+        warnings.append(f"recensement : {int(dup.sum())} valeurs (commune × année × variable) données par deux "
+                        f"fichiers ; la base la plus spécifique est retenue ("
+                        + "; ".join(f"{k} plutôt que {d}" for d, k in pairs) + ")")
+        out = out[~dup]
+    return out[COLUMNS].sort_values(["commune_code", "variable", "year"], ignore_index=True)
+
+
 # ---------------------------------------------------------------------------------------------
-# Demo inputs.
+# Writing: the legacy commune base (the demo draws its values in portraits/demo/census.py).
 
 def _fmt(x: float) -> str:
     """A count as INSEE writes it: ``.`` decimal, no trailing zeros (6 decimals here)."""
@@ -634,80 +643,18 @@ def _fmt(x: float) -> str:
     return "0" if s in ("", "-0") else s
 
 
-AGE_SHARES = {"POP0014": 0.18, "POP1529": 0.17, "POP3044": 0.18, "POP4559": 0.20, "POP6074": 0.17, "POP75P": 0.10}
-OLDEST_SHARE = 0.14          # the share of the 90 ans ou plus among the 75 ans ou plus
-SECTOR_SHARES = {"AGRI": 0.05, "INDUS": 0.15, "CONST": 0.07, "CTS": 0.45, "APESAS": 0.28}
-CSP_SHARES = (0.02, 0.06, 0.15, 0.26, 0.27, 0.24)
-# The columns written, in the order of the real 2020 layouts: the emploi base in the order of its
-# dictionary (meta_base-cc-emploi-pop-active-2020_v2, CODGEO first as in the data file), the
-# evol-struct-pop base as its public readers list it (CODGEO, P20_POP, the bands, …, then P14_).
-EMPLOI_HEADER = ["CODGEO", "P20_POP1564", "P20_ACT1564", "P20_ACT1524", "P20_ACT5564", "P20_ACTOCC1564",
-                 "P20_CHOM1564", "P20_CHOM1524", "P20_CHOM55P", "P20_INACT1564", "C20_ACTOCC1564",
-                 *(f"C20_ACTOCC1564_CS{i}" for i in range(1, 7)), "P20_EMPLT", "P20_ACTOCC", "P20_EMPLT_SAL",
-                 "C20_EMPLT", *(f"C20_EMPLT_{s}" for s in SECTOR_SHARES),
-                 "P14_POP1564", "P14_ACT1564", "P14_ACTOCC1564", "P14_CHOM1564", "P14_EMPLT", "P14_ACTOCC",
-                 "P14_EMPLT_SAL"]
-_BANDS = ["POP0014", "POP1529", "POP3044", "POP4559", "POP6074", "POP7589", "POP90P"]
-STRUCT_HEADER = ["CODGEO", "P20_POP", *(f"P20_{b}" for b in _BANDS), "P14_POP", *(f"P14_{b}" for b in _BANDS)]
+
+def _cell(value: object) -> str:
+    if isinstance(value, str):
+        return value
+    return "" if pd.isna(value) else _fmt(float(value))
 
 
-def _bands(total: float, ages: np.ndarray) -> list[float]:
-    """The commune base's bands: the five first shares, then 75+ split into 75-89 and 90+."""
-    shares = total * ages / ages.sum()
-    return [*shares[:5], shares[5] * (1 - OLDEST_SHARE), shares[5] * OLDEST_SHARE]
-
-
-def write_demo(dest_dir: Path, communes: pd.DataFrame, rng: np.random.Generator) -> list[Path]:
-    """Write ``base-cc-emploi-pop-active-2020.CSV`` and ``base-cc-evol-struct-pop-2020.CSV`` in the
-    legacy layout (official 2020 column names and order, quirks included: ``P20_ACTOCC``,
-    ``P20_CHOM55P``; the commune base's ``P20_POP7589`` and ``P20_POP90P``, never ``POP75P``; see
-    :data:`EMPLOI_HEADER`, :data:`STRUCT_HEADER`) for every commune of ``communes`` (code, dep,
-    population…): population ≈ the 2017 population;
-    age bands summing to it; 15-64 ≈ 62 %, of whom 74 % actifs; unemployment 6–12 % of actifs
-    with a département effect; jobs concentrated in the larger communes (concentration index
-    40–160 %), sectors summing to jobs, CSP summing to actifs occupés; 2014 values ≈ 2020 values
-    divided by a growth factor. Same ``rng`` state, same bytes."""
-    dest_dir = Path(dest_dir)
-    dep_rate = {d: float(rng.uniform(0.07, 0.10)) for d in sorted(communes.dep.unique())}
-    emploi_rows, struct_rows = [], []
-    for c in communes.sort_values("code").itertuples():
-        pop = max(30.0, round(float(c.population) * rng.normal(1.0, 0.02)))
-        ages = np.array(list(AGE_SHARES.values())) * rng.lognormal(0, 0.08, len(AGE_SHARES))
-        pop1564 = pop * float(np.clip(rng.normal(0.62, 0.02), 0.55, 0.68))
-        act = pop1564 * float(np.clip(rng.normal(0.74, 0.02), 0.66, 0.80))
-        rate = float(np.clip(dep_rate[c.dep] * rng.lognormal(0, 0.12), 0.06, 0.12))
-        chom = act * rate
-        actocc = act - chom
-        act1524, act5564 = act * rng.uniform(0.09, 0.14), act * rng.uniform(0.12, 0.17)
-        chom1524 = min(act1524, act1524 * rate * rng.uniform(1.7, 2.2))
-        chom5564 = act5564 * rate * rng.uniform(0.7, 0.9)
-        actocc15p = actocc * rng.uniform(1.01, 1.03)
-        concentration = float(np.clip(0.65 + 0.3 * np.log10(max(pop, 100) / 1000) + rng.normal(0, 0.1), 0.4, 1.6))
-        emplt = actocc15p * concentration
-        sal = emplt * rng.uniform(0.82, 0.92)
-        agri = SECTOR_SHARES["AGRI"] * (3.0 if pop < 2000 else 0.5)
-        sect = np.array([agri, *list(SECTOR_SHARES.values())[1:]]) * rng.lognormal(0, 0.15, len(SECTOR_SHARES))
-        sectors = emplt * sect / sect.sum()
-        csp = np.array(CSP_SHARES) * rng.lognormal(0, 0.15, 6)
-        csps = actocc * csp / csp.sum()
-        growth, job_growth = rng.lognormal(0.03, 0.03), rng.lognormal(0.04, 0.05)
-        act14 = act / growth * rng.normal(1.0, 0.01)
-        chom14 = act14 * rate * rng.uniform(1.15, 1.35)
-        pop14 = round(pop / growth)
-        values = {"P20_POP1564": pop1564, "P20_ACT1564": act, "P20_ACT1524": act1524, "P20_ACT5564": act5564,
-                  "P20_ACTOCC1564": actocc, "P20_CHOM1564": chom, "P20_CHOM1524": chom1524, "P20_CHOM55P": chom5564,
-                  "P20_INACT1564": pop1564 - act, "C20_ACTOCC1564": actocc,
-                  **{f"C20_ACTOCC1564_CS{i}": v for i, v in enumerate(csps, start=1)},
-                  "P20_EMPLT": emplt, "P20_ACTOCC": actocc15p, "P20_EMPLT_SAL": sal, "C20_EMPLT": emplt,
-                  **{f"C20_EMPLT_{s}": v for s, v in zip(SECTOR_SHARES, sectors)},
-                  "P14_POP1564": pop1564 / growth, "P14_ACT1564": act14, "P14_ACTOCC1564": act14 - chom14,
-                  "P14_CHOM1564": chom14, "P14_EMPLT": emplt / job_growth, "P14_ACTOCC": (act14 - chom14) * 1.02,
-                  "P14_EMPLT_SAL": sal / job_growth}
-        emploi_rows.append([c.code, *(_fmt(values[h]) for h in EMPLOI_HEADER[1:])])
-        struct_rows.append([c.code, *map(_fmt, [pop, *_bands(pop, ages), pop14, *_bands(pop14, ages)])])
-    written = []
-    for name, header, rows in (("base-cc-emploi-pop-active-2020.CSV", EMPLOI_HEADER, emploi_rows),
-                               ("base-cc-evol-struct-pop-2020.CSV", STRUCT_HEADER, struct_rows)):
-        write_csv(dest_dir / name, header, rows, sep=";")
-        written.append(dest_dir / name)
-    return written
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the file's own columns: ``CODGEO`` then official names such as
+    ``P20_POP1564``, in the frame's order) as a legacy commune base: ``;``, LF, UTF-8 without BOM,
+    counts with a ``.`` decimal and no trailing zeros, a missing count (secret) empty, text cells as
+    they are. The exact inverse of the file, not of :func:`read` (which melts, sums former
+    communes and derives the employed)."""
+    rows = [[_cell(v) for v in row] for row in frame.itertuples(index=False, name=None)]
+    write_csv(Path(path), list(frame.columns), rows, sep=";")

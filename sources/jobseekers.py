@@ -43,6 +43,12 @@ Duplicate rows for one commune and month (a by-product of the name + postcode jo
 in the raw export, two labels resolving to the same commune) are reported and resolved by keeping
 the largest value: the duplicates are either identical or 0, a join artefact. Former communes
 (communes déléguées, by code or by label) are then added to their commune nouvelle.
+
+Writing: :func:`write` writes the tidy table back as the codgeo table, its exact inverse
+(``read(write(frame)) == frame``, tests/test_write_jobseekers.py); :func:`write_stmt` writes the
+raw STMT export from its own columns (labels and padded cells as text: reading it matches the
+labels to codes, so it is not the inverse of the tidy table). The demo values are drawn in
+``portraits/demo/jobseekers.py``.
 """
 from __future__ import annotations
 
@@ -53,13 +59,12 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (check_commune_codes, check_needs, header_of, in_region, Loaded, Need, NoRegionalRows,
                      normalise_name, OneOf, read_official_csv, read_text, region_departements, sniff_separator, Source,
                      SourceError, to_number, write_csv)
-from .datafrance import MatchError, match_commune, official_names, postcode_departements, split_label
+from .datafrance import MatchError, match_commune, postcode_departements, split_label
 
 MONTHS = ["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre",
           "octobre", "novembre", "decembre"]
@@ -252,18 +257,9 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
     if len(lines) <= STMT_HEADER_LINES + 1 + STMT_FOOTER_LINES:
         raise SourceError(path, f"export STMT sans ligne de données ({len(lines)} lignes : {STMT_HEADER_LINES} de "
                                 f"titre, l'en-tête, {STMT_FOOTER_LINES} de pied attendues en plus des données)")
-    header_no = STMT_HEADER_LINES + 1
     sep = sniff_separator(lines[STMT_HEADER_LINES])
     header = _cells(lines[STMT_HEADER_LINES], sep)
-    months: dict[int, dt.date] = {}
-    for i, h in enumerate(header[1:], start=1):
-        if not h.strip() or normalise_name(h) == "total":
-            continue
-        month = parse_stmt_month(h)
-        if month is None:
-            raise SourceError(path, f"mois illisible {h.strip()!r} (attendu : AAAAMM, MM/AAAA, janv. 2020 "
-                                    f"ou janvier 2020)", line=header_no)
-        months[i] = month
+    months = _stmt_months(path, header)
     if isinstance(communes, Mapping):
         accepted: Mapping[str, str] | None = communes
     elif communes is not None:
@@ -271,6 +267,38 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
     else:
         accepted = None
     region_deps = region_departements(accepted) if accepted is not None else None
+    records, skipped, outside = _stmt_records(path, lines, sep, header, months, accepted, region_deps)
+    df = pd.DataFrame(records, columns=["_line", "label", "file_code", "commune_code", "month", "jobseekers"])
+    if df.empty and accepted is not None:
+        raise NoRegionalRows(path, f"aucune commune des départements {', '.join(sorted(region_deps))} dans l'export "
+                                   f"STMT")
+    if df.empty:
+        raise SourceError(path, "aucune commune dans l'export STMT")
+    df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
+    former = sorted(set(df.file_code[df.file_code != df.commune_code]))
+    return df, former, _stmt_warnings(path, df, skipped, outside, former)
+
+
+def _stmt_months(path: Path, header: list[str]) -> dict[int, dt.date]:
+    """The month of each month column of the header line (position → month; ``Total`` skipped)."""
+    months: dict[int, dt.date] = {}
+    for i, h in enumerate(header[1:], start=1):
+        if not h.strip() or normalise_name(h) == "total":
+            continue
+        month = parse_stmt_month(h)
+        if month is None:
+            raise SourceError(path, f"mois illisible {h.strip()!r} (attendu : AAAAMM, MM/AAAA, janv. 2020 "
+                                    f"ou janvier 2020)", line=STMT_HEADER_LINES + 1)
+        months[i] = month
+    return months
+
+
+def _stmt_records(path: Path, lines: list[str], sep: str, header: list[str], months: dict[int, dt.date],
+                  accepted: Mapping[str, str] | None, region_deps: set[str] | None
+                  ) -> tuple[list[tuple], list[str], int]:
+    """The records ``(line, label, file code, current code, month, value)`` of the body lines, the
+    labels of other regions skipped, and the number of matched communes outside the region."""
+    header_no = STMT_HEADER_LINES + 1
     width = max(months) + 1
     records, skipped, outside = [], [], 0
     body = lines[header_no:len(lines) - STMT_FOOTER_LINES]
@@ -304,15 +332,12 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
             continue
         else:
             raise SourceError(path, f"code commune inconnu {entry.current!r} pour le libellé {label!r}", line=lineno)
-        for i, month in months.items():
-            records.append((lineno, label, code, current, month, row[i].strip()))
-    df = pd.DataFrame(records, columns=["_line", "label", "file_code", "commune_code", "month", "jobseekers"])
-    if df.empty and accepted is not None:
-        raise NoRegionalRows(path, f"aucune commune des départements {', '.join(sorted(region_deps))} dans l'export "
-                                   f"STMT")
-    if df.empty:
-        raise SourceError(path, "aucune commune dans l'export STMT")
-    df["jobseekers"] = to_number(path, df, "jobseekers", integer=True, minimum=0)
+        records += [(lineno, label, code, current, month, row[i].strip()) for i, month in months.items()]
+    return records, skipped, outside
+
+
+def _stmt_warnings(path: Path, df: pd.DataFrame, skipped: list[str], outside: int, former: list[str]) -> list[str]:
+    """What the reading of a STMT export left out or brought together, in words."""
     warnings = []
     if skipped:
         warnings.append(f"{path.name} : {len(skipped)} libellés hors des départements de la région non reconnus, "
@@ -324,62 +349,36 @@ def _read_stmt(path: Path, communes: set[str] | Mapping[str, str] | None
     if len(shared):
         warnings.append(f"{path.name} : plusieurs libellés pour une même commune (règle des doublons appliquée) : "
                         + " ; ".join(f"{code} ← {', '.join(repr(x) for x in lab)}" for code, lab in shared.items()))
-    former = sorted(set(df.file_code[df.file_code != df.commune_code]))
     if former:
         named = df[df.file_code != df.commune_code].drop_duplicates("label")
         warnings.append(f"{path.name} : libellés de communes déléguées : "
                         + ", ".join(f"{lab!r} ({code} → {cur})"
                                     for lab, code, cur in zip(named.label, named.file_code, named.commune_code)))
-    return df, former, warnings
+    return warnings
 
 
-def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
-               first: dt.date = dt.date(2023, 1, 1), months: int = 24) -> None:
-    """Synthetic monthly jobseekers for every commune: about 7 % of the population, with a
-    département effect, a commune effect, a trend and seasonality; rounded to 10 as published."""
-    dep_effect = {d: rng.normal(1.0, 0.12) for d in sorted(communes.dep.unique())}
-    rows = []
-    for c in communes.itertuples():
-        level = c.population * 0.07 * dep_effect[c.dep] * rng.lognormal(0, 0.25)
-        trend = rng.normal(0.0, 0.004)
-        for m in range(months):
-            y, mo = divmod(first.month - 1 + m, 12)
-            month = dt.date(first.year + y, mo + 1, 1)
-            season = 1 + 0.03 * np.cos(2 * np.pi * (mo - 1) / 12)
-            value = level * (1 + trend) ** m * season * rng.normal(1, 0.015)
-            rows.append([c.code, month_label(month), int(round(value / 10) * 10)])
+# ---------------------------------------------------------------------------------------------
+# Writing both layouts (no synthesis: the demo draws its values in portraits/demo/jobseekers.py).
+
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write the tidy table ``commune_code, month, jobseekers`` (one row per commune × month, in
+    the frame's order) as the codgeo table: ``codgeo,YEAR,Demandeurs_Emploi``, months written
+    ``janvier_2024``, UTF-8 without BOM, ``,``, LF. Its inverse: :func:`read` gives ``frame`` back
+    (sorted by commune and month)."""
+    rows = [[code, month_label(month), int(n)] for code, month, n in zip(frame.commune_code, frame.month, frame.jobseekers)]
     write_csv(path, list(COLUMNS), rows, sep=",")
 
 
-def write_stmt_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
-                    first: dt.date = dt.date(2023, 1, 1), months: int = 24) -> None:
-    """Synthetic monthly jobseekers in the raw STMT export layout (read by :func:`read`; the demo
-    profile keeps the codgeo table of :func:`write_demo`): 3 title lines, the header
-    ``Mois;janvier 2023;…`` on line 4, one row per commune of 5,000 inhabitants or more labelled
-    ``"<Nom commune avec article> <code postal>"``, values rounded to 10 and right-aligned with
-    spaces, 3 footer lines. ``communes``: frame of :func:`portraits.geography.load_communes`."""
-    names = official_names()
-    dates = []
-    for m in range(months):
-        y, mo = divmod(first.month - 1 + m, 12)
-        dates.append(dt.date(first.year + y, mo + 1, 1))
-    lines = ["Demandeurs d'emploi inscrits à France Travail en fin de mois, catégories A, B, C",
-             "Données brutes ; communes de plus de 5 000 habitants ou disposant d'une agence",
-             "Données de démonstration (valeurs inventées)",
-             ";".join(["Mois", *(f"{MONTHS_FR[d.month - 1]} {d.year}" for d in dates)])]
-    for c in communes[communes.population >= 5000].sort_values("code").itertuples():
-        level = c.population * 0.07 * rng.lognormal(0, 0.25)
-        trend = rng.normal(0.0, 0.004)
-        values = []
-        for m, d in enumerate(dates):
-            season = 1 + 0.03 * np.cos(2 * np.pi * (d.month - 2) / 12)
-            value = int(round(level * (1 + trend) ** m * season * rng.normal(1, 0.015) / 10) * 10)
-            values.append(f"{value:>5}")
-        label = f"{names.get(c.code, c.name)} {c.postcode}"
+def write_stmt(path: Path, frame: pd.DataFrame, titles: list[str], footers: list[str]) -> None:
+    """Write the raw STMT export: the :data:`STMT_HEADER_LINES` ``titles``, the header (the
+    frame's columns: ``Mois``, then the month headers), one line per row of ``frame`` (its cells as
+    text: the label ``"<Nom commune> <code postal>"`` quoted when it holds ``;`` or ``"``, the
+    values as the export pads them), the :data:`STMT_FOOTER_LINES` ``footers``; ``;``, CRLF, UTF-8."""
+    if len(titles) != STMT_HEADER_LINES or len(footers) != STMT_FOOTER_LINES:
+        raise ValueError(f"export STMT : {STMT_HEADER_LINES} lignes de titre et {STMT_FOOTER_LINES} de pied attendues")
+    lines = [*titles, ";".join(frame.columns)]
+    for label, *values in frame.itertuples(index=False, name=None):
         lines.append(";".join([f'"{label}"' if ";" in label or '"' in label else label, *values]))
-    last = dates[-1]
-    lines += ["Source : France Travail, Dares (STMT)",
-              "Note : effectifs arrondis à la dizaine",
-              f"Dernier mois : {MONTHS_FR[last.month - 1]} {last.year}"]
+    lines += footers
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))

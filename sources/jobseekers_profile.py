@@ -58,6 +58,11 @@ out before any of their values is checked, and a file with territories but none 
 the bassins is compared with the regional row (warning beyond :data:`REGION_GAP_WARNING` %).
 ``header(path)`` gives the keys of the answers as dotted paths (``listeValeursParPeriode.codePeriode``…),
 on which :data:`SOURCE` declares its needs.
+
+Writing: :func:`write` writes the file's own records (``{requete, reponse}``) as the raw file;
+:func:`read` keeps the region's cumul values and classifies them, so the round trip
+(tests/test_write_jobseekers_profile.py) states the tidy rows expected. The demo answers are
+drawn in ``portraits/demo/jobseekers_profile.py``.
 """
 from __future__ import annotations
 
@@ -65,14 +70,15 @@ import datetime as dt
 import json
 import math
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 
 from .common import (Loaded, Need, NoRegionalRows, Source, SourceError, cell_number, check_needs, json_paths,
                      normalise_name, read_text, bassin_code, wording)
+from .common.bands import age_group, seniority_group, sex_group
 from .datafrance import region_info
 
 API_ROOT = "https://api.francetravail.io/partenaire/stats-offres-demandes-emploi/v1"
@@ -144,7 +150,8 @@ REGION_GAP_WARNING = 5.0
 
 
 # ---------------------------------------------------------------------------------------------
-# Classification of periods, age bands and seniority classes (by value, never by position).
+# Classification of periods and categories; age bands, seniority classes and sexes are read by value
+# (never by position) with sources.common.bands.
 
 def parse_quarter(code: object, label: object = None) -> dt.date | None:
     """First day of the quarter of ``codePeriode`` (or, failing that, of ``libPeriode``); None
@@ -163,77 +170,6 @@ def parse_quarter(code: object, label: object = None) -> dt.date | None:
 def quarter_label(q: dt.date) -> str:
     """The quarter starting on ``q`` in words (``2e trimestre 2025``)."""
     return wording.quarter(f"{q.year}-T{(q.month - 1) // 3 + 1}")
-
-
-_NUM = r"(\d+|un)"
-_UNIT = r"(ans?|mois)"
-
-
-def _n(text: str) -> int:
-    return 1 if text == "un" else int(text)
-
-
-def _months(n: str, unit: str | None) -> int:
-    return _n(n) * (12 if unit and unit.startswith("an") else 1)
-
-
-def interval(label: str) -> tuple[float, float] | None:
-    """(low, high) bounds in the label's units written as ``N à M ans``, ``moins de N mois``,
-    ``N ans ou plus``…; units: years → months ×12, months → months. None when not an interval."""
-    text = normalise_name(label).replace("d'", "de ").replace("’", "'")
-    text = re.sub(r"^(de |inscrits? depuis |depuis )", "", text).strip()
-    m = re.fullmatch(rf"moins de {_NUM} ?{_UNIT}", text)
-    if m:
-        return 0, _months(m[1], m[2])
-    m = re.fullmatch(rf"{_NUM} ?{_UNIT}? ?(?:-|a|à) ?(?:moins de )?{_NUM} ?{_UNIT}", text)
-    if m:
-        return _months(m[1], m[2] or m[4]), _months(m[3], m[4])
-    m = (re.fullmatch(rf"{_NUM} ?{_UNIT} (?:ou|et) (?:plus|\+)", text) or re.fullmatch(rf"{_NUM} ?{_UNIT} ?\+", text)
-         or re.fullmatch(rf"(?:plus de|au moins) {_NUM} ?{_UNIT}", text))
-    if m:
-        return _months(m[1], m[2]), float("inf")
-    return None
-
-
-def age_group(label: str) -> str | None:
-    """``under25``, ``age25_49`` or ``age50plus`` for an age band; None when the label is not an
-    age band, or straddles two groups (the caller names it)."""
-    if not re.search(r"\bans?\b", normalise_name(label)):
-        return None
-    bounds = interval(label)
-    if bounds is None:
-        return None
-    low, high = bounds[0] / 12, bounds[1] / 12          # interval() counts years as 12 months
-    if any(0 < b < 15 for b in (low, high)):
-        return None                                     # "1 à 3 ans": a duration, not an age band
-    if "moins de" in normalise_name(label):
-        high -= 1                                       # "moins de 25 ans": up to 24
-    if high <= 24:
-        return "under25"
-    if low >= 25 and high <= 49:
-        return "age25_49"
-    if low >= 50:
-        return "age50plus"
-    return "straddle"
-
-
-def seniority_group(label: str) -> str | None:
-    """``short_term`` (registered less than a year) or ``long_term`` (one year or more); None
-    when the label cannot be classified."""
-    bounds = interval(label)
-    if bounds is None:
-        return None
-    low, high = bounds
-    if high <= 12:
-        return "short_term"
-    if low >= 12:
-        return "long_term"
-    return None
-
-
-def sex_group(label: str) -> str | None:
-    text = normalise_name(label)
-    return "women" if re.fullmatch(r"femmes?", text) else "men" if re.fullmatch(r"hommes?", text) else None
 
 
 def category(code: object) -> str:
@@ -308,75 +244,20 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
     ``bassins``: the accepted bassin codes (see :func:`check_bassins`), when known."""
     path = Path(paths[-1])
     region = str(region).zfill(2)
-    departements = set(region_info(region)[1])
+    seen = _Seen(region, set(region_info(region)[1]))
     data = _load_json(path)
     warnings: list[str] = []
     missing: list[dict] = []
-    answers = _answers(data)
-    keys = json_paths(answers)
+    keys = json_paths(_answers(data))
     if keys:
         check_needs(path, keys, SOURCE, warnings, missing, line=None)
     with_caract = not any(m["column"].startswith(C) for m in missing)
-    records, empty, refused, others, activities, not_asked = [], [], [], set(), {}, {}
+    records: list[tuple] = []
     for i, item in enumerate(data, start=1):
-        where = f"réponse {i}"
-        request = _need(path, item, "requete", where)
-        if isinstance(item, dict) and item.get("erreur"):             # refused when fetched
-            refused.append((request, f"{_area(request, where)} : {item['erreur']}"))
-            continue
-        response = _need(path, item, "reponse", where)
-        if response is None:                                    # no content for this area
-            empty.append(_area(request, where))
-            continue
-        values = _need(path, response, "listeValeursParPeriode", where)
-        if not isinstance(values, list):
-            raise SourceError(path, f"listeValeursParPeriode n'est pas une liste ({where})")
-        for j, v in enumerate(values, start=1):
-            at = f"{where}, valeur {j}"
-            area_type = str(_need(path, v, "codeTypeTerritoire", at)).strip().upper()
-            code = str(_need(path, v, "codeTerritoire", at)).strip()
-            if area_type in NOT_ASKED:
-                not_asked[f"{area_type} {code}"] = None
-                continue
-            kind = AREA_TYPES.get(area_type, "bassin")
-            if (kind == "region" and code.zfill(2) != region) or (kind == "departement" and code not in departements):
-                others.add(f"{area_type} {code}")
-                continue
-            activity = str(v.get("codeTypeActivite") or CUMUL).strip().upper()
-            if activity != CUMUL:
-                key = f"{activity} {str(v.get('codeActivite') or '').strip()}".strip()
-                activities[key] = activities.get(key, 0) + 1
-                continue
-            if kind == "bassin":
-                code = bassin_code(code)
-                if not re.fullmatch(r"\d{4}", code):
-                    raise SourceError(path, f"code de bassin d'emploi invalide {code!r} (type {area_type}, {at})")
-            period = _need(path, v, "codePeriode", at)
-            quarter = parse_quarter(period, v.get("libPeriode"))
-            if quarter is None:
-                raise SourceError(path, f"période illisible {period!r} (libellé {v.get('libPeriode')!r}, {at}) : "
-                                        f"attendu un trimestre, ex. 2025T1 ou « 1er trimestre 2025 »")
-            cat = category(_need(path, v, "codeNomenclature", at))
-            head = (kind, code, str(v.get("libTerritoire") or ""), cat, quarter, quarter_label(quarter))
-            total = _count(path, _need(path, v, "valeurPrincipaleNombre", at), at)
-            records.append((*head, TOTAL, TOTAL, "Total", "total", total, total is None))
-            for k, c in enumerate((v.get("listeValeurParCaract") or []) if with_caract else [], start=1):
-                ck = f"{at}, caractéristique {k}"
-                masked = _masked(path, c.get("masque") if isinstance(c, dict) else None, ck)
-                number = None if masked else _count(path, _need(path, c, "nombre", ck), ck)
-                records.append((*head, str(_need(path, c, "codeTypeCaract", ck)).strip().upper(),
-                                str(_need(path, c, "codeCaract", ck)).strip(), str(_need(path, c, "libCaract", ck)).strip(),
-                                None, number, number is None))
+        records += _item_records(path, item, f"réponse {i}", with_caract, seen)
     if not records:
-        if others:
-            raise NoRegionalRows(path, f"aucune valeur de la région {region} ni de ses départements (territoires "
-                                       f"du fichier : {', '.join(sorted(others)[:10])})")
-        if activities:
-            raise SourceError(path, f"aucune valeur pour le cumul de toutes les activités (codeTypeActivite "
-                                    f"{CUMUL}) : valeurs par activité seulement ({', '.join(sorted(activities)[:5])})")
-        raise SourceError(path, f"aucune valeur pour la région {region} ni ses bassins"
-                                + (f" ({len(refused)} requêtes refusées au téléchargement)" if refused else ""))
-    records += _refused_rows(refused, records, region, departements)
+        raise _nothing_read(path, seen)
+    records += _refused_rows(seen.refused, records, region, seen.departements)
     df = pd.DataFrame(records, columns=OUTPUT)
     df["grp"] = _groups(path, df)
     key = ["area_type", "area_code", "category", "quarter", "characteristic_type", "characteristic_code"]
@@ -387,27 +268,115 @@ def read(paths: list[Path], communes: object = None, region: str = "52", bassins
                                 f"{first.period_label}, {first.characteristic_type} {first.characteristic_code}")
     if bassins is not None:
         check_bassins(Loaded(SOURCE, df, "", [path.name]), bassins)
-    if refused:
-        warnings.append(f"{path.name} : {len(refused)} requête(s) refusée(s) par l'API au téléchargement, valeurs "
-                        f"manquantes pour ces territoires ({' ; '.join(text[:200] for _, text in refused[:10])})")
-    if empty:
-        warnings.append(f"{path.name} : pas de données pour {len(empty)} territoires ({', '.join(empty[:10])})")
-    if others:
-        warnings.append(f"{path.name} : {len(others)} territoires hors de la région {region} ignorés "
-                        f"({', '.join(sorted(others)[:10])})")
-    if not_asked:
-        warnings.append(f"{path.name} : territoires d'un type non utilisé ignorés ({', '.join(list(not_asked)[:10])})")
-    if activities:
-        warnings.append(f"{path.name} : {sum(activities.values())} valeurs d'une activité autre que le cumul de toutes "
-                        f"les activités ignorées ({', '.join(sorted(activities)[:5])})")
-    masked = int(df.masked.sum())
-    if masked:
-        warnings.append(f"{path.name} : {masked} valeurs masquées (secret statistique), laissées manquantes")
-    warnings += _region_gap(path, df)
+    warnings += _warnings(path, df, seen)
     df["count"] = df["count"].astype("Float64")
     df = df.sort_values(key, ignore_index=True)
     last = df.quarter.max()
     return Loaded(SOURCE, df, vintage=quarter_label(last), files=[path.name], warnings=warnings, missing=missing)
+
+
+@dataclass
+class _Seen:
+    """The region read, and what the reading left out: for the rows kept and the warnings."""
+    region: str
+    departements: set[str]
+    empty: list[str] = field(default_factory=list)          # areas without content
+    refused: list[tuple[object, str]] = field(default_factory=list)   # (request, message) refused when fetched
+    others: set[str] = field(default_factory=set)           # areas of another region
+    activities: dict[str, int] = field(default_factory=dict)  # values of an activity other than the cumul
+    not_asked: dict[str, None] = field(default_factory=dict)  # areas of a type never asked
+
+
+def _item_records(path: Path, item: object, where: str, with_caract: bool, seen: _Seen) -> list[tuple]:
+    """The rows of one ``{requete, reponse}`` item (none for a refused or empty request)."""
+    request = _need(path, item, "requete", where)
+    if isinstance(item, dict) and item.get("erreur"):             # refused when fetched
+        seen.refused.append((request, f"{_area(request, where)} : {item['erreur']}"))
+        return []
+    response = _need(path, item, "reponse", where)
+    if response is None:                                    # no content for this area
+        seen.empty.append(_area(request, where))
+        return []
+    values = _need(path, response, "listeValeursParPeriode", where)
+    if not isinstance(values, list):
+        raise SourceError(path, f"listeValeursParPeriode n'est pas une liste ({where})")
+    records = []
+    for j, v in enumerate(values, start=1):
+        records += _value_records(path, v, f"{where}, valeur {j}", with_caract, seen)
+    return records
+
+
+def _value_records(path: Path, v: dict, at: str, with_caract: bool, seen: _Seen) -> list[tuple]:
+    """The rows of one value (area × category × quarter): its total, then its characteristics;
+    none for an area or an activity left out (counted in ``seen``)."""
+    area_type = str(_need(path, v, "codeTypeTerritoire", at)).strip().upper()
+    code = str(_need(path, v, "codeTerritoire", at)).strip()
+    if area_type in NOT_ASKED:
+        seen.not_asked[f"{area_type} {code}"] = None
+        return []
+    kind = AREA_TYPES.get(area_type, "bassin")
+    if (kind == "region" and code.zfill(2) != seen.region) or (kind == "departement" and code not in seen.departements):
+        seen.others.add(f"{area_type} {code}")
+        return []
+    activity = str(v.get("codeTypeActivite") or CUMUL).strip().upper()
+    if activity != CUMUL:
+        key = f"{activity} {str(v.get('codeActivite') or '').strip()}".strip()
+        seen.activities[key] = seen.activities.get(key, 0) + 1
+        return []
+    if kind == "bassin":
+        code = bassin_code(code)
+        if not re.fullmatch(r"\d{4}", code):
+            raise SourceError(path, f"code de bassin d'emploi invalide {code!r} (type {area_type}, {at})")
+    period = _need(path, v, "codePeriode", at)
+    quarter = parse_quarter(period, v.get("libPeriode"))
+    if quarter is None:
+        raise SourceError(path, f"période illisible {period!r} (libellé {v.get('libPeriode')!r}, {at}) : "
+                                f"attendu un trimestre, ex. 2025T1 ou « 1er trimestre 2025 »")
+    cat = category(_need(path, v, "codeNomenclature", at))
+    head = (kind, code, str(v.get("libTerritoire") or ""), cat, quarter, quarter_label(quarter))
+    total = _count(path, _need(path, v, "valeurPrincipaleNombre", at), at)
+    records = [(*head, TOTAL, TOTAL, "Total", "total", total, total is None)]
+    for k, c in enumerate((v.get("listeValeurParCaract") or []) if with_caract else [], start=1):
+        ck = f"{at}, caractéristique {k}"
+        masked = _masked(path, c.get("masque") if isinstance(c, dict) else None, ck)
+        number = None if masked else _count(path, _need(path, c, "nombre", ck), ck)
+        records.append((*head, str(_need(path, c, "codeTypeCaract", ck)).strip().upper(),
+                        str(_need(path, c, "codeCaract", ck)).strip(), str(_need(path, c, "libCaract", ck)).strip(),
+                        None, number, number is None))
+    return records
+
+
+def _nothing_read(path: Path, seen: _Seen) -> SourceError:
+    """Why no row was read, in words (another region's file: :class:`NoRegionalRows`)."""
+    if seen.others:
+        return NoRegionalRows(path, f"aucune valeur de la région {seen.region} ni de ses départements (territoires "
+                                    f"du fichier : {', '.join(sorted(seen.others)[:10])})")
+    if seen.activities:
+        return SourceError(path, f"aucune valeur pour le cumul de toutes les activités (codeTypeActivite "
+                                 f"{CUMUL}) : valeurs par activité seulement ({', '.join(sorted(seen.activities)[:5])})")
+    return SourceError(path, f"aucune valeur pour la région {seen.region} ni ses bassins"
+                             + (f" ({len(seen.refused)} requêtes refusées au téléchargement)" if seen.refused else ""))
+
+
+def _warnings(path: Path, df: pd.DataFrame, seen: _Seen) -> list[str]:
+    warnings = []
+    if seen.refused:
+        warnings.append(f"{path.name} : {len(seen.refused)} requête(s) refusée(s) par l'API au téléchargement, valeurs "
+                        f"manquantes pour ces territoires ({' ; '.join(text[:200] for _, text in seen.refused[:10])})")
+    if seen.empty:
+        warnings.append(f"{path.name} : pas de données pour {len(seen.empty)} territoires ({', '.join(seen.empty[:10])})")
+    if seen.others:
+        warnings.append(f"{path.name} : {len(seen.others)} territoires hors de la région {seen.region} ignorés "
+                        f"({', '.join(sorted(seen.others)[:10])})")
+    if seen.not_asked:
+        warnings.append(f"{path.name} : territoires d'un type non utilisé ignorés ({', '.join(list(seen.not_asked)[:10])})")
+    if seen.activities:
+        warnings.append(f"{path.name} : {sum(seen.activities.values())} valeurs d'une activité autre que le cumul de toutes "
+                        f"les activités ignorées ({', '.join(sorted(seen.activities)[:5])})")
+    masked = int(df.masked.sum())
+    if masked:
+        warnings.append(f"{path.name} : {masked} valeurs masquées (secret statistique), laissées manquantes")
+    return warnings + _region_gap(path, df)
 
 
 def _refused_rows(refused: list[tuple[object, str]], records: list[tuple], region: str,
@@ -521,109 +490,10 @@ def dump(answers: list[dict]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-# ---------------------------------------------------------------------------------------------
-# Demo: answers in the layout of the real DE_1 answer (same keys in the same order, the real type
-# codes, codes and labels of the characteristics), with JSON numbers and booleans as the JSON API
-# sends them.
-
-LIB_INDICATEUR = "Nombre et % de DE par catégories x caractéristiques, % par activités (Rome, Compétence)"
-SEXES = (("H", "Homme"), ("F", "Femme"))
-AGE_BANDS = (("AGE1", "15-24 ans", 0.15), ("AGE2", "25-49 ans", 0.58), ("AGE3", "50 ans et +", 0.27))
-SENIORITY = (("CHM1", "Moins de 3 mois", 0.22), ("CHM2", "De 3 mois à moins de 6 mois", 0.15),
-             ("CHM3", "De 6 mois à moins de 12 mois", 0.18), ("CHM4", "De 1 an à moins de 2 ans", 0.20),
-             ("CHM5", "2 ans et +", 0.25))
-CATEGORY_LABELS = {"A": "Demandeurs d'Emploi de catégorie A", "ABC": "Demandeurs d'Emploi de catégories A,B ou C"}
-CARACT_TYPES = {"GENRE": SEXES, "AGE": tuple(a[:2] for a in AGE_BANDS), "CHOMANC": tuple(s[:2] for s in SENIORITY)}
-
-
-def api_period_label(q: dt.date) -> str:
-    """The API's label of a quarter: ``1er trimestre 2022``, ``3ème trimestre 2022``."""
-    n = (q.month - 1) // 3 + 1
-    return f"{n}{'er' if n == 1 else 'ème'} trimestre {q.year}"
-
-
-def _split(total: int, shares: list[float], rng: np.random.Generator) -> list[int]:
-    w = np.array(shares) * rng.normal(1, 0.06, len(shares))
-    parts = np.floor(total * w / w.sum()).astype(int)
-    parts[-1] += total - parts.sum()
-    return [int(x) for x in parts]
-
-
-def _updated(q: dt.date) -> str:
-    """The update stamp of a quarter's values: about four weeks after its end."""
-    end = dt.date(q.year + (q.month + 2) // 12, (q.month + 2) % 12 + 1, 1)
-    return f"{end + dt.timedelta(days=27):%Y-%m-%d}T10:25:15+01:00"
-
-
-def _value(area_type: str, code: str, name: str, cat: str, q: dt.date, cell: dict) -> dict:
-    total = cell["total"]
-    caract = []
-    for ctype, classes in CARACT_TYPES.items():
-        for (ccode, label), n in zip(classes, cell[ctype]):
-            masked = n is None
-            caract.append({"codeTypeCaract": ctype, "codeCaract": ccode, "libCaract": label,
-                           "nombre": None if masked else n,
-                           "pourcentage": None if masked else float(round(100 * n / total)) if total else 0.0,
-                           "masque": masked})
-    return {"datMaj": _updated(q), "codeTypeTerritoire": area_type, "codeTerritoire": code, "libTerritoire": name.upper(),
-            "codeTypeActivite": CUMUL, "codeActivite": CUMUL, "libActivite": "Cumul (toutes activités)",
-            "codeNomenclature": cat, "libNomenclature": CATEGORY_LABELS[cat],
-            "codeTypePeriode": "TRIMESTRE", "codePeriode": f"{q.year}T{(q.month - 1) // 3 + 1}",
-            "libPeriode": api_period_label(q), "valeurPrincipaleNombre": total,
-            # As in the real answer: the category's share of all jobseekers (categories A to E).
-            "valeurSecondairePourcentage": float(round(100 * total / cell["all"])) if cell["all"] else 0.0,
-            "listeValeurParCaract": caract}
-
-
-def write_demo(path: Path, bassins: pd.DataFrame, region: str, region_name: str, dep_names: dict[str, str],
-               rng: np.random.Generator, first: dt.date = dt.date(2023, 1, 1), quarters: int = 8) -> None:
-    """Synthetic API answers for the region, its départements and the demo bassins (``bassins``:
-    bassin_code, bassin_name, dep, population, see :func:`sources.bmo_bassins.demo_bassin_table`),
-    ``quarters`` quarters from ``first``, categories A and A, B, C; about 6.5 % of the population in
-    A, B, C (near the commune demo file), 55 % of them in A, 85 % of all categories in A, B, C. A
-    few small cells are masked. The départements and the region are the sums of their bassins
-    (masked cells included). Same ``rng`` state, same bytes."""
-    qs = [dt.date(first.year + (first.month - 1 + 3 * i) // 12, (first.month - 1 + 3 * i) % 12 + 1, 1)
-          for i in range(quarters)]
-    cells: dict[tuple, dict] = {}          # (area_type, code, name, cat, quarter) → total, all categories, parts
-    sums: dict[tuple, dict] = {}
-    for b in bassins.sort_values("bassin_code").itertuples():
-        level = b.population * 0.064 * rng.lognormal(0, 0.12)
-        trend = rng.normal(0.0, 0.005)
-        women, young, long_term, share_a = (rng.normal(0.5, 0.03), rng.normal(1, 0.15), rng.normal(1, 0.12),
-                                            rng.normal(0.55, 0.04))
-        share_abc = rng.normal(0.85, 0.02)
-        for i, q in enumerate(qs):
-            abc = int(round(level * (1 + trend) ** i * rng.normal(1, 0.01)))
-            every = int(round(abc / share_abc))
-            for cat, total in (("ABC", abc), ("A", int(round(abc * share_a)))):
-                ages = [a[2] * (young if k == 0 else 1) for k, a in enumerate(AGE_BANDS)]
-                sen = [s[2] * (long_term if k >= 3 else 1) for k, s in enumerate(SENIORITY)]
-                parts = {"GENRE": _split(total, [1 - women, women], rng), "AGE": _split(total, ages, rng),
-                         "CHOMANC": _split(total, sen, rng)}
-                for key in (("DEP", b.dep), ("REG", region)):
-                    acc = sums.setdefault((*key, cat, q), {"total": 0, "all": 0,
-                                                           **{t: [0] * len(v) for t, v in parts.items()}})
-                    acc["total"] += total
-                    acc["all"] += every
-                    for t, v in parts.items():
-                        acc[t] = [x + y for x, y in zip(acc[t], v)]
-                # A few small cells are secret (masked) in the bassin's answer.
-                for t in parts:
-                    parts[t] = [None if n < 400 and rng.random() < 0.04 else n for n in parts[t]]
-                cells[(BASSIN_TYPE, b.bassin_code, b.bassin_name, cat, q)] = {"total": total, "all": every, **parts}
-    names = {"REG": {region: region_name}, "DEP": dep_names}
-    for (area_type, code, cat, q), v in sums.items():
-        cells[(area_type, code, names[area_type].get(code, code), cat, q)] = v
-    answers = []
-    order = {"REG": 0, "DEP": 1, BASSIN_TYPE: 2}
-    stamp = _updated(qs[-1])
-    for area_type, code in sorted({(k[0], k[1]) for k in cells}, key=lambda a: (order[a[0]], a[1])):
-        values = [_value(area_type, code, name, cat, q, v) for (t, c, name, cat, q), v in cells.items()
-                  if (t, c) == (area_type, code)]
-        values.sort(key=lambda x: (x["codePeriode"], x["codeNomenclature"]))
-        answers.append({"requete": request_body(area_type, code),
-                        "reponse": {"datMaj": stamp, "codeIndicateur": INDICATOR, "codeFamille": "DEMANDEURS",
-                                    "libIndicateur": LIB_INDICATEUR, "listeValeursParPeriode": values}})
+def write(path: Path, answers: list[dict]) -> None:
+    """Write the raw file of ``answers`` (``{"requete", "reponse"}`` or ``{"requete", "reponse":
+    None, "erreur"}``, the file's own records, in order) as :func:`dump` lays it out. The exact
+    inverse of the file, not of :func:`read` (which keeps the region's cumul rows, classifies the
+    characteristics and adds the refused areas' missing totals)."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_bytes(dump(answers))

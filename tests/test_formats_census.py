@@ -15,6 +15,7 @@ import pytest
 
 from conftest import REAL
 from portraits import report
+from portraits.demo import census as demo_census
 from portraits.indicators import run
 from portraits.demo import populations as demo_populations
 from sources import census, populations
@@ -134,9 +135,9 @@ DEMO_COMMUNES = pd.DataFrame({"code": ["44109", "49007", "85191"], "name": ["Nan
 
 def test_the_demo_writes_the_commune_base_bands(tmp_path):
     communes = DEMO_COMMUNES
-    paths = census.write_demo(tmp_path, communes, np.random.default_rng(1))
+    paths = demo_census.write_demo(tmp_path, communes, np.random.default_rng(1))
     header = header_of(paths[1])
-    assert header == census.STRUCT_HEADER and "P20_POP75P" not in header
+    assert header == demo_census.STRUCT_HEADER and "P20_POP75P" not in header
     assert header[:9] == ["CODGEO", "P20_POP", "P20_POP0014", "P20_POP1529", "P20_POP3044", "P20_POP4559",
                           "P20_POP6074", "P20_POP7589", "P20_POP90P"]
     loaded = census.read(paths, communes=set(communes.code))
@@ -351,7 +352,7 @@ def _dictionary(name: str) -> list[str]:
 @pytest.mark.real
 def test_real_demo_emploi_columns_are_in_the_2020_dictionary_in_its_order(tmp_path):
     names = _dictionary(META_EMPLOI)
-    header = census.EMPLOI_HEADER
+    header = demo_census.EMPLOI_HEADER
     assert header[0] == "CODGEO" and set(header) <= set(names), set(header) - set(names)
     order = [names.index(h) for h in header[1:]]
     assert order == sorted(order)                                   # the dictionary's (the file's) order

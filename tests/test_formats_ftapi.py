@@ -16,9 +16,11 @@ import pandas as pd
 import pytest
 
 from portraits.demo import establishments as demo_establishments, organisms as demo_organisms
-from sources import download, organisms, service_public, training_offer
+from portraits.demo import jobseekers_profile as demo_jp, service_public as demo_service_public
+from portraits.demo import training_offer as demo_training_offer
+from sources import download, organisms, service_public
 from sources import jobseekers_profile as jp
-from sources.common import NoRegionalRows, SourceError, header_of
+from sources.common import NoRegionalRows, SourceError, bands, header_of
 
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "real"
 real = pytest.mark.skipif(not REAL.is_dir(), reason="../shared/data/real absent")
@@ -159,9 +161,8 @@ def test_masked_cells_and_empty_counts_are_missing_never_zero(tmp_path):
 
 def test_demo_answers_have_the_keys_codes_and_labels_of_the_real_answer(tmp_path):
     bassins = pd.DataFrame({"bassin_code": ["5218"], "bassin_name": ["NANTES"], "dep": ["44"], "population": [600000]})
-    path = tmp_path / jp.SOURCE.demo_file
-    jp.write_demo(path, bassins, "52", "Pays de la Loire", {"44": "Loire-Atlantique"}, np.random.default_rng(1),
-                  quarters=2)
+    path = demo_jp.write_demo(tmp_path, bassins, "52", "Pays de la Loire", {"44": "Loire-Atlantique"},
+                              np.random.default_rng(1), quarters=2)
     answer = json.loads(path.read_text(encoding="utf-8"))[0]["reponse"]
     value = answer["listeValeursParPeriode"][0]
     real_value = REAL_ANSWER["listeValeursParPeriode"][0]
@@ -313,7 +314,7 @@ def test_every_request_of_fetch_is_a_crossing_of_de_1(tmp_path, monkeypatch):
         assert key in crossings, key
     # The characteristic types of DE_1 are the known ones; its sex, age and seniority classes are classified.
     assert {t["codeTypeCaracteristique"] for t in indicator["listeTypesCracteristiqueIndicateur"]} == set(jp.KNOWN_TYPES)
-    groups = {c["codeCaracteristique"]: {"sex": jp.sex_group, "age": jp.age_group, "seniority": jp.seniority_group}
+    groups = {c["codeCaracteristique"]: {"sex": bands.sex_group, "age": bands.age_group, "seniority": bands.seniority_group}
               [jp.KNOWN_TYPES[c["codeTypeCaracteristique"]]](c["libelleCaracteristique"])
               for c in indicator["listeCaracteristiqueIndicateur"] if jp.KNOWN_TYPES[c["codeTypeCaracteristique"]]}
     assert groups == {"H": "men", "F": "women", "AGE1": "under25", "AGE2": "age25_49", "AGE3": "age50plus",
@@ -387,7 +388,8 @@ def test_dgefp_demo_writes_the_real_header(tmp_path):
     from portraits.geography import load_communes
     p = tmp_path / organisms.SOURCE.demo_file
     communes = load_communes("52")
-    demo_organisms.write_demo(p, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
+    demo_organisms.write_demo(p, communes, demo_training_offer.demo_organisms(communes),
+                              demo_training_offer.DEMO_DOMAINS,
                          np.random.default_rng(9))
     real_path = REAL / "dgefp-liste-publique-des-organismes-de-formation_HEADER-ONLY.csv"
     assert header_of(p) == header_of(real_path)
@@ -492,8 +494,8 @@ def test_dila_real_record_layout_for_spro_networks(tmp_path, region_codes):
 @real
 def test_dila_demo_writes_the_real_record_keys_and_nesting(tmp_path):
     from portraits.geography import load_communes
-    path = tmp_path / service_public.SOURCE.demo_file
-    service_public.write_demo(path, load_communes("52"), np.random.default_rng(3), demo_establishments.random_point)
+    path = demo_service_public.write_demo(tmp_path, load_communes("52"), np.random.default_rng(3),
+                                          demo_establishments.random_point)
     real_path = REAL / "dila-annuaire-administration_one-record.json"
     assert service_public.header(path) == service_public.header(real_path)
     demo = json.loads(path.read_text(encoding="utf-8"))["service"]

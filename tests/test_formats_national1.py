@@ -398,7 +398,7 @@ def test_real_urssaf_sample_reads_with_its_own_region():
 
 @pytest.mark.real
 def test_real_urssaf_header_is_the_demo_header():
-    """The bundled demo export (written by urssaf.write_demo, in step with it: tests/test_demo.py)
+    """The bundled demo export (written by portraits.demo.urssaf.write_demo, in step with it: tests/test_demo.py)
     has the real label columns, then the same pairs of year columns in the same order."""
     sample = REAL / "urssaf-etablissements-effectifs-commune-ape_SAMPLE-76.csv"
     demo = DEMO / urssaf.SOURCE.demo_file

@@ -14,7 +14,8 @@ import pytest
 
 from portraits import check
 from portraits.demo import bcn as demo_bcn, inserjeunes as demo_inserjeunes, inserjeunes_formations as demo_inserjeunes_formations, onisep as demo_onisep
-from sources import bcn, inserjeunes, inserjeunes_formations as ijf, onisep, onisep_actions, training_offer
+from portraits.demo import training_offer as demo_training_offer
+from sources import bcn, inserjeunes, inserjeunes_formations as ijf, onisep, onisep_actions
 from sources.common import (Need, NoRegionalRows, SourceError, header_of, read_text, region_key, uai_key,
                           unexpected_columns, union_needs)
 
@@ -369,7 +370,8 @@ def test_real_ideo_demo_header_byte_for_byte(tmp_path):
     """The 2022 header line, quotes included (text fields quoted, the others bare)."""
     import numpy as np
     demo = tmp_path / onisep.SOURCE.demo_file
-    demo_onisep.write_demo(demo, training_offer.DEMO_DOMAINS, training_offer.demo_certifications(), np.random.default_rng(1))
+    demo_onisep.write_demo(demo, demo_training_offer.DEMO_DOMAINS, demo_training_offer.demo_certifications(),
+                           np.random.default_rng(1))
     real_file = REAL / "onisep-ideo-formations_initiales_en_france_2022.csv"
     assert demo.read_bytes().split(b"\n", 1)[0] == real_file.read_bytes().split(b"\n", 1)[0]
     assert header_of(real_file) == onisep.HEADER_2022

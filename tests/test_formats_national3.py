@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from portraits import check, pipeline
-from portraits.demo import cog as demo_cog
+from portraits.demo import cog as demo_cog, jobseekers as demo_jobseekers, mobility as demo_mobility
 from sources import cog, jobseekers, mobility, training_offer
 from sources.common import NoRegionalRows, SourceError, files_matching, header_of, missing_needs, unexpected_columns
 
@@ -139,7 +139,7 @@ def test_mobility_a_needed_column_missing_names_member_and_column(tmp_path):
 
 def test_mobility_demo_files_meet_the_declared_layout():
     paths = files_matching(mobility.SOURCE, DEMO)
-    assert [p.name for p in paths] == [mobility.DEMO_STUDY_FILE, mobility.DEMO_WORK_FILE]
+    assert [p.name for p in paths] == [demo_mobility.DEMO_STUDY_FILE, demo_mobility.DEMO_WORK_FILE]
     assert check.required_missing("mobility", paths) == [] and check.unexpected_of("mobility", paths) == []
 
 
@@ -293,8 +293,7 @@ def test_jobseekers_table_header_meets_the_needs(tmp_path):
 def test_real_jobseekers_demo_header_is_the_real_header(real_dir, tmp_path):
     real = real_dir / "defm-communes-mensuel_pdl.csv"
     communes = pd.DataFrame({"code": ["44109"], "dep": ["44"], "population": [320000]})
-    demo = tmp_path / jobseekers.SOURCE.demo_file
-    jobseekers.write_demo(demo, communes, np.random.default_rng(1), months=2)
+    demo = demo_jobseekers.write_demo(tmp_path, communes, np.random.default_rng(1), months=2)
     assert header_of(demo) == header_of(real) == ["codgeo", "YEAR", "Demandeurs_Emploi"]
     assert demo.read_bytes().split(b"\n", 1)[0] == real.read_bytes().split(b"\n", 1)[0]   # no BOM, ',', LF
     assert missing_needs(jobseekers.SOURCE, header_of(real)) == []

@@ -20,6 +20,7 @@ import xlwt
 
 from conftest import ROOT
 from portraits import indicators, render, report
+from portraits.demo import unemployment as demo_unemployment
 from portraits.warehouse import load_zones
 from sources import unemployment
 from sources.common import NoRegionalRows, SourceError, header_of, unexpected_columns
@@ -289,7 +290,7 @@ def test_real_annual_extracts_and_demo_headers(real_dir, tmp_path):
     loaded = unemployment.read(real, region="52")
     assert loaded.vintage == "moyenne annuelle 2023"
     assert loaded.frame[loaded.frame.area_type == "REG"].area_code.unique().tolist() == ["52"]
-    demo = unemployment.write_demo(tmp_path, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(1))
+    demo = demo_unemployment.write_demo(tmp_path, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(1))
     for d, r in zip(demo, real):
         assert header_of(d) == header_of(r) == unemployment.header(r)
     assert demo[1].read_bytes()[:3] == real[1].read_bytes()[:3] == b"\xef\xbb\xbf"        # the région file's BOM
@@ -365,8 +366,8 @@ def test_each_part_names_its_own_period(tmp_path):
 def test_demo_workbooks_have_the_real_layouts(tmp_path):
     from portraits.territories import DEFAULT_DIR, read_membership
     zones = read_membership(DEFAULT_DIR / "ze2020.csv")
-    a = unemployment.write_demo_workbooks(tmp_path / "a", "52", zones, np.random.default_rng(5))
-    b = unemployment.write_demo_workbooks(tmp_path / "b", "52", zones, np.random.default_rng(5))
+    a = demo_unemployment.write_demo_workbooks(tmp_path / "a", "52", zones, np.random.default_rng(5))
+    b = demo_unemployment.write_demo_workbooks(tmp_path / "b", "52", zones, np.random.default_rng(5))
     assert [p.name for p in a] == ["chomage-zone-t1-2003-t2-2025.xlsx", "sl_etc_2025T2.xls"]
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))          # same rng state, same bytes
     sheets = dict(unemployment._sheets(a[0]))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portraits.demo import populations as demo_populations
+from portraits.demo import census as demo_census, populations as demo_populations
 from sources import census, populations
 from sources.common import SourceError
 
@@ -262,8 +262,8 @@ def communes52():
 
 
 def test_census_demo_is_deterministic_consistent_and_readable(tmp_path, communes52):
-    a = census.write_demo(tmp_path / "a", communes52, np.random.default_rng(7))
-    b = census.write_demo(tmp_path / "b", communes52, np.random.default_rng(7))
+    a = demo_census.write_demo(tmp_path / "a", communes52, np.random.default_rng(7))
+    b = demo_census.write_demo(tmp_path / "b", communes52, np.random.default_rng(7))
     assert [p.name for p in a] == ["base-cc-emploi-pop-active-2020.CSV", "base-cc-evol-struct-pop-2020.CSV"]
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))
     loaded = census.read(a, communes=set(communes52.code))

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from portraits.demo import cog as demo_cog
+from portraits.demo import jobseekers as demo_jobseekers, unemployment as demo_unemployment, urssaf as demo_urssaf
 from sources import cog, jobseekers, unemployment, urssaf
 from sources.common import SourceError
 
@@ -205,9 +206,8 @@ def test_urssaf_duplicates_and_header(tmp_path):
 def test_urssaf_demo_is_deterministic_and_readable(tmp_path):
     communes = pd.DataFrame({"code": ["44109", "49126"], "name": ["Nantes", "Orée d'Anjou"], "dep": ["44", "49"],
                              "region": ["52", "52"], "population": [309346, 16000]})
-    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    urssaf.write_demo(a, communes, np.random.default_rng(7))
-    urssaf.write_demo(b, communes, np.random.default_rng(7))
+    a = demo_urssaf.write_demo(tmp_path / "a", communes, np.random.default_rng(7))
+    b = demo_urssaf.write_demo(tmp_path / "b", communes, np.random.default_rng(7))
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes().startswith(b"\xef\xbb\xbf") and b"\r\n" in a.read_bytes()
     loaded = urssaf.read([a], communes={"44109": "44109", "49126": "49126"})
@@ -216,7 +216,7 @@ def test_urssaf_demo_is_deterministic_and_readable(tmp_path):
     assert set(df.commune_code) == {"44109", "49126"}
     per_commune = df.groupby("commune_code").ape_code.nunique()
     assert per_commune.between(8, 15).all()
-    assert set(df.ape_code) <= {a[0] for a in urssaf.APE}
+    assert set(df.ape_code) <= {a[0] for a in demo_urssaf.APE}
     nantes = df[(df.commune_code == "44109") & (df.year == 2022)].employees.sum()
     assert 20_000 < nantes < 200_000                                         # roughly proportional to population
 
@@ -273,8 +273,8 @@ def test_unemployment_identical_duplicate_and_unknown_file(tmp_path):
 
 def test_unemployment_demo(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    files = unemployment.write_demo(a, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
-    unemployment.write_demo(b, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
+    files = demo_unemployment.write_demo(a, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
+    demo_unemployment.write_demo(b, "52", ["44", "49", "53", "72", "85"], np.random.default_rng(3))
     assert [p.name for p in files] == ["chomage-localise-departements.csv", "chomage-localise-regions.csv"]
     assert all((a / p.name).read_bytes() == (b / p.name).read_bytes() for p in files)
     assert files[0].read_text().splitlines()[1].startswith("044;LOIRE-ATLANTIQUE;2023;")
@@ -372,8 +372,8 @@ def test_stmt_demo_writer(tmp_path):
     communes = pd.DataFrame({"code": ["44055", "44109", "49126"], "name": ["Baule-Escoublac", "Nantes", "Orée-d'Anjou"],
                              "population": [16000, 309346, 4900], "postcode": ["44500", "44000", "49270"]})
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    jobseekers.write_stmt_demo(a, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
-    jobseekers.write_stmt_demo(b, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
+    demo_jobseekers.write_stmt_demo(a, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
+    demo_jobseekers.write_stmt_demo(b, communes, np.random.default_rng(1), first=dt.date(2024, 1, 1), months=3)
     assert a.read_bytes() == b.read_bytes()
     lines = a.read_text(encoding="utf-8").splitlines()
     assert lines[3] == "Mois;janvier 2024;février 2024;mars 2024"

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from portraits.demo import establishments as demo_establishments, onisep as demo_onisep, organisms as demo_organisms
+from portraits.demo import training_offer as demo_training_offer
 from sources import onisep, organisms, training_offer
 from sources.common import SourceError
 
@@ -378,15 +379,15 @@ def test_demo_files_are_deterministic_and_consistent(tmp_path, communes):
     for run in ("a", "b"):
         d = tmp_path / run
         paths[run] = (d / training_offer.SOURCE.demo_file, d / onisep.SOURCE.demo_file, d / organisms.SOURCE.demo_file)
-        training_offer.write_demo(paths[run][0], communes, np.random.default_rng(7), demo_establishments.random_point)
-        demo_onisep.write_demo(paths[run][1], training_offer.DEMO_DOMAINS, training_offer.demo_certifications(),
-                          np.random.default_rng(8))
-        demo_organisms.write_demo(paths[run][2], communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
-                             np.random.default_rng(9))
+        demo_training_offer.write_demo(d, communes, np.random.default_rng(7), demo_establishments.random_point)
+        demo_onisep.write_demo(paths[run][1], demo_training_offer.DEMO_DOMAINS, demo_training_offer.demo_certifications(),
+                               np.random.default_rng(8))
+        demo_organisms.write_demo(paths[run][2], communes, demo_training_offer.demo_organisms(communes),
+                                  demo_training_offer.DEMO_DOMAINS, np.random.default_rng(9))
     for a, b in zip(paths["a"], paths["b"]):
         assert a.read_bytes() == b.read_bytes(), a.name                 # same rng, same bytes
-    other = tmp_path / "other.xml"
-    training_offer.write_demo(other, communes, np.random.default_rng(70), demo_establishments.random_point)
+    other = demo_training_offer.write_demo(tmp_path / "other", communes, np.random.default_rng(70),
+                                           demo_establishments.random_point)
     assert other.read_bytes() != paths["a"][0].read_bytes()
 
     codes = commune_codes("52")
@@ -398,7 +399,7 @@ def test_demo_files_are_deterministic_and_consistent(tmp_path, communes):
     assert 0.02 < df.lat.isna().mean() < 0.15                           # some places without coordinates
     assert set(df.level.dropna()) == {3, 4, 5, 6, 7}
     assert df.formacode.str.fullmatch(r"\d{5}").all()
-    assert set(df.formacode.str[:2]) <= {d[0] for d in training_offer.DEMO_DOMAINS}
+    assert set(df.formacode.str[:2]) <= {d[0] for d in demo_training_offer.DEMO_DOMAINS}
     resolved, unresolved = training_offer.resolve_commune_codes(df, codes)
     assert not unresolved and resolved.isin(list(codes.values())).all()
 

@@ -9,7 +9,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from portraits.demo import bcn as demo_bcn, inserjeunes_formations as demo_inserjeunes_formations
+from portraits.demo import bcn as demo_bcn, inserjeunes_formations as demo_inserjeunes_formations, mobility as demo_mobility
 from sources import bcn, inserjeunes_formations as ijf, mobility
 from sources.common import SourceError
 
@@ -219,9 +219,9 @@ def test_mobility_latin1_file(tmp_path):
 
 
 def test_mobility_large_demo_is_deterministic_and_read_by_detail_rules(tmp_path):
-    a = mobility.write_large_demo(tmp_path / "a" / "FD_MOBPRO_2022.csv", 30_000, np.random.default_rng(5),
+    a = demo_mobility.write_large_demo(tmp_path / "a" / "FD_MOBPRO_2022.csv", 30_000, np.random.default_rng(5),
                                   codes=COMMUNES, chunk_rows=7_000)
-    b = mobility.write_large_demo(tmp_path / "b" / "FD_MOBPRO_2022.csv", 30_000, np.random.default_rng(5),
+    b = demo_mobility.write_large_demo(tmp_path / "b" / "FD_MOBPRO_2022.csv", 30_000, np.random.default_rng(5),
                                   codes=COMMUNES, chunk_rows=7_000)
     assert a.read_bytes() == b.read_bytes()
     lines = a.read_text().splitlines()
@@ -244,9 +244,9 @@ def region():
 
 def test_mobility_demo_is_deterministic_plausible_and_read_back(tmp_path, region):
     communes, codes = region
-    first = mobility.write_demo(tmp_path / "a", communes, np.random.default_rng(11))
-    second = mobility.write_demo(tmp_path / "b", communes, np.random.default_rng(11))
-    assert [p.name for p in first] == [mobility.DEMO_WORK_FILE, mobility.DEMO_STUDY_FILE]
+    first = demo_mobility.write_demo(tmp_path / "a", communes, np.random.default_rng(11))
+    second = demo_mobility.write_demo(tmp_path / "b", communes, np.random.default_rng(11))
+    assert [p.name for p in first] == [demo_mobility.DEMO_WORK_FILE, demo_mobility.DEMO_STUDY_FILE]
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(first, second))
     assert first[0].read_bytes().startswith(WORK_HEADER.encode() + b"\r\n")         # UTF-8, CRLF
     assert first[1].read_bytes().startswith(STUDY_HEADER.encode() + b"\r\n")

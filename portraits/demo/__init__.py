@@ -12,14 +12,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sources import (census,
-                     jobseekers, jobseekers_profile, mobility, service_public, training_offer,
-                     unemployment, urssaf)
-
-# The demo modules of these datasets (each holds the SOURCE it writes): within this package, ``cog``
-# is portraits.demo.cog, never sources.cog (a submodule would shadow the name anyway).
-from . import (bcn, bmo, bmo_bassins, cog, establishments, fap, inserjeunes, inserjeunes_formations, onisep,
-               onisep_actions, organisms, populations)
+# The demo modules of the datasets: within this package, ``cog`` is portraits.demo.cog, never
+# sources.cog (a submodule would shadow the name anyway). Some hold the SOURCE they write; the
+# others' write_demo takes the folder and returns the paths written.
+from . import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations, jobseekers,
+               jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public,
+               training_offer, unemployment, urssaf)
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -97,13 +95,9 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     populations.write_demo(path, communes, _rng(seed, "populations"))
     written.append(path)
 
-    path = dest / jobseekers.SOURCE.demo_file
-    jobseekers.write_demo(path, communes, _rng(seed, "jobseekers"))
-    written.append(path)
+    written.append(jobseekers.write_demo(dest, communes, _rng(seed, "jobseekers")))
 
-    path = dest / urssaf.SOURCE.demo_file
-    urssaf.write_demo(path, communes, _rng(seed, "urssaf"), years=range(2019, 2023))   # a series for the index chart
-    written.append(path)
+    written.append(urssaf.write_demo(dest, communes, _rng(seed, "urssaf"), years=range(2019, 2023)))  # a series for the index chart
     _, departements = region_info(region)
     written += unemployment.write_demo(dest, region, departements, _rng(seed, "unemployment")) or []
     # The quarterly workbooks: zones d'emploi (of the bundled composition), départements and régions.
@@ -123,25 +117,19 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     bmo.write_demo(path, bassins, fap.demo_frame(), _rng(seed, "bmo"), region=region, region_name=region_info(region)[0])
     written.append(path)
     # Jobseekers by profile (France Travail API): the same demo bassins, their départements, the region.
-    path = dest / jobseekers_profile.SOURCE.demo_file
-    jobseekers_profile.write_demo(path, bassins, region,
-                                  region_info(region)[0], departement_names(), _rng(seed, "jobseekers_profile"))
-    written.append(path)
+    written.append(jobseekers_profile.write_demo(dest, bassins, region, region_info(region)[0], departement_names(),
+                                                 _rng(seed, "jobseekers_profile")))
 
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))
     path = dest / establishments.SOURCE.demo_file
     establishments.write_demo(path, pd.concat(
         [estab, establishments.demo_guidance_centres(communes, _rng(seed, "cio"))], ignore_index=True))
     written.append(path)
-    path = dest / service_public.SOURCE.demo_file
-    service_public.write_demo(path, communes, _rng(seed, service_public.SOURCE.id), establishments.random_point)
-    written.append(path)
+    written.append(service_public.write_demo(dest, communes, _rng(seed, "service_public"), establishments.random_point))
 
     # The training offer's organisms, domains and certifications are also those of the list of
     # organisms and of the ONISEP referential.
-    path = dest / training_offer.SOURCE.demo_file
-    training_offer.write_demo(path, communes, _rng(seed, training_offer.SOURCE.id), establishments.random_point)
-    written.append(path)
+    written.append(training_offer.write_demo(dest, communes, _rng(seed, "training_offer"), establishments.random_point))
     path = dest / organisms.SOURCE.demo_file
     organisms.write_demo(path, communes, training_offer.demo_organisms(communes), training_offer.DEMO_DOMAINS,
                          _rng(seed, organisms.SOURCE.id))
