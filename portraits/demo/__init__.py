@@ -82,8 +82,14 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
                         "de ses communes ; les données de démonstration, tirées des populations, ne peuvent pas "
                         "être générées")
     dest.mkdir(parents=True, exist_ok=True)
-    written = []
+    written = _statistics(dest, region, communes, seed) + _recruitment(dest, region, communes, seed)
+    places, estab = _places_and_training(dest, communes, seed)
+    return written + places + _trajectories(dest, region, communes, estab, seed)
 
+
+def _statistics(dest: Path, region: str, communes: pd.DataFrame, seed: int) -> list[Path]:
+    """The COG, the census, the populations, the jobseekers, the salaried jobs, the unemployment."""
+    written = []
     # The COG table: a bundled copy for offline use (current communes and their former communes).
     path = dest / cog.SOURCE.demo_file
     cog.write_demo(path, commune_codes(region))
@@ -103,7 +109,12 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     # The quarterly workbooks: zones d'emploi (of the bundled composition), départements and régions.
     written += unemployment.write_demo_workbooks(dest, region, read_membership(TERRITORIES_DIR / "ze2020.csv"),
                                                  _rng(seed, "unemployment_quarterly"))
+    return written
 
+
+def _recruitment(dest: Path, region: str, communes: pd.DataFrame, seed: int) -> list[Path]:
+    """The BMO bassins, the FAP, the BMO survey, the jobseekers by profile (on the same bassins)."""
+    written = []
     # BMO: the demo bassins are the zones d'emploi 2020 (real bassins are not bundled).
     zones = demo_zones(communes)
     bassins = bmo_bassins.demo_bassin_table(communes, zones, region)
@@ -119,7 +130,14 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     # Jobseekers by profile (France Travail API): the same demo bassins, their départements, the region.
     written.append(jobseekers_profile.write_demo(dest, bassins, region, region_info(region)[0], departement_names(),
                                                  _rng(seed, "jobseekers_profile")))
+    return written
 
+
+def _places_and_training(dest: Path, communes: pd.DataFrame, seed: int) -> tuple[list[Path], pd.DataFrame]:
+    """The establishments and guidance centres, the public services, the training offer, the
+    organisms and the ONISEP referential and actions; also the demo establishments (their lycées
+    are those of InserJeunes)."""
+    written = []
     estab = establishments.demo_establishments(communes, _rng(seed, "establishments"))
     path = dest / establishments.SOURCE.demo_file
     establishments.write_demo(path, pd.concat(
@@ -144,7 +162,12 @@ def generate(dest: Path = DEFAULT_DIR, region: str = DEMO_REGION, seed: int = SE
     path = dest / onisep_actions.SOURCE.demo_file
     onisep_actions.write_demo(path, estab, formations, _rng(seed, "onisep_actions"))
     written.append(path)
+    return written, estab
 
+
+def _trajectories(dest: Path, region: str, communes: pd.DataFrame, estab: pd.DataFrame, seed: int) -> list[Path]:
+    """The BCN tables, InserJeunes by formation, the mobility flows, InserJeunes by lycée."""
+    written = []
     written += bcn.write_demo(dest)
     path = dest / inserjeunes_formations.SOURCE.demo_file
     inserjeunes_formations.write_demo(path, bcn.demo_catalogue(), _rng(seed, "inserjeunes_formations"), region=region)
