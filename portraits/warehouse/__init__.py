@@ -165,7 +165,7 @@ def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
 
 
 # Bundled correspondence tables (data/training/*.csv, '#' comment lines say where they come from).
-CORRESPONDENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "training"
+CORRESPONDENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "training"
 CORRESPONDENCES = {"nsf_fap": "nsf_fap2021.csv", "fap_domains": "fap2021_domaines.csv"}
 
 
