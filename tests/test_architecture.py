@@ -322,19 +322,7 @@ def test_the_leaf_imports_only_the_standard_library_and_its_readers(modules):
     assert leaf_imports(modules) == []
 
 
-# Modules that still import project modules inside functions (found when the rule was extended
-# to portraits/ and flows/; their owners move those imports to the top): held by the rule once
-# they no longer do (then the whole-tree test below passes: drop its xfail and this list).
-PENDING_FUNCTION_LEVEL = ("portraits.indicators", "portraits.warehouse")
-
-
 def test_no_function_level_import_of_a_project_module(modules):
-    assert function_level_imports({n: m for n, m in modules.items() if not _in(n, PENDING_FUNCTION_LEVEL)}) == []
-
-
-@pytest.mark.xfail(strict=True, reason="portraits.indicators and portraits.warehouse import project modules "
-                                       "inside functions (PENDING_FUNCTION_LEVEL)")
-def test_no_function_level_import_of_a_project_module_in_the_whole_tree(modules):
     assert function_level_imports(modules) == []
 
 

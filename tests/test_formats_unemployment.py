@@ -307,7 +307,7 @@ def _block(loaded) -> str:
     con.execute("CREATE TABLE territory_communes AS SELECT 'T1' AS territory_code, unnest(?) AS commune_code",
                 [sorted(COMMUNES)])
     load_zones(con)
-    tables = {name: indicators.query(con, f) for name, (f, _) in indicators.TABLES.items()
+    tables = {name: indicators.query(con, t.sql) for name, t in indicators.table_registry().items()
               if name.startswith("unemployment")}
     prov = {"unemployment": {"producer": "Insee", "title": unemployment.SOURCE.title, "vintage": loaded.vintage}}
     ue = report._unemployment("T1", "Pays de la Loire", tables, prov)

@@ -134,7 +134,7 @@ def test_real_regional_rates_by_route_from_counts(ij):
     con = duckdb.connect()
     con.register("frame", ij.frame)
     con.execute("CREATE TABLE inserjeunes_formations AS SELECT * FROM frame")
-    t = run(con, "trajectories_region.sql").set_index(["route", "measure"])
+    t = run(con, "ij_region_routes.sql").set_index(["route", "measure"])
     assert tuple(t.loc[("scolaire", "employment_6m"), ["millesime", "num", "den"]]) == ("2022-2023", 7893, 14385)
     assert tuple(t.loc[("apprentissage", "employment_12m"), ["num", "den"]]) == (19567, 24524)
     # No 18/24-month count in 2022-2023 or 2021-2022: those come from 2020-2021.

@@ -33,7 +33,7 @@ def test_leaver_rate_names_its_base():
     assert leaver_rate(30, 40)["base_text"] == "40 sortants"
 
 
-# ----- Regional rates from the counts (trajectories_region.sql + _region_routes) ----------------
+# ----- Regional rates from the counts (ij_region_routes.sql + _region_routes) ----------------
 FORMATIONS = """CREATE TABLE inserjeunes_formations AS SELECT * FROM (VALUES
     -- millésime, route, final_year, leavers, further, employed 6, 12, 18, 24
     ('2022-2023', 'scolaire', 30, 12, 18, 6, 8, NULL, NULL),       -- small formation: its counts still add up
@@ -47,7 +47,7 @@ FORMATIONS = """CREATE TABLE inserjeunes_formations AS SELECT * FROM (VALUES
 def test_region_rates_from_counts_computed_by_hand():
     con = duckdb.connect()
     con.execute(FORMATIONS)
-    table = run(con, "trajectories_region.sql")
+    table = run(con, "ij_region_routes.sql")
     got = _region_routes(table)
     school, app = got["school"], got["apprentices"]
     # 6 months, 2022-2023: (6 + 15) / (12 + 30) = 50 %, on 42 leavers.

@@ -5,7 +5,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry import box
 
-from portraits.warehouse import connect, place_establishments
+from portraits.warehouse import connect, derive_table
 
 
 def test_points_on_known_sides_of_a_boundary():
@@ -24,7 +24,7 @@ def test_points_on_known_sides_of_a_boundary():
     ]
     con.register("e_df", pd.DataFrame(rows, columns=["uai", "commune_code", "lon", "lat"]))
     con.execute("CREATE TABLE establishments AS SELECT * FROM e_df")
-    place_establishments(con)
+    derive_table(con, "establishment_territory")
     got = con.execute("SELECT uai, territory_code, placed_by FROM establishment_territory ORDER BY uai").fetchall()
     assert got == [("1000001A", "A", "coordonnées"), ("1000002B", "B", "coordonnées"),
                    ("1000003C", "B", "commune"), ("1000004D", "A", "commune")]
@@ -39,5 +39,5 @@ def test_overlapping_borders_prefer_the_commune_territory():
                 "t(commune_code, territory_code)")
     con.execute("CREATE TABLE establishments AS SELECT * FROM (VALUES ('1000001A', '00002', 1.0, 0.5)) "
                 "t(uai, commune_code, lon, lat)")   # in the overlap, commune in B
-    place_establishments(con)
+    derive_table(con, "establishment_territory")
     assert con.execute("SELECT territory_code FROM establishment_territory").fetchone()[0] == "B"

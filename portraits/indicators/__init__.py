@@ -1,7 +1,9 @@
 """Indicators: a catalogue declared as data (``catalogue.toml``) and SQL files over the warehouse.
 
-Each SQL file of ``sql/`` returns rows ``(unit, indicator, value)`` where ``unit`` is a territory
-code or ``_REGION``; the regional benchmark comes from the same query as the territories.
+Each indicator's SQL file of ``sql/`` returns rows ``(unit, indicator, value)`` where ``unit`` is a
+territory code or ``_REGION``; the regional benchmark comes from the same query as the territories.
+The auxiliary tables of the portraits (series, lists, points) are declared in ``tables.toml``, each
+computed by ``sql/<table>.sql``, with the datasets it needs.
 """
 from __future__ import annotations
 
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from .. import fmt
 
 HERE = Path(__file__).parent
 SQL_DIR = HERE / "sql"
@@ -39,7 +43,6 @@ class Indicator:
 
     def text(self, field: str, params: dict | None = None) -> str:
         """``label`` or ``definition`` with the settings it names filled in ("{reach_km} km")."""
-        from .. import fmt
         values = {k: fmt.setting(v) for k, v in {**DEFAULT_PARAMS, **(params or {})}.items()}
         return getattr(self, field).format(**values)
 
@@ -111,42 +114,30 @@ def query(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None)
     return run(con, name, params)
 
 
-# Auxiliary tables of the portraits (charts, lists): SQL file and the datasets it needs.
-TABLES = {
-    "jobseekers_series": ("employment_series.sql", {"jobseekers"}),
-    "training_by_type": ("training_by_type.sql", {"establishments"}),
-    "ij_establishments": ("trajectories_establishments.sql", {"inserjeunes", "establishments"}),
-    "ij_unplaced": ("trajectories_unplaced.sql", {"inserjeunes", "establishments"}),
-    "ij_region_routes": ("trajectories_region.sql", {"inserjeunes_formations"}),
-    "establishment_points": ("establishment_points.sql", {"establishments"}),
-    "census_tables": ("census_tables.sql", {"census"}),
-    "commune_unemployment": ("commune_unemployment.sql", {"census"}),
-    "urssaf_sectors": ("urssaf_sectors.sql", {"urssaf"}),
-    "salaried_series": ("urssaf_series.sql", {"urssaf"}),
-    "bmo_metiers": ("bmo_metiers.sql", {"bmo", "bmo_bassins"}),
-    "bassin_shares": ("bassin_shares.sql", {"bmo", "bmo_bassins"}),
-    # The same bassin shares, for the jobseekers by profile (France Travail API, by bassin).
-    "profile_bassins": ("bassin_shares.sql", {"jobseekers_profile", "bmo_bassins"}),
-    "unemployment": ("unemployment.sql", {"unemployment"}),
-    "unemployment_quarterly": ("unemployment_quarterly.sql", {"unemployment"}),
-    "unemployment_zones": ("unemployment_zones.sql", {"unemployment"}),
-    "training_offer_tables": ("training_offer_tables.sql", {"training_offer"}),
-    "training_organisms": ("training_organisms.sql", {"training_offer"}),
-    "training_points": ("training_points.sql", {"training_offer"}),
-    "organisms": ("organisms.sql", {"organisms"}),
-    "training_initial_tables": ("training_initial_tables.sql", {"onisep_actions", "establishments"}),
-    "training_establishments": ("training_establishments.sql", {"onisep_actions", "establishments"}),
-    "training_bmo_domains": ("training_bmo_domains.sql", {"bmo", "bmo_bassins"}),
-    # Built from whichever training offers were loaded (the warehouse always has training_actions).
-    "training_routes": ("training_routes.sql", set()),
-    "mobility_flows": ("mobility_flows.sql", {"mobility"}),
-    # Built from whichever directories were loaded (the warehouse always has these tables).
-    "access_points": ("access_points.sql", set()),
-    "access_far_communes": ("access_far_communes.sql", set()),
-}
+@dataclass(frozen=True)
+class Table:
+    """An auxiliary table of ``tables.toml``: its SQL file, the datasets it needs, the warehouse
+    tables it reads."""
+    name: str
+    sql: str
+    needs: frozenset[str]
+    reads: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def table_registry() -> dict[str, Table]:
+    """The auxiliary tables of the portraits, read from ``tables.toml``, in its order."""
+    with open(HERE / "tables.toml", "rb") as f:
+        raw = tomllib.load(f)
+    out = {}
+    for name, v in raw.items():
+        out[name] = Table(name, v.get("sql", f"{name}.sql"), frozenset(v["needs"]), tuple(v["reads"]))
+        if not (SQL_DIR / out[name].sql).is_file():
+            raise ValueError(f"table {name} : fichier SQL absent {out[name].sql}")
+    return out
 
 
 def tables(con: duckdb.DuckDBPyConnection, params: dict | None = None) -> dict[str, pd.DataFrame]:
     """Every auxiliary table whose datasets are in the warehouse (absent ones are left out)."""
     have = available_sources(con)
-    return {name: query(con, f, params) for name, (f, needs) in TABLES.items() if needs <= have}
+    return {name: query(con, t.sql, params) for name, t in table_registry().items() if t.needs <= have}

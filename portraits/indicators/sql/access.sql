@@ -1,6 +1,6 @@
--- Where to get advice: SPRO access points placed in territories (warehouse.place_points), and
+-- Where to get advice: SPRO access points placed in territories (access_point_territory), and
 -- reach: the share of the population whose commune centre is more than $reach_km km (a setting)
--- from the nearest access point of any network, and of each network (warehouse.commune_access).
+-- from the nearest access point of any network, and of each network (commune_access: warehouse/sql/).
 -- A network with no access point in the region's directories has no value (not 100 %).
 WITH pop AS (
     SELECT g.unit, sum(c.population) AS population

@@ -1,5 +1,5 @@
 -- BMO (France Travail): recruitment projects allocated from bassins to territories by the share
--- of each bassin's population living in the territory (bassin_territory, see warehouse.py).
+-- of each bassin's population living in the territory (bassin_territory, see warehouse/sql/).
 -- Rates are computed on sums, after dropping secret cells: the share judged difficult uses only
 -- the cells where both projects and difficult projects are known (same for seasonal).
 WITH alloc AS (

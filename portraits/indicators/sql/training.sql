@@ -1,5 +1,5 @@
 -- Training: initial-training establishments of the second degree, placed in territories by
--- their coordinates (commune code as fallback), see warehouse.place_establishments.
+-- their coordinates (commune code as fallback), see warehouse/sql/establishment_territory.sql.
 WITH placed AS (
     SELECT e.*, p.territory_code
     FROM establishments e JOIN establishment_territory p USING (uai)

@@ -1,6 +1,6 @@
 -- Initial training under school status (Onisep, Idéo actions de formation, univers lycée): the
 -- actions (a formation in an establishment) placed in territories by their establishment (UAI of
--- the annuaire de l'éducation, see warehouse.build_training_actions), by territory and for the region.
+-- the annuaire de l'éducation, see warehouse/sql/training_actions.*), by territory and for the region.
 WITH a AS (SELECT * FROM training_actions WHERE route = 'voie scolaire' AND territory_code IS NOT NULL),
 units AS (
     SELECT territory_code AS unit, * FROM a

@@ -4,7 +4,7 @@
 --   school pupils ("school"): the lycées' "dont élèves en voie pro sco" lines;
 --   apprentices ("apprentices"): the CFA lines and the lycées' "dont apprentis" lines,
 -- and the number of establishments behind each median. These files publish rates, never the
--- number of leavers: counts exist only by region and formation (trajectories_region.sql).
+-- number of leavers: counts exist only by region and formation (ij_region_routes.sql).
 -- An establishment is attached to a territory through the education directory.
 WITH latest AS (
     SELECT coalesce(max(millesime) FILTER (WHERE route = 'pro'), max(millesime)) AS m FROM inserjeunes
