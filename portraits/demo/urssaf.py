@@ -76,7 +76,7 @@ DEMO_YEARS = range(2018, 2023)
 
 def write_demo(dest: Path, communes: pd.DataFrame, rng: np.random.Generator,
                years: Iterable[int] = DEMO_YEARS) -> Path:
-    """Write ``dest``/:data:`sources.urssaf.SOURCE`\ ``.demo_file`` and return its path: synthetic
+    """Write ``dest``/the file named by ``sources.urssaf.SOURCE.demo_file`` and return its path: synthetic
     establishments and headcounts in the official wide layout, for every commune of
     ``communes`` (frame of :func:`portraits.geography.load_communes`): 8 to 15 APE codes per
     commune from :data:`APE`, salaried jobs about a fifth of the population, establishments from a
