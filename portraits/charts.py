@@ -310,6 +310,8 @@ CLASS_COLOURS = ["#feedde", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603"]
 # indicators do not read as "darker = worse" like the unemployment map.
 BLUE_CLASSES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"]
 GREEN_CLASSES = ["#edf8e9", "#bae4b3", "#74c476", "#31a354", "#006d2c"]
+# The palettes by the name a map declares (``report.figures.Image``: the sections draw no colour).
+PALETTES = {"oranges": CLASS_COLOURS, "blues": BLUE_CLASSES, "greens": GREEN_CLASSES}
 NO_VALUE = "#cccccc"
 
 

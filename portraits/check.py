@@ -25,7 +25,7 @@ from pathlib import Path
 import sources
 from sources.common import Loaded, SourceError, header_of, missing_needs, unexpected_columns
 
-from .report import feeds_label
+from .report.figures import feeds_label
 
 WIDTH = 100          # the table fits a terminal of 100 columns
 # The warning sources.common.check_needs (and the census loader) write for a needed column missing.

@@ -31,6 +31,9 @@ from sources.common import Loaded, NoRegionalRows, SourceError, files_matching
 from . import charts, check, indicators, render, report
 from .fingerprints import edition_fingerprint, inputs_fingerprint, render_key
 from .geography import commune_codes, load_communes, region_info
+from .report import site_pages
+from .report.editions import edition_changes
+from .report.sections import SECTIONS
 from .settings import COMPARISON, OPEN_DATA, Settings, published_manifest, read_json, warehouse_path
 from .territories import dissolve, load_membership
 from .warehouse import ACCESS_POINT_PARTS, POINT_TABLES, build, connect
@@ -261,8 +264,8 @@ def compute_site(settings: Settings) -> Site:
     current = {c["code"]: report.open_data_rows(c) for c in contexts}
     baseline = comparison_baseline(settings, current)
     for c in contexts:
-        c["changes"] = report.edition_changes(current[c["code"]], baseline.get(c["code"]), None)
-    methods = report.methods_page(
+        c["changes"] = edition_changes(current[c["code"]], baseline.get(c["code"]), None)
+    methods = site_pages.methods_page(
         contexts, registry={k: m.SOURCE for k, m in sources.REGISTRY.items()},
         columns={k: {n: (str(c.dtype), bool(c.nullable)) for n, c in schemas.SCHEMAS[k].columns.items()}
                  for k in sources.REGISTRY if k in schemas.SCHEMAS},
@@ -327,7 +330,7 @@ def site_index(settings: Settings, region_name: str, contexts: list[dict]) -> di
         "territories": [{"code": c["code"], "name": c["name"], "slug": c["slug"],
                          "communes_text": c["figures"]["communes"]["text"],
                          "population_text": c["headline_population"]["text"]} for c in contexts],
-        "coverage": report.coverage_table(contexts),
+        "coverage": site_pages.coverage_table(contexts),
         "pdf": "pdf" in settings.formats,
     }
 
@@ -386,35 +389,22 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
-# Size (inches) the commune maps are drawn at: shown 10 cm wide in the PDF, their legend stays legible.
-COMMUNE_MAP_SIZE = (4.4, 4.4)
-# Commune maps of the population section besides the unemployment one: image → (key of the
-# population context, legend title, palette of the classes).
-COMMUNE_MAPS = {
-    "emploi-communes.png": ("communes_employment", "Taux d'emploi des 15-64 ans (recensement)", charts.BLUE_CLASSES),
-    "population-communes.png": ("communes_change", "Évolution annuelle moyenne de la population (recensement)",
-                                charts.GREEN_CLASSES),
-}
+# The order of the sections' images in a portrait's list of files (the build manifest, ``files``):
+# the order earlier editions list them in, kept so that the same inputs give the same manifest; a
+# section not named here comes after these, in the order of the registry.
+MANIFEST_ORDER = ("population", "economy", "employment", "recruitment", "training", "trajectories", "offer",
+                  "mobility", "access")
 
 
 def portrait_files(ctx: dict) -> list[str]:
-    charts_ = {"ages.svg": bool(ctx["population"].get("ages")),
-               "chomage-communes.png": bool(ctx["population"].get("communes")),
-               **{f: bool(ctx["population"].get(key)) for f, (key, _, _) in COMMUNE_MAPS.items()},
-               "secteurs.svg": bool(ctx["economy"].get("sectors")),
-               "salaries.svg": bool(ctx["economy"].get("salaried_series")),
-               "demandeurs.svg": ctx["employment"].get("available"),
-               "chomage-trimestriel.svg": bool((ctx["employment"].get("unemployment") or {}).get("quarterly")),
-               "etablissements.svg": ctx["training"].get("available"),
-               "insertion.svg": ctx["trajectories"].get("available") and bool(ctx["trajectories"]["rows"]),
-               "formation.png": ctx["offer"].get("available"),
-               "formations-metiers.svg": ctx["needs"].get("available"),
-               "navettes.svg": ctx["mobility"].get("available") and bool(ctx["mobility"]["work_out"]),
-               "flux.png": ctx["mobility"].get("available") and bool(ctx["mobility"]["flows"]),
-               "accueil.png": ctx["access"].get("available")}
+    """The files of one territory's portrait: its page, its PDF, its cover map, its data, and the
+    images its sections show (declared by each section, ``IMAGES``)."""
     pdf = [f"portrait-{ctx['slug']}.pdf"] if ctx.get("pdf", True) else []
-    return ["index.html", *pdf, "carte.png", f"donnees-{ctx['slug']}.csv",
-            f"donnees-{ctx['slug']}.json"] + [k for k, v in charts_.items() if v]
+    ordered = sorted(SECTIONS, key=lambda s: MANIFEST_ORDER.index(s.NAME) if s.NAME in MANIFEST_ORDER
+                     else len(MANIFEST_ORDER))
+    return ["index.html", *pdf, *(i.file for i in report.COVER_IMAGES if i.args(ctx) is not None),
+            f"donnees-{ctx['slug']}.csv", f"donnees-{ctx['slug']}.json",
+            *(i.file for s in ordered for i in s.IMAGES if i.args(ctx) is not None)]
 
 
 def _reusable(settings: Settings, ctx: dict, key: str) -> bool:
@@ -533,68 +523,16 @@ def write_open_data(rows: list[dict], stem: Path) -> None:
 
 
 def draw_images(settings: Settings, ctx: dict, folder: Path) -> None:
-    towns = [t["name"] for t in ctx["towns"]]
-    (folder / "carte.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], ctx["map_points"], towns))
-    if ctx["offer"].get("available"):
-        (folder / "formation.png").write_bytes(render.territory_map(map_data(settings), ctx["code"],
-                                                                    ctx["offer_points"], towns,
-                                                                    categories=ctx["offer"]["colours"]))
-    acc = ctx["access"]
-    if acc.get("available"):
-        colours = {n["code"]: (n["label"], n["colour"]) for n in acc["networks"]}
-        (folder / "accueil.png").write_bytes(render.territory_map(map_data(settings), ctx["code"], acc["points"],
-                                                                  towns, categories=colours))
-    mob = ctx["mobility"]
-    if mob.get("available") and mob["work_out"]:
-        (folder / "navettes.svg").write_bytes(charts.grouped_bars(
-            [r["name"] for r in mob["work_out"]], {ctx["name"]: [r["flow"] for r in mob["work_out"]]}, unit="count"))
-    if mob.get("available") and mob["flows"]:
-        (folder / "flux.png").write_bytes(render.flow_map(map_data(settings), ctx["code"], mob["flows"]))
-    pop = ctx["population"]
-    if pop.get("communes"):
-        (folder / "chomage-communes.png").write_bytes(render.commune_map(
-            map_data(settings), ctx["code"], {r["code"]: r["class"] for r in pop["communes"]["rows"]},
-            pop["communes"]["legend"], towns, "Taux de chômage des 15-64 ans (recensement)", size=COMMUNE_MAP_SIZE))
-    for image, (key, title, palette) in COMMUNE_MAPS.items():
-        if pop.get(key):
-            (folder / image).write_bytes(render.commune_map(
-                map_data(settings), ctx["code"], {r["code"]: r["class"] for r in pop[key]["rows"]},
-                pop[key]["legend"], towns, title, palette, size=COMMUNE_MAP_SIZE))
-    if pop.get("ages"):
-        (folder / "ages.svg").write_bytes(charts.grouped_bars(
-            [r["label"] for r in pop["ages"]],
-            {ctx["name"]: [r["share"] for r in pop["ages"]], ctx["region_name"]: [r["region_share"] for r in pop["ages"]]}))
-    eco = ctx["economy"]
-    if eco.get("sectors"):
-        (folder / "secteurs.svg").write_bytes(charts.grouped_bars(
-            [r["label"] for r in eco["sectors"]],
-            {ctx["name"]: [r["share"] for r in eco["sectors"]], ctx["region_name"]: [r["region_share"] for r in eco["sectors"]]}))
-    if eco.get("salaried_series"):
-        rows = eco["salaried_series"]["rows"]
-        (folder / "salaries.svg").write_bytes(charts.yearly_index_series(
-            [r["year"] for r in rows], [r["territory"] for r in rows], [r["region"] for r in rows],
-            ctx["name"], ctx["region_name"]))
-    emp = ctx["employment"]
-    if emp.get("available"):
-        import datetime as dt
-        rows = [r for r in emp["rows"] if r["territory"] is not None]
-        months = [dt.date.fromisoformat(r["month"]) for r in rows]
-        (folder / "demandeurs.svg").write_bytes(charts.index_series(
-            months, [r["territory"] for r in rows], [r["region"] for r in rows], ctx["name"], ctx["region_name"]))
-    if (emp.get("unemployment") or {}).get("quarterly"):
-        ue = emp["unemployment"]
-        (folder / "chomage-trimestriel.svg").write_bytes(charts.quarterly_rates(ue["periods"], ue["series"]))
-    tr = ctx["training"]
-    if tr.get("available"):
-        (folder / "etablissements.svg").write_bytes(charts.stacked_bars(
-            tr["types"], {s: [r[s] for r in tr["table"]] for s in tr["statuses"]}))
-    nd = ctx["needs"]
-    if nd.get("available"):
-        (folder / "formations-metiers.svg").write_bytes(charts.grouped_bars(
-            [r["label"] for r in nd["chart"]], {"Projets de recrutement": [r["projects_share"] for r in nd["chart"]],
-                                                "Actions de formation": [r["actions_share"] for r in nd["chart"]]}))
-    tj = ctx["trajectories"]
-    if tj.get("available") and tj["rows"]:
-        (folder / "insertion.svg").write_bytes(charts.rate_bars(
-            [r["name"] for r in tj["rows"]], [r["employment_6m"] for r in tj["rows"]],
-            tj["region_median"], "médiane régionale"))
+    """Draw the images of one territory's portrait (``report.portrait_images``): a chart by
+    ``portraits.charts``, a map by ``portraits.render`` over the shapes of the warehouse."""
+    for image, args in report.portrait_images(ctx):
+        if image.kind == "map":
+            data = getattr(render, image.drawing)(map_data(settings), ctx["code"], **args)
+        else:
+            data = getattr(charts, image.drawing)(**args)
+        (folder / image.file).write_bytes(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing
+

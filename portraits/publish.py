@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from . import charts, render, report, sitemap
+from .report import site_pages
 from .fingerprints import manifest_digest
 from .pipeline import Inputs, RenderOutcome, Site, portrait_files, write_open_data
 from .runreport import RUN_REPORT_FILES, report_datasets
@@ -110,12 +111,12 @@ def write_site_pages(site: Site, folder: Path, settings: Settings | None = None)
     """The pages about all territories: side by side (table and small multiples), the glossary,
     methods and sources; then ``sitemap.xml`` (written last: it lists the pages written before)."""
     settings = settings or Settings()
-    comparison = report.comparison_page(site.contexts)
+    comparison = site_pages.comparison_page(site.contexts)
     (folder / "comparaison.svg").write_bytes(charts.small_multiples(comparison["panels"], comparison["codes"]))
     (folder / "comparaison.html").write_text(render.render_html("comparison.html.j2", comparison=comparison,
                                                                 **site.index), encoding="utf-8")
     (folder / "glossaire.html").write_text(render.render_html("glossary.html.j2",
-                                                              glossary=report.glossary(site.contexts[0]),
+                                                              glossary=site_pages.glossary(site.contexts[0]),
                                                               **site.index), encoding="utf-8")
     (folder / "methodes.html").write_text(render.render_html("methods.html.j2", methods=site.methods, **site.index),
                                           encoding="utf-8")

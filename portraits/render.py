@@ -35,7 +35,9 @@ def templates_fingerprint() -> str:
     """Hash of every template and asset, and of the code that draws and lays out the pages."""
     h = hashlib.sha256()
     files = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
-    files += [Path(__file__), Path(charts.__file__), Path(fmt.__file__)]
+    # The sections declare their images and the arguments of their drawings.
+    files += [Path(__file__), Path(charts.__file__), Path(fmt.__file__),
+              *sorted((ROOT / "portraits" / "report" / "sections").glob("*.py"))]
     for p in files:
         h.update(p.name.encode())
         h.update(p.read_bytes())
@@ -82,13 +84,15 @@ def territory_map(md: MapData, code: str, points_lonlat: list[list], towns: list
 
 
 def commune_map(md: MapData, code: str, classes: dict[str, int | None], legend: list[str], towns: list[str],
-                title: str = "", palette: list[str] | None = None, size: tuple[float, float] = (6.0, 5.6)) -> bytes:
-    """The territory's communes coloured by the class of an indicator (``classes``: commune → class)."""
+                title: str = "", palette: str | None = None, size: tuple[float, float] = (6.0, 5.6)) -> bytes:
+    """The territory's communes coloured by the class of an indicator (``classes``: commune → class),
+    in the palette named ``palette`` (``charts.PALETTES``; by default the oranges)."""
     members = set(md.membership[md.membership.territory_code == code].commune_code)
     tc = md.communes[md.communes.code.isin(members)].copy()
     tc["cls"] = [classes.get(c) for c in tc.code]
     outline = md.territories[md.territories.territory_code == code]
-    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, towns), title, palette, size)
+    return charts.choropleth(md.communes, tc, outline, legend, _town_labels(tc, towns), title,
+                             charts.PALETTES[palette] if palette else None, size)
 
 
 def flow_map(md: MapData, code: str, flows: list[dict]) -> bytes:

@@ -1,7 +1,7 @@
 """"Ce qui a changé depuis l'édition précédente": which figures moved, new vintages, perimeter."""
 from __future__ import annotations
 
-from portraits.report import edition_changes
+from portraits.report.editions import edition_changes
 
 SRC_J = "France Travail, Dares, Demandeurs d'emploi"
 SRC_P = "Insee, Populations légales"
@@ -53,7 +53,7 @@ def test_same_values_say_nothing_changed():
 
 def test_commune_classes_use_regional_quantiles():
     import pandas as pd
-    from portraits.report import commune_classes
+    from portraits.report.sections.population import commune_classes
     table = pd.DataFrame({
         "territory_code": ["A", "A", "A", "B", "B", "B"],
         "code": ["00001", "00002", "00003", "00004", "00005", "00006"],

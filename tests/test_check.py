@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 import sources
-from portraits import check, report
+from portraits import check
+from portraits.report import figures
 from portraits.cli import main
 from portraits.indicators import catalogue
 from portraits.pipeline import commune_reference, ingest_dataset, locate_inputs
@@ -46,7 +47,7 @@ def test_an_optional_column_missing_is_a_named_warning_and_a_note_in_its_block()
     assert warnings == ["base.csv : colonne P{yy}_POP90P absente ; non calculé : ages"]
     assert missing == [{"column": "P{yy}_POP90P", "file": "base.csv", "feeds": ["ages"]}]
     prov = {"census": {"missing": missing}}
-    assert report.missing_notes(prov, ("census",)) == [
+    assert figures.missing_notes(prov, ("census",)) == [
         "Colonne P{yy}_POP90P absente du fichier base.csv ; non calculé : la structure par âge de la population."]
 
 
@@ -54,13 +55,13 @@ def test_an_indicator_without_its_column_says_which_one():
     ind = catalogue()["employment_rate"]
     prov = {"census": {"missing": [{"column": "P18_ACTOCC1564", "file": "base_cc_comparateur.CSV",
                                     "feeds": ["employment_rate"]}]}}
-    assert report._missing_reason(ind, prov) == ("non calculable : colonne P18_ACTOCC1564 absente du fichier "
+    assert figures.why_missing(ind, prov) == ("non calculable : colonne P18_ACTOCC1564 absente du fichier "
                                                  "base_cc_comparateur.CSV")
-    assert report._missing_reason(ind, {"census": {"missing": []}}) == "non calculable ou non diffusé"
+    assert figures.why_missing(ind, {"census": {"missing": []}}) == "non calculable ou non diffusé"
 
 
 def test_every_declared_need_feeds_a_known_indicator_or_block():
-    known = set(catalogue()) | set(report.BLOCKS)
+    known = set(catalogue()) | set(figures.BLOCKS)
     for key, module in sources.REGISTRY.items():
         src = module.SOURCE
         assert not src.evidence or src.evidence in EVIDENCE_LEVELS, key

@@ -116,7 +116,7 @@ def test_portrait_files_and_sitemap_follow_the_formats():
     from portraits.settings import Settings
     assert Settings(formats=("html",)).formats == ("html",)
     ctx = {"slug": "t05-angers", "population": {}, "economy": {}, "employment": {}, "training": {},
-           "trajectories": {}, "offer": {}, "needs": {}, "mobility": {}, "access": {}}
+           "trajectories": {}, "offer": {}, "needs": {}, "mobility": {}, "access": {}, "map_points": [], "towns": []}
     assert "portrait-t05-angers.pdf" in portrait_files(ctx)            # contexts made before formats existed
     assert "portrait-t05-angers.pdf" in portrait_files({**ctx, "pdf": True})
     html_only = {**ctx, "pdf": False}

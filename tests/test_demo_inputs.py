@@ -46,7 +46,7 @@ def test_editing_the_demo_synthesis_changes_no_official_fingerprint(tree):
 def test_editing_a_loader_or_the_portraits_code_does_change_them(tree):
     # The control of the test above: the same copy, an edit where it counts.
     before = _fingerprints()
-    report = tree / "portraits" / "report.py"
+    report = tree / "portraits" / "report" / "summary.py"
     report.write_text(report.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     after = _fingerprints()
     assert after[1] != before[1]                                 # the code of portraits/: a new edition

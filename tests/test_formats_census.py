@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from conftest import REAL
-from portraits import report
 from portraits.demo import census as demo_census
+from portraits.report import figures
+from portraits.report.sections import population
 from portraits.indicators import run
 from portraits.demo import populations as demo_populations
 from sources import census, populations
@@ -92,7 +93,7 @@ def test_commune_base_75_plus_is_the_sum_of_two_bands_and_shares_add_up(tmp_path
     assert ages.set_index("variable").share["POP75P"] == pytest.approx(100 * 35000 / 320000)
     v = values.set_index(["unit", "indicator"]).value
     assert v[("T1", "share_60p")] == pytest.approx(100 * 90000 / 320000)
-    rows = report._present(report._breakdown(tables, "T1", "age", report.AGE_BANDS))
+    rows = figures.present(figures.breakdown_rows(tables, "T1", "age", population.AGE_BANDS))
     assert [r["label"] for r in rows][-1] == "75 ans ou plus" and rows[-1]["share"] is not None
 
 
@@ -111,9 +112,9 @@ def test_a_file_without_the_90_plus_band_names_the_column_and_leaves_the_ages_ou
     assert tables[tables.breakdown == "age"].share.isna().all()      # five bands never pass for 100 %
     v = values.set_index(["unit", "indicator"]).value
     assert pd.isna(v[("T1", "share_1529")]) and pd.isna(v[("T1", "share_60p")])
-    assert report._present(report._breakdown(tables, "T1", "age", report.AGE_BANDS)) == []
+    assert figures.present(figures.breakdown_rows(tables, "T1", "age", population.AGE_BANDS)) == []
     prov = {"census": {"missing": ages}}
-    assert report.missing_notes(prov, ("census",)) == [
+    assert figures.missing_notes(prov, ("census",)) == [
         "Colonne P20_POP90P absente du fichier base-cc-evol-struct-pop-2020.CSV ; non calculé : la structure par "
         "âge de la population, part des 15-29 ans, part des 60 ans ou plus."]
 
@@ -180,12 +181,12 @@ def test_comparateur_employment_rate_is_derived_and_what_it_lacks_is_named(tmp_p
     }
     assert {m["file"] for m in loaded.missing} == {"base_cc_comparateur.CSV"}
     prov = {"census": {"missing": loaded.missing}}
-    notes = report.missing_notes(prov, ("census",))
+    notes = figures.missing_notes(prov, ("census",))
     assert notes[2] == ("Colonnes " + ", ".join(f"C18_ACTOCC1564_CS{i}" for i in range(1, 7)) + " absentes du "
                         "fichier base_cc_comparateur.CSV ; non calculé : les actifs occupés par catégorie "
                         "socioprofessionnelle.")
     from portraits.indicators import catalogue
-    assert report._missing_reason(catalogue()["employment_concentration"], prov) == (
+    assert figures.why_missing(catalogue()["employment_concentration"], prov) == (
         "non calculable : colonne P18_ACTOCC absente du fichier base_cc_comparateur.CSV")
     assert unexpected_columns(census.SOURCE, COMP_HEADER.split(";")) == []
 

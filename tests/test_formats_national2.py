@@ -398,10 +398,11 @@ def test_the_sections_name_the_datasets_by_their_id():
     """The notes of a section name the missing columns of its datasets, found by registry id (the
     referential of formations is ``onisep_formations``)."""
     import sources
-    from portraits import report
-    assert {s for group in report.SECTION_SOURCES.values() for s in group} <= set(sources.REGISTRY)
+    from portraits.report.figures import missing_notes
+    from portraits.report.sections import SECTIONS, training
+    assert {s for section in SECTIONS for group in section.SOURCES.values() for s in group} <= set(sources.REGISTRY)
     prov = {"onisep_formations": {"missing": [{"column": "domaine/sous-domaine", "file": "ideo.csv",
                                                "feeds": ["training_initial"]}]}}
-    assert report.missing_notes(prov, report.SECTION_SOURCES["initial"]) == [
+    assert missing_notes(prov, training.SOURCES["initial"]) == [
         "Colonne domaine/sous-domaine absente du fichier ideo.csv ; non calculé : les formations initiales sous "
         "statut scolaire."]

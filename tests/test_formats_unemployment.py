@@ -19,8 +19,9 @@ import pytest
 import xlwt
 
 from conftest import ROOT
-from portraits import indicators, render, report
+from portraits import indicators, render
 from portraits.demo import unemployment as demo_unemployment
+from portraits.report.sections import employment
 from portraits.warehouse import load_zones
 from sources import unemployment
 from sources.common import NoRegionalRows, SourceError, header_of, unexpected_columns
@@ -310,12 +311,13 @@ def _block(loaded) -> str:
     tables = {name: indicators.query(con, t.sql) for name, t in indicators.table_registry().items()
               if name.startswith("unemployment")}
     prov = {"unemployment": {"producer": "Insee", "title": unemployment.SOURCE.title, "vintage": loaded.vintage}}
-    ue = report._unemployment("T1", "Pays de la Loire", tables, prov)
-    template = (ROOT / "templates" / "portrait.html.j2").read_text(encoding="utf-8")
+    ue = employment._unemployment("T1", "Pays de la Loire", tables, prov)
+    template = (ROOT / "templates" / "sections" / "employment.html.j2").read_text(encoding="utf-8")
     start = template.index("  {% set ue = employment.unemployment %}")
     end = template.index('  {% else %}\n  <p class="missing">{{ employment.reason }}</p>')
     snippet = '{% from "_macros.html.j2" import source %}' + template[start:end]
-    return render.environment().from_string(snippet).render(employment={"unemployment": ue},
+    section = {"images": {i.key: i.file for i in employment.IMAGES}}
+    return render.environment().from_string(snippet).render(employment={"unemployment": ue}, section=section,
                                                             region_name="Pays de la Loire", values_where="ci-dessous")
 
 

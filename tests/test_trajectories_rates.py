@@ -9,7 +9,8 @@ import pytest
 
 from portraits import charts
 from portraits.indicators import run
-from portraits.report import _main_flows, _region_routes, leaver_rate
+from portraits.report.sections.mobility import _main_flows
+from portraits.report.sections.trajectories import _region_routes, leaver_rate
 
 
 # ----- The rule: fewer than 20 leavers → "non calculable", never a number ----------------------
