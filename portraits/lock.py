@@ -163,6 +163,44 @@ def _busy_message(what: str, folder: Path, holder: Holder | None, waited: float 
     return text + " ; rien n'a été fait" + (f" ({hint})" if hint else "")
 
 
+def _wait_for(f, path: Path, folder: Path, what: str, wait_seconds: float, hint: str) -> None:
+    """Take the OS lock of the open lock file ``f``, waiting for its holder up to ``wait_seconds``
+    (announced once); raise :class:`RunInProgress` naming the holder when it is not let go in time."""
+    t0 = time.monotonic()
+    announced = False
+    while not _try_lock(f):
+        waited = time.monotonic() - t0
+        if waited >= wait_seconds:
+            holder = _holder_of(path)
+            raise RunInProgress(_busy_message(what, Path(folder), holder, waited if wait_seconds else None, hint),
+                                holder)
+        if not announced:
+            holder = _holder_of(path)
+            log.info("une autre exécution de portraits est en cours sur %s %s : %s ; attente de sa fin, au plus %s",
+                     what, folder, holder.describe() if holder else "processus inconnu", _ago(wait_seconds))
+            announced = True
+        time.sleep(min(POLL_SECONDS, max(0.0, wait_seconds - waited)))
+    if announced:
+        log.info("%s %s est libre après %s d'attente", what, folder, _ago(time.monotonic() - t0))
+
+
+def _take(f, path: Path, folder: Path, run: str) -> "Holder | None":
+    """Record this process in the locked file ``f``; returns the dead run whose record was left
+    there (a warning names it), else None."""
+    f.seek(0)
+    left = f.read()
+    dead = _parse(left) if left.strip() else None
+    if left.strip():
+        log.warning("verrou de %s repris : il avait été laissé par une exécution interrompue (%s)", folder,
+                    dead.describe() if dead else f"fichier {path} illisible")
+    me = Holder.this_process(run)
+    f.seek(0)
+    f.truncate()
+    f.write(json.dumps(asdict(me), ensure_ascii=False))
+    f.flush()
+    return dead
+
+
 @contextmanager
 def hold(folder: Path | str, *, wait_seconds: float = 0.0, what: str = "le dossier", hint: str = "",
          run: str = "") -> Iterator[Holder | None]:
@@ -193,33 +231,8 @@ def hold(folder: Path | str, *, wait_seconds: float = 0.0, what: str = "le dossi
     except OSError as exc:            # a folder or lock file of another user, a read-only disk
         raise LockError(f"verrou {path} impossible à ouvrir : {exc.strerror or exc} ; rien n'a été fait") from exc
     try:
-        t0 = time.monotonic()
-        announced = False
-        while not _try_lock(f):
-            waited = time.monotonic() - t0
-            if waited >= wait_seconds:
-                holder = _holder_of(path)
-                raise RunInProgress(_busy_message(what, Path(folder), holder, waited if wait_seconds else None, hint),
-                                    holder)
-            if not announced:
-                holder = _holder_of(path)
-                log.info("une autre exécution de portraits est en cours sur %s %s : %s ; attente de sa fin, au plus %s",
-                         what, folder, holder.describe() if holder else "processus inconnu", _ago(wait_seconds))
-                announced = True
-            time.sleep(min(POLL_SECONDS, max(0.0, wait_seconds - waited)))
-        if announced:
-            log.info("%s %s est libre après %s d'attente", what, folder, _ago(time.monotonic() - t0))
-        f.seek(0)
-        left = f.read()
-        dead = _parse(left) if left.strip() else None
-        if left.strip():
-            log.warning("verrou de %s repris : il avait été laissé par une exécution interrompue (%s)", folder,
-                        dead.describe() if dead else f"fichier {path} illisible")
-        me = Holder.this_process(run)
-        f.seek(0)
-        f.truncate()
-        f.write(json.dumps(asdict(me), ensure_ascii=False))
-        f.flush()
+        _wait_for(f, path, Path(folder), what, wait_seconds, hint)
+        dead = _take(f, path, Path(folder), run)
         with _HELD_GUARD:
             _HELD[path] = [f, 1]
         try:
