@@ -229,14 +229,14 @@ class Patches:
 def instrument(timer: StageTimer, limit: int | None) -> Patches:
     """Install the timing wrappers (and the ``--limit`` cut) on the pipeline's modules."""
     import sources
-    from portraits import charts, pipeline, publish, render
+    from portraits import charts, ingest, pipeline, publish, render
 
     p = Patches()
     stages = {
         # The flows call commune_reference and ingest_dataset (one task each), run_direct calls ingest.
-        pipeline: {"locate_inputs": "locate", "warehouse_is_current": "locate",
-                   "ingest": "ingest",
-                   "commune_reference": "ingest", "ingest_dataset": "ingest",
+        ingest: {"locate_inputs": "locate", "ingest": "ingest",
+                 "commune_reference": "ingest", "ingest_dataset": "ingest"},
+        pipeline: {"warehouse_is_current": "locate",
                    "build_warehouse": "warehouse", "compute_site": "indicators",
                    "map_data": "maps"},
         publish: {"unchanged_edition": "locate", "prepare_staging": "staging", "publish": "publish"},
@@ -466,14 +466,14 @@ def prefect_environment() -> None:
 
 def run_direct(settings) -> dict:
     """The refresh flow's steps, without Prefect (looked up at call time: the wrappers apply)."""
-    from portraits import pipeline, publish
+    from portraits import ingest, pipeline, publish
     from portraits.demo import ensure_demo
     if settings.generated_demo:
         ensure_demo(settings.inputs_dir, settings.region_code())
-    inputs = pipeline.locate_inputs(settings)
+    inputs = ingest.locate_inputs(settings)
     rebuilt_warehouse = False
     if not pipeline.warehouse_is_current(settings, inputs):
-        datasets = pipeline.ingest(settings, inputs)
+        datasets = ingest.ingest(settings, inputs)
         pipeline.build_warehouse(settings, datasets, inputs)
         rebuilt_warehouse = True
     unchanged = publish.unchanged_edition(settings, inputs)

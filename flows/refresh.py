@@ -28,7 +28,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from portraits import lock, publish as publishing, runreport
-from portraits.pipeline import Inputs, RenderOutcome, Site
+from portraits.pipeline import RenderOutcome, Site
+from portraits.ingest import Inputs
 from portraits.settings import Settings
 from sources.download import fetch_all
 

@@ -15,8 +15,9 @@ from prefect import task
 from prefect.cache_policies import NONE
 
 from portraits import pipeline
+from portraits import ingest
 from portraits.demo import ensure_demo
-from portraits.pipeline import Inputs
+from portraits.ingest import Inputs
 from portraits.settings import Settings
 
 from .ingest import commune_reference, read_family
@@ -42,7 +43,7 @@ def demo_inputs(settings: Settings) -> None:
 @task(name="locate-inputs", **TASK)
 def locate_inputs(settings: Settings) -> Inputs:
     """Find each registered dataset's files in the inputs folder by their official names."""
-    return pipeline.locate_inputs(settings)
+    return ingest.locate_inputs(settings)
 
 
 @task(name="warehouse-is-current", **TASK)
@@ -54,7 +55,7 @@ def warehouse_is_current(settings: Settings, inputs: Inputs) -> bool:
 @task(name="read-territory-set", **TASK)
 def read_territory_set(settings: Settings, codes: dict[str, str]):
     """Read and check the territory set before the datasets: a bad set file fails the run at once."""
-    return pipeline.set_membership(settings, codes)
+    return ingest.set_membership(settings, codes)
 
 
 @task(name="build-warehouse", **TASK)
@@ -75,7 +76,7 @@ def warehouse(settings: Settings) -> WarehouseRun:
     t1 = time.perf_counter()
     codes, datasets = commune_reference(settings, inputs)
     membership = read_territory_set(settings, codes)
-    for family in pipeline.FAMILIES:
+    for family in ingest.FAMILIES:
         datasets.update(read_family(settings, inputs, family, codes))
     t2 = time.perf_counter()
     build_warehouse(settings, datasets, inputs, membership)

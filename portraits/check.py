@@ -13,7 +13,7 @@ source does not know, the warnings, and a verdict:
   would fail.
 
 The check reads every file as the refresh does (same loaders, same schemas: see
-``pipeline.check_inputs``) and renders nothing.
+``ingest.check_inputs``) and renders nothing.
 """
 from __future__ import annotations
 

@@ -18,7 +18,8 @@ from .demo import DemoError, ensure_demo, generate
 from .deployment import ConfigError
 from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
 from .lock import LockError, RunInProgress
-from .pipeline import accepted_codes, check_inputs, cog_tables, quiet_rendering_logs, set_membership
+from .pipeline import quiet_rendering_logs
+from .ingest import accepted_codes, check_inputs, cog_tables, set_membership
 from .publish import PublishError, rollback
 from .settings import DEMO_DIR, DEMO_REGION, PROFILES, Settings
 from .sitemap import SitemapError, normalise_base_url

@@ -19,7 +19,8 @@ from pathlib import Path
 from . import charts, render, report, sitemap
 from .report import site_pages
 from .fingerprints import manifest_digest
-from .pipeline import Inputs, RenderOutcome, Site, portrait_files, write_open_data
+from .pipeline import RenderOutcome, Site, portrait_files, write_open_data
+from .ingest import Inputs
 from .runreport import RUN_REPORT_FILES, report_datasets
 from .settings import (COMPARISON, MANIFEST, OPEN_DATA, Settings, edition_stamp_path, editions, published_manifest,
                        read_json, staging_dir, warehouse_path, write_atomically)

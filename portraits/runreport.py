@@ -10,7 +10,8 @@ import sources
 from sources.download import redact
 
 from . import check, render
-from .pipeline import Inputs, RenderOutcome, Site
+from .pipeline import RenderOutcome, Site
+from .ingest import Inputs
 from .settings import Settings, write_atomically
 
 RUN_REPORT_FILES = {"run-report.json", "run-report.html"}

@@ -360,7 +360,7 @@ def test_case_resolved_by_the_documented_rule(tmp_path, codes, key, name, spoil,
 # official files; the others are reported missing.
 
 def _ingest(raw: Path, tmp_path: Path):
-    from portraits.pipeline import ingest, locate_inputs
+    from portraits.ingest import ingest, locate_inputs
     from portraits.settings import Settings
     settings = Settings(raw_dir=raw, output=tmp_path / "site", work_dir=tmp_path / "work")
     return ingest(settings, locate_inputs(settings))

@@ -11,7 +11,7 @@ from portraits import check
 from portraits.report import figures
 from portraits.cli import main
 from portraits.indicators import catalogue
-from portraits.pipeline import commune_reference, ingest_dataset, locate_inputs
+from portraits.ingest import commune_reference, ingest_dataset, locate_inputs
 from portraits.settings import Settings
 from sources.common import (EVIDENCE_LEVELS, Need, Source, SourceError, check_needs, files_matching, header_of,
                           missing_needs, normalise_name, unexpected_columns)

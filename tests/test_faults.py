@@ -261,7 +261,7 @@ def small_warehouse(tmp_path):
     """Warehouse builds of the default set with no dataset (communes and territories only):
     the same code path as a full build, in about a second."""
     from portraits import pipeline
-    from portraits.pipeline import Inputs
+    from portraits.ingest import Inputs
     from portraits.settings import Settings
     settings = Settings(output=tmp_path / "site", work_dir=tmp_path / "work")
 
@@ -272,7 +272,7 @@ def small_warehouse(tmp_path):
 
 def test_warehouse_build_killed_keeps_the_old_warehouse(small_warehouse, monkeypatch):
     from portraits import pipeline, warehouse
-    from portraits.pipeline import Inputs
+    from portraits.ingest import Inputs
     settings, build = small_warehouse
     path = build("entrées A")
     before = path.read_bytes()
@@ -313,7 +313,7 @@ def test_killed_between_warehouse_and_stamp_is_not_taken_for_current(small_wareh
     """Built from inputs B, killed before its stamp was written: the stamp of inputs A must not
     survive, or a later run with inputs A would use the warehouse of B."""
     from portraits import pipeline
-    from portraits.pipeline import Inputs
+    from portraits.ingest import Inputs
     settings, build = small_warehouse
     build("entrées A")
     real = pipeline.build

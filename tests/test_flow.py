@@ -156,7 +156,7 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
     (On the 5 départements and without PDF — ``formats=("html",)`` — to keep the four builds short;
     the pages then link no PDF.)"""
     from flows.refresh import refresh
-    from portraits import pipeline, publish
+    from portraits import ingest, publish
     from portraits.settings import Settings, edition_stamp_path
     raw = copy_demo_inputs(tmp_path / "raw")
     settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw,
@@ -206,10 +206,10 @@ def test_changed_input_rerenders_only_touched_territories(prefect_harness, tmp_p
     assert fifth["unchanged_edition"] and not fifth["published"]
 
     # The note holds only for that very edition, complete, in that folder, with those settings.
-    inputs = pipeline.locate_inputs(settings)
+    inputs = ingest.locate_inputs(settings)
     assert publish.unchanged_edition(settings, inputs) is not None
-    assert publish.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, reach_km=20.0))) is None
-    assert publish.unchanged_edition(settings, pipeline.locate_inputs(replace(settings, formats=("html", "pdf")))) is None
+    assert publish.unchanged_edition(settings, ingest.locate_inputs(replace(settings, reach_km=20.0))) is None
+    assert publish.unchanged_edition(settings, ingest.locate_inputs(replace(settings, formats=("html", "pdf")))) is None
     data = next(folder.glob("donnees-*.csv"))
     data.rename(data.with_suffix(".bak"))          # a published file lost
     assert publish.unchanged_edition(settings, inputs) is None

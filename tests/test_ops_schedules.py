@@ -74,10 +74,10 @@ def test_config_without_deployment_name(tmp_path):
 
 
 def test_every_source_family_is_ingested():
-    # The warehouse flow ingests the families of pipeline.FAMILIES: a source declared with a new
+    # The warehouse flow ingests the families of ingest.FAMILIES: a source declared with a new
     # family would otherwise be silently left out of the warehouse.
     import sources
-    from portraits.pipeline import FAMILIES
+    from portraits.ingest import FAMILIES
     assert {m.SOURCE.family for m in sources.REGISTRY.values()} == set(FAMILIES) | {"geography"}
     assert [k for k, m in sources.REGISTRY.items() if m.SOURCE.family == "geography"] == ["cog"]
 

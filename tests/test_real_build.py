@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 
 from portraits import fmt
-from portraits.pipeline import build_warehouse, compute_site, ingest, locate_inputs, render_territory
+from portraits.pipeline import build_warehouse, compute_site, render_territory
+from portraits.ingest import ingest, locate_inputs
 from portraits.publish import prepare_staging
 from portraits.settings import Settings
 from portraits.warehouse import REGION_UNIT

@@ -29,7 +29,7 @@ def test_every_registered_dataset_has_a_schema():
 def demo(tmp_path_factory):
     """Every dataset read from the bundled demo inputs by the pipeline's ingest (which validates
     each against its schema as it reads it)."""
-    from portraits.pipeline import ingest, locate_inputs
+    from portraits.ingest import ingest, locate_inputs
     from portraits.settings import Settings
     tmp = tmp_path_factory.mktemp("schemas")
     settings = Settings(output=tmp / "site", work_dir=tmp / "work")

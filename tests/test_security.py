@@ -63,6 +63,7 @@ def _quote(field: str) -> str:
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     from portraits import pipeline, publish, render, territories
+    from portraits import ingest
     from portraits.settings import Settings, warehouse_path
     from portraits.demo import DEFAULT_DIR
     tmp = tmp_path_factory.mktemp("hostile")
@@ -106,8 +107,8 @@ def hostile(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("portraits.settings.get_set", lambda key: territories.get_set(key, folder=sets))
         settings = Settings(territory_set="hostile", raw_dir=raw, output=tmp / "site", work_dir=tmp / "work")
-        inputs = pipeline.locate_inputs(settings)
-        datasets = pipeline.ingest(settings, inputs)
+        inputs = ingest.locate_inputs(settings)
+        datasets = ingest.ingest(settings, inputs)
         pipeline.build_warehouse(settings, datasets, inputs)
         site = pipeline.compute_site(settings)
         staging = publish.prepare_staging(settings)
@@ -319,7 +320,8 @@ def test_command_line_log_lines_carry_no_credentials():
 
 def test_run_report_carries_no_credentials(tmp_path):
     from portraits import runreport
-    from portraits.pipeline import Inputs, Site
+    from portraits.pipeline import Site
+    from portraits.ingest import Inputs
     from portraits.settings import Settings
     settings = Settings(output=tmp_path / "site", work_dir=tmp_path / "work")
     (tmp_path / "site").mkdir()

