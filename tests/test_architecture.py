@@ -2,8 +2,9 @@
 ``ast`` of the project's modules (no import-linter: no new dependency).
 
 - ``sources/`` never imports ``portraits`` or ``flows``;
-- a dataset module (``sources/<dataset>.py``) imports, of the project, only ``sources.common``
-  and ``sources.datafrance``: never a sibling dataset module;
+- a dataset module (``sources/<dataset>.py``, or a module of a dataset package
+  ``sources/<dataset>/``) imports, of the project, only ``sources.common`` and
+  ``sources.datafrance``, and the modules of its own package: never a sibling dataset;
 - ``sources.common`` imports only the standard library, pandas, numpy and the file-format libraries
   it reads with (:data:`LEAF_LIBRARIES`); ``sources.datafrance`` the same and ``sources.common``;
 - no import cycle among the modules of ``sources``, ``portraits`` and ``flows``;
@@ -133,9 +134,15 @@ def sources_importing_the_app(modules: dict[str, Module]) -> list[str]:
             for i in m.imports() if _in(i.target, ("portraits", "flows"))]
 
 
+def own_dataset(name: str) -> str:
+    """The dataset a module of sources/ belongs to: ``sources.training_offer._lheo`` and
+    ``sources.training_offer`` → ``sources.training_offer``."""
+    return ".".join(name.split(".")[:2])
+
+
 def dataset_imports_outside_the_leaf(modules: dict[str, Module]) -> list[str]:
     return [f"{m.name}:{i.line} imports {t}" for m in modules.values() if is_dataset(m.name)
-            for i in m.imports() for t in targets(i, modules) if not _in(t, LEAF)]
+            for i in m.imports() for t in targets(i, modules) if not _in(t, (*LEAF, own_dataset(m.name)))]
 
 
 def leaf_imports(modules: dict[str, Module]) -> list[str]:
@@ -239,6 +246,18 @@ def test_a_dataset_importing_a_sibling_is_caught():
                  sources__fap="from .bcn import demo_catalogue\nimport sources.bcn\nfrom . import bcn\n")
     assert dataset_imports_outside_the_leaf(mods) == ["sources.fap:1 imports sources.bcn", "sources.fap:2 imports sources.bcn",
                                                       "sources.fap:3 imports sources.bcn"]
+
+
+def test_a_dataset_package_may_import_its_own_modules_but_not_a_sibling_dataset():
+    mods = _mods(sources__init="from . import mobility, training_offer\n", sources__common__init="",
+                 sources__mobility__init="", sources__mobility___files="",
+                 # the package and its modules: relative, absolute, and "from package import submodule"
+                 sources__training_offer__init="from ._read import read\nfrom sources.training_offer import _write\n",
+                 sources__training_offer___write="from ..common import write_csv\n",
+                 sources__training_offer___read="from ._write import write\nfrom . import _write\n"
+                                                "from .. import mobility\nfrom sources.mobility._files import header\n")
+    assert dataset_imports_outside_the_leaf(mods) == ["sources.training_offer._read:3 imports sources.mobility",
+                                                      "sources.training_offer._read:4 imports sources.mobility._files"]
 
 
 def test_the_leaf_importing_a_dataset_or_a_library_is_caught():

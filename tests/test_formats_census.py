@@ -21,6 +21,7 @@ from portraits.indicators import run
 from portraits.demo import populations as demo_populations
 from sources import census, populations
 from sources.common import NoRegionalRows, SourceError, column_pattern, files_matching, header_of, unexpected_columns
+from sources.census._variables import _PREFIXED, _SPELLINGS
 
 # Nantes, Saint-Herblain; Orée d'Anjou (49126) and Champtoceaux (49069), one of its communes déléguées.
 COMMUNES = {"44109": "44109", "44184": "44184", "49126": "49126", "49069": "49126"}
@@ -365,8 +366,8 @@ def test_real_comparateur_columns_the_loader_needs_are_in_its_dictionary():
     names = set(_dictionary(META_COMPARATEUR))
     header = header_of(REAL / COMPARATEUR)
     assert set(header) <= names                                   # the dictionary describes the file
-    read = [h for h in header if census._PREFIXED.match(h)
-            and (h[0], census._PREFIXED.match(h).group(3)) in census._SPELLINGS]
+    read = [h for h in header if _PREFIXED.match(h)
+            and (h[0], _PREFIXED.match(h).group(3)) in _SPELLINGS]
     assert set(read) == {"P18_POP", "P13_POP", "P18_EMPLT", "P18_EMPLT_SAL", "P13_EMPLT", "P18_POP1564",
                          "P18_CHOM1564", "P18_ACT1564"}
     assert {"P18_POP1564", "P18_ACT1564", "P18_CHOM1564"} <= names and "P18_ACTOCC1564" not in names

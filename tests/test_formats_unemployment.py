@@ -25,6 +25,7 @@ from portraits.report.sections import employment
 from portraits.warehouse import load_zones
 from sources import unemployment
 from sources.common import NoRegionalRows, SourceError, header_of, unexpected_columns
+from sources.unemployment._workbooks import _sheets
 
 # One commune of zone 5216 (Nantes, 44), two of the interregional zones 0051 (Alençon, 53038 in
 # Mayenne) and 0062 (Redon, 44007), per data/territories/ze2020.csv.
@@ -372,7 +373,7 @@ def test_demo_workbooks_have_the_real_layouts(tmp_path):
     b = demo_unemployment.write_demo_workbooks(tmp_path / "b", "52", zones, np.random.default_rng(5))
     assert [p.name for p in a] == ["chomage-zone-t1-2003-t2-2025.xlsx", "sl_etc_2025T2.xls"]
     assert all(x.read_bytes() == y.read_bytes() for x, y in zip(a, b))          # same rng state, same bytes
-    sheets = dict(unemployment._sheets(a[0]))
+    sheets = dict(_sheets(a[0]))
     assert list(sheets) == ["Documentation", "txcho_ze", "txcho_parties reg"]   # FORMATS.md 1.6
     assert len(sheets["Documentation"]) == 9
     ze = sheets["txcho_ze"]
@@ -385,7 +386,7 @@ def test_demo_workbooks_have_the_real_layouts(tmp_path):
     parts = sheets["txcho_parties reg"]
     assert list(parts[7][:3]) == ["ZER2020", "LIBZER2020", "2003-T1"] and parts[6][0].startswith("Code")
     assert [r[0] for r in parts[8:]] == ["2851", "5251", "5262", "5362"]
-    sl = dict(unemployment._sheets(a[1]))
+    sl = dict(_sheets(a[1]))
     assert list(sl) == ["Sources_et_méthodes", "Département", "Région"]
     for name in ("Département", "Région"):
         rows = sl[name]

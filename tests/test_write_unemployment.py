@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sources import unemployment
+from sources.unemployment._workbooks import _sheets
 
 DEPS = ["44", "49", "53", "72", "85"]
 
@@ -37,7 +38,7 @@ def test_zones_workbook(tmp_path):
                          columns=[*unemployment.PART_HEADER, "2024-T4", "2025-T1"], dtype=object)
     path = tmp_path / "chomage-zone-t1-2003-t1-2025.xlsx"
     unemployment.write_zones_workbook(path, zones, parts, ["Documentation", ""], "Note.")
-    assert [name for name, _ in unemployment._sheets(path)] == ["Documentation", "txcho_ze", "txcho_parties reg"]
+    assert [name for name, _ in _sheets(path)] == ["Documentation", "txcho_ze", "txcho_parties reg"]
     got = unemployment.read([path], communes={"44109", "53038"}, region="52", departements=DEPS).frame
     assert [tuple(r) for r in got.itertuples(index=False)] == [
         ("ZE", "0051", "2024-T4", pd.NA), ("ZE", "0051", "2025-T1", 7.2), ("ZE", "5216", "2024-T4", 6.1), ("ZE", "5216", "2025-T1", 6.0),
