@@ -14,6 +14,8 @@
 - only the flows and the command line import the demo synthesis (``portraits.demo``; benchmarks
   and tests too, which are not scanned here);
 - ``flows/`` imports no pandas, duckdb or geopandas (flows only wire the functions that use them);
+- sizes a newcomer can read: modules of at most 500 lines, functions of at most 60, templates
+  (``templates/**/*.j2``) of at most 200;
 
 Each rule is a function of ``{module name: Module}``, so that the unit tests below can show it
 failing on tiny in-memory modules; the last tests hold it on the real tree.
@@ -356,3 +358,53 @@ def test_flows_import_no_pandas_duckdb_or_geopandas(modules):
 
 def test_no_import_cycle(modules):
     assert import_cycles(modules) == []
+
+# ----- Size limits (ARCHITECTURE.md): a module a newcomer can read, a function that fits a screen ----
+
+MAX_MODULE_LINES = 500
+MAX_FUNCTION_LINES = 60
+MAX_TEMPLATE_LINES = 200
+
+
+def oversized_modules(modules: dict[str, Module], limit: int = MAX_MODULE_LINES) -> list[str]:
+    return [f"{m.name}: {n} lignes (plus de {limit})" for m in modules.values()
+            if (n := len(m.source.splitlines())) > limit]
+
+
+def oversized_functions(modules: dict[str, Module], limit: int = MAX_FUNCTION_LINES) -> list[str]:
+    out = []
+    for m in modules.values():
+        for node in ast.walk(ast.parse(m.source)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                n = node.end_lineno - node.lineno + 1
+                if n > limit:
+                    out.append(f"{m.name}:{node.lineno} {node.name}: {n} lignes (plus de {limit})")
+    return out
+
+
+def oversized_templates(folder: Path, limit: int = MAX_TEMPLATE_LINES) -> list[str]:
+    return [f"{p.relative_to(folder)}: {n} lignes (plus de {limit})" for p in sorted(folder.rglob("*.j2"))
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > limit]
+
+
+def test_a_long_module_or_function_or_template_is_caught(tmp_path):
+    body = "\n".join(f"    x{i} = {i}" for i in range(60))     # 60 lines of body + the def line: 61
+    mods = _mods(sources__init="", sources__bcn=f"def read():\n{body}\n", sources__fap="def read():\n    return 1\n")
+    assert oversized_functions(mods) == ["sources.bcn:1 read: 61 lignes (plus de 60)"]
+    assert oversized_modules(mods, limit=60) == ["sources.bcn: 61 lignes (plus de 60)"]
+    (tmp_path / "sections").mkdir()
+    (tmp_path / "sections" / "long.html.j2").write_text("<p></p>\n" * 201, encoding="utf-8")
+    (tmp_path / "short.html.j2").write_text("<p></p>\n" * 200, encoding="utf-8")   # at the limit: allowed
+    assert oversized_templates(tmp_path) == ["sections/long.html.j2: 201 lignes (plus de 200)"]
+
+
+def test_modules_are_at_most_500_lines(modules):
+    assert oversized_modules(modules) == []
+
+
+def test_functions_are_at_most_60_lines(modules):
+    assert oversized_functions(modules) == []
+
+
+def test_templates_are_at_most_200_lines():
+    assert oversized_templates(ROOT / "templates") == []
