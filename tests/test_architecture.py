@@ -1,4 +1,4 @@
-"""The import rules of the house (README, "Where a number comes from": the layout), held over the
+"""The import rules of the house (README, "Architecture"), held over the
 ``ast`` of the project's modules (no import-linter: no new dependency).
 
 - ``sources/`` never imports ``portraits`` or ``flows``;
