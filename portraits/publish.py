@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import charts, render, report, sitemap
 from .report import site_pages
+from .report.comparisons import REFERENCE_SCRIPT, reference_script
 from .fingerprints import manifest_digest
 from .pipeline import RenderOutcome, Site, portrait_files, write_open_data
 from .ingest import Inputs
@@ -98,7 +99,8 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
     return {"published": True, "rebuilt": rebuilt, "skipped": [o.code for o in outcomes if not o.rendered]}
 
 
-SITE_PAGES = ["index.html", "comparaison.html", "comparaison.svg", "glossaire.html", "methodes.html", sitemap.NAME]
+SITE_PAGES = ["index.html", "comparaison.html", "comparaison.svg", "glossaire.html", "methodes.html", sitemap.NAME,
+              REFERENCE_SCRIPT]
 
 
 def sitemap_files(site: Site) -> list[str]:
@@ -121,6 +123,8 @@ def write_site_pages(site: Site, folder: Path, settings: Settings | None = None)
                                                               **site.index), encoding="utf-8")
     (folder / "methodes.html").write_text(render.render_html("methods.html.j2", methods=site.methods, **site.index),
                                           encoding="utf-8")
+    # The key figures of every territory, for the "Référence choisie" column (assets/reference.js).
+    (folder / REFERENCE_SCRIPT).write_text(reference_script(site.contexts), encoding="utf-8")
     sitemap.write(folder, sitemap_files(site), settings.base_url, Path(settings.output))
 
 

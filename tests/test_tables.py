@@ -91,7 +91,7 @@ def test_point_tables_and_access_parts_for_the_pipeline():
 
 def test_the_auxiliary_tables_are_counted_and_named_like_their_file():
     tables = indicators.table_registry()
-    assert len(tables) == 27
+    assert len(tables) == 29
     # One exception, declared: the jobseekers' bassins are the BMO bassin shares under other needs.
     assert {n: t.sql for n, t in tables.items() if t.sql != f"{n}.sql"} == {"profile_bassins": "bassin_shares.sql"}
 

@@ -1,7 +1,8 @@
 """Indicators: a catalogue declared as data (``catalogue.toml``) and SQL files over the warehouse.
 
 Each indicator's SQL file of ``sql/`` returns rows ``(unit, indicator, value)`` where ``unit`` is a
-territory code or ``_REGION``; the regional benchmark comes from the same query as the territories.
+territory code, ``_REGION`` or a département (``_DEP44``); the benchmarks come from the same query as
+the territories.
 The auxiliary tables of the portraits (series, lists, points) are declared in ``tables.toml``, each
 computed by ``sql/<table>.sql``, with the datasets it needs.
 """
@@ -100,10 +101,11 @@ def compute(con: duckdb.DuckDBPyConnection, params: dict | None = None) -> pd.Da
     return values.sort_values(["indicator", "unit"], ignore_index=True)
 
 
-def ranks(values: pd.DataFrame, region_unit: str = "_REGION") -> pd.DataFrame:
+def ranks(values: pd.DataFrame, region_unit: str = "_REGION", departement_prefix: str = "_DEP") -> pd.DataFrame:
     """Rank of each territory for each indicator, 1 = highest value (ties share the best rank);
-    with the number of territories ranked."""
-    t = values[(values.unit != region_unit) & values.value.notna()].copy()
+    with the number of territories ranked. The region and the départements are not ranked."""
+    benchmark = (values.unit == region_unit) | values.unit.astype(str).str.startswith(departement_prefix)
+    t = values[~benchmark & values.value.notna()].copy()
     t["rank"] = t.groupby("indicator").value.rank(method="min", ascending=False).astype(int)
     t["ranked"] = t.groupby("indicator").value.transform("count").astype(int)
     return t[["unit", "indicator", "rank", "ranked"]]

@@ -20,6 +20,7 @@ from .. import fmt
 from ..geography import POPULATION_VINTAGE
 from ..indicators import catalogue
 from ..territories import PARTIAL, TerritorySet, slug
+from .comparisons import add_comparisons
 from .figures import Image, TerritoryData, figure, lookups, missing_notes, provenance
 from .sections import SECTIONS
 from .summary import headline_population, key_figures, summary_sentences
@@ -106,6 +107,7 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
             for key, ids in section.SOURCES.items():
                 ctx[key]["missing_notes"] = missing_notes(prov, ids)
         out.append(ctx)
+    add_comparisons(out, value_of, tables)    # the département(s) and the comparables: the whole set
     return out
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from .. import fmt
 from ..indicators import DEFAULT_PARAMS, catalogue
 from ..networks import NETWORKS
+from .comparables import COUNT, DIMENSIONS
+from .comparisons import comparables_table
 from .editions import edition_changes
 from .figures import CLOSE_SHARE
 
@@ -217,4 +219,6 @@ def methods_page(contexts: list[dict], *, registry: dict, columns: dict[str, dic
             "population_vintage": first["population_vintage"],
             "close_text": fmt.percent(100 * CLOSE_SHARE, 0), "rule": edition_changes([], None, None)["rule"],
             "reach_km_text": fmt.setting(params["reach_km"]),
-            "supplied": sum(d["supplied"] for d in datasets), "declared": len(datasets)}
+            "supplied": sum(d["supplied"] for d in datasets), "declared": len(datasets),
+            "comparisons": {"dimensions": [label for _, _, label in DIMENSIONS], "count": COUNT,
+                            "table": comparables_table(contexts)}}

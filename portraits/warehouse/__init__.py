@@ -5,8 +5,9 @@ named like the dataset), the tables loaded from Python data (``communes`` and ``
 their geometries, ``territory_communes`` (the set in use), ``territory_set_warnings`` (what
 reading the set noted), ``datasets`` (provenance of each dataset), the bundled correspondences and
 zones d'emploi), and the derived tables, one SQL file each, ``sql/<table>.sql``, named like the
-table it creates: ``geo_units`` (commune → territory, plus every commune → the region: indicators
-group by it, so the regional benchmark is computed by the same SQL as the territories), the
+table it creates: ``geo_units`` (commune → territory, plus every commune → the region and → its
+département: indicators group by it, so the benchmarks are computed by the same SQL as the
+territories), the
 placement of points in territories (``establishment_territory``…), ``access_points`` (the SPRO
 networks' offices, from the directories) with ``commune_access`` (distance from each commune to
 the nearest office of each network), ``training_actions``, ``bassin_territory``.
@@ -33,6 +34,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sources.common import Loaded
+from sources.datafrance import departement_names
 from sources.jobseekers_profile import check_bassins
 from sources.onisep_actions import unknown_uai
 from sources.unemployment import ZONES_FILE
@@ -42,6 +44,14 @@ from ..territories import read_membership
 HERE = Path(__file__).resolve().parent
 SQL_DIR = HERE / "sql"
 REGION_UNIT = "_REGION"
+# The départements are units of geo_units too ("_DEP44": every commune of the region in its
+# département), so their values come from the same SQL; they are benchmarks, never territories.
+DEPARTEMENT_PREFIX = "_DEP"
+
+
+def is_benchmark(unit: str) -> bool:
+    """The region's unit or a département's: a unit of geo_units that is not a territory of the set."""
+    return unit == REGION_UNIT or unit.startswith(DEPARTEMENT_PREFIX)
 
 
 @dataclass(frozen=True)
@@ -175,6 +185,10 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
                                                        "communes", "geometry"]])
         con.register("membership_df", membership)
         con.execute("CREATE TABLE territory_communes AS SELECT * FROM membership_df")
+        names = departement_names()
+        con.execute("CREATE TABLE departements (code VARCHAR, name VARCHAR)")
+        con.executemany("INSERT INTO departements VALUES (?, ?)",
+                        [[d, names.get(d, d)] for d in sorted(set(communes.dep))])
         con.execute("CREATE TABLE territory_set_warnings (warning VARCHAR)")
         if set_warnings:
             con.executemany("INSERT INTO territory_set_warnings VALUES (?)", [[w] for w in set_warnings])
@@ -182,7 +196,8 @@ def build(path: Path, *, communes: gpd.GeoDataFrame, membership: pd.DataFrame,
         load_correspondences(con)
         load_zones(con)
         derive(con, {k for k, v in datasets.items() if not v.unusable},
-               {"region_unit": REGION_UNIT, "region_name": region_name})
+               {"region_unit": REGION_UNIT, "region_name": region_name,
+                "departement_prefix": DEPARTEMENT_PREFIX})
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()

@@ -1,5 +1,6 @@
 -- Training: initial-training establishments of the second degree, placed in territories by
--- their coordinates (commune code as fallback), see warehouse/sql/establishment_territory.sql.
+-- their coordinates (commune code as fallback), see warehouse/sql/establishment_territory.sql;
+-- in a département (_DEP44) by their commune code.
 WITH placed AS (
     SELECT e.*, p.territory_code
     FROM establishments e JOIN establishment_territory p USING (uai)
@@ -9,6 +10,8 @@ units AS (
     SELECT territory_code AS unit, * FROM placed
     UNION ALL
     SELECT '_REGION' AS unit, * FROM placed
+    UNION ALL
+    SELECT g.unit, p.* FROM placed p JOIN geo_units g ON g.commune_code = p.commune_code AND starts_with(g.unit, '_DEP')
 ),
 counts AS (
     SELECT unit,
