@@ -39,7 +39,7 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 # No script at all, styles only from the site's own files, images from the site (and data: URIs).
-CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 SCREENSHOTS = ROOT / "output" / "test-artifacts" / "screenshots"
 PORTRAIT = "t01-nantes"          # the portrait used for screenshots, axe and navigation
@@ -155,7 +155,10 @@ class _InlineCode(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         line = self.getpos()[0]
-        if tag in ("script", "style"):
+        src = dict(attrs).get("src") or ""
+        if tag == "script" and src and not (":" in src.split("/", 1)[0] or src.startswith("//")):
+            self.in_script = True        # a file of the site: allowed, but no code inside the element
+        elif tag in ("script", "style"):
             self.problems.append(f"ligne {line} : élément <{tag}>")
         for name, value in attrs:
             if name == "style" or name.startswith("on"):
@@ -164,6 +167,14 @@ class _InlineCode(HTMLParser):
                 self.problems.append(f"ligne {line} : URL javascript: sur <{tag}>")
 
     handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data):
+        if getattr(self, "in_script", False) and data.strip():
+            self.problems.append(f"ligne {self.getpos()[0]} : code dans un <script src>")
 
 
 def inline_code(html_text: str) -> list[str]:
@@ -369,3 +380,69 @@ def test_screenshots_and_no_horizontal_scroll(browser, base_url, width_name):
     finally:
         context.close()
     assert not overflows, overflows
+
+
+# =============================================================================================
+# Comparisons (issue 21): the "Référence choisie" column of the table "Chiffres clés comparés",
+# filled by assets/reference.js from ../chiffres-cles.js (same-site scripts, under the CSP above).
+
+def test_static_check_allows_same_site_script_files_only():
+    assert inline_code('<script src="../assets/reference.js" defer></script>') == []
+    assert len(inline_code('<script src="https://cdn.example/x.js"></script>')) == 1     # another host
+    assert len(inline_code('<script src="//cdn.example/x.js"></script>')) == 1
+    assert len(inline_code('<script src="data:text/javascript,alert(1)"></script>')) == 1
+    assert len(inline_code('<script src="x.js">alert(1)</script>')) == 1                  # code inside
+    assert len(inline_code("<script>alert(1)</script>")) == 1
+
+
+def _own_column(pg) -> list[str]:
+    return pg.locator("#comparisons-table tbody tr td:nth-of-type(1)").all_text_contents()
+
+
+def test_choosing_a_reference_fills_its_column(page, base_url):
+    seen = visit(page, base_url + "t05-angers/index.html")
+    assert seen["csp"] == [] and seen["console"] == [] and seen["failed"] == [], seen
+    angers = _own_column(page)
+    seen = visit(page, base_url + f"{PORTRAIT}/index.html")
+    assert seen["csp"] == [] and seen["console"] == [] and seen["failed"] == [], seen
+    select = page.get_by_label("Comparer avec un autre territoire du jeu")
+    expect(select).to_be_visible()
+    assert select.locator("option").count() == 17          # the 16 other territories and "choisir"
+    select.focus()
+    assert page.evaluate("document.activeElement.id") == "reference-select"     # reachable by keyboard
+    cells = page.locator("#comparisons-table tbody td.reference-cell")
+    assert cells.all_text_contents() == ["–"] * 8
+    select.select_option(label="Angers")
+    expect(page.locator("#reference-heading")).to_have_text("Référence choisie : Angers")
+    assert cells.all_text_contents() == angers and len(angers) == 8
+    status = page.locator("#reference-status")
+    assert status.get_attribute("aria-live") == "polite"
+    expect(status).to_contain_text("chiffres clés de Angers")
+    select.select_option(value="")
+    assert cells.all_text_contents() == ["–"] * 8
+    assert page.evaluate("window.__cspViolations") == [] and page.console_errors == []
+
+
+def test_without_javascript_the_comparison_table_is_there(browser, base_url):
+    context = new_context(browser, java_script_enabled=False)
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + f"{PORTRAIT}/index.html")
+        expect(pg.locator("#comparisons-table")).to_be_visible()
+        assert pg.locator("#comparisons-table thead th").count() == 5
+        assert pg.locator("#comparisons-table tbody tr").count() == 8
+        assert pg.locator("#reference-select").count() == 0
+        expect(pg.locator("#reference-choice")).to_be_hidden()
+    finally:
+        context.close()
+
+
+def test_the_reference_choice_works_from_file(browser, site):
+    context = new_context(browser)
+    try:
+        pg = context.new_page()
+        pg.goto((site / PORTRAIT / "index.html").as_uri())
+        pg.get_by_label("Comparer avec un autre territoire du jeu").select_option(label="Angers")
+        expect(pg.locator("#reference-heading")).to_have_text("Référence choisie : Angers")
+    finally:
+        context.close()

@@ -33,7 +33,7 @@ def _read_tables(text: str) -> set[str]:
 
 def test_the_warehouse_registry_is_counted():
     reg = registry()
-    assert (len(reg.staged), len(reg.loaded), len(reg.derived)) == (20, 8, 11)
+    assert (len(reg.staged), len(reg.loaded), len(reg.derived)) == (20, 9, 11)
     assert sum(len(t.parts) for t in reg.derived.values()) == 5
     assert not set(reg.staged) & set(reg.loaded) and not (set(reg.staged) | set(reg.loaded)) & set(reg.derived)
 
@@ -153,7 +153,9 @@ def test_auxiliary_tables_whose_datasets_are_absent_are_left_out(tiny_warehouse)
     finally:
         con.close()
     # bassin_shares needs the BMO too, profile_bassins the jobseekers by profile: both absent.
-    assert set(got) == {"training_routes", "access_points", "access_far_communes"}
+    # The départements and areas of the territories need no dataset.
+    assert set(got) == {"training_routes", "access_points", "access_far_communes", "territory_departements",
+                        "territory_areas"}
 
 
 # ----- Unit tests: given rows → expected rows -----------------------------------------------------
