@@ -47,7 +47,7 @@ class _Table(HTMLParser):
         elif tag == "caption":
             self.in_caption = False
         elif self.inside and tag in ("th", "td") and self.cell:
-            self.rows[-1].append((self.cell[0], self.cell[1], " ".join(self.cell[2].split())))
+            self.rows[-1].append((self.cell[0], self.cell[1], re.sub(r"[ \t\n]+", " ", self.cell[2]).strip()))
             self.cell = None
 
     def handle_data(self, data):
