@@ -105,9 +105,9 @@ def test_departement_value_is_the_population_weighted_mean():
 
 
 def _ctx(code, name, pop, communes, rate):
-    figs = {"population": {"value": pop, "text": fmt.number(pop), "region_text": "1000", "label": "Population", "source": None},
-            "communes": {"value": communes, "text": str(communes), "region_text": "9", "label": "Communes", "source": None},
-            "employment_rate": {"value": rate, "text": fmt.percent(rate) if rate is not None else None, "region_text": "60 %",
+    figs = {"population": {"value": pop, "text": fmt.number(pop), "region": 1000.0, "region_text": "1000", "label": "Population", "source": None},
+            "communes": {"value": communes, "text": str(communes), "region": 9.0, "region_text": "9", "label": "Communes", "source": None},
+            "employment_rate": {"value": rate, "text": fmt.percent(rate) if rate is not None else None, "region": 60.0, "region_text": "60 %",
                                 "label": "Taux d'emploi", "source": "Source : Insee, RP (2020)."}}
     return {"code": code, "name": name, "slug": code.lower(), "figures": figs,
             "key_figures": ["population", "employment_rate"]}
@@ -123,6 +123,7 @@ def test_a_departement_compared_with_itself_says_so():
     assert c["is_departement"] and not c["several"] and c["departements_text"] == "Loire-Atlantique"
     rows = {r["id"]: r for r in c["rows"]}
     assert rows["employment_rate"]["departement_text"] == rows["employment_rate"]["territory_text"] == "70,0\u00a0%"
+    assert rows["employment_rate"]["departement"] == 70.0 and rows["employment_rate"]["comparables"] is None
     assert rows["employment_rate"]["comparables_text"] == "non calculé"
     assert rows["population"]["comparables_text"] == "300"
     # A territory smaller than its département is not it, even inside one département.

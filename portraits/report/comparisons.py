@@ -91,7 +91,9 @@ def comparison(ctx: dict, weights: list[dict], near: list[tuple[str, float]], by
         ind = cat[k]
         dep = departement_value(weights, values, k, ind.additive)
         mean, known = mean_of([by_code[c]["figures"][k]["value"] for c, _ in near])
-        rows.append({"id": k, "label": f[k]["label"], "territory_text": f[k]["text"] or NOT_COMPUTED,
+        rows.append({"id": k, "label": f[k]["label"], "unit": ind.unit,
+                     "territory": f[k]["value"], "departement": dep, "region": f[k]["region"], "comparables": mean,
+                     "territory_text": f[k]["text"] or NOT_COMPUTED,
                      "departement_text": _text(dep, ind.unit), "region_text": f[k]["region_text"] or NOT_COMPUTED,
                      "comparables_text": _text(mean, ind.unit) + (f" ({known} sur {len(near)})" if 0 < known < len(near) else ""),
                      "source": f[k]["source"]})
