@@ -103,12 +103,12 @@ SOURCE = Source(
         Need("Année", FEEDS),
         Need("Tension - discret", FEEDS),
         OneOf("Tension", FEEDS, required=False, names=("Tension", TENSION_IMPUTED)),
-        Need("Code département", FEEDS, required=False),
-        OneOf("Code région", FEEDS, required=False, names=("Code région", "reg")),
         *(Need(f"{name} - discret", FACTOR_FEEDS, required=False) for name in FACTORS.values()),
         OneOf("Libellé FAP <n>", FEEDS, required=False, regex=r"libelle fap \d{2,3}"),
     ),
-    known_columns=("Emploi moyen", "Libellé département", "Libellé région", *FACTORS.values()),
+    # The geography's code is required of each local sheet (checked sheet by sheet), not of the file.
+    known_columns=("Code département", "Code région", "reg", "Emploi moyen", "Libellé département", "Libellé région",
+                   *FACTORS.values()),
     evidence="code",
     evidence_where="StatDares/PortraitStatMetiers (commit 3d7e055) scripts/tensions2screenjob.py lignes 18-69 et "
                    "inputs/tensions/tensions.csv ; gabriel92320/Applied-labor-economics-Project-ENSAE- (commit "
@@ -117,7 +117,7 @@ SOURCE = Source(
 
 SHEET = re.compile(r"^FAP\s*(\d{2,3})\s*x\s*(dep|reg|nat)[a-z]*\.?$", re.IGNORECASE)
 GEO_COLUMN = {"dep": "Code département", "reg": "Code région"}
-GEO_NAMES = {"dep": {"code departement", "dep", "departement"}, "reg": {"code region", "reg", "region"}}
+GEO_NAMES = {"dep": {"code departement", "dep"}, "reg": {"code region", "reg"}}
 MISSING = ("", "n.d.", "n.d", "nd", "*")
 OUTPUT = ["geo_level", "geo_code", "fap_level", "fap_code", "fap_name", "nomenclature", "year", "indicator", "value",
           "quintile"]

@@ -136,3 +136,12 @@ def test_fap2021_codes_are_told_apart():
     assert tension.nomenclature(pd.Series(["A0X40", "G0A40", "T2A60"]), {225}) == "FAP-2021"   # codes win
     assert tension.nomenclature(pd.Series(["A0Z40", "G0A40"]), {228}) == "FAP-2009"
     assert tension.nomenclature(pd.Series(["G0A40"]), {228, 86}) == "FAP-2021"              # no Z/X: the sheets say
+
+
+def test_a_local_sheet_without_its_geography_code_is_an_error(tmp_path):
+    header = [h if h != "Code département" else "Département" for h in local_header("Code département")]
+    path = workbook(tmp_path / "dares_donnees_tensions_2019.xlsx", {
+        "FAP 225 x Dep": [header, [2019, "A0Z40", "Agriculteurs", 44, 600, 0.11, 3, *factor_cells(0.5, 5)]]})
+    with pytest.raises(SourceError, match=r"feuille FAP 225 x Dep : colonne\(s\) nécessaire\(s\) absente\(s\) : "
+                                          r"Code département"):
+        tension.read([path], communes=COMMUNES, region="52")
