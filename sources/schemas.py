@@ -200,6 +200,18 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
         "fap22_code": text(r"^[A-Z]$", what="code FAP-22"), "fap22_name": text(),
     }, unique=["fap_code"]),
 
+    "tension": schema("tension", {
+        "geo_level": text(isin=("dep", "reg", "nat"), what="niveau géographique"),
+        "geo_code": text(r"^(?:[0-9]{2}|2[AB]|97[0-9]|FR)$", what="code de zone"),
+        "fap_level": pa.Column(pa.Int, pa.Check.in_range(10, 999, error="niveau FAP invraisemblable")),
+        "fap_code": text(r"^[A-Z][0-9A-Z]{2}(?:[0-9]{2})?$", what="code FAP"), "fap_name": text(nullable=True),
+        "nomenclature": text(isin=("FAP-2009", "FAP-2021"), what="nomenclature"), "year": year(),
+        "indicator": text(isin=("tension", "intensite_embauches", "manque_main_oeuvre", "non_durabilite",
+                                "conditions_travail", "inadequation_geo", "lien_formation_emploi"), what="indicateur"),
+        "value": pa.Column("Float64", nullable=True),
+        "quintile": pa.Column("Int64", pa.Check.in_range(1, 5, error="classe hors de 1 à 5"), nullable=True),
+    }, unique=["geo_level", "geo_code", "fap_code", "indicator"]),
+
     "establishments": schema("establishments", {
         "uai": text(UAI, what="UAI"), "name": text(), "type": text(nullable=True), "status": text(nullable=True),
         "address": text(nullable=True), "postcode": text(nullable=True),

@@ -401,10 +401,10 @@ def test_structure_tree_follows_the_page(demo_build):
     # The table of contents: an entry is its link, then its page number (one /Span); the dots of
     # its leader are layout artifacts, not a /Span a dot.
     entries = [e for e in struct_elements(pdf) if str(e.S) == "/LBody" and str(e.K[0].get("/S")) == "/Link"]
-    assert len(entries) == 11
+    assert len(entries) == 12
     assert all([str(k.S) for k in e.K] == ["/Link", "/NonStruct"] and len(e.K[1].K) == 1 for e in entries)
     _, artifacts = marked_content(pdf.pages[1])
-    assert len([a for a in artifacts if a["type"] == "/Layout" and a["text"]]) > 11 * 20
+    assert len([a for a in artifacts if a["type"] == "/Layout" and a["text"]]) > 12 * 20
 
 
 def test_pdf_tags_benchmark_prints_its_figures(demo_build):

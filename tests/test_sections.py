@@ -32,8 +32,8 @@ IMAGE_REFERENCE = re.compile(r"section\.images\.(\w+)")
 IMAGE_FILE = re.compile(r"[\w-]+\.(?:png|svg)\b")
 
 
-def test_the_registry_has_nine_sections_in_the_order_of_the_page():
-    assert [s.NAME for s in SECTIONS] == ["population", "economy", "employment", "recruitment", "mobility",
+def test_the_registry_has_ten_sections_in_the_order_of_the_page():
+    assert [s.NAME for s in SECTIONS] == ["population", "economy", "employment", "recruitment", "metiers", "mobility",
                                           "training", "offer", "trajectories", "access"]
 
 
@@ -166,7 +166,7 @@ def _report_sources() -> dict[str, str]:
 
 def test_report_imports_no_database_template_or_drawing_library():
     sources = _report_sources()
-    assert len(sources) == 17       # __init__, figures, summary, site_pages, editions, comparables, comparisons, sections/ (1 + 9)
+    assert len(sources) == 18       # __init__, figures, summary, site_pages, editions, comparables, comparisons, sections/ (1 + 10)
     assert forbidden_imports(sources) == []
 
 

@@ -20,7 +20,7 @@ def test_registry_declares_every_source():
     assert set(REGISTRY) == {"cog", "census", "populations", "jobseekers", "urssaf", "unemployment", "bmo",
                              "bmo_bassins", "jobseekers_profile", "fap", "establishments", "training_offer", "onisep_formations",
                              "onisep_actions", "organisms", "bcn", "inserjeunes", "inserjeunes_formations", "mobility",
-                             "service_public"}
+                             "service_public", "tension"}
     assert list(REGISTRY)[0] == "cog"   # read first: it extends the commune codes the others accept
     for key, module in REGISTRY.items():
         s = module.SOURCE

@@ -41,6 +41,9 @@ def test_shipped_sets_partition_the_region_without_gaps(communes, key, count):
     m, warnings = load_membership(tset, communes)
     assert warnings == []                                   # current COG: no former code to bring over
     assert m.territory_code.nunique() == count
+    # A territory reaching beyond the region says so once ("Alençon (partie régionale)", not Insee's
+    # "(partie Pays de la Loire)" and ours both).
+    assert not m.territory_name.str.count(r"\(partie ").gt(1).any(), sorted(set(m.territory_name))
     t = dissolve(m, communes)
     assert t.population.sum() == communes.population.sum()
     gaps = region_gaps_km2(t)

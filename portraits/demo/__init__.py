@@ -17,7 +17,7 @@ import pandas as pd
 # others' write_demo takes the folder and returns the paths written.
 from . import (bcn, bmo, bmo_bassins, census, cog, establishments, fap, inserjeunes, inserjeunes_formations, jobseekers,
                jobseekers_profile, mobility, onisep, onisep_actions, organisms, populations, service_public,
-               training_offer, unemployment, urssaf)
+               tension, training_offer, unemployment, urssaf)
 
 from ..geography import commune_codes, departement_names, load_communes, region_info
 from ..territories import DEFAULT_DIR as TERRITORIES_DIR, read_membership
@@ -113,7 +113,8 @@ def _statistics(dest: Path, region: str, communes: pd.DataFrame, seed: int) -> l
 
 
 def _recruitment(dest: Path, region: str, communes: pd.DataFrame, seed: int) -> list[Path]:
-    """The BMO bassins, the FAP, the BMO survey, the jobseekers by profile (on the same bassins)."""
+    """The BMO bassins, the FAP, the BMO survey, the tension indicators, the jobseekers by profile (on
+    the same bassins)."""
     written = []
     # BMO: the demo bassins are the zones d'emploi 2020 (real bassins are not bundled).
     zones = demo_zones(communes)
@@ -126,6 +127,11 @@ def _recruitment(dest: Path, region: str, communes: pd.DataFrame, seed: int) -> 
     written.append(path)
     path = dest / bmo.SOURCE.demo_file
     bmo.write_demo(path, bassins, fap.demo_frame(), _rng(seed, "bmo"), region=region, region_name=region_info(region)[0])
+    written.append(path)
+    # The Dares tension indicators: the same demo FAP-2021 métiers, the région and its départements.
+    path = dest / tension.SOURCE.demo_file
+    tension.write_demo(path, fap.demo_frame(), region, region_info(region)[0], region_info(region)[1],
+                       _rng(seed, "tension"))
     written.append(path)
     # Jobseekers by profile (France Travail API): the same demo bassins, their départements, the region.
     written.append(jobseekers_profile.write_demo(dest, bassins, region, region_info(region)[0], departement_names(),

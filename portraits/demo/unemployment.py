@@ -93,7 +93,7 @@ def _zone_rows(zones: pd.DataFrame, region: str, series: _Series, start: int, de
     zone_rows, part_rows = [], []
     for code, group in zone_table.groupby("territory_code", sort=True):
         dep = group.dep.mode().iloc[0]
-        # "Alençon (partie Pays de la Loire) (partie régionale)" → "Alençon", as Insee names the zone
+        # "Alençon (partie régionale)" → "Alençon", as Insee names the zone
         name = re.sub(r"( \(partie [^)]*\))+$", "", group.territory_name.iloc[0])
         level = dep_level.get(dep, 8.0) + rng.normal(0, 0.6)
         if code in DEMO_INTERREGIONAL:

@@ -62,6 +62,8 @@ BLOCKS = {
     "unemployment_zones": "les taux de chômage des zones d'emploi",
     "jobseekers_profile": "le profil des demandeurs d'emploi (sexe, âge, ancienneté)",
     "bmo_metiers": "les métiers les plus recherchés",
+    "metiers_tension": "la classe de tension des métiers",
+    "metiers_tension_factors": "les indicateurs complémentaires qui expliquent la tension des métiers",
     "bmo_bassins": "la répartition des bassins d'emploi BMO entre territoires",
     "fap_domains": "les domaines professionnels (FAP)",
     "establishments": "les établissements scolaires",

@@ -95,6 +95,7 @@ GEOGRAPHY_OF_COLUMNS = [
     ({"bassin_code"}, "bassins d'emploi de l'enquête BMO"),
     ({"area_type", "area_code", "grp"}, "bassins d'emploi de l'enquête BMO, départements et région"),
     ({"area_type", "area_code"}, "départements et région"),
+    ({"geo_level", "geo_code", "fap_code"}, "départements, région et France, par famille professionnelle (FAP)"),
     ({"lat", "lon"}, "lieux géolocalisés (coordonnées), avec leur commune"),
     ({"commune_code"}, "communes"),
     ({"uai"}, "établissements (code UAI)"),

@@ -3,7 +3,7 @@
 -- same period a year before, whatever the source of the départements. A zone is listed when one of
 -- its communes is in the territory (commune_zones: the bundled zone composition); `whole` says
 -- whether all its communes of the region are, `interregional` whether it extends beyond the region
--- (the composition names its regional part "Alençon (partie Pays de la Loire) (partie régionale)",
+-- (the composition names its regional part "Alençon (partie régionale)",
 -- shown as "Alençon"). For such a zone the rate is that of its regional part (area_type ZEP, sheet
 -- "txcho_parties reg") when loaded, `regional_part` then true (its rate may be missing); else that of the whole zone.
 WITH ze AS (SELECT * FROM unemployment WHERE area_type IN ('ZE', 'ZEP')),

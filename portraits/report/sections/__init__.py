@@ -17,6 +17,6 @@ Adding a section: a module here, its name in :data:`SECTIONS`, its partial
 """
 from __future__ import annotations
 
-from . import access, economy, employment, mobility, offer, population, recruitment, training, trajectories
+from . import access, economy, employment, metiers, mobility, offer, population, recruitment, training, trajectories
 
-SECTIONS = (population, economy, employment, recruitment, mobility, training, offer, trajectories, access)
+SECTIONS = (population, economy, employment, recruitment, metiers, mobility, training, offer, trajectories, access)
