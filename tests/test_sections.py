@@ -166,7 +166,7 @@ def _report_sources() -> dict[str, str]:
 
 def test_report_imports_no_database_template_or_drawing_library():
     sources = _report_sources()
-    assert len(sources) == 15       # __init__, figures, summary, site_pages, editions, sections/ (1 + 9)
+    assert len(sources) == 16       # __init__, figures, summary, site_pages, editions, synthesis, sections/ (1 + 9)
     assert forbidden_imports(sources) == []
 
 

@@ -25,10 +25,11 @@ FIGURE_COLUMNS = (("territory", "Territoire"), ("region", "Région"), ("rank", "
 # follow "Difficiles": one entry here, one cell in :func:`metiers`).
 METIER_COLUMNS = (("projects", "Projets"), ("difficult", "Jugés difficiles"), ("domain", "Domaine professionnel"))
 
-METIERS_SHOWN = 6
+METIERS_SHOWN = 5
 PLACES_SHOWN = 5
 CHARTS_SHOWN = 3
-MOVED_SHOWN = 6
+MOVED_SHOWN = 5       # indicators that moved most, of the portrait's "changes"
+VINTAGES_SHOWN = 4    # datasets with a new vintage (the others are counted)
 
 VERDICTS = {"better": "plus favorable", "worse": "moins favorable", "close": "proche"}
 
@@ -159,4 +160,5 @@ def context(ctx: dict) -> dict:
     return {"figure_columns": [{"key": k, "label": v} for k, v in FIGURE_COLUMNS], "key_figures": figures,
             "figure_sources": figure_sources(figures), "charts": charts(ctx),
             "metier_columns": [{"key": k, "label": v} for k, v in METIER_COLUMNS], "metiers": metiers(ctx),
-            "routes": routes(ctx), "places": places(ctx), "moved_shown": MOVED_SHOWN}
+            "routes": routes(ctx), "places": places(ctx), "moved_shown": MOVED_SHOWN,
+            "vintages_shown": VINTAGES_SHOWN}
