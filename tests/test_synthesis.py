@@ -67,13 +67,15 @@ def test_metiers_take_the_training_of_their_domain_once_each_in_the_order_of_the
            _metier("Infirmiers", "V1Z80", "900"),                 # same domain V as the first: listed once
            _metier("Métier sans domaine connu", "Z9Z99", "400"),  # no row of its domain: "–", no training row
            _metier("Libellé seul", None, "300")]                  # no FAP code at all (older contexts)
-    top += [_metier(f"Autre {i}", "A1Z40", "10") for i in range(5)]  # beyond METIERS_SHOWN: left out
+    top += [_metier(f"Agriculteur {i}", "A1Z40", "10") for i in range(10)]  # beyond METIERS_SHOWN: left out
     needs = {"available": True, "rows": [_domain("A", "Agriculture", "33"), _domain("S", "Hôtellerie", "35"),
                                          _domain("V", "Santé", "21")], "source": "Source : BMO, offre."}
     m = synthesis.metiers({"recruitment": {"available": True, "top": top, "source": "Source : BMO."}, "needs": needs})
     assert [r["label"] for r in m["rows"]] == [t["label"] for t in top[:synthesis.METIERS_SHOWN]]
-    assert [r["cells"]["domain"] for r in m["rows"]] == ["Santé", "Hôtellerie", "Santé", "–", "–", "Agriculture"]
-    assert [d["label"] for d in m["training"]] == ["Santé", "Hôtellerie", "Agriculture"]
+    shown = synthesis.METIERS_SHOWN
+    assert [r["cells"]["domain"] for r in m["rows"]] == (["Santé", "Hôtellerie", "Santé", "–", "–"]
+                                                         + ["Agriculture"] * (shown - 5))[:shown]
+    assert [d["label"] for d in m["training"]] == (["Santé", "Hôtellerie"] + ["Agriculture"] * (shown > 5))[:shown]
     assert m["training_reason"] is None and m["training_source"] == "Source : BMO, offre."
 
 
