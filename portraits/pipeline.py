@@ -235,12 +235,13 @@ MANIFEST_ORDER = ("population", "economy", "employment", "recruitment", "trainin
 
 
 def portrait_files(ctx: dict) -> list[str]:
-    """The files of one territory's portrait: its page, its PDF, its cover map, its data, and the
-    images its sections show (declared by each section, ``IMAGES``)."""
+    """The files of one territory's portrait: its page, its PDF, its synthesis (page and PDF), its
+    cover map, its data, and the images its sections show (declared by each section, ``IMAGES``)."""
     pdf = [f"portrait-{ctx['slug']}.pdf"] if ctx.get("pdf", True) else []
+    synthesis = [SYNTHESIS_PAGE, *([f"synthese-{ctx['slug']}.pdf"] if ctx.get("pdf", True) else [])]
     ordered = sorted(SECTIONS, key=lambda s: MANIFEST_ORDER.index(s.NAME) if s.NAME in MANIFEST_ORDER
                      else len(MANIFEST_ORDER))
-    return ["index.html", *pdf, *(i.file for i in report.COVER_IMAGES if i.args(ctx) is not None),
+    return ["index.html", *pdf, *synthesis, *(i.file for i in report.COVER_IMAGES if i.args(ctx) is not None),
             f"donnees-{ctx['slug']}.csv", f"donnees-{ctx['slug']}.json",
             *(i.file for s in ordered for i in s.IMAGES if i.args(ctx) is not None)]
 
@@ -276,14 +277,28 @@ def pdf_page(settings: Settings, ctx: dict) -> str:
     return render.render_html("portrait.html.j2", **ctx, for_pdf=True, site_url=settings.base_url)
 
 
+SYNTHESIS_PAGE = "synthese.html"     # the synthesis's HTML view, in the territory's folder
+
+
+def synthesis_page(settings: Settings, ctx: dict, for_pdf: bool = False) -> str:
+    """The HTML of a territory's synthesis (``templates/synthesis.html.j2``): its page, or what its
+    PDF is laid out from (links then absolute, at ``settings.base_url``: a PDF is read away from
+    the site)."""
+    return render.render_html("synthesis.html.j2", **ctx, for_pdf=for_pdf, site_url=settings.base_url)
+
+
 def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
-    """Draw the images of one territory and write its page, PDF and data files into ``folder``."""
+    """Draw the images of one territory and write its page, PDF, synthesis (page and PDF, showing
+    the same images) and data files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
     (folder / "index.html").write_text(render.render_html("portrait.html.j2", **ctx), encoding="utf-8")
+    (folder / SYNTHESIS_PAGE).write_text(synthesis_page(settings, ctx), encoding="utf-8")
     if ctx.get("pdf", True):
         render.write_pdf(pdf_page(settings, ctx), folder,
                          folder / f"portrait-{ctx['slug']}.pdf", title=f"Portrait du territoire {ctx['name']}")
+        render.write_pdf(synthesis_page(settings, ctx, for_pdf=True), folder,
+                         folder / f"synthese-{ctx['slug']}.pdf", title=f"Synthèse du territoire {ctx['name']}")
     write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
 
 

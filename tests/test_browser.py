@@ -325,7 +325,7 @@ def test_pdf_and_data_links(page, base_url):
 # ---------------------------------------------------------------------------------------------
 # Accessibility (axe-core)
 
-@pytest.mark.parametrize("path", ["index.html", f"{PORTRAIT}/index.html", "run-report.html", "methodes.html"])
+@pytest.mark.parametrize("path", ["index.html", f"{PORTRAIT}/index.html", f"{PORTRAIT}/synthese.html", "run-report.html", "methodes.html"])
 def test_axe_finds_no_serious_violation(browser, base_url, path):
     # axe is injected as a script: this context lets it run despite the site's CSP.
     context = new_context(browser, bypass_csp=True)

@@ -353,6 +353,40 @@ def test_demo_pdf_passes_the_pdfua_checker(demo_build, code):
     assert result.errors == 0
 
 
+@pytest.mark.parametrize("code", CODES)
+def test_demo_synthesis_pdf_passes_the_pdfua_checker(demo_build, code):
+    """The synthesis of every demo territory (``synthese-<slug>.pdf``, at most 4 pages: about 1 s
+    each) passes the checker on the same terms as the portraits (``_accepted``)."""
+    settings, _ = demo_build
+    pdf, = Path(settings.output).glob(f"{code}-*/synthese-*.pdf")
+    result = outloud.check(str(pdf))
+    assert result.error is None and 2 <= result.stats["pages"] <= 4
+    assert not [r.rule for r in result.runs if r.status == "crashed"]
+    with pikepdf.open(pdf) as opened:
+        continued = continued_tables(opened)
+    left = [(f.rule, f.severity, f.page, f.message, f.evidence) for f in result.findings
+            if not _accepted(f, continued)]
+    assert not left, left
+    assert result.errors == 0
+
+
+def test_every_demo_synthesis_pdf_tags_header_scopes_and_figures(demo_build):
+    """The 17 syntheses, from their structure tree: header cells with a scope, figures (the charts
+    shown again from the portrait) with their text alternative, links printed."""
+    settings, _ = demo_build
+    pdfs = sorted(Path(settings.output).glob("t*/synthese-*.pdf"))
+    assert len(pdfs) == 17
+    for path in pdfs:
+        pdf = pikepdf.open(path)
+        elements = struct_elements(pdf)
+        th = [e for e in elements if str(e.S) == "/TH"]
+        assert len(th) > 20 and all(str(e.A.get("/Scope")) in ("/Column", "/Row") for e in th), path.name
+        figures = [e for e in elements if str(e.S) == "/Figure"]
+        assert 2 <= len(figures) <= 3 and all(len(str(e.get("/Alt", ""))) > 60 for e in figures), path.name
+        annots = [a for p in pdf.pages for a in p.get("/Annots", [])]
+        assert len(annots) >= 6 and all(int(a.F) & 4 for a in annots), path.name
+
+
 def test_every_demo_pdf_tags_header_scopes_figures_and_no_margin_text(demo_build):
     """All 17 PDFs, from their structure tree (no content parsed: about 0.1 s each): every header
     cell has a scope, every figure a text alternative, and the parent tree names no element left

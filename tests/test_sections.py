@@ -166,7 +166,7 @@ def _report_sources() -> dict[str, str]:
 
 def test_report_imports_no_database_template_or_drawing_library():
     sources = _report_sources()
-    assert len(sources) == 18       # __init__, figures, summary, site_pages, editions, comparables, comparisons, sections/ (1 + 10)
+    assert len(sources) == 19       # __init__, figures, summary, site_pages, editions, comparables, comparisons, synthesis, sections/ (1 + 10)
     assert forbidden_imports(sources) == []
 
 
@@ -198,7 +198,7 @@ def test_the_files_of_a_portrait_keep_the_order_of_the_manifest():
         trajectories={"available": True, "rows": [{"name": "Lycée", "employment_6m": 50.0}], "region_median": 60.0},
         access={"available": True, "points": [], "networks": []})
     assert portrait_files(ctx) == [
-        "index.html", "carte.png", "donnees-t1-angers.csv", "donnees-t1-angers.json", "ages.svg",
+        "index.html", "synthese.html", "carte.png", "donnees-t1-angers.csv", "donnees-t1-angers.json", "ages.svg",
         "chomage-communes.png", "emploi-communes.png", "population-communes.png", "secteurs.svg", "salaries.svg",
         "demandeurs.svg", "chomage-trimestriel.svg", "etablissements.svg", "insertion.svg", "formation.png",
         "formations-metiers.svg", "navettes.svg", "flux.png", "accueil.png"]

@@ -24,6 +24,7 @@ from .comparisons import add_comparisons
 from .figures import Image, TerritoryData, figure, lookups, missing_notes, provenance
 from .sections import SECTIONS
 from .summary import headline_population, key_figures, summary_sentences
+from .synthesis import context as synthesis_context
 
 
 def _cover_map(ctx: dict) -> dict:
@@ -106,6 +107,7 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
             ctx.update(section.contexts(data))
             for key, ids in section.SOURCES.items():
                 ctx[key]["missing_notes"] = missing_notes(prov, ids)
+        ctx["synthesis"] = synthesis_context(ctx)
         out.append(ctx)
     add_comparisons(out, value_of, tables)    # the département(s) and the comparables: the whole set
     return out

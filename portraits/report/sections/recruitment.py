@@ -21,7 +21,7 @@ def _recruitment(code, tables, prov) -> dict:
     t = m[(m.unit == code) & m.projects.notna()]
 
     def row(r):
-        return {"label": r.fap_name or r.fap_code, "projects_text": fmt.number(clean(r.projects)),
+        return {"label": r.fap_name or r.fap_code, "fap_code": r.fap_code, "projects_text": fmt.number(clean(r.projects)),
                 "difficult_text": fmt.percent(clean(r.difficult_share), 0) if clean(r.difficult_share) is not None else "secret",
                 "seasonal_text": fmt.percent(clean(r.seasonal_share), 0) if clean(r.seasonal_share) is not None else "secret"}
     top = [row(r) for r in t.sort_values(["projects", "fap_code"], ascending=[False, True]).head(10).itertuples()]
