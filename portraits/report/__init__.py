@@ -107,9 +107,10 @@ def territory_contexts(*, tset: TerritorySet, region_name: str, territories: pd.
             ctx.update(section.contexts(data))
             for key, ids in section.SOURCES.items():
                 ctx[key]["missing_notes"] = missing_notes(prov, ids)
-        ctx["synthesis"] = synthesis_context(ctx)
         out.append(ctx)
     add_comparisons(out, value_of, tables)    # the département(s) and the comparables: the whole set
+    for ctx in out:                           # the synthesis shows the département's values too
+        ctx["synthesis"] = synthesis_context(ctx)
     return out
 
 

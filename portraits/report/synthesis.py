@@ -16,14 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .figures import source_line
 from .sections import SECTIONS
 
-# The columns of the key figures (the département, from the context ``comparisons``, would go
-# between the region and the rank: one entry here, one cell in :func:`key_figures`).
-FIGURE_COLUMNS = (("territory", "Territoire"), ("region", "Région"), ("rank", "Rang"), ("verdict", "Par rapport à la région"))
-# The columns of the métiers (a tension class, from the context ``metiers`` by FAP code, would
-# follow "Difficiles": one entry here, one cell in :func:`metiers`).
-METIER_COLUMNS = (("projects", "Projets"), ("difficult", "Jugés difficiles"), ("domain", "Domaine professionnel"))
+# The columns of the key figures: the département's value (the context ``comparisons``: the
+# weighted mean of its départements for a territory over several) beside the region's.
+FIGURE_COLUMNS = (("territory", "Territoire"), ("departement", "Département"), ("region", "Région"), ("rank", "Rang"),
+                  ("verdict", "Par rapport à la région"))
+# The columns of the métiers: the tension class (the context ``metiers``, by FAP code) after
+# the share of projects judged difficult.
+METIER_COLUMNS = (("projects", "Projets"), ("difficult", "Jugés difficiles"), ("tension", "Tension"),
+                  ("domain", "Domaine professionnel"))
 
 METIERS_SHOWN = 5
 PLACES_SHOWN = 5
@@ -91,11 +94,14 @@ def key_figures(ctx: dict) -> list[dict]:
     """The key figures of the portrait: value, region (its share of the region's total for a
     count), rank, and how it compares; the source line of each, for the list under the table."""
     rows = []
+    comparisons = ctx.get("comparisons") or {}
+    departement = {r["id"]: r["departement_text"] for r in comparisons.get("rows", [])}
     for k in ctx["key_figures"]:
         f = ctx["figures"][k]
         region = (f"{f['share_of_region']} du total" if f["share_of_region"] else f["region_text"]) or "–"
         rows.append({"id": k, "label": f["label"], "comparison": f["comparison"],
                      "cells": {"territory": f["text"] if f["text"] is not None else f["missing_reason"],
+                               "departement": departement.get(k) or "–",
                                "region": region if f["text"] is not None else "–",
                                "rank": f["rank_text"] or "–", "verdict": VERDICTS.get(f["comparison"], "–")},
                      "source": f["source"]})
@@ -111,20 +117,26 @@ def metiers(ctx: dict) -> dict:
     """The métiers with the most recruitment projects, each with its professional domain (the
     first letter of its FAP code), and the training of those domains in the territory (actions
     of every route, against the domain's share of the projects: the context ``needs``)."""
-    rec, needs = ctx["recruitment"], ctx["needs"]
+    rec, needs, met = ctx["recruitment"], ctx["needs"], ctx.get("metiers") or {}
     if not rec.get("available"):
         return {"available": False, "reason": rec["reason"]}
     domains = {r["code"]: r for r in needs.get("rows", [])} if needs.get("available") else {}
+    tension = {r["fap_code"]: r["tension_text"] for r in met.get("rows", [])}
     rows, seen = [], []
     for m in rec["top"][:METIERS_SHOWN]:
         d = domains.get((m.get("fap_code") or "")[:1])
         rows.append({"label": m["label"], "cells": {"projects": m["projects_text"], "difficult": m["difficult_text"],
+                                                    "tension": tension.get(m.get("fap_code")) or "–",
                                                     "domain": d["label"] if d else "–"}})
         if d and d not in seen:
             seen.append(d)
     training = [{"label": d["label"], "projects_share_text": d["projects_share_text"], "actions_text": d["actions_text"],
                  "actions_share_text": d["actions_share_text"], "gap_text": d["gap_text"]} for d in seen]
     return {"available": True, "rows": rows, "training": training,
+            # Why the tension column is empty (no file, a FAP-2009 file), and where its classes come from.
+            "tension_reason": met.get("tension_reason"), "tension_departement": met.get("departement"),
+            "tension_year": met.get("tension_year"), "tension_source": next((source_line(p) for p in ctx["sources"] if p["id"] == "tension"), None)
+            if met.get("with_tension") else None,
             "training_reason": None if needs.get("available") else needs.get("reason"),
             "source": rec["source"], "training_source": needs.get("source")}
 

@@ -58,7 +58,7 @@ def _rows(t: pd.DataFrame, tension: pd.DataFrame | None) -> list[dict]:
         k = tension.loc[r.fap_code] if tension is not None and r.fap_code in tension.index else None
         klass = _class(k["tension_class"]) if k is not None else None
         rows.append({
-            "label": r.fap_name or r.fap_code, "projects_text": fmt.number(clean(r.projects)),
+            "label": r.fap_name or r.fap_code, "fap_code": r.fap_code, "projects_text": fmt.number(clean(r.projects)),
             "difficult_text": _share(r.difficult_share), "seasonal_text": _share(r.seasonal_share),
             "tension_class": klass, "tension_text": CLASS_LABELS[klass] if klass else "non publiée",
             "basis": BASIS.get(_class(k["step"]), "") if klass else "",
