@@ -27,7 +27,7 @@ import sources
 from sources import schemas
 from sources.common import Loaded
 
-from . import charts, indicators, render, report
+from . import charts, explore, indicators, render, report
 from .fingerprints import render_key
 from .geography import load_communes, region_info
 from .ingest import Inputs, accepted_codes, set_membership
@@ -280,7 +280,8 @@ def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     """Draw the images of one territory and write its page, PDF and data files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
-    (folder / "index.html").write_text(render.render_html("portrait.html.j2", **ctx), encoding="utf-8")
+    page = render.render_html("portrait.html.j2", **ctx, explore=explore.portrait_map(map_data(settings), ctx))
+    (folder / "index.html").write_text(page, encoding="utf-8")
     if ctx.get("pdf", True):
         render.write_pdf(pdf_page(settings, ctx), folder,
                          folder / f"portrait-{ctx['slug']}.pdf", title=f"Portrait du territoire {ctx['name']}")
