@@ -146,4 +146,5 @@ def test_pages_load_the_script_file_and_the_pdf_has_no_map_to_explore(demo_build
     assert len(index.encode()) < 500_000, len(index.encode())
     ctx = next(c for c in pipeline.compute_site(settings).contexts if c["slug"] == "t01-nantes")
     pdf_html = pipeline.pdf_page(settings, ctx)
-    assert "<script" not in pdf_html and "explore" not in pdf_html and "chomage-communes.png" in pdf_html
+    assert "<script" not in pdf_html and "explore-svg" not in pdf_html and "explore.js" not in pdf_html
+    assert "chomage-communes.png" in pdf_html                    # the static maps stay
