@@ -27,7 +27,7 @@ import sources
 from sources import schemas
 from sources.common import Loaded
 
-from . import charts, indicators, render, report
+from . import charts, explore, indicators, render, report
 from .fingerprints import render_key
 from .geography import load_communes, region_info
 from .ingest import Inputs, accepted_codes, set_membership
@@ -292,7 +292,8 @@ def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     the same images) and data files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
-    (folder / "index.html").write_text(render.render_html("portrait.html.j2", **ctx), encoding="utf-8")
+    page = render.render_html("portrait.html.j2", **ctx, explore=explore.portrait_map(map_data(settings), ctx))
+    (folder / "index.html").write_text(page, encoding="utf-8")
     (folder / SYNTHESIS_PAGE).write_text(synthesis_page(settings, ctx), encoding="utf-8")
     if ctx.get("pdf", True):
         render.write_pdf(pdf_page(settings, ctx), folder,

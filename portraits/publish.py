@@ -16,7 +16,7 @@ import os
 import shutil
 from pathlib import Path
 
-from . import charts, render, report, sitemap
+from . import charts, explore, render, report, sitemap
 from .report import site_pages
 from .report.comparisons import REFERENCE_SCRIPT, reference_script
 from .fingerprints import manifest_digest
@@ -61,7 +61,8 @@ def publish(settings: Settings, staging: Path, site: Site, outcomes: list[Render
         md = render.MapData.from_warehouse(con)
     finally:
         con.close()
-    html_text = render.render_html("index.html.j2", map_svg=render.index_map_svg(md.territories, links),
+    html_text = render.render_html("index.html.j2", explore=explore.index_map(md, site.contexts, links,
+                                                                              site.index["region_name"]),
                                    **site.index)
     (staging / "index.html").write_text(html_text, encoding="utf-8")
     write_site_pages(site, staging, settings)

@@ -37,7 +37,9 @@ def templates_fingerprint() -> str:
     files = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
     # The sections declare their images and the arguments of their drawings.
     files += [Path(__file__), Path(charts.__file__), Path(fmt.__file__),
-              *sorted((ROOT / "portraits" / "report" / "sections").glob("*.py"))]
+              *sorted((ROOT / "portraits" / "report" / "sections").glob("*.py")),
+              # The map to explore: its drawing and its data (portraits.explore imports this module).
+              ROOT / "portraits" / "explore.py", ROOT / "portraits" / "report" / "communes_map.py"]
     for p in files:
         h.update(p.name.encode())
         h.update(p.read_bytes())

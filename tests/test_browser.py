@@ -2,12 +2,16 @@
 driven headless by Playwright, on the demo site built once by the refresh flow.
 
 The site is served by a small local HTTP server that adds a strict Content-Security-Policy to every
-response, as a careful host would: the pages must carry no script and no inline style, and work
-under it. What is checked:
+response, as a careful host would: the pages must carry no inline script and no inline style (their
+only script is a file of the site, assets/explore.js, the map to explore), and work under it. What
+is checked:
 - navigation as a user does it: the map and the list of the index lead to a portrait; the data
   table of a chart opens and closes; the PDF, CSV and JSON links lead to their files;
 - no inline code in any page (static check), and no CSP violation in the browser (with a
   counter-test: a page with an inline script and inline styles must be caught);
+- the map to explore under the CSP: hover and keyboard show a commune's name and values, the zoom
+  buttons and keys change the view, the indicator can be chosen; with JavaScript off, the index
+  map's links and the data tables still work;
 - axe-core on each page type (index, portrait, run report, methods and sources): no "serious" or
   "critical" violation;
 - screenshots of the index and of one portrait at desktop and phone widths, kept in
@@ -18,6 +22,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import struct
 import threading
@@ -38,7 +43,7 @@ if CHROMIUM is None:
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
-# No script at all, styles only from the site's own files, images from the site (and data: URIs).
+# Scripts and styles only from the site's own files, images from the site (and data: URIs).
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "
        "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 SCREENSHOTS = ROOT / "output" / "test-artifacts" / "screenshots"
@@ -147,19 +152,21 @@ def portrait_pages(site: Path) -> list[str]:
 # No inline code, and a strict CSP that the pages live with
 
 class _InlineCode(HTMLParser):
-    """Everything a strict CSP (no 'unsafe-inline', no script) would block in a page."""
+    """Everything a strict CSP (no 'unsafe-inline', scripts of the site only) would block in a
+    page: a <script src> of the site (a relative URL) is allowed, inline code is not."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.in_script = False
 
     def handle_starttag(self, tag, attrs):
         line = self.getpos()[0]
         src = dict(attrs).get("src") or ""
-        if tag == "script" and src and not (":" in src.split("/", 1)[0] or src.startswith("//")):
-            self.in_script = True        # a file of the site: allowed, but no code inside the element
+        if tag == "script" and src and ":" not in src and not src.startswith("//"):
+            self.in_script = True        # its text must be empty (handle_data)
         elif tag in ("script", "style"):
-            self.problems.append(f"ligne {line} : élément <{tag}>")
+            self.problems.append(f"ligne {line} : élément <{tag}>" + (f" (src={src}, hors du site)" if src else ""))
         for name, value in attrs:
             if name == "style" or name.startswith("on"):
                 self.problems.append(f"ligne {line} : attribut {name}= sur <{tag}>")
@@ -173,7 +180,7 @@ class _InlineCode(HTMLParser):
             self.in_script = False
 
     def handle_data(self, data):
-        if getattr(self, "in_script", False) and data.strip():
+        if self.in_script and data.strip():
             self.problems.append(f"ligne {self.getpos()[0]} : code dans un <script src>")
 
 
@@ -231,6 +238,11 @@ def test_csp_check_catches_inline_script_and_style(page, site, server, base_url)
         .replace("</main>", "<script>document.title = 'injecté';</script>\n</main>", 1)
     assert tainted.count("color: red") == 2 and "<script>" in tainted
     assert len(inline_code(tainted)) == 4 and inline_code(original) == []
+    # The site's own script file passes; a script of another host, or code inside a <script src>, does not.
+    assert '<script src="assets/explore.js" defer></script>' in original
+    assert len(inline_code('<script src="https://cdn.example.org/x.js"></script>')) == 1
+    assert len(inline_code('<script src="//cdn.example.org/x.js"></script>')) == 1
+    assert len(inline_code('<script src="assets/explore.js">alert(1)</script>')) == 1
     server.extra["/index-injecte.html"] = tainted.encode("utf-8")
     try:
         seen = visit(page, base_url + "index-injecte.html")
@@ -323,6 +335,135 @@ def test_pdf_and_data_links(page, base_url):
 
 
 # ---------------------------------------------------------------------------------------------
+# The map to explore (assets/explore.js under the CSP)
+
+# A commune of the map that the pointer reaches at the centre of its box (a concave shape's centre
+# may be a neighbour's): its index, name, values and that point, after scrolling it into view.
+REACHABLE_COMMUNE = """() => {
+  const paths = [...document.querySelectorAll('.explore-svg .communes path')];
+  for (const [i, p] of paths.entries()) {
+    const r = p.getBoundingClientRect();
+    if (r.width < 8 || r.height < 8 || r.top < 0 || r.bottom > innerHeight) continue;
+    const x = r.left + r.width / 2, y = r.top + r.height / 2;
+    if (document.elementFromPoint(x, y) === p)
+      return {i, x, y, name: p.querySelector('title').textContent, values: p.getAttribute('data-v').split('|')};
+  }
+  return null;
+}"""
+
+
+def panel_text(page) -> tuple[str, list[str]]:
+    """The name and the values the panel shows."""
+    panel = page.locator(".explore-panel")
+    expect(panel).to_be_visible()
+    return panel.locator(".explore-name").text_content(), panel.locator("dd").all_text_contents()
+
+
+def commune_values(page, name: str) -> list[str]:
+    return page.locator(".explore-svg .communes path", has=page.locator(f'title:text-is("{name}")')) \
+        .first.get_attribute("data-v").split("|")
+
+
+def test_map_shows_a_commune_on_hover_focus_and_keyboard(page, base_url):
+    seen = visit(page, base_url + f"{PORTRAIT}/index.html")
+    assert seen["csp"] == [] and seen["console"] == [], seen
+    root = page.locator(".explore")
+    expect(root).to_have_class(re.compile(r"\bscripted\b"))       # the script file ran under the CSP
+    expect(root.locator(".explore-controls")).to_be_visible()
+    expect(page.locator(".explore-panel")).to_have_attribute("aria-live", "polite")
+    page.locator(".explore-map").scroll_into_view_if_needed()
+    target = page.evaluate(REACHABLE_COMMUNE)
+    assert target, "aucune commune atteignable au pointeur"
+    page.mouse.move(target["x"], target["y"])
+    assert panel_text(page) == (target["name"], target["values"])
+    assert len(target["values"]) == 4 and target["values"][0].endswith("hab.")      # population, then the census
+    # The keyboard: the map is one tab stop; focus shows a commune, the arrows go to its neighbours.
+    assert page.locator(".explore-map").get_attribute("tabindex") == "0"
+    page.locator(".explore-map").focus()
+    page.keyboard.press("ArrowRight")
+    first = panel_text(page)
+    assert first[1] == commune_values(page, first[0])
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowDown")
+    second = panel_text(page)
+    assert second[0] != first[0] and second[1] == commune_values(page, second[0])
+    assert page.evaluate("document.activeElement.classList.contains('explore-map')")
+    # Choosing a commune in the list shows it.
+    option = page.locator("#explore-commune option").nth(5)
+    page.locator("#explore-commune").select_option(option.get_attribute("value"))
+    assert panel_text(page)[0] == option.text_content()
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_map_zooms_by_buttons_and_keys_and_changes_indicator(page, base_url):
+    visit(page, base_url + f"{PORTRAIT}/index.html")
+    svg = page.locator(".explore-svg")
+    whole = svg.get_attribute("viewBox")
+    width = lambda: float(svg.get_attribute("viewBox").split()[2])    # noqa: E731
+    page.get_by_role("button", name="Zoomer", exact=True).click()
+    zoomed = width()
+    assert zoomed < float(whole.split()[2])
+    page.get_by_role("button", name="Dézoomer").click()
+    assert width() > zoomed
+    page.get_by_role("button", name="Vue d'ensemble").click()
+    assert svg.get_attribute("viewBox") == whole
+    page.locator(".explore-map").focus()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("+")
+    page.keyboard.press("+")
+    assert width() < zoomed
+    page.keyboard.press("Escape")
+    assert svg.get_attribute("viewBox") == whole
+    # The indicator: the communes take the classes of the population, its legend is the one shown.
+    page.locator("#explore-layer").select_option(label="Population")
+    expect(page.locator('.explore-legend[data-layer="0"]')).to_be_visible()
+    expect(page.locator('.explore-legend[data-layer="1"]')).to_be_hidden()
+    classes = page.evaluate("[...document.querySelectorAll('.explore-svg .communes path')]"
+                            ".map(p => [p.getAttribute('class'), 'q' + p.getAttribute('data-q').split(' ')[0]])")
+    assert len(classes) > 20 and all(a == b for a, b in classes)
+    assert page.evaluate("window.__cspViolations") == []
+
+
+def test_index_map_is_one_tab_stop_and_enter_opens_the_portrait(page, base_url):
+    seen = visit(page, base_url + "index.html")
+    assert seen["csp"] == [] and seen["console"] == [], seen
+    assert page.locator("svg.index-map a").count() == 17
+    assert page.locator('svg.index-map a[tabindex="-1"]').count() == 17      # out of the tab order
+    page.locator(".explore-map").focus()
+    page.keyboard.press("ArrowRight")
+    name = panel_text(page)[0]
+    href = page.locator("svg.index-map a", has=page.locator(f'title:text-is("{name}")')).first.get_attribute("href")
+    territory = page.locator(".explore-panel p").nth(1).text_content()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/{href}")
+    expect(page.locator("h1")).to_have_text(territory.removeprefix("Territoire : "))
+
+
+def test_without_javascript_the_map_links_and_tables_work(browser, base_url):
+    context = new_context(browser, java_script_enabled=False)
+    try:
+        pg = context.new_page()
+        pg.goto(base_url + "index.html")
+        expect(pg.locator(".explore-controls")).to_be_hidden()
+        expect(pg.locator(".explore-panel")).to_be_hidden()
+        assert pg.locator("svg.index-map a[tabindex]").count() == 0       # the links keep their tab stops
+        assert pg.locator("table.territory-list tbody tr").count() == 17
+        label = pg.locator("svg.index-map a", has=pg.locator("text", has_text="T05")).locator("text")
+        box = label.bounding_box()
+        pg.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        pg.wait_for_url("**/t05-angers/index.html")
+        expect(pg.locator("h1")).to_have_text("Angers")
+        communes = pg.locator(".explore-svg .communes path").count()
+        table = pg.locator(".explore details.data-table")
+        table.locator("summary").click()
+        expect(table.locator("table")).to_be_visible()
+        assert communes > 10 and table.locator("tbody tr").count() == communes
+        assert pg.locator("details.data-table table").count() >= 5         # the charts' tables too
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # Accessibility (axe-core)
 
 @pytest.mark.parametrize("path", ["index.html", f"{PORTRAIT}/index.html", f"{PORTRAIT}/synthese.html", "run-report.html", "methodes.html"])
@@ -336,6 +477,10 @@ def test_axe_finds_no_serious_violation(browser, base_url, path):
         closed = pg.locator("details:not([open]) > summary")
         for _ in range(closed.count()):
             closed.first.click()
+        if pg.locator(".explore-map").count():      # the map to explore with its panel open
+            pg.locator(".explore-map").focus()
+            pg.keyboard.press("ArrowRight")
+            expect(pg.locator(".explore-panel")).to_be_visible()
         results = Axe().run(pg)
     finally:
         context.close()
@@ -371,6 +516,9 @@ def test_screenshots_and_no_horizontal_scroll(browser, base_url, width_name):
                 overflows.append(f"{path} à {width} px : la page déborde de {overflow} px en largeur")
             if name is None:
                 continue
+            if pg.locator(".explore-map").count():   # the panel of the map open, on a commune
+                pg.locator(".explore-map").focus()
+                pg.keyboard.press("ArrowRight")
             target = SCREENSHOTS / f"{name}-{width_name}-{width}px.png"
             target.unlink(missing_ok=True)
             pg.screenshot(path=str(target), full_page=True)   # kept even when the page overflows

@@ -52,7 +52,9 @@ def test_site_has_17_pages_and_pdfs(demo_build):
     index = (site / "index.html").read_text(encoding="utf-8")
     for p in pages:
         assert f'href="{p.parent.name}/index.html"' in index   # listed and on the clickable map
-    assert index.count("<path ") == 17
+    # The map: a link per territory, around its communes (the region's, each with its name).
+    svg = index.split("<svg", 1)[1].split("</svg>", 1)[0]
+    assert svg.count("<a href=") == 17 and svg.count("<title>") > 1_200
 
 
 def test_epci_of_another_region_from_demo_inputs_generated_on_first_use(prefect_harness, tmp_path):

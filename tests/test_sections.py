@@ -27,7 +27,7 @@ PARTIALS = ROOT / "templates" / "sections"
 PORTRAIT = ROOT / "templates" / "portrait.html.j2"
 FORBIDDEN = {"duckdb", "jinja2", "matplotlib", "weasyprint"}
 # Project modules that import those (drawing, rendering, the pipeline): report never needs them.
-FORBIDDEN_MODULES = {"portraits.charts", "portraits.render", "portraits.pdf_tags", "portraits.pipeline"}
+FORBIDDEN_MODULES = {"portraits.charts", "portraits.render", "portraits.pdf_tags", "portraits.pipeline", "portraits.explore"}
 IMAGE_REFERENCE = re.compile(r"section\.images\.(\w+)")
 IMAGE_FILE = re.compile(r"[\w-]+\.(?:png|svg)\b")
 
@@ -166,7 +166,7 @@ def _report_sources() -> dict[str, str]:
 
 def test_report_imports_no_database_template_or_drawing_library():
     sources = _report_sources()
-    assert len(sources) == 19       # __init__, figures, summary, site_pages, editions, comparables, comparisons, synthesis, sections/ (1 + 10)
+    assert len(sources) == 20       # __init__, figures, summary, site_pages, editions, comparables, comparisons, synthesis, communes_map, sections/ (1 + 10)
     assert forbidden_imports(sources) == []
 
 

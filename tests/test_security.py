@@ -143,7 +143,7 @@ def test_hostile_names_are_text_in_the_page(hostile):
     ctx = hostile["ctx"]["../../etc"]
     page = (hostile["staging"] / ctx["slug"] / "index.html").read_text(encoding="utf-8")
     tags = parse(page)
-    # Nothing injected: the only scripts are the site's own files (assets/reference.js and its data).
+    # Nothing injected: the only scripts are the site's own files (assets/reference.js and its data, assets/explore.js).
     assert not [t for t, a in tags.tags if t in ("script", "b", "i") and not (t == "script" and set(a) == {"src", "defer"}
                                                                             and a["src"].startswith("../"))]
     assert not [a for t, a in tags.tags if t == "img" and ("onerror" in a or a.get("src") == "x")]
