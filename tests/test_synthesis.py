@@ -40,12 +40,15 @@ def test_key_figures_give_a_count_as_its_share_of_the_region_and_say_why_a_value
         # a rate better than the region's, same source line as the population's (listed once)
         "unemployment": _figure("Taux de chômage", "8,0 %", "8,4 %", rank="14e sur 17", comparison="better"),
         # a file not given: the reason in the territory's column, nothing in the others
-        "bmo": _figure("Projets de recrutement", None, "50,3", source=None)}}
+        "bmo": _figure("Projets de recrutement", None, "50,3", source=None)},
+        # the département's values (report.comparisons): none for the BMO figure, whose cell says "–"
+        "comparisons": {"rows": [{"id": "population", "departement_text": "1 429 272"},
+                                 {"id": "unemployment", "departement_text": "7,9 %"}]}}
     rows = synthesis.key_figures(ctx)
     assert [r["cells"] for r in rows] == [
-        {"territory": "408 210", "region": "10,5 % du total", "rank": "2e sur 17", "verdict": "–"},
-        {"territory": "8,0 %", "region": "8,4 %", "rank": "14e sur 17", "verdict": "plus favorable"},
-        {"territory": "données indisponibles (fichier absent)", "region": "–", "rank": "–", "verdict": "–"}]
+        {"territory": "408 210", "departement": "1 429 272", "region": "10,5 % du total", "rank": "2e sur 17", "verdict": "–"},
+        {"territory": "8,0 %", "departement": "7,9 %", "region": "8,4 %", "rank": "14e sur 17", "verdict": "plus favorable"},
+        {"territory": "données indisponibles (fichier absent)", "departement": "–", "region": "–", "rank": "–", "verdict": "–"}]
     assert synthesis.figure_sources(rows) == ["Source : X (2024)."]
     # Every column the template draws has its cell in every row (a column added is one entry).
     assert all(set(r["cells"]) == {k for k, _ in synthesis.FIGURE_COLUMNS} for r in rows)
@@ -70,8 +73,16 @@ def test_metiers_take_the_training_of_their_domain_once_each_in_the_order_of_the
     top += [_metier(f"Agriculteur {i}", "A1Z40", "10") for i in range(10)]  # beyond METIERS_SHOWN: left out
     needs = {"available": True, "rows": [_domain("A", "Agriculture", "33"), _domain("S", "Hôtellerie", "35"),
                                          _domain("V", "Santé", "21")], "source": "Source : BMO, offre."}
-    m = synthesis.metiers({"recruitment": {"available": True, "top": top, "source": "Source : BMO."}, "needs": needs})
+    # The tension classes of the section "Métiers et tensions", by FAP code: a métier it does not list gets "–".
+    metiers = {"rows": [{"fap_code": "V5Z61", "tension_text": "très forte"}, {"fap_code": "S0Z40", "tension_text": "non publiée"}],
+               "with_tension": True, "departement": "Maine-et-Loire (49)", "tension_year": "2023"}
+    sources = [{"id": "bmo", "producer": "France Travail", "title": "BMO", "vintage": "2024"},
+               {"id": "tension", "producer": "Dares", "title": "Tensions", "vintage": "2023, FAP-2021"}]
+    m = synthesis.metiers({"recruitment": {"available": True, "top": top, "source": "Source : BMO."}, "needs": needs,
+                           "metiers": metiers, "sources": sources})
     assert [r["label"] for r in m["rows"]] == [t["label"] for t in top[:synthesis.METIERS_SHOWN]]
+    assert [r["cells"]["tension"] for r in m["rows"]] == ["très forte", "non publiée", "–", "–", "–"][:synthesis.METIERS_SHOWN]
+    assert m["tension_source"] == "Source : Dares, Tensions (2023, FAP-2021)." and m["tension_departement"] == "Maine-et-Loire (49)"
     shown = synthesis.METIERS_SHOWN
     assert [r["cells"]["domain"] for r in m["rows"]] == (["Santé", "Hôtellerie", "Santé", "–", "–"]
                                                          + ["Agriculture"] * (shown - 5))[:shown]
