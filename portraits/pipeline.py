@@ -277,6 +277,12 @@ def pdf_page(settings: Settings, ctx: dict) -> str:
     return render.render_html("portrait.html.j2", **ctx, for_pdf=True, site_url=settings.base_url)
 
 
+def portrait_page(settings: Settings, ctx: dict) -> str:
+    """The HTML of a territory's portrait page: its context and the map of its communes to
+    explore (``portraits.explore``, drawn over the shapes of the warehouse; not in the PDF)."""
+    return render.render_html("portrait.html.j2", **ctx, explore=explore.portrait_map(map_data(settings), ctx))
+
+
 SYNTHESIS_PAGE = "synthese.html"     # the synthesis's HTML view, in the territory's folder
 
 
@@ -292,8 +298,7 @@ def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     the same images) and data files into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     draw_images(settings, ctx, folder)
-    page = render.render_html("portrait.html.j2", **ctx, explore=explore.portrait_map(map_data(settings), ctx))
-    (folder / "index.html").write_text(page, encoding="utf-8")
+    (folder / "index.html").write_text(portrait_page(settings, ctx), encoding="utf-8")
     (folder / SYNTHESIS_PAGE).write_text(synthesis_page(settings, ctx), encoding="utf-8")
     if ctx.get("pdf", True):
         render.write_pdf(pdf_page(settings, ctx), folder,

@@ -342,13 +342,13 @@ def _today_patterns() -> list[str]:
 @settings(max_examples=10, deadline=None)
 @given(i=st.integers(0, 16))
 def test_rendering_a_territory_twice_gives_the_same_bytes(demo_build, demo_site, i):
-    from portraits import render
+    from portraits import pipeline
     from portraits.fingerprints import render_key
     from portraits.settings import published_manifest
     settings_, _ = demo_build
     ctx = demo_site.contexts[i]
-    first = render.render_html("portrait.html.j2", **ctx).encode()
-    assert render.render_html("portrait.html.j2", **ctx).encode() == first
+    first = pipeline.portrait_page(settings_, ctx).encode()           # as the build writes it, with its map
+    assert pipeline.portrait_page(settings_, ctx).encode() == first
     # The page published by the demo build, rendered earlier, is the same bytes (when nothing
     # it depends on changed since: same render key).
     entry = published_manifest(settings_)["territories"][ctx["code"]]
@@ -362,22 +362,23 @@ def test_rendering_a_territory_twice_gives_the_same_bytes(demo_build, demo_site,
 _CHILD = """
 import sys
 from pathlib import Path
-from portraits import render
-from portraits.pipeline import compute_site
+from portraits.pipeline import compute_site, portrait_page
 from portraits.settings import Settings
-site = compute_site(Settings(output=Path(sys.argv[1]), work_dir=Path(sys.argv[2])))
+settings = Settings(output=Path(sys.argv[1]), work_dir=Path(sys.argv[2]))
+site = compute_site(settings)
 for ctx in site.contexts[:3]:
-    Path(sys.argv[3], ctx["code"] + ".html").write_bytes(render.render_html("portrait.html.j2", **ctx).encode())
+    Path(sys.argv[3], ctx["code"] + ".html").write_bytes(portrait_page(settings, ctx).encode())
 """
 
 
 def test_pages_are_the_same_bytes_in_another_process(demo_build, demo_site, tmp_path):
-    """Another process, another hash seed (set and dict-of-set orders): the same pages."""
-    from portraits import render
+    """Another process, another hash seed (set and dict-of-set orders): the same pages, their map
+    to explore included."""
+    from portraits import pipeline
     settings_, _ = demo_build
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
     r = subprocess.run([sys.executable, "-c", _CHILD, str(settings_.output), str(settings_.work), str(tmp_path)],
                        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
     for ctx in demo_site.contexts[:3]:
-        assert (tmp_path / f"{ctx['code']}.html").read_bytes() == render.render_html("portrait.html.j2", **ctx).encode()
+        assert (tmp_path / f"{ctx['code']}.html").read_bytes() == pipeline.portrait_page(settings_, ctx).encode()

@@ -42,15 +42,19 @@ def real_build(tmp_path_factory):
 
 def test_every_real_dataset_is_recognised(real_build):
     _, inputs, site, _ = real_build
-    # No real extract of these in the folder (PROVENANCE.md): their sections say so.
+    # No real extract of these in the folder (PROVENANCE.md): their sections say so. (No public
+    # copy of the Dares tension workbook exists at all: sources/tension.py.)
     assert inputs.missing == ["jobseekers_profile", "training_offer", "onisep_actions", "organisms",
-                              "mobility", "service_public"]
+                              "mobility", "service_public", "tension"]
     # The URSSAF sample is found, read, and left out: no row of the region; the economy section says why.
     assert inputs.found["urssaf"][0].endswith(URSSAF_SAMPLE)
     nantes = site.contexts[0]
     assert [u["id"] for u in nantes["unusable_sources"]] == ["urssaf"]
     assert any(URSSAF_SAMPLE in n and "aucune ligne de la région" in n for n in nantes["economy"]["missing_notes"])
     assert any(f"{URSSAF_SAMPLE} : aucune ligne de la région 52" in w for w in site.warnings)
+    # The métiers are shown, their tension column empty, and the section says why.
+    assert nantes["metiers"]["available"] and not nantes["metiers"]["with_tension"]
+    assert nantes["metiers"]["tension_reason"].startswith("Indicateurs de tension par métier (Dares)")
 
 
 def test_real_cio_are_in_the_portraits(real_build):

@@ -190,7 +190,10 @@ def test_sitemap_of_the_demo_site(demo_build):
     rel = [loc[len(base):] for loc in locs if loc.startswith(base)]
     assert len(rel) == len(locs) == len(set(locs))
     assert {"index.html", "comparaison.html", "glossaire.html", "methodes.html"} <= set(rel)
-    assert sum(r.endswith("/index.html") for r in rel) == 17 and sum(r.endswith(".pdf") for r in rel) == 17
+    # Each territory: its page and PDF, its synthesis's page and PDF.
+    assert sum(r.endswith("/index.html") for r in rel) == 17 and sum(r.endswith("/synthese.html") for r in rel) == 17
+    assert sum("/portrait-" in r and r.endswith(".pdf") for r in rel) == 17
+    assert sum("/synthese-" in r and r.endswith(".pdf") for r in rel) == 17 and sum(r.endswith(".pdf") for r in rel) == 34
     assert all((site / r).is_file() for r in rel)
     for u in root.findall("s:url", NS):
         dt.date.fromisoformat(u.findtext("s:lastmod", namespaces=NS))
