@@ -370,19 +370,31 @@ def test_demo_synthesis_pdf_passes_the_pdfua_checker(demo_build, code):
     assert result.errors == 0
 
 
+def _tags_checked(path: Path, *, headers: int, figures: tuple[int, int], alt: int) -> pikepdf.Pdf:
+    """One demo PDF from its structure tree: more than ``headers`` header cells, each with a scope;
+    between ``figures`` figures, each with a text alternative longer than ``alt`` characters; and
+    no element named by the parent tree left out of the tree (WeasyPrint's margin-box text)."""
+    pdf = pikepdf.open(path)
+    elements = struct_elements(pdf)
+    th = [e for e in elements if str(e.S) == "/TH"]
+    assert len(th) > headers and all(str(e.A.get("/Scope")) in ("/Column", "/Row") for e in th), path.name
+    shown = [e for e in elements if str(e.S) == "/Figure"]
+    assert figures[0] <= len(shown) <= figures[1] and all(len(str(e.get("/Alt", ""))) > alt for e in shown), path.name
+    in_tree = {e.objgen for e in elements}
+    for refs in list(pdf.Root.StructTreeRoot.ParentTree.Nums)[1::2]:
+        assert all(r is None or r.objgen in in_tree for r in (refs if isinstance(refs, pikepdf.Array) else [refs]))
+    return pdf
+
+
 def test_every_demo_synthesis_pdf_tags_header_scopes_and_figures(demo_build):
     """The 17 syntheses, from their structure tree: header cells with a scope, figures (the charts
-    shown again from the portrait) with their text alternative, links printed."""
+    shown again from the portrait) with their text alternative, no margin text in the tree, links
+    printed."""
     settings, _ = demo_build
     pdfs = sorted(Path(settings.output).glob("t*/synthese-*.pdf"))
     assert len(pdfs) == 17
     for path in pdfs:
-        pdf = pikepdf.open(path)
-        elements = struct_elements(pdf)
-        th = [e for e in elements if str(e.S) == "/TH"]
-        assert len(th) > 20 and all(str(e.A.get("/Scope")) in ("/Column", "/Row") for e in th), path.name
-        figures = [e for e in elements if str(e.S) == "/Figure"]
-        assert 2 <= len(figures) <= 3 and all(len(str(e.get("/Alt", ""))) > 60 for e in figures), path.name
+        pdf = _tags_checked(path, headers=20, figures=(2, 3), alt=60)
         annots = [a for p in pdf.pages for a in p.get("/Annots", [])]
         assert len(annots) >= 6 and all(int(a.F) & 4 for a in annots), path.name
 
@@ -395,15 +407,7 @@ def test_every_demo_pdf_tags_header_scopes_figures_and_no_margin_text(demo_build
     pdfs = sorted(Path(settings.output).glob("t*/portrait-*.pdf"))
     assert len(pdfs) == 17
     for path in pdfs:
-        pdf = pikepdf.open(path)
-        elements = struct_elements(pdf)
-        th = [e for e in elements if str(e.S) == "/TH"]
-        assert len(th) > 100 and all(str(e.A.get("/Scope")) in ("/Column", "/Row") for e in th), path.name
-        figures = [e for e in elements if str(e.S) == "/Figure"]
-        assert len(figures) >= 8 and all(len(str(e.get("/Alt", ""))) > 20 for e in figures), path.name
-        in_tree = {e.objgen for e in elements}
-        for refs in list(pdf.Root.StructTreeRoot.ParentTree.Nums)[1::2]:
-            assert all(r is None or r.objgen in in_tree for r in (refs if isinstance(refs, pikepdf.Array) else [refs]))
+        _tags_checked(path, headers=100, figures=(8, 10_000), alt=20)
 
 
 def test_structure_tree_follows_the_page(demo_build):
