@@ -21,7 +21,7 @@ from .lock import LockError, RunInProgress
 from .pipeline import quiet_rendering_logs
 from .ingest import accepted_codes, check_inputs, cog_tables, set_membership
 from .publish import PublishError, rollback
-from .settings import DEMO_DIR, DEMO_REGION, PROFILES, Settings
+from .settings import DEMO_DIR, DEMO_REGION, PDF_ENGINES, PROFILES, Settings
 from .sitemap import SitemapError, normalise_base_url
 from .territories import TerritorySetError, compare, get_set
 
@@ -78,7 +78,7 @@ def _settings(args) -> Settings:
     return Settings(territory_set=args.territories, profile=args.profile,
                     raw_dir=Path(args.raw_dir) if args.raw_dir else None, output=Path(args.output),
                     region=args.region, reach_km=args.distance_km, base_url=args.base_url,
-                    formats=args.formats)
+                    formats=args.formats, pdf_engine=args.pdf_engine)
 
 
 def _positive_km(text: str) -> float:
@@ -142,6 +142,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                         f"(défaut : {Settings.base_url}, l'aperçu local « python -m http.server -d output/site »)")
     p.add_argument("--formats", metavar="LISTE", type=_formats, default=Settings.formats,
                    help="formats des portraits : html,pdf (défaut) ou html (aperçu sans PDF, 3 fois plus rapide)")
+    p.add_argument("--pdf-engine", choices=PDF_ENGINES, default=Settings.pdf_engine,
+                   help="mise en page des PDF : typst (défaut) ou weasyprint (le moteur d'avant, "
+                        "environ 8 fois plus lent ; pour comparer)")
     p.add_argument("-v", "--verbose", action="store_true", help="plus de détails")
 
 

@@ -22,7 +22,8 @@ from . import render, report
 from .settings import MANIFEST, ROOT, Settings
 
 # Libraries whose version can change the pages, images or PDFs drawn from the same data.
-RENDERING_LIBRARIES = ("duckdb", "jinja2", "matplotlib", "pandas", "geopandas", "shapely", "weasyprint")
+RENDERING_LIBRARIES = ("duckdb", "jinja2", "matplotlib", "pandas", "geopandas", "shapely", "weasyprint", "typst",
+                       "pikepdf")
 # Of portraits/, what is no part of the code that makes an edition: the synthesis of the demo
 # inputs (what it writes is hashed as the inputs of a demo build).
 NOT_EDITION_CODE = ("demo",)
@@ -80,7 +81,7 @@ def edition_fingerprint(settings: Settings, inputs_fingerprint: str) -> str:
     h.update(json.dumps({"territory_set": settings.territory_set, "profile": settings.profile,
                          "demo": settings.is_demo, "region": settings.region_code(),
                          "indicators": settings.indicator_params(), "formats": list(settings.formats),
-                         "base_url": settings.base_url,
+                         "pdf_engine": settings.pdf_engine, "base_url": settings.base_url,
                          "versions": {lib: version(lib) for lib in RENDERING_LIBRARIES}}, sort_keys=True).encode())
     return h.hexdigest()
 

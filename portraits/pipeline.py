@@ -99,6 +99,7 @@ def compute_site(settings: Settings) -> Site:
     index = site_index(settings, region_name, contexts)
     for c in contexts:
         c["pdf"] = "pdf" in settings.formats    # in the render key too: adding the PDF renders again
+        c["pdf_engine"] = settings.pdf_engine   # and so is the engine that lays it out
     current = {c["code"]: report.open_data_rows(c) for c in contexts}
     baseline = comparison_baseline(settings, current)
     for c in contexts:
@@ -301,10 +302,10 @@ def write_portrait(settings: Settings, ctx: dict, folder: Path) -> None:
     (folder / "index.html").write_text(portrait_page(settings, ctx), encoding="utf-8")
     (folder / SYNTHESIS_PAGE).write_text(synthesis_page(settings, ctx), encoding="utf-8")
     if ctx.get("pdf", True):
-        render.write_pdf(pdf_page(settings, ctx), folder,
-                         folder / f"portrait-{ctx['slug']}.pdf", title=f"Portrait du territoire {ctx['name']}")
-        render.write_pdf(synthesis_page(settings, ctx, for_pdf=True), folder,
-                         folder / f"synthese-{ctx['slug']}.pdf", title=f"Synthèse du territoire {ctx['name']}")
+        render.write_pdf(pdf_page(settings, ctx), folder, folder / f"portrait-{ctx['slug']}.pdf",
+                         title=f"Portrait du territoire {ctx['name']}", engine=settings.pdf_engine)
+        render.write_pdf(synthesis_page(settings, ctx, for_pdf=True), folder, folder / f"synthese-{ctx['slug']}.pdf",
+                         title=f"Synthèse du territoire {ctx['name']}", engine=settings.pdf_engine)
     write_open_data(report.open_data_rows(ctx), folder / f"donnees-{ctx['slug']}")
 
 

@@ -13,7 +13,7 @@ import shapely
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from . import charts, fmt, pdf_tags
+from . import charts, fmt, pdf_tags, typst_pdf
 from .geography import projected_crs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,9 @@ def templates_fingerprint() -> str:
     files += [Path(__file__), Path(charts.__file__), Path(fmt.__file__),
               *sorted((ROOT / "portraits" / "report" / "sections").glob("*.py")),
               # The map to explore: its drawing and its data (portraits.explore imports this module).
-              ROOT / "portraits" / "explore.py", ROOT / "portraits" / "report" / "communes_map.py"]
+              ROOT / "portraits" / "explore.py", ROOT / "portraits" / "report" / "communes_map.py",
+              # The PDFs' layout (templates/print.typ is among the templates above) and tagging.
+              ROOT / "portraits" / "typst_pdf.py", ROOT / "portraits" / "pdf_tags.py"]
     for p in files:
         h.update(p.name.encode())
         h.update(p.read_bytes())
@@ -171,7 +173,15 @@ def render_html(template: str, **context) -> str:
     return environment().get_template(template).render(**context)
 
 
-def write_pdf(html_text: str, base_dir: Path, target: Path, title: str) -> None:
+def write_pdf(html_text: str, base_dir: Path, target: Path, title: str, engine: str = "typst") -> None:
+    """The PDF of a page's HTML into ``target`` (images found in ``base_dir``), whole or not at
+    all, laid out by ``engine`` (``settings.PDF_ENGINES``): Typst (``portraits.typst_pdf``) or
+    WeasyPrint, whose tagging ``pdf_tags`` completes."""
+    if engine == "typst":
+        typst_pdf.write_pdf(html_text, base_dir, target, title)
+        return
+    if engine != "weasyprint":
+        raise ValueError(f"moteur PDF inconnu : {engine!r}")
     from weasyprint import HTML
     tmp = target.with_name(target.name + ".part")
     try:

@@ -24,6 +24,10 @@ COMPARISON = "comparaison-edition-precedente.json"
 OPEN_DATA = "donnees-territoires"
 PROFILES = ("demo", "official")
 FORMATS = ("html", "pdf")   # what a portrait is published as; the HTML page always (the PDF is laid out from it)
+# What lays the PDFs out from the page's HTML: Typst (portraits/typst_pdf.py, the default: about a
+# tenth of the time) or WeasyPrint (portraits/render.py with pdf_tags; the engine before, kept to
+# compare and as a fallback). README, "Performance".
+PDF_ENGINES = ("typst", "weasyprint")
 # The bundled demo inputs (written by ``portraits demo``, see portraits.demo) and their region.
 DEMO_DIR = ROOT / "data" / "demo"
 DEMO_REGION = "52"
@@ -41,12 +45,15 @@ class Settings:
     base_url: str = "http://localhost:8000/"   # public address of the site (absolute URLs of sitemap.xml)
     render_processes: int | None = None   # processes drawing and writing portraits side by side; default: one per core
     formats: tuple[str, ...] = FORMATS    # ("html",): pages without their PDF (a preview, 3 times faster)
+    pdf_engine: str = "typst"             # PDF_ENGINES
 
     def __post_init__(self):
         unknown = [f for f in self.formats if f not in FORMATS]
         if unknown or "html" not in self.formats:
             raise ValueError(f"formats invalides : {', '.join(self.formats) or 'aucun'} "
                              f"(html obligatoire, pdf en option ; connus : {', '.join(FORMATS)})")
+        if self.pdf_engine not in PDF_ENGINES:
+            raise ValueError(f"moteur PDF inconnu : {self.pdf_engine!r} (connus : {', '.join(PDF_ENGINES)})")
 
     def processes(self) -> int:
         """How many portraits are drawn and written at once (at least 1)."""
