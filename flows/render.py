@@ -99,23 +99,25 @@ def render(settings: Settings, in_processes: bool = True) -> quote[RenderRun]:
 
     Returns the :class:`RenderRun` wrapped in Prefect's ``quote`` (``.unquote()`` it)."""
     t0 = time.perf_counter()
-    site = compute_site(settings)
-    t1 = time.perf_counter()
-    staging = prepare_staging(settings)
-    # quote(): Prefect passes the contexts as they are, without walking through every value of
-    # them (about a second per walk of the whole site; several walks per task).
-    reused = reuse_unchanged(settings, quote(site.contexts), staging)
-    todo = [c for c in site.contexts if c["code"] not in reused]
-    rendered: dict[str, RenderOutcome] = {}
-    if todo:
-        with (pipeline.render_pool(settings, todo) if in_processes else nullcontext()) as pool, \
-                Progress(len(todo), reused=len(reused), pdf="pdf" in settings.formats) as progress:
-            futures = render_territory.map(unmapped(settings), [shipped(c) for c in todo], unmapped(staging),
-                                           unmapped(pool))
-            ctx_of = dict(zip(futures, todo))
-            for f in as_completed(list(futures)):      # in the order they complete: the progress lines
-                rendered[ctx_of[f]["code"]] = _outcome(f, ctx_of[f])
-                progress.update(rendered[ctx_of[f]["code"]])
+    # The render processes start first: they warm up while the indicators are computed.
+    with (pipeline.render_pool(settings) if in_processes else nullcontext()) as pool:
+        site = compute_site(settings)
+        t1 = time.perf_counter()
+        staging = prepare_staging(settings)
+        # quote(): Prefect passes the contexts as they are, without walking through every value of
+        # them (about a second per walk of the whole site; several walks per task).
+        reused = reuse_unchanged(settings, quote(site.contexts), staging)
+        todo = [c for c in site.contexts if c["code"] not in reused]
+        rendered: dict[str, RenderOutcome] = {}
+        if todo:
+            with Progress(len(todo), reused=len(reused), pdf="pdf" in settings.formats) as progress:
+                # One portrait alone is drawn here: as soon as in a worker, and no pickling.
+                futures = render_territory.map(unmapped(settings), [shipped(c) for c in todo], unmapped(staging),
+                                               unmapped(pool if len(todo) > 1 else None))
+                ctx_of = dict(zip(futures, todo))
+                for f in as_completed(list(futures)):      # in the order they complete: the progress lines
+                    rendered[ctx_of[f]["code"]] = _outcome(f, ctx_of[f])
+                    progress.update(rendered[ctx_of[f]["code"]])
     outcomes = [reused.get(c["code"]) or rendered[c["code"]] for c in site.contexts]
     # Quoted: Prefect would walk through every page's context looking for futures in the return
     # value (about a second); the caller unquotes it.

@@ -45,8 +45,11 @@ def _svg(fig: Figure) -> bytes:
 
 
 def _png(fig: Figure, dpi: int = 200) -> bytes:
+    """The figure as PNG. zlib level 3 rather than 6: a third less time to encode a map (the PDF
+    re-encodes it anyway) for files 3 % bigger."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches="tight",
+                pil_kwargs={"compress_level": 3})
     return buf.getvalue()
 
 

@@ -256,18 +256,28 @@ def _reusable(settings: Settings, ctx: dict, key: str) -> bool:
 
 
 @contextmanager
-def render_pool(settings: Settings, contexts: list[dict]):
-    """Worker processes that draw and write the portraits side by side (matplotlib and WeasyPrint
-    hold the GIL, so threads would not help), or ``None`` when fewer than two portraits need
-    rendering or ``settings`` asks for one process: the work then stays in this process.
-    Processes are spawned, not forked (the caller has threads: Prefect's, DuckDB's)."""
-    pending = sum(not _reusable(settings, ctx, render_key(ctx)) for ctx in contexts)
-    workers = min(settings.processes(), pending)
+def render_pool(settings: Settings):
+    """Worker processes that draw and write the portraits side by side (matplotlib holds the GIL,
+    so threads would not help), or ``None`` when ``settings`` asks for one process: the work then
+    stays in this process. Processes are spawned, not forked (the caller has threads: Prefect's,
+    DuckDB's), at once, and each warms up (:func:`warm_worker`: imports, the shapes of the maps)
+    while the caller computes the indicators: the first portraits do not wait for it."""
+    workers = settings.processes()
     if workers < 2:
         yield None
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=warm_worker, initargs=(settings,)) as pool:
+        for _ in range(workers):        # a process is spawned a task waiting, up to ``workers``
+            pool.submit(int)
         yield pool
+
+
+def warm_worker(settings: Settings) -> None:
+    """What every render process needs before its first portrait: the rendering modules (imported
+    with this one), quiet logs, and the commune and territory shapes of the warehouse."""
+    quiet_rendering_logs()
+    map_data(settings)
 
 
 def pdf_page(settings: Settings, ctx: dict) -> str:

@@ -474,20 +474,35 @@ def _disk_full_after_some_bytes(self, target=None, *args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def test_pdf_cut_short_by_a_full_disk_leaves_no_file(monkeypatch, tmp_path):
+def _disk_full_while_finishing(pdf_path, tables):
+    """The Typst PDF rewritten on a full disk (pikepdf's save): the start of the file, then ENOSPC."""
+    Path(pdf_path).write_bytes(b"%PDF-1.7\n" + b"0" * 4096)
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def _fill_the_disk(monkeypatch, engine: str) -> None:
     from weasyprint import HTML
 
+    from portraits import typst_pdf
+    if engine == "weasyprint":
+        monkeypatch.setattr(HTML, "write_pdf", _disk_full_after_some_bytes)
+    else:
+        monkeypatch.setattr(typst_pdf, "finish", _disk_full_while_finishing)
+
+
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_pdf_cut_short_by_a_full_disk_leaves_no_file(monkeypatch, tmp_path, engine):
     from portraits import render
-    monkeypatch.setattr(HTML, "write_pdf", _disk_full_after_some_bytes)
+    _fill_the_disk(monkeypatch, engine)
     with pytest.raises(OSError, match="No space left on device"):
-        render.write_pdf("<p>Portrait</p>", tmp_path, tmp_path / "portrait-t05-angers.pdf", title="Portrait")
+        render.write_pdf("<p>Portrait</p>", tmp_path, tmp_path / "portrait-t05-angers.pdf", title="Portrait",
+                         engine=engine)
     assert list(tmp_path.iterdir()) == []
 
 
-
 def test_disk_full_while_writing_a_pdf_fails_naming_the_territory(published, monkeypatch):
-    from weasyprint import HTML
-
+    """One territory to render again: it is rendered in this process (no worker processes for
+    one portrait), where the disk is made full while its PDF is written."""
     from flows.refresh import refresh
     from portraits.settings import MANIFEST
     settings = published
@@ -496,8 +511,7 @@ def test_disk_full_while_writing_a_pdf_fails_naming_the_territory(published, mon
     manifest["territories"]["T05"]["key"] = "périmée"             # T05 must be rendered again
     (out / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     before = snapshot(out)
-    real = HTML.write_pdf
-    monkeypatch.setattr(HTML, "write_pdf", _disk_full_after_some_bytes)
+    _fill_the_disk(monkeypatch, settings.pdf_engine)
     state = refresh(settings, return_state=True)
     assert state.is_failed()
     with pytest.raises(Exception, match=r"rendu en échec pour : T05 \(OSError: \[Errno 28\] écriture impossible dans "
@@ -505,7 +519,7 @@ def test_disk_full_while_writing_a_pdf_fails_naming_the_territory(published, mon
         state.result()
     assert snapshot(out) == before
     assert not list(out.parent.rglob("*.part")) and not (out.parent / ".site.staging").exists()
-    monkeypatch.setattr(HTML, "write_pdf", real)
+    monkeypatch.undo()
     summary = refresh(settings)                                     # next run, disk freed
     assert summary["published"] and "T05" in summary["rebuilt"]
     from pypdf import PdfReader
