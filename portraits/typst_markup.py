@@ -135,7 +135,8 @@ class Writer:
     def __init__(self, root: Node, base_dir: Path):
         self.root = root
         self.base_dir = base_dir
-        self.ids = {n.attrs["id"] for n in self._all(root) if "id" in n.attrs}
+        # The targets a link or the contents may point to: the headings with an id (a label each).
+        self.ids = {n.attrs["id"] for n in self._all(root) if "id" in n.attrs and n.tag in ("h1", "h2", "h3", "h4")}
         self.row_header_tables: list[list[list[int]]] = []
         body = next(root.find_all("body"), root)
         self.synthesis = "synthesis" in body.classes

@@ -30,6 +30,8 @@ PAGE = """<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Port
 </ol></nav>
 <section><h2 id="h-lieux">Les lieux</h2>
   <!-- the characters that mean something in Typst markup, as names in the data may carry them -->
+  <!-- a link to an element that is no heading (no label in Typst): its text, no link -->
+  <div id="bloc"><p>Renvoi vers <a href="#bloc">ce bloc</a>.</p></div>
   <p>Voir <a href="https://example.org/">le site</a> puis la suite : #1 *gras* $x$ _a_ &lt;b&gt; @nom [x] // ~ \\ 1. = - + 'a' "b"</p>
   <!-- a row header in the second column, as the directory's addresses (network first); four
        rows: fewer would make as many header cells as data cells (the checker: "shredded") -->
@@ -64,6 +66,7 @@ def pdf_text(path: Path) -> str:
 def test_text_is_printed_as_it_is_and_what_print_hides_is_left_out(tmp_path):
     text = pdf_text(write(tmp_path))
     assert "#1 *gras* $x$ _a_ <b> @nom [x] // ~ \\ 1. = - + 'a' \"b\"" in " ".join(text.split())
+    assert "Renvoi vers ce bloc." in " ".join(text.split())
     assert "Tous les territoires" not in text and "Pied de page de l'écran" not in text
     assert "Portrait de territoire — Essai" in text and "page 2 / 2" in text
 
