@@ -32,8 +32,18 @@ def environment() -> Environment:
 
 
 def templates_fingerprint() -> str:
-    """Hash of every template and asset, and of the code that draws and lays out the pages."""
+    """Hash of every template and asset, and of the code that draws and lays out the pages
+    (:func:`rendering_files`)."""
     h = hashlib.sha256()
+    for p in rendering_files():
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def rendering_files() -> list[Path]:
+    """The templates and assets, and the code that draws and lays out the pages: what a
+    territory's render key hashes besides its context."""
     files = sorted(p for p in TEMPLATES.rglob("*") if p.is_file())
     # The sections declare their images and the arguments of their drawings.
     files += [Path(__file__), Path(charts.__file__), Path(fmt.__file__),
@@ -41,11 +51,8 @@ def templates_fingerprint() -> str:
               # The map to explore: its drawing and its data (portraits.explore imports this module).
               ROOT / "portraits" / "explore.py", ROOT / "portraits" / "report" / "communes_map.py",
               # The PDFs' layout (templates/print.typ is among the templates above) and tagging.
-              ROOT / "portraits" / "typst_pdf.py", ROOT / "portraits" / "pdf_tags.py"]
-    for p in files:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
+              *sorted((ROOT / "portraits").glob("typst_*.py")), ROOT / "portraits" / "pdf_tags.py"]
+    return files
 
 
 class MapData:

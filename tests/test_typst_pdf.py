@@ -128,3 +128,10 @@ def test_the_engine_is_a_setting_and_an_unknown_one_is_refused():
     assert PDF_ENGINES == ("typst", "weasyprint") and Settings().pdf_engine == "typst"
     with pytest.raises(ValueError, match="moteur PDF inconnu"):
         Settings(pdf_engine="chromium")
+
+
+def test_the_render_key_hashes_every_module_that_lays_out_a_pdf():
+    """A change to the markup, the tagging or the print style lays the PDFs out again: each of
+    their files is hashed in the render key (a module left out would leave published PDFs reused)."""
+    names = {p.name for p in render.rendering_files()}
+    assert {"typst_pdf.py", "typst_markup.py", "typst_tags.py", "pdf_tags.py", "print.typ"} <= names
