@@ -1,5 +1,5 @@
 """The warehouse steps of the ``refresh`` flow: (generate the demo inputs of a region other than
-the bundled one,) find the input files, and when they (or the loading code) changed, ingest them (one task per dataset, tagged with its source family) and
+the bundled one,) find the input files, and when they (or the loading code) changed, ingest them (one task per dataset, named with its source family) and
 build the DuckDB warehouse.
 
 Tasks of the refresh flow run, not a subflow: a Prefect subflow costs 1.5 to 2.5 s of
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from prefect import task
 from prefect.cache_policies import NONE
+from prefect.utilities.annotations import quote
 
 from portraits import pipeline
 from portraits import ingest
@@ -20,7 +21,7 @@ from portraits.demo import ensure_demo
 from portraits.ingest import Inputs
 from portraits.settings import Settings
 
-from .ingest import commune_reference, read_family
+from .ingest import commune_reference, read_datasets
 
 TASK = dict(cache_policy=NONE, persist_result=False)
 
@@ -75,9 +76,8 @@ def warehouse(settings: Settings) -> WarehouseRun:
         return WarehouseRun(inputs, False, {"locate": time.perf_counter() - t0})
     t1 = time.perf_counter()
     codes, datasets = commune_reference(settings, inputs)
-    membership = read_territory_set(settings, codes)
-    for family in ingest.FAMILIES:
-        datasets.update(read_family(settings, inputs, family, codes))
+    membership = read_territory_set(settings, quote(codes))
+    datasets.update(read_datasets(settings, inputs, codes))
     t2 = time.perf_counter()
-    build_warehouse(settings, datasets, inputs, membership)
+    build_warehouse(settings, quote(datasets), quote(inputs), membership)
     return WarehouseRun(inputs, True, {"locate": t1 - t0, "ingest": t2 - t1, "warehouse": time.perf_counter() - t2})

@@ -76,9 +76,8 @@ def commune_reference(settings: Settings, inputs: Inputs) -> tuple[dict[str, str
         try:      # national tables: the rows of the region's départements are kept, then checked
             loaded = sources.REGISTRY["cog"].read(paths, communes=codes)
         except NoRegionalRows as exc:
-            log.warning("donnée inutilisable : cog — %s", exc)
-            out["cog"] = Loaded(sources.REGISTRY["cog"].SOURCE, None, "", [p.name for p in paths],
-                                warnings=[str(exc)], unusable=str(exc))
+            out["cog"] = unusable("cog", inputs.found["cog"], exc)
+            log_read("cog", out["cog"], 0.0)
             return codes, out
         schemas.validate("cog", loaded)      # the declared contract of the normalised frame
         loaded.unexpected = check.unexpected_of("cog", [Path(p) for p in inputs.found["cog"]])
@@ -130,21 +129,45 @@ def ingest_family(settings: Settings, inputs: Inputs, family: str, codes: dict[s
     """Read, validate and normalise the datasets found of one source family. A dataset whose
     files hold no row of the region (``NoRegionalRows``) is kept as unusable, with its reason: the
     warehouse has no table for it and the portraits say why its parts are empty."""
-    out = {}
-    for key in family_datasets(inputs, family):
-        try:
-            out[key] = ingest_dataset(settings, key, inputs.found[key], codes)
-        except NoRegionalRows as exc:
-            log.warning("donnée inutilisable : %s — %s", key, exc)
-            out[key] = Loaded(sources.REGISTRY[key].SOURCE, None, "", [Path(p).name for p in inputs.found[key]],
-                              warnings=[str(exc)], unusable=str(exc))
-    return out
+    return {key: read_logged(settings, key, inputs.found[key], codes) for key in family_datasets(inputs, family)}
+
+
+def unusable(key: str, paths: list[str], exc: NoRegionalRows) -> Loaded:
+    """A dataset whose files hold no row of the region: kept, with its reason, as unusable (the
+    warehouse has no table for it and the portraits say why its parts are empty)."""
+    return Loaded(sources.REGISTRY[key].SOURCE, None, "", [Path(p).name for p in paths], warnings=[str(exc)],
+                  unusable=str(exc))
+
+
+def read_dataset(settings: Settings, key: str, paths: list[str], codes: dict[str, str]) -> Loaded:
+    """:func:`ingest_dataset`, a dataset with no row of the region kept as :func:`unusable`.
+    Logs nothing (it may run in a worker process): the caller says what was read (:func:`log_read`)."""
+    try:
+        return ingest_dataset(settings, key, paths, codes)
+    except NoRegionalRows as exc:
+        return unusable(key, paths, exc)
+
+
+def read_logged(settings: Settings, key: str, paths: list[str], codes: dict[str, str]) -> Loaded:
+    """:func:`read_dataset`, and its line in the run's log."""
+    t0 = time.perf_counter()
+    loaded = read_dataset(settings, key, paths, codes)
+    log_read(key, loaded, time.perf_counter() - t0)
+    return loaded
+
+
+def log_read(key: str, loaded: Loaded, seconds: float) -> None:
+    """The line of the run's log for one dataset read (or left out as unusable)."""
+    if loaded.unusable:
+        log.warning("donnée inutilisable : %s — %s", key, loaded.unusable)
+    else:
+        log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
+                 seconds)
 
 
 def ingest_dataset(settings: Settings, key: str, paths: list[str], codes: dict[str, str]) -> Loaded:
     """Read one dataset's files, check its declared schema; older commune codes are brought to
-    the current communes with ``codes``."""
-    t0 = time.perf_counter()
+    the current communes with ``codes`` (a file with no row of the region raises ``NoRegionalRows``)."""
     read = sources.REGISTRY[key].read
     # Optional parameters some loaders take: where to stage large files, which region to keep.
     extra = {"workdir": settings.work / "staged" / key, "region": settings.region_code()}
@@ -152,8 +175,6 @@ def ingest_dataset(settings: Settings, key: str, paths: list[str], codes: dict[s
     loaded = read([Path(p) for p in paths], communes=codes, **{k: v for k, v in extra.items() if k in accepted})
     schemas.validate(key, loaded)        # the declared contract of the normalised frame
     loaded.unexpected = check.unexpected_of(key, [Path(p) for p in paths])
-    log.info("lu : %s — %s lignes, %s (%.1f s)", key, f"{loaded.rows:,}".replace(",", " "), loaded.vintage,
-             time.perf_counter() - t0)
     return loaded
 
 
@@ -177,10 +198,7 @@ def check_inputs(settings: Settings) -> list[check.DatasetCheck]:
         try:
             if codes is None:
                 raise SourceError(Path(inputs.found["cog"][-1]), "table des communes (COG) refusée : voir la ligne cog")
-            loaded = ingest_dataset(settings, key, paths, codes)
-        except NoRegionalRows as exc:
-            loaded = Loaded(sources.REGISTRY[key].SOURCE, None, "", [Path(p).name for p in paths], [str(exc)],
-                            unusable=str(exc))
+            loaded = read_dataset(settings, key, paths, codes)
         except (SourceError, OSError, ValueError) as exc:
             out.append(check.row(key, paths, error=str(exc), required_missing=required, seconds=time.perf_counter() - t0))
             continue

@@ -240,6 +240,23 @@ def test_missing_dataset_is_reported_and_section_says_unavailable(prefect_harnes
     assert "Données de démonstration" not in page   # a raw folder is not the demo profile
 
 
+def test_a_file_of_another_region_is_reported_unusable_not_a_failure(prefect_harness, tmp_path):
+    """The flow's reading tasks keep a dataset whose file holds no row of the region (a file of
+    another region put in the folder) as unusable, with its reason, as ``portraits check`` does:
+    the run succeeds and says why, it does not fail on it."""
+    from flows.refresh import refresh
+    from portraits.settings import Settings
+    raw = copy_demo_inputs(tmp_path / "raw")
+    # Rennes and Saint-Malo (Ille-et-Vilaine, Bretagne): no commune of Pays de la Loire.
+    (raw / "defm-communes-mensuel.csv").write_text("codgeo,YEAR,Demandeurs_Emploi\n35238,janvier_2023,110\n"
+                                                   "35288,janvier_2023,40\n", encoding="utf-8")
+    settings = Settings(territory_set="departements", output=tmp_path / "site", raw_dir=raw, formats=("html",))
+    summary = refresh(settings)
+    assert summary["published"]
+    assert any("defm-communes-mensuel.csv" in w and "aucune commune des départements" in w
+               for w in summary["warnings"]), summary["warnings"]
+
+
 def test_bad_input_fails_and_leaves_the_published_site(demo_build, tmp_path):
     from flows.refresh import refresh
     from portraits.settings import Settings

@@ -12,12 +12,14 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import pickle
 import pkgutil
 import types
 
 import pytest
 
 from sources import REGISTRY
+from sources.common import NoRegionalRows, SourceError
 from sources.schemas import SCHEMAS
 
 def _name(module: types.ModuleType) -> str:
@@ -110,3 +112,12 @@ def test_every_source_has_read_and_write():
 
 def test_no_source_keeps_demo_code():
     assert with_demo_code(REGISTRY) == []
+
+
+def test_a_source_error_comes_back_whole_from_another_process():
+    # Pickled as a worker process sends it back: rebuilt from its parts, not from its text.
+    for err in (SourceError("dir/defm-communes-mensuel.csv", "valeur non numérique", line=12),
+                NoRegionalRows("bmo.xlsx", "aucune ligne pour la région 52")):
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err)
+        assert (str(back), back.path, back.line, back.message) == (str(err), err.path, err.line, err.message)

@@ -10,8 +10,14 @@ class SourceError(ValueError):
     def __init__(self, path: Path | str, message: str, line: int | None = None):
         self.path = Path(path)
         self.line = line
+        self.message = message
         where = f"{self.path.name}" + (f", ligne {line}" if line is not None else "")
         super().__init__(f"{where} : {message}")
+
+    def __reduce__(self):
+        # Rebuilt from what it was made of, not from its formatted text (pickle's default for an
+        # exception): a file refused in an ingest worker process reaches the run as it was raised.
+        return type(self), (self.path, self.message, self.line)
 
 
 class NoRegionalRows(SourceError):
