@@ -159,11 +159,21 @@ def cmd_build(args) -> int:
 def _build(settings: Settings, args) -> int:
     _prefect_environment(settings.work)
     t0 = time.perf_counter()
-    log.info("démarrage de Prefect (serveur éphémère local)…")
+    log.info("démarrage de Prefect…")
+    from .prefect_api import PrefectServerError, api_url, start_local_server
+    # Started before the flows are imported: it boots meanwhile (none when a server is configured).
+    server = start_local_server()
     from flows.refresh import refresh
     for handler in logging.getLogger().handlers:          # Prefect's console handler
         handler.addFilter(NoInputErrorTraceback())
-    log.info("Prefect prêt (%.1f s) ; jeu %s, profil %s, entrées %s", time.perf_counter() - t0,
+    if server:
+        try:
+            server.wait_ready()
+        except PrefectServerError as exc:
+            log.error("erreur : %s ; le site publié dans %s n'a pas été modifié", exc, settings.output)
+            return 1
+    log.info("Prefect prêt (%.1f s, %s) ; jeu %s, profil %s, entrées %s", time.perf_counter() - t0,
+             f"serveur local temporaire {server.api_url}" if server else f"serveur {redact(api_url())}",
              settings.territory_set, settings.profile, settings.inputs_dir)
     state = refresh(settings, task_runner=args.task_runner, dask_address=args.dask_address, return_state=True)
     if state.is_failed():
