@@ -13,6 +13,8 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter
 
@@ -325,7 +327,6 @@ def choropleth(region_communes, territory_communes, territory_outline, legend: l
     over the faded rest of the region, with the legend of the classes (``palette``: one colour
     per class, default :data:`CLASS_COLOURS`; ``size``: inches, the smaller the larger the
     legend reads once the map is scaled to the page)."""
-    from matplotlib.patches import Patch
     palette = palette or CLASS_COLOURS
     colours = [palette[int(c)] if c is not None and c == c else NO_VALUE for c in territory_communes.cls]
     fig, ax = _map_base(region_communes, territory_communes, territory_outline, colours, 0.4, size)
@@ -343,8 +344,6 @@ def flow_map(territories, focus_code: str, flows: list[dict], labels=None) -> by
     touch it as curved arrows between territory centres, their width proportional to the flow.
     ``territories``: GeoDataFrame (metric CRS) with ``territory_code``; ``flows``: dicts with
     ``origin``, ``destination`` (territory codes), ``flow`` and ``outbound`` (leaving the focus)."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyArrowPatch
     focus = territories[territories.territory_code == focus_code]
     fig, ax = _map_base(territories, focus, territories, PALE, 0.8, (6.0, 5.6))
     centre = {c: (p.x, p.y) for c, p in zip(territories.territory_code, territories.representative_point())}

@@ -17,6 +17,7 @@ from . import check, deployment, lock
 from .demo import DemoError, ensure_demo, generate
 from .deployment import ConfigError
 from .geography import POPULATION_VINTAGE, GeographyError, load_communes, region_info
+from .local_server import LocalServer, prefect_environment
 from .lock import LockError, RunInProgress
 from .pipeline import quiet_rendering_logs
 from .ingest import accepted_codes, check_inputs, cog_tables, set_membership
@@ -40,18 +41,6 @@ class NoInputErrorTraceback(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and isinstance(record.exc_info[1], INPUT_ERRORS))
-
-
-def _prefect_environment(work: Path) -> None:
-    """Run Prefect offline, in ephemeral mode, with its state inside the project (not ~/.prefect)."""
-    home = Path(os.environ.get("PREFECT_HOME", Path.cwd() / ".prefect"))
-    os.environ.setdefault("PREFECT_HOME", str(home))
-    # A fresh Prefect database takes ~25 s to migrate on 2 cores; the default timeout is 20 s.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("MPLCONFIGDIR", str(Path(os.environ["PREFECT_HOME"]).parent / ".cache" / "matplotlib"))
 
 
 class RedactingFormatter(logging.Formatter):
@@ -157,18 +146,19 @@ def cmd_build(args) -> int:
 
 
 def _build(settings: Settings, args) -> int:
-    _prefect_environment(settings.work)
+    prefect_environment()
     t0 = time.perf_counter()
     log.info("démarrage de Prefect…")
-    from .prefect_api import PrefectServerError, api_url, start_local_server
-    # Started before the flows are imported: it boots meanwhile (none when a server is configured).
-    server = start_local_server()
+    from .prefect_api import PrefectServerError, api_url, start_local_server, wait_ready
+    # Started by the command's entry point (portraits.launch) before anything was imported, or
+    # now, before the flows are imported: it boots meanwhile (none when a server is configured).
+    server = start_local_server(args.early_server)
     from flows.refresh import refresh
     for handler in logging.getLogger().handlers:          # Prefect's console handler
         handler.addFilter(NoInputErrorTraceback())
     if server:
         try:
-            server.wait_ready()
+            wait_ready(server)
         except PrefectServerError as exc:
             log.error("erreur : %s ; le site publié dans %s n'a pas été modifié", exc, settings.output)
             return 1
@@ -213,7 +203,7 @@ def cmd_serve(args) -> int:
     # Prefect server: they are what one watches in the UI.
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "portraits")
-    _prefect_environment(Path.cwd() / "output" / "work")
+    prefect_environment()
     from prefect.settings import PREFECT_API_URL
     if not PREFECT_API_URL.value():
         log.error("erreur : aucun serveur Prefect (PREFECT_API_URL non défini) : les planifications ne "
@@ -417,8 +407,11 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, early_server: LocalServer | None = None) -> int:
+    """The ``portraits`` command; ``early_server``: the Prefect server its entry point
+    (``portraits.launch``) started for a build, before this module was imported."""
     args = parser().parse_args(argv)
+    args.early_server = early_server
     _setup_logging(getattr(args, "verbose", False))
     try:
         return args.func(args)

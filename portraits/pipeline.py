@@ -8,8 +8,9 @@ Publishing (:mod:`portraits.publish`) follows; the settings and paths are in
 """
 from __future__ import annotations
 
-import multiprocessing
+import csv
 import json
+import multiprocessing
 import logging
 import os
 import shutil
@@ -383,7 +384,6 @@ def _csv_number(x: float) -> str:
 def write_open_data(rows: list[dict], stem: Path) -> None:
     """``stem``.csv (UTF-8 with BOM, ';' and decimal comma: opens as is in a French spreadsheet)
     and ``stem``.json (plain numbers)."""
-    import csv
     with open(stem.with_suffix(".csv"), "w", encoding="utf-8-sig", newline="") as f:
         w = csv.DictWriter(f, fieldnames=report.OPEN_DATA_COLUMNS, delimiter=";")
         w.writeheader()

@@ -47,8 +47,9 @@ HEAVY_OPTIONAL = {"pyarrow", "geopandas"}
 # Function-level imports of the project's modules allowed in portraits/ and flows/, by importing
 # module: the command line imports the flows (and with them Prefect) only once it has set Prefect's
 # environment (PREFECT_HOME, logging level), which Prefect reads when it is imported; so does
-# the module that starts Prefect's local server (it reads Prefect's settings).
-LAZY_INTERNAL = {"portraits.cli": ("flows", "portraits.prefect_api")}
+# the module that starts Prefect's local server (it reads Prefect's settings). The command's entry
+# point imports the command line once it has started that server (portraits.launch).
+LAZY_INTERNAL = {"portraits.cli": ("flows", "portraits.prefect_api"), "portraits.launch": ("portraits.cli",)}
 # The demo synthesis, and who may import it besides itself.
 DEMO = "portraits.demo"
 DEMO_IMPORTERS = ("flows", "portraits.cli")
